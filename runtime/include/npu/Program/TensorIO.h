@@ -1,0 +1,39 @@
+//===- TensorIO.h - Binding program tensors to .npy files -------*- C++ -*-===//
+//
+// The command-line contract shared by npu-run and npusim (design section 9):
+// `--input NAME=FILE.npy` where NAME is the tensor's name or its 0-based
+// index among the inputs; outputs written as <sanitized name>.npy plus
+// outputs.json.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_PROGRAM_TENSORIO_H
+#define NPU_PROGRAM_TENSORIO_H
+
+#include "npu/Program/Program.h"
+
+#include <string>
+#include <vector>
+
+namespace npu {
+
+/// Resolves `NAME=FILE.npy` specs to one tensor per program input (in
+/// program order); inputs without a spec use the embedded defaults. Errors
+/// name the spec, the tensor or the file.
+Result<std::vector<Tensor>> bindInputs(const Program &program,
+                                       const std::vector<std::string> &specs);
+
+/// Replaces every character outside [A-Za-z0-9_.-] with '_'.
+std::string sanitizeTensorName(const std::string &name);
+
+/// File names for the program's outputs: sanitized names, made unique by
+/// appending _<index> on collision.
+std::vector<std::string> outputFileNames(const Program &program);
+
+/// Writes one <name>.npy per output and outputs.json into `dir` (created if
+/// missing).
+Status writeOutputs(const Program &program, const std::vector<Tensor> &outputs,
+                    const std::string &dir);
+
+} // namespace npu
+
+#endif // NPU_PROGRAM_TENSORIO_H

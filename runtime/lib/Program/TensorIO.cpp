@@ -1,0 +1,132 @@
+//===- TensorIO.cpp - Binding program tensors to .npy files ---------------===//
+#include "npu/Program/TensorIO.h"
+
+#include "npu/Golden/Machine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+
+namespace npu {
+
+Result<std::vector<Tensor>> bindInputs(const Program &program,
+                                       const std::vector<std::string> &specs) {
+  const std::vector<size_t> inputs = program.inputIndices();
+  std::vector<std::optional<Tensor>> bound(inputs.size());
+  for (const std::string &spec : specs) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      return makeError("--input expects NAME=FILE.npy, got '", spec, "'");
+    std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
+    std::optional<size_t> position;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (program.tensors[inputs[i]].name == name)
+        position = i;
+    if (!position) {
+      size_t index = 0;
+      auto [ptr, ec] =
+          std::from_chars(name.data(), name.data() + name.size(), index);
+      if (ec == std::errc() && ptr == name.data() + name.size() &&
+          index < inputs.size())
+        position = index;
+    }
+    if (!position) {
+      std::string known;
+      for (size_t i = 0; i < inputs.size(); ++i)
+        known += (i ? ", " : "") + program.tensors[inputs[i]].name;
+      return makeError("--input ", name, ": the program has no input of that "
+                       "name or index (inputs: ", known, ")");
+    }
+    if (bound[*position])
+      return makeError("--input ", name, ": given twice");
+    Result<Tensor> tensor = readNpy(path);
+    if (!tensor)
+      return tensor.error();
+    Status ok = golden::checkInputTensor(program, inputs[*position], *tensor);
+    if (!ok)
+      return ok.error().withContext(path);
+    bound[*position] = tensor.take();
+  }
+  std::vector<Tensor> result;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (bound[i]) {
+      result.push_back(std::move(*bound[i]));
+      continue;
+    }
+    const TensorDesc &desc = program.tensors[inputs[i]];
+    auto it = std::find_if(
+        program.defaultInputs.begin(), program.defaultInputs.end(),
+        [&](const DefaultInput &d) { return d.tensorIndex == inputs[i]; });
+    if (it == program.defaultInputs.end())
+      return makeError("no data for input '", desc.name,
+                       "': pass --input ", desc.name, "=FILE.npy");
+    Tensor tensor(desc.type, desc.shape);
+    tensor.data = it->data;
+    result.push_back(std::move(tensor));
+  }
+  return result;
+}
+
+std::string sanitizeTensorName(const std::string &name) {
+  std::string out = name;
+  for (char &c : out) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok)
+      c = '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+std::vector<std::string> outputFileNames(const Program &program) {
+  std::vector<std::string> names;
+  std::set<std::string> used;
+  const std::vector<size_t> outputs = program.outputIndices();
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    std::string base = sanitizeTensorName(program.tensors[outputs[i]].name);
+    std::string file = base + ".npy";
+    if (!used.insert(file).second) {
+      file = base + "_" + std::to_string(i) + ".npy";
+      used.insert(file);
+    }
+    names.push_back(file);
+  }
+  return names;
+}
+
+Status writeOutputs(const Program &program, const std::vector<Tensor> &outputs,
+                    const std::string &dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return makeError(dir, ": cannot create directory: ", ec.message());
+  const std::vector<size_t> indices = program.outputIndices();
+  const std::vector<std::string> files = outputFileNames(program);
+  nlohmann::json list = nlohmann::json::array();
+  for (size_t i = 0; i < indices.size() && i < outputs.size(); ++i) {
+    const TensorDesc &desc = program.tensors[indices[i]];
+    const std::string path = (std::filesystem::path(dir) / files[i]).string();
+    NPU_TRY(writeNpy(path, outputs[i]));
+    list.push_back({{"index", i},
+                    {"name", desc.name},
+                    {"file", files[i]},
+                    {"shape", desc.shape},
+                    {"dtype", std::string(elementTypeName(desc.type))},
+                    {"scale", desc.scale},
+                    {"zero_point", desc.zeroPoint}});
+  }
+  const std::string jsonPath =
+      (std::filesystem::path(dir) / "outputs.json").string();
+  std::ofstream out(jsonPath);
+  out << nlohmann::json{{"outputs", list}}.dump(2) << "\n";
+  if (!out)
+    return makeError(jsonPath, ": write error");
+  return Status::success();
+}
+
+} // namespace npu

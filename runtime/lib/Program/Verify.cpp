@@ -1,0 +1,531 @@
+//===- Verify.cpp - Semantic checks of programs ---------------------------===//
+#include "npu/Program/Verify.h"
+
+#include "npu/Isa/Encoding.h"
+#include "npu/Program/Program.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace npu {
+
+using namespace isa;
+
+int64_t bufferBytes(const ArchConfig &config, Buffer buffer) {
+  switch (buffer) {
+  case Buffer::IBuf:
+    return config.ibufBytes();
+  case Buffer::WBuf:
+    return config.wbufBytes();
+  case Buffer::ABuf:
+    return config.abufBytes();
+  case Buffer::OBuf:
+    return config.obufBytes();
+  case Buffer::PBuf:
+    return config.pbufBytes();
+  }
+  return 0;
+}
+
+namespace {
+
+const char *bufferName(Buffer b) {
+  return EnumInfo<Buffer>::names[static_cast<unsigned>(b)];
+}
+
+/// Checks one instruction; errors are prefixed by the caller.
+class InstrChecker {
+public:
+  InstrChecker(const ArchConfig &config, uint64_t dramSize,
+               const PpuConfig *ppu)
+      : config(config), dramSize(dramSize), ppu(ppu) {}
+
+  /// [lo, hi) byte range in a scratchpad; hi == lo means nothing touched.
+  Status inBuffer(Buffer buf, int64_t lo, int64_t hi, const char *what) const {
+    if (hi <= lo)
+      return Status::success();
+    int64_t capacity = bufferBytes(config, buf);
+    if (lo < 0 || hi > capacity)
+      return makeError(what, " touches ", bufferName(buf), " bytes [", lo,
+                       ", ", hi, ") outside its ", capacity, " bytes");
+    return Status::success();
+  }
+
+  Status inDram(int64_t lo, int64_t hi, const char *what) const {
+    if (hi <= lo)
+      return Status::success();
+    if (lo < 0 || static_cast<uint64_t>(hi) > dramSize)
+      return makeError(what, " touches DRAM bytes [", lo, ", ", hi,
+                       ") outside the program's ", dramSize, " bytes");
+    return Status::success();
+  }
+
+  static Status aligned(uint64_t value, unsigned alignment, const char *what) {
+    if (value % alignment)
+      return makeError(what, " (", value, ") is not a multiple of ",
+                       alignment);
+    return Status::success();
+  }
+
+  /// Footprint of a strided 2-D operand.
+  Status operand(const Operand &op, uint32_t nOuter, uint32_t nInner,
+                 const char *what) const {
+    if (nOuter == 0 || nInner == 0)
+      return Status::success();
+    const int64_t size = dtypeBytes(op.type);
+    NPU_TRY(aligned(op.addr, size, what));
+    int64_t lo = 0, hi = 0;
+    for (int64_t i : {int64_t(0), int64_t(nOuter) - 1})
+      for (int64_t j : {int64_t(0), int64_t(nInner) - 1}) {
+        int64_t off = i * op.strideOuter + j * op.strideInner;
+        lo = std::min(lo, off);
+        hi = std::max(hi, off);
+      }
+    return inBuffer(op.buf, op.addr + lo * size, op.addr + hi * size + size,
+                    what);
+  }
+
+  static Status shiftRange(int64_t shift, const char *what) {
+    if (shift < 2 || shift > 62)
+      return makeError(what, " ", shift, " is outside [2, 62]");
+    return Status::success();
+  }
+
+  static Status zeroPoint8(int64_t zp, const char *what) {
+    if (zp < -128 || zp > 127)
+      return makeError(what, " ", zp, " is outside [-128, 127]");
+    return Status::success();
+  }
+
+  Status operator()(const Halt &) const { return Status::success(); }
+  Status operator()(const Token &) const { return Status::success(); }
+
+  Status operator()(const DmaLoad &d) const {
+    const int64_t rowsTotal = int64_t(d.padTop) + d.rows + d.padBottom;
+    const int64_t colsTotal = int64_t(d.padLeft) + d.cols + d.padRight;
+    const int64_t rowBytes = colsTotal * d.elemBytes;
+    if (rowsTotal > 1 && rowBytes > d.sramRowStride)
+      return makeError("sram_row_stride ", d.sramRowStride,
+                       " is smaller than a row of ", rowBytes,
+                       " bytes (rows would overlap)");
+    if (rowsTotal > 0 && rowBytes > 0)
+      NPU_TRY(inBuffer(d.buf, d.sramAddr,
+                       d.sramAddr + (rowsTotal - 1) * d.sramRowStride +
+                           rowBytes,
+                       "destination"));
+    if (d.rows > 0 && d.cols > 0 && d.elemBytes > 0)
+      NPU_TRY(inDram(d.dramAddr,
+                     int64_t(d.dramAddr) + int64_t(d.rows - 1) * d.dramRowStride +
+                         int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
+                     "source"));
+    return Status::success();
+  }
+
+  Status operator()(const DmaStore &d) const {
+    const int64_t rowBytes = int64_t(d.cols) * d.elemBytes;
+    if (d.rows == 0 || rowBytes == 0)
+      return Status::success();
+    NPU_TRY(inBuffer(d.buf, d.sramAddr,
+                     d.sramAddr + int64_t(d.rows - 1) * d.sramRowStride +
+                         rowBytes,
+                     "source"));
+    return inDram(d.dramAddr,
+                  int64_t(d.dramAddr) + int64_t(d.rows - 1) * d.dramRowStride +
+                      int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
+                  "destination");
+  }
+
+  Status operator()(const LoadWeights &l) const {
+    if (l.rows < 1 || l.rows > config.array.rows || l.cols < 1 ||
+        l.cols > config.array.cols)
+      return makeError("weight block ", l.rows, "x", l.cols,
+                       " does not fit the ", config.array.rows, "x",
+                       config.array.cols, " array");
+    if (config.array.weightBits == 4 && !l.int4)
+      return makeError("the array has 4-bit weights; int4 must be set");
+    const int64_t rowBytes = l.int4 ? (l.cols + 1) / 2 : l.cols;
+    if (l.rows > 1 && rowBytes > l.wStride)
+      return makeError("w_stride ", l.wStride, " is smaller than a row of ",
+                       rowBytes, " bytes");
+    return inBuffer(Buffer::WBuf, l.wAddr,
+                    l.wAddr + int64_t(l.rows - 1) * l.wStride + rowBytes,
+                    "weights");
+  }
+
+  Status operator()(const Gemm &g) const {
+    if (g.k < 1 || g.k > config.array.rows)
+      return makeError("k ", g.k, " is outside [1, ", config.array.rows, "]");
+    if (g.cols < 1 || g.cols > config.array.cols)
+      return makeError("cols ", g.cols, " is outside [1, ", config.array.cols,
+                       "]");
+    NPU_TRY(zeroPoint8(g.inZp, "in_zp"));
+    NPU_TRY(aligned(g.accAddr, 4, "acc_addr"));
+    NPU_TRY(aligned(g.accStride, 4, "acc_stride"));
+    if (g.outH == 0 || g.outW == 0)
+      return Status::success();
+    const int64_t vectors = int64_t(g.outH) * g.outW;
+    if (vectors > 1 && g.accStride < 4 * g.cols)
+      return makeError("acc_stride ", g.accStride, " is smaller than ",
+                       4 * g.cols, " bytes of one output vector");
+    NPU_TRY(inBuffer(Buffer::IBuf, g.inAddr,
+                     g.inAddr + int64_t(g.outH - 1) * g.inStrideY +
+                         int64_t(g.outW - 1) * g.inStrideX + g.k,
+                     "input"));
+    return inBuffer(Buffer::ABuf, g.accAddr,
+                    g.accAddr + (vectors - 1) * g.accStride + 4 * g.cols,
+                    "accumulators");
+  }
+
+  Status operator()(const PpuConfig &p) const {
+    if (p.outType == DType::I32)
+      return makeError("out_type i32 is not a PPU output type "
+                       "(use vec.rescale)");
+    if (!p.perChannel) {
+      if (p.mult < 0)
+        return makeError("mult ", p.mult, " is negative");
+      if (!p.hasKshift)
+        NPU_TRY(shiftRange(p.shift, "shift"));
+    }
+    if (p.clampMin > p.clampMax)
+      return makeError("clamp_min ", p.clampMin, " exceeds clamp_max ",
+                       p.clampMax);
+    if (p.hasLut && p.outType != DType::I8)
+      return makeError("the LUT applies to i8 outputs only");
+    if (p.perChannel)
+      NPU_TRY(aligned(p.multAddr, 4, "mult_addr"));
+    if (p.hasBias)
+      NPU_TRY(aligned(p.biasAddr, 4, "bias_addr"));
+    if (p.hasLut)
+      NPU_TRY(inBuffer(Buffer::PBuf, p.lutAddr, p.lutAddr + 256, "LUT"));
+    return Status::success();
+  }
+
+  Status operator()(const Ppu &p) const {
+    if (!ppu)
+      return makeError("no ppu.cfg precedes this instruction");
+    NPU_TRY(aligned(p.srcAddr, 4, "src_addr"));
+    NPU_TRY(aligned(p.srcStride, 4, "src_stride"));
+    if (p.pixels == 0 || p.channels == 0)
+      return Status::success();
+    const int64_t outSize = dtypeBytes(ppu->outType);
+    NPU_TRY(aligned(p.dstAddr, outSize, "dst_addr"));
+    NPU_TRY(inBuffer(Buffer::ABuf, p.srcAddr,
+                     p.srcAddr + int64_t(p.pixels - 1) * p.srcStride +
+                         4 * int64_t(p.channels),
+                     "accumulators"));
+    NPU_TRY(inBuffer(p.dstBuf, p.dstAddr,
+                     p.dstAddr + int64_t(p.pixels - 1) * p.dstStride +
+                         outSize * p.channels,
+                     "output"));
+    const int64_t first = p.chOffset, last = int64_t(p.chOffset) + p.channels;
+    if (ppu->hasBias)
+      NPU_TRY(inBuffer(Buffer::PBuf, ppu->biasAddr + 4 * first,
+                       ppu->biasAddr + 4 * last, "bias table"));
+    if (ppu->perChannel) {
+      NPU_TRY(inBuffer(Buffer::PBuf, ppu->multAddr + 4 * first,
+                       ppu->multAddr + 4 * last, "multiplier table"));
+      NPU_TRY(inBuffer(Buffer::PBuf, ppu->shiftAddr + first,
+                       ppu->shiftAddr + last, "shift table"));
+    }
+    if (ppu->hasKshift)
+      NPU_TRY(inBuffer(Buffer::PBuf, ppu->kshiftAddr + first,
+                       ppu->kshiftAddr + last, "channel shift table"));
+    return Status::success();
+  }
+
+  Status operator()(const DwConv &d) const {
+    if (d.channels < 1 || d.depthMult < 1 || d.kh < 1 || d.kw < 1 ||
+        d.strideH < 1 || d.strideW < 1 || d.dilH < 1 || d.dilW < 1)
+      return makeError("channels, depth_mult, kernel, strides and dilations "
+                       "must be at least 1");
+    NPU_TRY(zeroPoint8(d.inZp, "in_zp"));
+    NPU_TRY(aligned(d.accAddr, 4, "acc_addr"));
+    NPU_TRY(aligned(d.accStride, 4, "acc_stride"));
+    if (d.outH == 0 || d.outW == 0)
+      return Status::success();
+    const int64_t pixels = int64_t(d.outH) * d.outW;
+    if (pixels > 1 && d.accStride < 4 * d.channels)
+      return makeError("acc_stride ", d.accStride, " is smaller than ",
+                       4 * d.channels, " bytes of one output pixel");
+    const int64_t lastRow =
+        int64_t(d.outH - 1) * d.strideH + int64_t(d.kh - 1) * d.dilH;
+    const int64_t lastCol =
+        int64_t(d.outW - 1) * d.strideW + int64_t(d.kw - 1) * d.dilW;
+    const int64_t lastChannel = (d.channels - 1) / d.depthMult;
+    NPU_TRY(inBuffer(Buffer::IBuf, d.inAddr,
+                     d.inAddr + lastRow * d.inRowStride +
+                         lastCol * d.inPixStride + lastChannel + 1,
+                     "input"));
+    NPU_TRY(inBuffer(Buffer::WBuf, d.wAddr,
+                     d.wAddr + int64_t(d.kh) * d.kw * d.channels, "weights"));
+    return inBuffer(Buffer::ABuf, d.accAddr,
+                    d.accAddr + (pixels - 1) * d.accStride + 4 * d.channels,
+                    "accumulators");
+  }
+
+  Status operator()(const Pool &p) const {
+    if (p.channels < 1 || p.kh < 1 || p.kw < 1 || p.strideH < 1 ||
+        p.strideW < 1 || p.inH < 1 || p.inW < 1)
+      return makeError("channels, kernel, strides and input size must be at "
+                       "least 1");
+    if (p.clampMin > p.clampMax)
+      return makeError("clamp_min ", p.clampMin, " exceeds clamp_max ",
+                       p.clampMax);
+    if (p.outH == 0 || p.outW == 0)
+      return Status::success();
+    // Every window must cover at least one input element.
+    auto covers = [](int64_t out, int64_t stride, int64_t pad, int64_t k,
+                     int64_t in) {
+      for (int64_t o = 0; o < out; ++o) {
+        int64_t lo = o * stride - pad, hi = lo + k;
+        if (hi <= 0 || lo >= in)
+          return false;
+      }
+      return true;
+    };
+    if (!covers(p.outH, p.strideH, p.padTop, p.kh, p.inH) ||
+        !covers(p.outW, p.strideW, p.padLeft, p.kw, p.inW))
+      return makeError("a pooling window lies entirely in the padding");
+    NPU_TRY(inBuffer(Buffer::IBuf, p.inAddr,
+                     p.inAddr + int64_t(p.inH - 1) * p.inRowStride +
+                         int64_t(p.inW - 1) * p.inPixStride + p.channels,
+                     "input"));
+    return inBuffer(p.dstBuf, p.dstAddr,
+                    p.dstAddr + int64_t(p.outH) * p.outW * p.channels,
+                    "output");
+  }
+
+  Status operator()(const Rescale &r) const {
+    if (r.mult < 0)
+      return makeError("mult ", r.mult, " is negative");
+    NPU_TRY(shiftRange(r.shift, "shift"));
+    if (r.accumulate && r.dst.type != DType::I32)
+      return makeError("accumulate needs an i32 destination");
+    NPU_TRY(operand(r.src, r.nOuter, r.nInner, "source"));
+    return operand(r.dst, r.nOuter, r.nInner, "destination");
+  }
+
+  Status operator()(const Alu &a) const {
+    if (a.shift != 0 && a.op != AluOp::Mul)
+      return makeError("shift is only used by mul");
+    if (a.shift > 62)
+      return makeError("shift ", a.shift, " is outside [0, 62]");
+    if (a.round && a.op != AluOp::AShr)
+      return makeError("round is only used by ashr");
+    NPU_TRY(operand(a.src1, a.nOuter, a.nInner, "src1"));
+    const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
+                       a.op == AluOp::Neg || a.op == AluOp::Copy;
+    if (!unary)
+      NPU_TRY(operand(a.src2, a.nOuter, a.nInner, "src2"));
+    return operand(a.dst, a.nOuter, a.nInner, "destination");
+  }
+
+  Status operator()(const Reduce &r) const {
+    if (r.nOuter == 0 || r.nInner == 0)
+      return Status::success();
+    if (r.nRed == 0)
+      return makeError("n_red must be at least 1");
+    // Source: a 3-D block; check its extreme offsets.
+    const int64_t srcSize = dtypeBytes(r.srcType);
+    NPU_TRY(aligned(r.srcAddr, srcSize, "src_addr"));
+    int64_t lo = 0, hi = 0;
+    for (int64_t i : {int64_t(0), int64_t(r.nOuter) - 1})
+      for (int64_t k : {int64_t(0), int64_t(r.nRed) - 1})
+        for (int64_t j : {int64_t(0), int64_t(r.nInner) - 1}) {
+          int64_t off =
+              i * r.srcStrideOuter + k * r.srcStrideRed + j * r.srcStrideInner;
+          lo = std::min(lo, off);
+          hi = std::max(hi, off);
+        }
+    NPU_TRY(inBuffer(r.srcBuf, r.srcAddr + lo * srcSize,
+                     r.srcAddr + hi * srcSize + srcSize, "source"));
+    Operand dst{r.dstBuf, r.dstAddr, r.dstType, r.dstStrideOuter,
+                r.dstStrideInner};
+    return operand(dst, r.nOuter, r.nInner, "destination");
+  }
+
+  Status operator()(const Table &t) const {
+    if (t.mode == TableMode::I8) {
+      if (t.src.type != DType::I8 || t.dst.type != DType::I8)
+        return makeError("i8 table mode reads and writes i8");
+      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 256,
+                       "table"));
+    } else {
+      if (t.src.type != DType::I16 || t.dst.type != DType::I32)
+        return makeError("i16 table mode reads i16 and writes i32");
+      NPU_TRY(aligned(t.tableAddr, 2, "table_addr"));
+      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 513 * 2,
+                       "table"));
+    }
+    NPU_TRY(operand(t.src, t.nOuter, t.nInner, "source"));
+    return operand(t.dst, t.nOuter, t.nInner, "destination");
+  }
+
+private:
+  const ArchConfig &config;
+  uint64_t dramSize;
+  const PpuConfig *ppu;
+};
+
+/// The four token FIFOs: load->compute, compute->load, compute->store,
+/// store->compute.
+enum TokenChannel { kLoadToCompute, kComputeToLoad, kComputeToStore,
+                    kStoreToCompute };
+
+const char *channelName(int channel) {
+  static const char *names[] = {"load->compute", "compute->load",
+                                "compute->store", "store->compute"};
+  return names[channel];
+}
+
+} // namespace
+
+Status checkInstruction(const Instruction &instr, const ArchConfig &config,
+                        uint64_t dramSize, const PpuConfig *ppu) {
+  NPU_TRY(checkDeps(instr));
+  return std::visit(InstrChecker(config, dramSize, ppu), instr);
+}
+
+Status verifyProgram(const Program &program) {
+  Result<ArchConfig> config = program.recordedArch();
+  if (!config)
+    return config.error();
+  for (const ArchFieldInfo &info : archFieldInfos()) {
+    if (!info.affectsProgram)
+      continue;
+    bool recorded = false;
+    for (const auto &field : program.archFields)
+      recorded |= field.first == info.key;
+    if (!recorded)
+      return makeError("ARCH record lacks ", info.key);
+  }
+  if (program.dramSize == 0 || program.dramSize > (uint64_t(1) << 32))
+    return makeError("DRAM size ", program.dramSize,
+                     " is outside [1, 4 GiB] (DMA addresses are 32-bit)");
+
+  // Constants: inside DRAM, not overlapping.
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (size_t i = 0; i < program.constants.size(); ++i) {
+    const ConstSegment &c = program.constants[i];
+    if (c.dramAddr > program.dramSize ||
+        c.data.size() > program.dramSize - c.dramAddr)
+      return makeError("constant segment ", i, " lies outside DRAM");
+    if (!c.data.empty())
+      ranges.emplace_back(c.dramAddr, c.dramAddr + c.data.size());
+  }
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 1; i < ranges.size(); ++i)
+    if (ranges[i].first < ranges[i - 1].second)
+      return makeError("constant segments overlap at DRAM address ",
+                       ranges[i].first);
+
+  // Tensors.
+  std::set<std::string> names;
+  for (size_t i = 0; i < program.tensors.size(); ++i) {
+    const TensorDesc &t = program.tensors[i];
+    std::string what = "tensor " + std::to_string(i) + " '" + t.name + "'";
+    if (t.name.empty())
+      return makeError("tensor ", i, " has no name");
+    if (!names.insert(t.name).second)
+      return makeError(what, ": duplicate name");
+    uint64_t elements = 1;
+    for (int64_t d : t.shape) {
+      if (d < 1)
+        return makeError(what, ": dimension ", d, " is not positive");
+      if (elements > program.dramSize / static_cast<uint64_t>(d))
+        return makeError(what, ": larger than DRAM");
+      elements *= static_cast<uint64_t>(d);
+    }
+    uint64_t bytes = elements * elementBytes(t.type);
+    if (t.dramAddr > program.dramSize || bytes > program.dramSize - t.dramAddr)
+      return makeError(what, ": DRAM range lies outside the program's ",
+                       program.dramSize, " bytes");
+  }
+  for (const DefaultInput &input : program.defaultInputs) {
+    if (input.tensorIndex >= program.tensors.size() ||
+        program.tensors[input.tensorIndex].role != TensorRole::Input)
+      return makeError("default input for tensor ", input.tensorIndex,
+                       " which is not an input");
+    const TensorDesc &t = program.tensors[input.tensorIndex];
+    if (input.data.size() != t.byteSize())
+      return makeError("default input for '", t.name, "' has ",
+                       input.data.size(), " bytes, the tensor ", t.byteSize());
+  }
+
+  // Debug ranges: sorted, disjoint, inside the code, valid layer indices.
+  uint64_t previousEnd = 0;
+  for (size_t i = 0; i < program.debug.size(); ++i) {
+    const DebugRange &r = program.debug[i];
+    uint64_t end = uint64_t(r.firstInstr) + r.numInstrs;
+    if (r.firstInstr < previousEnd || end > program.instructions.size())
+      return makeError("debug range ", i, " [", r.firstInstr, ", ", end,
+                       ") overlaps another or lies outside the ",
+                       program.instructions.size(), " instructions");
+    if (r.layer != DebugRange::kNoLayer && r.layer >= program.layers.size())
+      return makeError("debug range ", i, " names layer ", r.layer, " of ",
+                       program.layers.size());
+    previousEnd = end;
+  }
+
+  // Instructions: operands, tokens, final HALT.
+  if (program.instructions.empty() ||
+      !std::holds_alternative<Halt>(program.instructions.back()))
+    return makeError("the last instruction must be halt");
+  std::array<uint64_t, 4> tokens{};
+  std::optional<PpuConfig> ppu;
+  for (size_t i = 0; i < program.instructions.size(); ++i) {
+    const Instruction &instr = program.instructions[i];
+    auto context = [&] {
+      return "instruction " + std::to_string(i) + " (" + mnemonicOf(instr) +
+             ")";
+    };
+    if (std::holds_alternative<Halt>(instr) &&
+        i + 1 != program.instructions.size())
+      return makeError(context(), ": halt before the end of the program");
+    Status status = checkInstruction(instr, *config, program.dramSize,
+                                     ppu ? &*ppu : nullptr);
+    if (!status)
+      return status.error().withContext(context());
+    if (const auto *cfg = std::get_if<PpuConfig>(&instr))
+      ppu = *cfg;
+
+    const Deps &d = depsOf(instr);
+    int popPrev = -1, popNext = -1, pushPrev = -1, pushNext = -1;
+    switch (queueOf(instr)) {
+    case Queue::Load:
+      popNext = kComputeToLoad;
+      pushNext = kLoadToCompute;
+      break;
+    case Queue::Compute:
+      popPrev = kLoadToCompute;
+      popNext = kStoreToCompute;
+      pushPrev = kComputeToLoad;
+      pushNext = kComputeToStore;
+      break;
+    case Queue::Store:
+      popPrev = kComputeToStore;
+      pushPrev = kStoreToCompute;
+      break;
+    }
+    for (auto [flag, channel] : {std::pair{d.popPrev, popPrev},
+                                 std::pair{d.popNext, popNext}}) {
+      if (!flag)
+        continue;
+      if (tokens[channel] == 0)
+        return makeError(context(), ": pops a ", channelName(channel),
+                         " token that no earlier instruction pushed "
+                         "(the queues would deadlock)");
+      --tokens[channel];
+    }
+    if (d.pushPrev)
+      ++tokens[pushPrev];
+    if (d.pushNext)
+      ++tokens[pushNext];
+  }
+  return Status::success();
+}
+
+} // namespace npu

@@ -1,0 +1,165 @@
+//===- NpuRun.cpp - Run a prog.bin on the golden executor -----------------===//
+//
+// npu-run prog.bin [--input NAME=FILE.npy]... [--output-dir DIR]
+//                  [--expect NAME=FILE.npy]...
+// Functional run with no timing (npusim adds timing). Prints the outputs and
+// the event counters; --expect compares an output bit for bit with a file and
+// fails on any difference.
+//
+//===----------------------------------------------------------------------===//
+#include "npu/Golden/Machine.h"
+#include "npu/Program/TensorIO.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace po = boost::program_options;
+using namespace npu;
+
+namespace {
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "npu-run: %s\n", message.c_str());
+  return 1;
+}
+
+void printTensor(const TensorDesc &desc, const Tensor &t) {
+  std::printf("output %s %s %s:", desc.name.c_str(),
+              std::string(elementTypeName(t.type)).c_str(),
+              formatShape(t.shape).c_str());
+  const int64_t n = t.numElements();
+  const int64_t shown = std::min<int64_t>(n, 64);
+  for (int64_t i = 0; i < shown; ++i)
+    std::printf(" %lld", static_cast<long long>(t.getInt(i)));
+  if (shown < n)
+    std::printf(" ... (%lld elements)", static_cast<long long>(n));
+  std::printf("\n");
+}
+
+/// Compares output NAME (name or index) with a .npy file; returns an error
+/// message or "" when equal.
+std::string checkExpect(const Program &program,
+                        const std::vector<Tensor> &outputs,
+                        const std::string &spec) {
+  size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return "--expect expects NAME=FILE.npy, got '" + spec + "'";
+  const std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
+  const std::vector<size_t> indices = program.outputIndices();
+  size_t which = indices.size();
+  for (size_t i = 0; i < indices.size(); ++i)
+    if (program.tensors[indices[i]].name == name || std::to_string(i) == name)
+      which = i;
+  if (which == indices.size())
+    return "--expect " + name + ": no output of that name or index";
+  Result<Tensor> expected = readNpy(path);
+  if (!expected)
+    return expected.error().getMessage();
+  const Tensor &got = outputs[which];
+  if (expected->type != got.type || expected->shape != got.shape)
+    return path + ": expected " +
+           std::string(elementTypeName(expected->type)) +
+           formatShape(expected->shape) + ", output is " +
+           std::string(elementTypeName(got.type)) + formatShape(got.shape);
+  int64_t differ = 0, first = -1;
+  for (int64_t i = 0; i < got.numElements(); ++i)
+    if (got.getInt(i) != expected->getInt(i)) {
+      if (first < 0)
+        first = i;
+      ++differ;
+    }
+  if (differ)
+    return "output " + name + " differs from " + path + " in " +
+           std::to_string(differ) + " of " +
+           std::to_string(got.numElements()) + " elements (first at " +
+           std::to_string(first) + ": got " +
+           std::to_string(got.getInt(first)) + ", expected " +
+           std::to_string(expected->getInt(first)) + ")";
+  std::printf("output %s matches %s bit for bit (%lld elements)\n",
+              name.c_str(), path.c_str(),
+              static_cast<long long>(got.numElements()));
+  return "";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  po::options_description options("npu-run options");
+  options.add_options()("help,h", "show this help")(
+      "input", po::value<std::vector<std::string>>()->composing(),
+      "NAME=FILE.npy: input by tensor name or 0-based index")(
+      "output-dir", po::value<std::string>(),
+      "write <name>.npy per output and outputs.json")(
+      "expect", po::value<std::vector<std::string>>()->composing(),
+      "NAME=FILE.npy: fail unless the output equals the file")(
+      "quiet,q", "do not print outputs and counters")(
+      "file", po::value<std::string>(), "program binary");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv)
+                  .options(options)
+                  .positional(positional)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error &e) {
+    return fail(e.what());
+  }
+  if (vm.count("help") || !vm.count("file")) {
+    std::cout << "usage: npu-run prog.bin [options]\n" << options;
+    return vm.count("help") ? 0 : 2;
+  }
+  const std::string path = vm["file"].as<std::string>();
+  Result<Program> program = readProgramFile(path);
+  if (!program)
+    return fail(program.error().getMessage());
+
+  std::vector<std::string> specs;
+  if (vm.count("input"))
+    specs = vm["input"].as<std::vector<std::string>>();
+  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
+  if (!inputs)
+    return fail(inputs.error().getMessage());
+  Result<golden::RunResult> run = golden::runProgram(*program, *inputs);
+  if (!run)
+    return fail(path + ": " + run.error().getMessage());
+
+  const std::vector<size_t> outputs = program->outputIndices();
+  if (!vm.count("quiet")) {
+    for (size_t i = 0; i < outputs.size(); ++i)
+      printTensor(program->tensors[outputs[i]], run->outputs[i]);
+    const golden::Counters &t = run->total;
+    std::printf("instructions %llu, MACs %llu, accumulator overflows %llu, "
+                "saturations %llu\n",
+                static_cast<unsigned long long>(t.instructions),
+                static_cast<unsigned long long>(t.macs),
+                static_cast<unsigned long long>(t.accOverflow),
+                static_cast<unsigned long long>(t.saturation));
+    for (size_t l = 0; l < program->layers.size(); ++l) {
+      const golden::Counters &c = run->perLayer[l];
+      std::printf("  layer %-24s MACs %10llu  overflows %llu  saturations "
+                  "%llu\n",
+                  program->layers[l].name.c_str(),
+                  static_cast<unsigned long long>(c.macs),
+                  static_cast<unsigned long long>(c.accOverflow),
+                  static_cast<unsigned long long>(c.saturation));
+    }
+  }
+  if (vm.count("output-dir")) {
+    Status written =
+        writeOutputs(*program, run->outputs, vm["output-dir"].as<std::string>());
+    if (!written)
+      return fail(written.error().getMessage());
+  }
+  if (vm.count("expect"))
+    for (const std::string &spec : vm["expect"].as<std::vector<std::string>>()) {
+      std::string problem = checkExpect(*program, run->outputs, spec);
+      if (!problem.empty())
+        return fail(problem);
+    }
+  return 0;
+}
