@@ -99,8 +99,8 @@ Status parseValue(const ArchFieldInfo &info, std::string_view text, T &out) {
     if (static_cast<double>(value) < info.min ||
         static_cast<double>(value) > info.max)
       return makeError(info.key, ": ", text, " is out of range [",
-                       formatRange(info.min), ", ", formatRange(info.max),
-                       "] ", info.unit);
+                       formatRange(info.min), ", ", formatRange(info.max), "] ",
+                       info.unit);
     out = value;
     return Status::success();
   }
@@ -309,15 +309,13 @@ Result<ArchConfig> loadArchConfigFile(const std::string &path) {
 Result<ArchConfig> resolveArchConfig(const std::string &nameOrPath) {
   for (const std::string &preset : archPresetNames())
     if (preset == nameOrPath)
-      return parseArchConfigYaml(*archPresetYaml(preset),
-                                 "preset " + preset);
+      return parseArchConfigYaml(*archPresetYaml(preset), "preset " + preset);
   std::ifstream probe(nameOrPath);
   if (!probe) {
     std::string known;
     for (const std::string &preset : archPresetNames())
       known += (known.empty() ? "" : ", ") + preset;
-    return makeError("--arch '", nameOrPath,
-                     "' is neither a preset (", known,
+    return makeError("--arch '", nameOrPath, "' is neither a preset (", known,
                      ") nor a readable YAML file");
   }
   return loadArchConfigFile(nameOrPath);
@@ -379,8 +377,8 @@ Status checkArchCompatible(
     // Compare canonical forms so "8" and "+8" agree.
     ArchConfig probe = config;
     if (!setArchField(probe, key, value).ok())
-      return makeError("program records an invalid value '", value,
-                       "' for ", key);
+      return makeError("program records an invalid value '", value, "' for ",
+                       key);
     if (*getArchField(probe, key) != *actual)
       return makeError("program was compiled for ", key, "=", value,
                        " but the configuration '", config.name, "' has ", key,

@@ -116,8 +116,8 @@ struct AccumulatorFit {
 
 /// Element address of a strided 2-D operand.
 int64_t elemAddr(const Operand &op, int64_t i, int64_t j) {
-  return op.addr +
-         (i * op.strideOuter + j * op.strideInner) * int64_t(dtypeBytes(op.type));
+  return op.addr + (i * op.strideOuter + j * op.strideInner) *
+                       int64_t(dtypeBytes(op.type));
 }
 
 } // namespace
@@ -222,8 +222,8 @@ struct Machine::Exec {
     uint64_t &events = counters.accOverflow;
     for (uint32_t y = 0; y < g.outH; ++y)
       for (uint32_t x = 0; x < g.outW; ++x) {
-        const int64_t base =
-            int64_t(g.inAddr) + int64_t(y) * g.inStrideY + int64_t(x) * g.inStrideX;
+        const int64_t base = int64_t(g.inAddr) + int64_t(y) * g.inStrideY +
+                             int64_t(x) * g.inStrideX;
         for (uint32_t r = 0; r < g.k; ++r)
           a[r] = static_cast<int8_t>(ibuf[base + r]) - g.inZp;
         const int64_t n = int64_t(y) * g.outW + x;
@@ -265,8 +265,8 @@ struct Machine::Exec {
     std::vector<int> shifts(p.channels);
     for (uint32_t c = 0; c < p.channels; ++c) {
       const int64_t ch = int64_t(p.chOffset) + c;
-      int32_t mult = cfg.perChannel ? load32(pbuf, cfg.multAddr + 4 * ch)
-                                    : cfg.mult;
+      int32_t mult =
+          cfg.perChannel ? load32(pbuf, cfg.multAddr + 4 * ch) : cfg.mult;
       int shift = cfg.perChannel ? pbuf[cfg.shiftAddr + ch]
                                  : static_cast<int>(cfg.shift);
       if (cfg.hasKshift) {
@@ -277,8 +277,7 @@ struct Machine::Exec {
         shift += k;
       }
       if (mult < 0)
-        return makeError("channel ", ch, ": multiplier ", mult,
-                         " is negative");
+        return makeError("channel ", ch, ": multiplier ", mult, " is negative");
       if (shift < 2 || shift > 62)
         return makeError("channel ", ch, ": effective shift ", shift,
                          " is outside [2, 62]");
@@ -296,10 +295,10 @@ struct Machine::Exec {
     const int64_t outSize = dtypeBytes(cfg.outType);
     for (uint32_t px = 0; px < p.pixels; ++px)
       for (uint32_t c = 0; c < p.channels; ++c) {
-        const int64_t acc =
-            load32(abuf, int64_t(p.srcAddr) + int64_t(px) * p.srcStride + 4 * c);
-        const auto t = static_cast<int32_t>(
-            fit32(acc + biases[c], counters.accOverflow));
+        const int64_t acc = load32(abuf, int64_t(p.srcAddr) +
+                                             int64_t(px) * p.srcStride + 4 * c);
+        const auto t =
+            static_cast<int32_t>(fit32(acc + biases[c], counters.accOverflow));
         const int32_t r = applyScale32(t, mults[c], shifts[c], cfg.doubleRound);
         int64_t v = wrap32(int64_t(r) + cfg.outZp);
         if (v < lo || v > hi)
@@ -357,7 +356,8 @@ struct Machine::Exec {
           uint32_t count = 0;
           for (uint32_t ky = 0; ky < p.kh; ++ky)
             for (uint32_t kx = 0; kx < p.kw; ++kx) {
-              const int64_t iy = int64_t(y) * p.strideH + ky - int64_t(p.padTop);
+              const int64_t iy =
+                  int64_t(y) * p.strideH + ky - int64_t(p.padTop);
               const int64_t ix =
                   int64_t(x) * p.strideW + kx - int64_t(p.padLeft);
               if (iy < 0 || iy >= p.inH || ix < 0 || ix >= p.inW)
@@ -375,8 +375,8 @@ struct Machine::Exec {
             break;
           case PoolMode::AvgTosa: {
             const ScaleFactor scale = reciprocalScale(count);
-            const int32_t r = applyScale32(wrap32(sum), scale.multiplier,
-                                           scale.shift, false);
+            const int32_t r =
+                applyScale32(wrap32(sum), scale.multiplier, scale.shift, false);
             out = wrap32(int64_t(r) + p.outZp);
             if (out < -128 || out > 127)
               ++counters.saturation;
@@ -402,8 +402,8 @@ struct Machine::Exec {
       for (uint32_t j = 0; j < r.nInner; ++j) {
         const int32_t value =
             wrap32(readElem(src, elemAddr(r.src, i, j), r.src.type) - r.inZp);
-        const int32_t scaled =
-            applyScale32(value, r.mult, static_cast<int>(r.shift), r.doubleRound);
+        const int32_t scaled = applyScale32(
+            value, r.mult, static_cast<int>(r.shift), r.doubleRound);
         int64_t v = wrap32(int64_t(scaled) + r.outZp);
         if (v < lo || v > hi)
           ++counters.saturation;
@@ -511,11 +511,10 @@ struct Machine::Exec {
       for (uint32_t j = 0; j < r.nInner; ++j) {
         int64_t acc = 0;
         for (uint32_t k = 0; k < r.nRed; ++k) {
-          const int64_t addr =
-              r.srcAddr + (int64_t(i) * r.srcStrideOuter +
-                           int64_t(k) * r.srcStrideRed +
-                           int64_t(j) * r.srcStrideInner) *
-                              size;
+          const int64_t addr = r.srcAddr + (int64_t(i) * r.srcStrideOuter +
+                                            int64_t(k) * r.srcStrideRed +
+                                            int64_t(j) * r.srcStrideInner) *
+                                               size;
           const int64_t v = readElem(src, addr, r.srcType);
           if (k == 0)
             acc = v;
@@ -556,7 +555,8 @@ struct Machine::Exec {
 };
 
 Status Machine::execute(const Instruction &instr, Counters &counters) {
-  NPU_TRY(checkInstruction(instr, arch, dramBytes.size(), ppu ? &*ppu : nullptr));
+  NPU_TRY(
+      checkInstruction(instr, arch, dramBytes.size(), ppu ? &*ppu : nullptr));
   Counters local;
   Exec exec{*this, local};
   Status status = std::visit(exec, instr);

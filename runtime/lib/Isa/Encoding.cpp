@@ -69,8 +69,8 @@ std::optional<Instruction> instructionFor(uint8_t opcode) {
 } // namespace
 
 const std::array<Opcode, std::variant_size_v<Instruction>> &allOpcodes() {
-  static const auto table = opcodeTable(
-      std::make_index_sequence<std::variant_size_v<Instruction>>());
+  static const auto table =
+      opcodeTable(std::make_index_sequence<std::variant_size_v<Instruction>>());
   return table;
 }
 
@@ -200,9 +200,8 @@ Result<InstrBytes> encode(const Instruction &instr) {
               os << static_cast<int64_t>(member);
             else
               os << static_cast<int64_t>(member);
-            failure = makeError(T::kMnemonic, ": field ", name, " = ",
-                                os.str(), " does not fit in ", width,
-                                " bits");
+            failure = makeError(T::kMnemonic, ": field ", name, " = ", os.str(),
+                                " does not fit in ", width, " bits");
           }
           if (raw)
             setBits(bytes.data(), pos, width, *raw);
@@ -236,14 +235,16 @@ Result<Instruction> decode(const uint8_t *bytes) {
         T::visitFields(i, [&](const char *name, auto &member, unsigned width) {
           uint64_t raw = getBits(bytes, pos, width);
           if (!fromRaw(raw, width, member) && !failure)
-            failure = makeError(T::kMnemonic, ": field ", name, " has invalid "
-                                "value ", raw);
+            failure = makeError(T::kMnemonic, ": field ", name,
+                                " has invalid "
+                                "value ",
+                                raw);
           pos += width;
         });
         for (unsigned bit = pos; bit < kInstrBits && !failure; ++bit)
           if (getBits(bytes, bit, 1))
-            failure = makeError(T::kMnemonic, ": reserved bit ", bit,
-                                " is set");
+            failure =
+                makeError(T::kMnemonic, ": reserved bit ", bit, " is set");
       },
       *instr);
   if (failure)
@@ -263,13 +264,13 @@ std::vector<FieldLayout> fieldLayout(Opcode opcode) {
       [&](auto &i) {
         using T = std::decay_t<decltype(i)>;
         unsigned pos = kFirstFieldBit;
-        T::visitFields(i, [&](const char *name, const auto &member,
-                              unsigned width) {
-          using M = std::decay_t<decltype(member)>;
-          bool isSigned = std::is_integral_v<M> && std::is_signed_v<M>;
-          layout.push_back({name, pos, width, isSigned});
-          pos += width;
-        });
+        T::visitFields(
+            i, [&](const char *name, const auto &member, unsigned width) {
+              using M = std::decay_t<decltype(member)>;
+              bool isSigned = std::is_integral_v<M> && std::is_signed_v<M>;
+              layout.push_back({name, pos, width, isSigned});
+              pos += width;
+            });
       },
       instr);
   return layout;
@@ -353,8 +354,8 @@ Status parseField(std::string_view name, std::string_view text, unsigned width,
       }
       candidate = static_cast<T>(*value);
       if (static_cast<int64_t>(candidate) != *value || !toRaw(candidate, width))
-        return makeError("field ", name, ": ", text, " does not fit in ",
-                         width, " bits");
+        return makeError("field ", name, ": ", text, " does not fit in ", width,
+                         " bits");
     }
     member = candidate;
     return Status::success();
@@ -435,13 +436,13 @@ Result<Instruction> assemble(std::string_view line) {
     std::visit(
         [&](auto &i) {
           using T = std::decay_t<decltype(i)>;
-          T::visitFields(i, [&](const char *name, auto &member,
-                                unsigned width) {
-            if (found || key != name)
-              return;
-            found = true;
-            status = parseField(name, value, width, member);
-          });
+          T::visitFields(i,
+                         [&](const char *name, auto &member, unsigned width) {
+                           if (found || key != name)
+                             return;
+                           found = true;
+                           status = parseField(name, value, width, member);
+                         });
         },
         *instr);
     if (!found)

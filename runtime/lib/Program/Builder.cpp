@@ -13,8 +13,8 @@ ProgramBuilder::ProgramBuilder(const ArchConfig &config) {
 
 uint64_t ProgramBuilder::allocate(uint64_t bytes) {
   uint64_t addr = dramTop;
-  dramTop = (dramTop + bytes + kDramAlignment - 1) / kDramAlignment *
-            kDramAlignment;
+  dramTop =
+      (dramTop + bytes + kDramAlignment - 1) / kDramAlignment * kDramAlignment;
   return addr;
 }
 

@@ -361,8 +361,8 @@ private:
     program.versionMajor = loadLE<uint16_t>(data + 8);
     program.versionMinor = loadLE<uint16_t>(data + 10);
     if (program.versionMajor != kProgVersionMajor)
-      return makeError("unsupported format version ", program.versionMajor,
-                       ".", program.versionMinor, " (this reader reads ",
+      return makeError("unsupported format version ", program.versionMajor, ".",
+                       program.versionMinor, " (this reader reads ",
                        kProgVersionMajor, ".x)");
     uint32_t headerSize = loadLE<uint32_t>(data + 12);
     uint64_t fileSize = loadLE<uint64_t>(data + 24);
@@ -396,8 +396,7 @@ private:
   Status readSectionTable() {
     if (sectionCount == 0 || sectionCount > kMaxSections)
       return makeError("invalid section count ", sectionCount);
-    if (tableOffset < headerSize || tableOffset % 8 ||
-        tableOffset > size ||
+    if (tableOffset < headerSize || tableOffset % 8 || tableOffset > size ||
         (size - tableOffset) / kSectionEntrySize < sectionCount)
       return makeError("section table (offset ", tableOffset, ", ",
                        sectionCount, " entries) lies outside the file");
@@ -457,8 +456,8 @@ private:
 
   Result<std::string> string(uint32_t offset, const char *what) const {
     if (offset >= strtab.size())
-      return makeError(what, ": string offset ", offset,
-                       " outside STRTAB (", strtab.size(), " bytes)");
+      return makeError(what, ": string offset ", offset, " outside STRTAB (",
+                       strtab.size(), " bytes)");
     return std::string(strtab.c_str() + offset);
   }
 
@@ -468,10 +467,9 @@ private:
     if (e.size < 8)
       return makeError("ARCH section is too short");
     uint32_t count = loadLE<uint32_t>(p + 4);
-    if ((e.size - 8) / kArchEntrySize != count ||
-        (e.size - 8) % kArchEntrySize)
-      return makeError("ARCH section size ", e.size, " does not match ",
-                       count, " entries");
+    if ((e.size - 8) / kArchEntrySize != count || (e.size - 8) % kArchEntrySize)
+      return makeError("ARCH section size ", e.size, " does not match ", count,
+                       " entries");
     Result<std::string> name = string(loadLE<uint32_t>(p), "ARCH name");
     if (!name)
       return name.error();
@@ -512,7 +510,8 @@ private:
   Status readConst() {
     for (const SectionEntry &e : constSections) {
       const uint8_t *p = sectionData(e);
-      program.constants.push_back({e.addr, std::vector<uint8_t>(p, p + e.size)});
+      program.constants.push_back(
+          {e.addr, std::vector<uint8_t>(p, p + e.size)});
     }
     return Status::success();
   }
@@ -602,8 +601,8 @@ private:
       return Status::success();
     const SectionEntry &e = it->second;
     if (e.size % kDebugRecordSize)
-      return makeError("DEBUG section size ", e.size,
-                       " is not a multiple of ", kDebugRecordSize);
+      return makeError("DEBUG section size ", e.size, " is not a multiple of ",
+                       kDebugRecordSize);
     const uint8_t *p = sectionData(e);
     for (uint64_t i = 0; i < e.size / kDebugRecordSize; ++i) {
       const uint8_t *r = p + i * kDebugRecordSize;
@@ -626,8 +625,8 @@ private:
       return Status::success();
     const SectionEntry &e = it->second;
     if (e.size % kLayerRecordSize)
-      return makeError("LAYERS section size ", e.size,
-                       " is not a multiple of ", kLayerRecordSize);
+      return makeError("LAYERS section size ", e.size, " is not a multiple of ",
+                       kLayerRecordSize);
     const uint8_t *p = sectionData(e);
     for (uint64_t i = 0; i < e.size / kLayerRecordSize; ++i) {
       const uint8_t *r = p + i * kLayerRecordSize;
@@ -654,7 +653,8 @@ private:
 
   static std::string hex(uint64_t v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    std::snprintf(buf, sizeof buf, "0x%llx",
+                  static_cast<unsigned long long>(v));
     return buf;
   }
 

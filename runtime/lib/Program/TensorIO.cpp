@@ -39,8 +39,10 @@ Result<std::vector<Tensor>> bindInputs(const Program &program,
       std::string known;
       for (size_t i = 0; i < inputs.size(); ++i)
         known += (i ? ", " : "") + program.tensors[inputs[i]].name;
-      return makeError("--input ", name, ": the program has no input of that "
-                       "name or index (inputs: ", known, ")");
+      return makeError("--input ", name,
+                       ": the program has no input of that "
+                       "name or index (inputs: ",
+                       known, ")");
     }
     if (bound[*position])
       return makeError("--input ", name, ": given twice");
@@ -63,8 +65,8 @@ Result<std::vector<Tensor>> bindInputs(const Program &program,
         program.defaultInputs.begin(), program.defaultInputs.end(),
         [&](const DefaultInput &d) { return d.tensorIndex == inputs[i]; });
     if (it == program.defaultInputs.end())
-      return makeError("no data for input '", desc.name,
-                       "': pass --input ", desc.name, "=FILE.npy");
+      return makeError("no data for input '", desc.name, "': pass --input ",
+                       desc.name, "=FILE.npy");
     Tensor tensor(desc.type, desc.shape);
     tensor.data = it->data;
     result.push_back(std::move(tensor));

@@ -49,8 +49,8 @@ public:
       return Status::success();
     int64_t capacity = bufferBytes(config, buf);
     if (lo < 0 || hi > capacity)
-      return makeError(what, " touches ", bufferName(buf), " bytes [", lo,
-                       ", ", hi, ") outside its ", capacity, " bytes");
+      return makeError(what, " touches ", bufferName(buf), " bytes [", lo, ", ",
+                       hi, ") outside its ", capacity, " bytes");
     return Status::success();
   }
 
@@ -65,8 +65,7 @@ public:
 
   static Status aligned(uint64_t value, unsigned alignment, const char *what) {
     if (value % alignment)
-      return makeError(what, " (", value, ") is not a multiple of ",
-                       alignment);
+      return makeError(what, " (", value, ") is not a multiple of ", alignment);
     return Status::success();
   }
 
@@ -112,13 +111,14 @@ public:
                        " is smaller than a row of ", rowBytes,
                        " bytes (rows would overlap)");
     if (rowsTotal > 0 && rowBytes > 0)
-      NPU_TRY(inBuffer(d.buf, d.sramAddr,
-                       d.sramAddr + (rowsTotal - 1) * d.sramRowStride +
-                           rowBytes,
-                       "destination"));
+      NPU_TRY(
+          inBuffer(d.buf, d.sramAddr,
+                   d.sramAddr + (rowsTotal - 1) * d.sramRowStride + rowBytes,
+                   "destination"));
     if (d.rows > 0 && d.cols > 0 && d.elemBytes > 0)
       NPU_TRY(inDram(d.dramAddr,
-                     int64_t(d.dramAddr) + int64_t(d.rows - 1) * d.dramRowStride +
+                     int64_t(d.dramAddr) +
+                         int64_t(d.rows - 1) * d.dramRowStride +
                          int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
                      "source"));
     return Status::success();
@@ -128,10 +128,10 @@ public:
     const int64_t rowBytes = int64_t(d.cols) * d.elemBytes;
     if (d.rows == 0 || rowBytes == 0)
       return Status::success();
-    NPU_TRY(inBuffer(d.buf, d.sramAddr,
-                     d.sramAddr + int64_t(d.rows - 1) * d.sramRowStride +
-                         rowBytes,
-                     "source"));
+    NPU_TRY(
+        inBuffer(d.buf, d.sramAddr,
+                 d.sramAddr + int64_t(d.rows - 1) * d.sramRowStride + rowBytes,
+                 "source"));
     return inDram(d.dramAddr,
                   int64_t(d.dramAddr) + int64_t(d.rows - 1) * d.dramRowStride +
                       int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
@@ -351,14 +351,13 @@ public:
     if (t.mode == TableMode::I8) {
       if (t.src.type != DType::I8 || t.dst.type != DType::I8)
         return makeError("i8 table mode reads and writes i8");
-      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 256,
-                       "table"));
+      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 256, "table"));
     } else {
       if (t.src.type != DType::I16 || t.dst.type != DType::I32)
         return makeError("i16 table mode reads i16 and writes i32");
       NPU_TRY(aligned(t.tableAddr, 2, "table_addr"));
-      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 513 * 2,
-                       "table"));
+      NPU_TRY(
+          inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 513 * 2, "table"));
     }
     NPU_TRY(operand(t.src, t.nOuter, t.nInner, "source"));
     return operand(t.dst, t.nOuter, t.nInner, "destination");
@@ -372,8 +371,12 @@ private:
 
 /// The four token FIFOs: load->compute, compute->load, compute->store,
 /// store->compute.
-enum TokenChannel { kLoadToCompute, kComputeToLoad, kComputeToStore,
-                    kStoreToCompute };
+enum TokenChannel {
+  kLoadToCompute,
+  kComputeToLoad,
+  kComputeToStore,
+  kStoreToCompute
+};
 
 const char *channelName(int channel) {
   static const char *names[] = {"load->compute", "compute->load",
@@ -510,8 +513,8 @@ Status verifyProgram(const Program &program) {
       pushPrev = kStoreToCompute;
       break;
     }
-    for (auto [flag, channel] : {std::pair{d.popPrev, popPrev},
-                                 std::pair{d.popNext, popNext}}) {
+    for (auto [flag, channel] :
+         {std::pair{d.popPrev, popPrev}, std::pair{d.popNext, popNext}}) {
       if (!flag)
         continue;
       if (tokens[channel] == 0)

@@ -45,9 +45,9 @@ std::string_view elementTypeName(ElementType type) {
 }
 
 Result<ElementType> parseElementType(std::string_view name) {
-  for (ElementType t : {ElementType::Int8, ElementType::UInt8,
-                        ElementType::Int16, ElementType::Int32,
-                        ElementType::Float32})
+  for (ElementType t :
+       {ElementType::Int8, ElementType::UInt8, ElementType::Int16,
+        ElementType::Int32, ElementType::Float32})
     if (name == elementTypeName(t))
       return t;
   return makeError("unknown element type '", name, "'");
@@ -180,8 +180,8 @@ public:
 
 private:
   void skipSpace() {
-    while (pos < text.size() && std::isspace(static_cast<unsigned char>(
-                                    text[pos])))
+    while (pos < text.size() &&
+           std::isspace(static_cast<unsigned char>(text[pos])))
       ++pos;
   }
   bool consume(char c) {
@@ -218,8 +218,8 @@ private:
       if (consume(')'))
         break;
       size_t start = pos;
-      while (pos < text.size() && std::isdigit(static_cast<unsigned char>(
-                                      text[pos])))
+      while (pos < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[pos])))
         ++pos;
       // Python 2 era writers append 'L' to longs.
       int64_t dim = 0;
@@ -317,8 +317,8 @@ Result<Tensor> parseNpy(const uint8_t *data, size_t size,
   uint64_t expected = count * elemSize;
   uint64_t available = size - dataStart;
   if (available < expected)
-    return fail("truncated data: shape ", formatShape(tensor.shape),
-                " needs ", expected, " bytes, file has ", available);
+    return fail("truncated data: shape ", formatShape(tensor.shape), " needs ",
+                expected, " bytes, file has ", available);
   if (available > expected)
     return fail(available - expected, " unexpected bytes after the data");
   tensor.data.assign(data + dataStart, data + dataStart + expected);

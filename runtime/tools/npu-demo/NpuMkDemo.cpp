@@ -122,10 +122,20 @@ Program buildProgram(const ArchConfig &config, const Demo &d) {
     params.push_back(static_cast<uint8_t>(s));
   const uint64_t pAddr = b.addConstant(params);
 
-  TensorDesc in{"input", TensorRole::Input, ElementType::Int8,
-                {1, kH, kW, kCin}, 0.05, kInZp, 0};
-  TensorDesc out{"output", TensorRole::Output, ElementType::Int8,
-                 {1, kH, kW, kCout}, 0.1, kOutZp, 0};
+  TensorDesc in{"input",
+                TensorRole::Input,
+                ElementType::Int8,
+                {1, kH, kW, kCin},
+                0.05,
+                kInZp,
+                0};
+  TensorDesc out{"output",
+                 TensorRole::Output,
+                 ElementType::Int8,
+                 {1, kH, kW, kCout},
+                 0.1,
+                 kOutZp,
+                 0};
   const size_t inIndex = b.addTensor(in);
   const size_t outIndex = b.addTensor(out);
   b.setDefaultInput(inIndex, bytesOf(d.input));
@@ -176,7 +186,8 @@ Program buildProgram(const ArchConfig &config, const Demo &d) {
     lw.deps.popPrev = pos == 0;
     b.emit(lw);
     Gemm g;
-    g.inAddr = static_cast<uint32_t>((pos / kK) * paddedRow + (pos % kK) * kCin);
+    g.inAddr =
+        static_cast<uint32_t>((pos / kK) * paddedRow + (pos % kK) * kCin);
     g.inStrideY = paddedRow;
     g.inStrideX = kCin;
     g.outH = kH;
@@ -257,8 +268,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (config->array.rows < kCin || config->array.cols < kCout) {
-    std::fprintf(stderr, "npu-mkdemo: the demo needs an array of at least "
-                         "%dx%d PEs\n", kCin, kCout);
+    std::fprintf(stderr,
+                 "npu-mkdemo: the demo needs an array of at least "
+                 "%dx%d PEs\n",
+                 kCin, kCout);
     return 1;
   }
   const std::string dir = vm["outdir"].as<std::string>();

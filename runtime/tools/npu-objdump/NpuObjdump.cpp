@@ -88,8 +88,8 @@ void printProgram(const std::string &path, const Program &p, bool code) {
 int main(int argc, char **argv) {
   po::options_description options("npu-objdump options");
   options.add_options()("help,h", "show this help")(
-      "no-code", "omit the disassembly")(
-      "file", po::value<std::string>(), "program binary (prog.bin)");
+      "no-code", "omit the disassembly")("file", po::value<std::string>(),
+                                         "program binary (prog.bin)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;

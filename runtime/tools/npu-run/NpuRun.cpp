@@ -59,8 +59,7 @@ std::string checkExpect(const Program &program,
     return expected.error().getMessage();
   const Tensor &got = outputs[which];
   if (expected->type != got.type || expected->shape != got.shape)
-    return path + ": expected " +
-           std::string(elementTypeName(expected->type)) +
+    return path + ": expected " + std::string(elementTypeName(expected->type)) +
            formatShape(expected->shape) + ", output is " +
            std::string(elementTypeName(got.type)) + formatShape(got.shape);
   int64_t differ = 0, first = -1;
@@ -72,9 +71,8 @@ std::string checkExpect(const Program &program,
     }
   if (differ)
     return "output " + name + " differs from " + path + " in " +
-           std::to_string(differ) + " of " +
-           std::to_string(got.numElements()) + " elements (first at " +
-           std::to_string(first) + ": got " +
+           std::to_string(differ) + " of " + std::to_string(got.numElements()) +
+           " elements (first at " + std::to_string(first) + ": got " +
            std::to_string(got.getInt(first)) + ", expected " +
            std::to_string(expected->getInt(first)) + ")";
   std::printf("output %s matches %s bit for bit (%lld elements)\n",
@@ -150,13 +148,14 @@ int main(int argc, char **argv) {
     }
   }
   if (vm.count("output-dir")) {
-    Status written =
-        writeOutputs(*program, run->outputs, vm["output-dir"].as<std::string>());
+    Status written = writeOutputs(*program, run->outputs,
+                                  vm["output-dir"].as<std::string>());
     if (!written)
       return fail(written.error().getMessage());
   }
   if (vm.count("expect"))
-    for (const std::string &spec : vm["expect"].as<std::vector<std::string>>()) {
+    for (const std::string &spec :
+         vm["expect"].as<std::vector<std::string>>()) {
       std::string problem = checkExpect(*program, run->outputs, spec);
       if (!problem.empty())
         return fail(problem);

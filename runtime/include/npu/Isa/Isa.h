@@ -95,9 +95,9 @@ template <> struct EnumInfo<PoolMode> {
   static constexpr const char *names[] = {"max", "avg_tosa", "avg_tflite"};
 };
 template <> struct EnumInfo<AluOp> {
-  static constexpr const char *names[] = {
-      "add", "sub", "mul", "max", "min", "shl",  "ashr", "lshr",
-      "and", "or",  "xor", "clz", "abs", "neg", "copy"};
+  static constexpr const char *names[] = {"add", "sub",  "mul",  "max", "min",
+                                          "shl", "ashr", "lshr", "and", "or",
+                                          "xor", "clz",  "abs",  "neg", "copy"};
 };
 template <> struct EnumInfo<ReduceOp> {
   static constexpr const char *names[] = {"sum", "max", "min"};
@@ -160,12 +160,12 @@ struct OperandNames {
 };
 inline constexpr OperandNames kSrcNames{"src_buf", "src_addr", "src_type",
                                         "src_stride_outer", "src_stride_inner"};
-inline constexpr OperandNames kSrc1Names{
-    "src1_buf", "src1_addr", "src1_type", "src1_stride_outer",
-    "src1_stride_inner"};
-inline constexpr OperandNames kSrc2Names{
-    "src2_buf", "src2_addr", "src2_type", "src2_stride_outer",
-    "src2_stride_inner"};
+inline constexpr OperandNames kSrc1Names{"src1_buf", "src1_addr", "src1_type",
+                                         "src1_stride_outer",
+                                         "src1_stride_inner"};
+inline constexpr OperandNames kSrc2Names{"src2_buf", "src2_addr", "src2_type",
+                                         "src2_stride_outer",
+                                         "src2_stride_inner"};
 inline constexpr OperandNames kDstNames{"dst_buf", "dst_addr", "dst_type",
                                         "dst_stride_outer", "dst_stride_inner"};
 

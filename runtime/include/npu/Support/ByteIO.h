@@ -73,7 +73,8 @@ inline double loadF64LE(const uint8_t *p) {
 Result<std::vector<uint8_t>> readFileBytes(const std::string &path);
 
 /// Writes a whole file (replacing it). Errors name the path.
-Status writeFileBytes(const std::string &path, const std::vector<uint8_t> &data);
+Status writeFileBytes(const std::string &path,
+                      const std::vector<uint8_t> &data);
 
 } // namespace npu
 

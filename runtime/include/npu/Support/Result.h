@@ -17,10 +17,12 @@
 
 namespace npu {
 
-/// A one-line, human-readable description of what went wrong.
+/// A one-line, human-readable description of what went wrong. Control
+/// characters (which may come from a corrupt input quoted in the message)
+/// are escaped as \xNN so the message always stays on one line.
 class Error {
 public:
-  explicit Error(std::string message) : message(std::move(message)) {}
+  explicit Error(std::string text) : message(escapeControl(std::move(text))) {}
   const std::string &getMessage() const { return message; }
 
   /// Returns a copy of this error with `context: ` in front of the message.
@@ -29,6 +31,23 @@ public:
   }
 
 private:
+  static std::string escapeControl(std::string text) {
+    std::string out;
+    out.reserve(text.size());
+    static const char digits[] = "0123456789abcdef";
+    for (char c : text) {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f) {
+        out += "\\x";
+        out += digits[u >> 4];
+        out += digits[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
   std::string message;
 };
 
