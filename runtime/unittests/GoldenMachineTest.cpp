@@ -783,3 +783,85 @@ TEST(GoldenVector, TableModeTypeMismatchIsRejected) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().getMessage(), "i16 table mode reads i16 and writes i32");
 }
+
+TEST(GoldenVector, ElementwiseAddAndMulWithRescale) {
+  // TFLite/TOSA ADD: rescale both int8 inputs into int32 (zero points
+  // removed, scaled), add, requantize. Here: in1 = [10, -20] (zp 2, x1.5),
+  // in2 = [4, 100] (zp -4, x0.5), output x0.25 with zp 1.
+  Harness h(makeConfig(8, 8));
+  h.put8(Buffer::IBuf, 0, {10, -20});
+  h.put8(Buffer::IBuf, 8, {4, 100});
+  Rescale in1;
+  in1.src = {Buffer::IBuf, 0, DType::I8, 0, 1};
+  in1.dst = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  in1.nOuter = 1;
+  in1.nInner = 2;
+  in1.inZp = 2;
+  in1.mult = 1610612736; // 0.75 in Q31, shift 30 -> x1.5
+  in1.shift = 30;
+  h.run(in1);
+  Rescale in2 = in1;
+  in2.src.addr = 8;
+  in2.inZp = -4;
+  in2.mult = 1 << 30;
+  in2.shift = 31; // x0.5
+  in2.accumulate = true;
+  h.run(in2);
+  // (10-2)*1.5 + (4+4)*0.5 = 12 + 4 = 16; (-22)*1.5 + 104*0.5 = -33 + 52 = 19.
+  EXPECT_EQ(h.get32(Buffer::ABuf, 0, 2), (std::vector<int64_t>{16, 19}));
+  PpuConfig out;
+  out.mult = 1 << 30;
+  out.shift = 32; // x0.25
+  out.outZp = 1;
+  out.clampMin = -128;
+  out.clampMax = 127;
+  h.run(out);
+  Ppu p;
+  p.pixels = 1;
+  p.channels = 2;
+  p.dstBuf = Buffer::OBuf;
+  h.run(p);
+  // 16/4 = 4 -> 5; 19/4 = 4.75 -> 5 -> 6.
+  EXPECT_EQ(h.get8(Buffer::OBuf, 0, 2), (std::vector<int>{5, 6}));
+
+  // MUL: (in1 - 2) * (in2 + 4) = [8*8, -22*104] = [64, -2288], then x1/64:
+  // 1 and -35.75 -> -36 (round half up).
+  Rescale a = in1, b = in2;
+  a.mult = b.mult = 1 << 30;
+  a.shift = b.shift = 30; // identity: only the zero points are removed
+  b.accumulate = false;
+  b.dst.addr = 8;
+  h.run(a);
+  h.run(b);
+  Alu mul;
+  mul.op = AluOp::Mul;
+  mul.src1 = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  mul.src2 = {Buffer::ABuf, 8, DType::I32, 0, 1};
+  mul.dst = {Buffer::ABuf, 16, DType::I32, 0, 1};
+  mul.nOuter = 1;
+  mul.nInner = 2;
+  h.run(mul);
+  EXPECT_EQ(h.get32(Buffer::ABuf, 16, 2), (std::vector<int64_t>{64, -2288}));
+  Rescale down;
+  down.src = {Buffer::ABuf, 16, DType::I32, 0, 1};
+  down.dst = {Buffer::OBuf, 0, DType::I8, 0, 1};
+  down.nOuter = 1;
+  down.nInner = 2;
+  down.mult = 1 << 30;
+  down.shift = 36;
+  h.run(down);
+  EXPECT_EQ(h.get8(Buffer::OBuf, 0, 2), (std::vector<int>{1, -36}));
+}
+
+TEST(GoldenControl, TokenAndHaltChangeNoState) {
+  Harness h(makeConfig(8, 8));
+  h.put8(Buffer::IBuf, 0, {1, 2, 3});
+  Token t;
+  t.queue = Queue::Store;
+  t.deps.pushPrev = true;
+  h.run(t);
+  h.run(Halt{});
+  EXPECT_EQ(h.get8(Buffer::IBuf, 0, 3), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(h.counters.instructions, 2u);
+  EXPECT_EQ(h.counters.macs, 0u);
+}

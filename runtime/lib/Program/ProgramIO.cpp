@@ -334,7 +334,8 @@ struct SectionEntry {
 
 class Reader {
 public:
-  Reader(const uint8_t *data, size_t size) : data(data), size(size) {}
+  Reader(const uint8_t *data, size_t size, ProgramFileInfo *info)
+      : data(data), size(size), info(info) {}
 
   Result<Program> read() {
     NPU_TRY(readHeader());
@@ -378,6 +379,12 @@ private:
     if (storedCrc != actualCrc)
       return makeError("checksum mismatch (stored CRC-32 ", hex(storedCrc),
                        ", computed ", hex(actualCrc), "): file is corrupt");
+    if (info) {
+      info->fileSize = size;
+      info->headerSize = headerSize;
+      info->flags = loadLE<uint32_t>(data + 16);
+      info->crc32 = storedCrc;
+    }
     if (headerSize < kProgHeaderSize || headerSize % 8 || headerSize > size)
       return makeError("invalid header size ", headerSize);
     this->headerSize = headerSize;
@@ -410,6 +417,9 @@ private:
                      loadLE<uint64_t>(p + 24)};
       std::string what = std::string("section ") + std::to_string(i) + " (" +
                          sectionName(e.type) + ")";
+      if (info)
+        info->sections.push_back(
+            {sectionName(e.type), e.type, e.flags, e.offset, e.size, e.addr});
       if (e.flags & ~kSectionOptional)
         return makeError(what, ": unknown flags ", hex(e.flags));
       if (e.offset % 8 || e.offset > size || e.size > size - e.offset)
@@ -660,6 +670,7 @@ private:
 
   const uint8_t *data;
   size_t size;
+  ProgramFileInfo *info;
   uint32_t headerSize = 0;
   uint64_t tableOffset = 0;
   uint32_t sectionCount = 0;
@@ -671,15 +682,17 @@ private:
 
 } // namespace
 
-Result<Program> readProgram(const uint8_t *data, size_t size) {
-  return Reader(data, size).read();
+Result<Program> readProgram(const uint8_t *data, size_t size,
+                            ProgramFileInfo *info) {
+  return Reader(data, size, info).read();
 }
 
-Result<Program> readProgramFile(const std::string &path) {
+Result<Program> readProgramFile(const std::string &path,
+                                ProgramFileInfo *info) {
   Result<std::vector<uint8_t>> bytes = readFileBytes(path);
   if (!bytes)
     return bytes.error();
-  Result<Program> program = readProgram(bytes->data(), bytes->size());
+  Result<Program> program = readProgram(bytes->data(), bytes->size(), info);
   if (!program)
     return program.error().withContext(path);
   return program;

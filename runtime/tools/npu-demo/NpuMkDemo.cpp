@@ -1,6 +1,6 @@
 //===- NpuMkDemo.cpp - Build the hand-written demo convolution ------------===//
 //
-// npu-mkdemo OUTDIR [--arch NAME|FILE]
+// npu-mkdemo OUTDIR [--arch NAME|FILE] [--set KEY=VALUE]...
 // Writes OUTDIR/conv.bin: a 3x3 convolution (8x8x4 int8 input, SAME padding,
 // 8 output channels, per-channel requantization, bias, ReLU) hand-assembled
 // from NPU instructions, with its input embedded; OUTDIR/input.npy; and
@@ -241,8 +241,10 @@ int main(int argc, char **argv) {
   po::options_description options("npu-mkdemo options");
   options.add_options()("help,h", "show this help")(
       "arch", po::value<std::string>()->default_value("npu-tiny"),
-      "preset name or YAML file")("outdir", po::value<std::string>(),
-                                  "output directory");
+      "preset name or YAML file")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "KEY=VALUE: override one ArchConfig field")(
+      "outdir", po::value<std::string>(), "output directory");
   po::positional_options_description positional;
   positional.add("outdir", 1);
   po::variables_map vm;
@@ -258,7 +260,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (vm.count("help") || !vm.count("outdir")) {
-    std::cout << "usage: npu-mkdemo OUTDIR [--arch NAME|FILE]\n" << options;
+    std::cout << "usage: npu-mkdemo OUTDIR [--arch NAME|FILE] [--set K=V]...\n"
+              << options;
     return vm.count("help") ? 0 : 2;
   }
   Result<ArchConfig> config = resolveArchConfig(vm["arch"].as<std::string>());
@@ -267,6 +270,16 @@ int main(int argc, char **argv) {
                  config.error().getMessage().c_str());
     return 1;
   }
+  if (vm.count("set"))
+    for (const std::string &assignment :
+         vm["set"].as<std::vector<std::string>>()) {
+      Status status = applyArchOverride(*config, assignment);
+      if (!status) {
+        std::fprintf(stderr, "npu-mkdemo: --set %s: %s\n", assignment.c_str(),
+                     status.error().getMessage().c_str());
+        return 1;
+      }
+    }
   if (config->array.rows < kCin || config->array.cols < kCout) {
     std::fprintf(stderr,
                  "npu-mkdemo: the demo needs an array of at least "

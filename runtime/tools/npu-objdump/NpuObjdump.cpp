@@ -19,9 +19,25 @@ using namespace npu;
 
 namespace {
 
-void printProgram(const std::string &path, const Program &p, bool code) {
-  std::printf("%s: NPU program, format %u.%u\n", path.c_str(), p.versionMajor,
-              p.versionMinor);
+void printProgram(const std::string &path, const Program &p,
+                  const ProgramFileInfo &file, bool code) {
+  std::printf("%s: NPU program, format %u.%u, %llu bytes, header %u bytes, "
+              "flags 0x%x, CRC-32 0x%08x (ok)\n",
+              path.c_str(), p.versionMajor, p.versionMinor,
+              static_cast<unsigned long long>(file.fileSize), file.headerSize,
+              file.flags, file.crc32);
+  std::printf("\nsections:\n");
+  for (const ProgramFileInfo::Section &s : file.sections) {
+    char addr[32] = "";
+    if (s.name == "CONST")
+      std::snprintf(addr, sizeof addr, "  dram 0x%llx",
+                    static_cast<unsigned long long>(s.addr));
+    std::printf("  %-8s type %u  offset 0x%06llx  size %8llu%s%s\n",
+                s.name.c_str(), s.type,
+                static_cast<unsigned long long>(s.offset),
+                static_cast<unsigned long long>(s.size),
+                s.flags & 1 ? "  optional" : "", addr);
+  }
   std::printf("\narch: %s (config hash 0x%016llx)\n", p.archName.c_str(),
               static_cast<unsigned long long>(p.archHash));
   for (const auto &[key, value] : p.archFields)
@@ -109,12 +125,13 @@ int main(int argc, char **argv) {
     return vm.count("help") ? 0 : 2;
   }
   const std::string path = vm["file"].as<std::string>();
-  Result<Program> program = readProgramFile(path);
+  ProgramFileInfo file;
+  Result<Program> program = readProgramFile(path, &file);
   if (!program) {
     std::fprintf(stderr, "npu-objdump: %s\n",
                  program.error().getMessage().c_str());
     return 1;
   }
-  printProgram(path, *program, !vm.count("no-code"));
+  printProgram(path, *program, file, !vm.count("no-code"));
   return 0;
 }

@@ -109,12 +109,33 @@ struct Program {
 Result<std::vector<uint8_t>> writeProgram(const Program &program);
 Status writeProgramFile(const std::string &path, const Program &program);
 
+/// Where things are in a prog.bin file (for npu-objdump).
+struct ProgramFileInfo {
+  struct Section {
+    std::string name; ///< STRTAB, ARCH, CODE, ... or "unknown".
+    uint32_t type = 0;
+    uint32_t flags = 0;
+    uint64_t offset = 0;
+    uint64_t size = 0;
+    uint64_t addr = 0;
+  };
+  uint64_t fileSize = 0;
+  uint32_t headerSize = 0;
+  uint32_t flags = 0;
+  uint32_t crc32 = 0;
+  std::vector<Section> sections;
+};
+
 /// Parses and validates a prog.bin image: magic, version, sizes, section
 /// table, every count, offset and string reference, CRC-32, instruction
 /// encodings and operand bounds (verifyProgram). The error is one line
 /// naming what is wrong. No input makes it crash.
-Result<Program> readProgram(const uint8_t *data, size_t size);
-Result<Program> readProgramFile(const std::string &path);
+/// When `info` is given it receives the file layout (filled as far as the
+/// file could be read).
+Result<Program> readProgram(const uint8_t *data, size_t size,
+                            ProgramFileInfo *info = nullptr);
+Result<Program> readProgramFile(const std::string &path,
+                                ProgramFileInfo *info = nullptr);
 
 /// Semantic checks of a structurally valid program against the ArchConfig
 /// it records: every instruction's operands inside the scratchpads and the
