@@ -196,12 +196,10 @@ TEST(GoldenArray, GemmWithZeroPointAccumulateAndShift) {
   EXPECT_EQ(h.get32(Buffer::ABuf, 0, 2), (std::vector<int64_t>{-28, -32}));
 }
 
-TEST(GoldenArray, GemmWrapsAtSixteenBitsAndCountsEachEvent) {
-  // 3 rows of (127 - (-128)) * 127 = 32385 each: partial sums 32385, 64770
-  // (overflows 16 bits: wraps to 64770 - 65536 = -766), then -766 + 32385 =
-  // 31619 (in range). One event.
-  Harness h(makeConfig(3, 1, 16, "wrap"));
-  h.put8(Buffer::WBuf, 0, {127, 127, 127});
+/// A 16-bit, 3x1 array with weights 127 and three inputs of 127 at zero
+/// point -128 in IBUF: every product is 255 * 127 = 32385. Runs the gemm.
+void runThreeRowColumn(Harness &h, std::vector<int> weights) {
+  h.put8(Buffer::WBuf, 0, weights);
   LoadWeights l;
   l.wStride = 1;
   l.rows = 3;
@@ -215,6 +213,13 @@ TEST(GoldenArray, GemmWrapsAtSixteenBitsAndCountsEachEvent) {
   g.cols = 1;
   g.accStride = 4;
   h.run(g);
+}
+
+TEST(GoldenArray, GemmWrapsAtSixteenBitsAndCountsEachEvent) {
+  // Partial sums 32385, 64770 (overflows 16 bits: wraps to 64770 - 65536 =
+  // -766), then -766 + 32385 = 31619 (in range). One event.
+  Harness h(makeConfig(3, 1, 16, "wrap"));
+  runThreeRowColumn(h, {127, 127, 127});
   EXPECT_EQ(h.get32(Buffer::ABuf, 0, 1), (std::vector<int64_t>{31619}));
   EXPECT_EQ(h.counters.accOverflow, 1u);
 }
@@ -223,26 +228,12 @@ TEST(GoldenArray, GemmSaturatesAtSixteenBitsAndCountsEachEvent) {
   // Same sums with saturation: 32385, 64770 -> 32767 (event), 32767 + 32385
   // -> 32767 (event). Two events.
   Harness h(makeConfig(3, 1, 16, "saturate"));
-  h.put8(Buffer::WBuf, 0, {127, 127, 127});
-  LoadWeights l;
-  l.wStride = 1;
-  l.rows = 3;
-  l.cols = 1;
-  h.run(l);
-  h.put8(Buffer::IBuf, 0, {127, 127, 127});
-  Gemm g;
-  g.outH = g.outW = 1;
-  g.k = 3;
-  g.inZp = -128;
-  g.cols = 1;
-  g.accStride = 4;
-  h.run(g);
+  runThreeRowColumn(h, {127, 127, 127});
   EXPECT_EQ(h.get32(Buffer::ABuf, 0, 1), (std::vector<int64_t>{32767}));
   EXPECT_EQ(h.counters.accOverflow, 2u);
-  // Negative direction: weights -128, inputs 127 (zp -128): -32640 per row.
-  h.put8(Buffer::WBuf, 0, {-128, -128, -128});
-  h.run(l);
-  h.run(g);
+  // Negative direction: weights -128: -32640 per row, saturating at -32768
+  // on the second and third row.
+  runThreeRowColumn(h, {-128, -128, -128});
   EXPECT_EQ(h.get32(Buffer::ABuf, 0, 1), (std::vector<int64_t>{-32768}));
   EXPECT_EQ(h.counters.accOverflow, 4u);
 }

@@ -11,12 +11,11 @@
 #include "npu/Golden/Arith.h"
 #include "npu/Program/Builder.h"
 
-#include <boost/program_options.hpp>
+#include "../common/CommandLine.h"
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 
 namespace po = boost::program_options;
 using namespace npu;
@@ -245,40 +244,22 @@ int main(int argc, char **argv) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "KEY=VALUE: override one ArchConfig field")(
       "outdir", po::value<std::string>(), "output directory");
-  po::positional_options_description positional;
-  positional.add("outdir", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(options)
-                  .positional(positional)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::fprintf(stderr, "npu-mkdemo: %s\n", e.what());
-    return 2;
-  }
-  if (vm.count("help") || !vm.count("outdir")) {
-    std::cout << "usage: npu-mkdemo OUTDIR [--arch NAME|FILE] [--set K=V]...\n"
-              << options;
-    return vm.count("help") ? 0 : 2;
-  }
+  if (std::optional<int> exit = tools::parseCommandLine(
+          argc, argv, "npu-mkdemo",
+          "npu-mkdemo OUTDIR [--arch NAME|FILE] [--set K=V]...", options,
+          "outdir", vm))
+    return *exit;
   Result<ArchConfig> config = resolveArchConfig(vm["arch"].as<std::string>());
-  if (!config) {
-    std::fprintf(stderr, "npu-mkdemo: %s\n",
-                 config.error().getMessage().c_str());
-    return 1;
-  }
+  if (!config)
+    return tools::fail("npu-mkdemo", config.error().getMessage());
   if (vm.count("set"))
     for (const std::string &assignment :
          vm["set"].as<std::vector<std::string>>()) {
       Status status = applyArchOverride(*config, assignment);
-      if (!status) {
-        std::fprintf(stderr, "npu-mkdemo: --set %s: %s\n", assignment.c_str(),
-                     status.error().getMessage().c_str());
-        return 1;
-      }
+      if (!status)
+        return tools::fail("npu-mkdemo", "--set " + assignment + ": " +
+                                             status.error().getMessage());
     }
   if (config->array.rows < kCin || config->array.cols < kCout) {
     std::fprintf(stderr,
@@ -299,10 +280,8 @@ int main(int argc, char **argv) {
   for (Status s : {writeProgramFile(dir + "/conv.bin", program),
                    writeNpy(dir + "/input.npy", input),
                    writeNpy(dir + "/expected.npy", expected)})
-    if (!s) {
-      std::fprintf(stderr, "npu-mkdemo: %s\n", s.error().getMessage().c_str());
-      return 1;
-    }
+    if (!s)
+      return tools::fail("npu-mkdemo", s.error().getMessage());
   std::printf("wrote %s/conv.bin (%zu instructions, arch %s), input.npy, "
               "expected.npy\n",
               dir.c_str(), program.instructions.size(), config->name.c_str());

@@ -9,10 +9,9 @@
 #include "npu/Isa/Encoding.h"
 #include "npu/Program/Program.h"
 
-#include <boost/program_options.hpp>
+#include "../common/CommandLine.h"
 
 #include <cstdio>
-#include <iostream>
 
 namespace po = boost::program_options;
 using namespace npu;
@@ -106,32 +105,16 @@ int main(int argc, char **argv) {
   options.add_options()("help,h", "show this help")(
       "no-code", "omit the disassembly")("file", po::value<std::string>(),
                                          "program binary (prog.bin)");
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(options)
-                  .positional(positional)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::fprintf(stderr, "npu-objdump: %s\n", e.what());
-    return 2;
-  }
-  if (vm.count("help") || !vm.count("file")) {
-    std::cout << "usage: npu-objdump FILE [--no-code]\n" << options;
-    return vm.count("help") ? 0 : 2;
-  }
+  if (std::optional<int> exit = tools::parseCommandLine(
+          argc, argv, "npu-objdump", "npu-objdump FILE [--no-code]", options,
+          "file", vm))
+    return *exit;
   const std::string path = vm["file"].as<std::string>();
   ProgramFileInfo file;
   Result<Program> program = readProgramFile(path, &file);
-  if (!program) {
-    std::fprintf(stderr, "npu-objdump: %s\n",
-                 program.error().getMessage().c_str());
-    return 1;
-  }
+  if (!program)
+    return tools::fail("npu-objdump", program.error().getMessage());
   printProgram(path, *program, file, !vm.count("no-code"));
   return 0;
 }

@@ -10,20 +10,16 @@
 #include "npu/Golden/Machine.h"
 #include "npu/Program/TensorIO.h"
 
-#include <boost/program_options.hpp>
+#include "../common/CommandLine.h"
 
 #include <cstdio>
-#include <iostream>
 
 namespace po = boost::program_options;
 using namespace npu;
 
 namespace {
 
-int fail(const std::string &message) {
-  std::fprintf(stderr, "npu-run: %s\n", message.c_str());
-  return 1;
-}
+int fail(const std::string &message) { return tools::fail("npu-run", message); }
 
 void printTensor(const TensorDesc &desc, const Tensor &t) {
   std::printf("output %s %s %s:", desc.name.c_str(),
@@ -94,23 +90,11 @@ int main(int argc, char **argv) {
       "NAME=FILE.npy: fail unless the output equals the file")(
       "quiet,q", "do not print outputs and counters")(
       "file", po::value<std::string>(), "program binary");
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(options)
-                  .positional(positional)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    return fail(e.what());
-  }
-  if (vm.count("help") || !vm.count("file")) {
-    std::cout << "usage: npu-run prog.bin [options]\n" << options;
-    return vm.count("help") ? 0 : 2;
-  }
+  if (std::optional<int> exit = tools::parseCommandLine(
+          argc, argv, "npu-run", "npu-run prog.bin [options]", options, "file",
+          vm))
+    return *exit;
   const std::string path = vm["file"].as<std::string>();
   Result<Program> program = readProgramFile(path);
   if (!program)

@@ -178,6 +178,19 @@ void visitOperand(O &op, const OperandNames &n, V &&v) {
   v(n.strideInner, op.strideInner, 16);
 }
 
+/// Fields shared by dma.load and dma.store, in encoding order.
+template <typename S, typename V> void visitDmaFields(S &s, V &&v) {
+  v("buf", s.buf, 3);
+  v("dram_addr", s.dramAddr, 32);
+  v("dram_row_stride", s.dramRowStride, 24);
+  v("dram_col_stride", s.dramColStride, 24);
+  v("sram_addr", s.sramAddr, 24);
+  v("sram_row_stride", s.sramRowStride, 24);
+  v("rows", s.rows, 16);
+  v("cols", s.cols, 16);
+  v("elem_bytes", s.elemBytes, 16);
+}
+
 // Instruction definitions. Field widths are in bits; members of signed type
 // are encoded in two's complement and sign-extended on decode.
 
@@ -220,15 +233,7 @@ struct DmaLoad {
   uint32_t padRight = 0;
   int32_t padValue = 0;
   template <typename S, typename V> static void visitFields(S &s, V &&v) {
-    v("buf", s.buf, 3);
-    v("dram_addr", s.dramAddr, 32);
-    v("dram_row_stride", s.dramRowStride, 24);
-    v("dram_col_stride", s.dramColStride, 24);
-    v("sram_addr", s.sramAddr, 24);
-    v("sram_row_stride", s.sramRowStride, 24);
-    v("rows", s.rows, 16);
-    v("cols", s.cols, 16);
-    v("elem_bytes", s.elemBytes, 16);
+    visitDmaFields(s, v);
     v("pad_top", s.padTop, 8);
     v("pad_bottom", s.padBottom, 8);
     v("pad_left", s.padLeft, 8);
@@ -252,15 +257,7 @@ struct DmaStore {
   uint32_t cols = 0;
   uint32_t elemBytes = 0;
   template <typename S, typename V> static void visitFields(S &s, V &&v) {
-    v("buf", s.buf, 3);
-    v("dram_addr", s.dramAddr, 32);
-    v("dram_row_stride", s.dramRowStride, 24);
-    v("dram_col_stride", s.dramColStride, 24);
-    v("sram_addr", s.sramAddr, 24);
-    v("sram_row_stride", s.sramRowStride, 24);
-    v("rows", s.rows, 16);
-    v("cols", s.cols, 16);
-    v("elem_bytes", s.elemBytes, 16);
+    visitDmaFields(s, v);
   }
 };
 
