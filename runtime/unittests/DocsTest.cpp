@@ -112,9 +112,10 @@ TEST(Docs, ArchConfigDocumentsEveryField) {
     ASSERT_GE(c.size(), 5u) << info.key;
     EXPECT_EQ(c[1], info.unit) << info.key;
     EXPECT_EQ(c[2], *getArchField(defaults, info.key)) << info.key;
-    if (info.max > info.min)
+    if (info.max > info.min) {
       EXPECT_EQ(c[3], formatNumber(info.min) + " - " + formatNumber(info.max))
           << info.key;
+    }
     EXPECT_EQ(c[4], info.description) << info.key;
   }
   EXPECT_EQ(rows.size(), archFieldInfos().size())

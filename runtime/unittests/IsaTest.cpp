@@ -14,18 +14,6 @@ using namespace npu::isa;
 
 namespace {
 
-/// Smallest and largest encodable value of a field.
-template <typename T> std::pair<int64_t, int64_t> fieldRange(unsigned width) {
-  if constexpr (std::is_enum_v<T>)
-    return {0, enumCount<T>() - 1};
-  else if constexpr (std::is_same_v<T, bool>)
-    return {0, 1};
-  else if constexpr (std::is_signed_v<T>)
-    return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
-  else
-    return {0, (int64_t(1) << width) - 1};
-}
-
 /// Sets field number `index` of `instr` with `choose(lo, hi)`; returns the
 /// number of fields.
 template <typename Choose>
@@ -260,4 +248,24 @@ TEST(Isa, AssembleReportsErrors) {
   EXPECT_EQ(alu.src1.buf, Buffer::ABuf);
   EXPECT_EQ(alu.shift, 3u);
   EXPECT_TRUE(alu.deps.pushNext);
+}
+
+TEST(Isa, FieldsByName) {
+  Instruction g = *makeInstruction("gemm");
+  ASSERT_TRUE(setField(g, "k", 7).ok());
+  ASSERT_TRUE(setField(g, "in_zp", -128).ok());
+  EXPECT_EQ(std::get<Gemm>(g).k, 7u);
+  EXPECT_EQ(std::get<Gemm>(g).inZp, -128);
+  Status s = setField(g, "k", 512);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(), "gemm: field k = 512 is outside [0, 511]");
+  EXPECT_FALSE(setField(g, "nope", 1).ok());
+  Instruction d = *makeInstruction("dma.load");
+  EXPECT_FALSE(setField(d, "buf", 5).ok()); // 5 buffers: 0..4
+  ASSERT_TRUE(setField(d, "buf", 4).ok());
+  EXPECT_EQ(std::get<DmaLoad>(d).buf, Buffer::PBuf);
+  auto fields = getFields(g);
+  ASSERT_EQ(fields.size(), numFields(Opcode::Gemm));
+  EXPECT_EQ(fields[5], (std::pair<std::string, int64_t>{"k", 7}));
+  EXPECT_FALSE(makeInstruction("frob").ok());
 }

@@ -132,27 +132,12 @@ void setBits(uint8_t *bytes, unsigned lsb, unsigned width, uint64_t value) {
 /// Converts a member to its raw field bits, checking that it fits.
 template <typename T>
 std::optional<uint64_t> toRaw(const T &member, unsigned width) {
-  if constexpr (std::is_enum_v<T>) {
-    auto raw = static_cast<uint64_t>(member);
-    if (raw >= enumCount<T>())
-      return std::nullopt;
-    return raw;
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return member ? 1 : 0;
-  } else if constexpr (std::is_signed_v<T>) {
-    int64_t v = member;
-    int64_t lo = -(int64_t(1) << (width - 1));
-    int64_t hi = (int64_t(1) << (width - 1)) - 1;
-    if (v < lo || v > hi)
-      return std::nullopt;
-    uint64_t mask = width == 64 ? ~0ULL : ((1ULL << width) - 1);
-    return static_cast<uint64_t>(v) & mask;
-  } else {
-    uint64_t v = member;
-    if (width < 64 && v >> width)
-      return std::nullopt;
-    return v;
-  }
+  const auto [lo, hi] = fieldRange<T>(width);
+  const auto value = static_cast<int64_t>(member);
+  if (value < lo || value > hi)
+    return std::nullopt;
+  const uint64_t mask = width >= 64 ? ~0ULL : ((1ULL << width) - 1);
+  return static_cast<uint64_t>(value) & mask;
 }
 
 /// Converts raw field bits to a member; fails for invalid enum values.
@@ -364,6 +349,55 @@ Status parseField(std::string_view name, std::string_view text, unsigned width,
 
 } // namespace
 
+std::vector<std::pair<std::string, int64_t>>
+getFields(const Instruction &instr) {
+  std::vector<std::pair<std::string, int64_t>> fields;
+  std::visit(
+      [&](const auto &i) {
+        using T = std::decay_t<decltype(i)>;
+        T::visitFields(i, [&](const char *name, const auto &member, unsigned) {
+          fields.emplace_back(name, static_cast<int64_t>(member));
+        });
+      },
+      instr);
+  return fields;
+}
+
+Status setField(Instruction &instr, std::string_view name, int64_t value) {
+  bool found = false;
+  Status status;
+  std::visit(
+      [&](auto &i) {
+        using T = std::decay_t<decltype(i)>;
+        T::visitFields(i, [&](const char *field, auto &member, unsigned width) {
+          using M = std::decay_t<decltype(member)>;
+          if (found || name != field)
+            return;
+          found = true;
+          const auto [lo, hi] = fieldRange<M>(width);
+          if (value < lo || value > hi) {
+            status = makeError(T::kMnemonic, ": field ", field, " = ", value,
+                               " is outside [", lo, ", ", hi, "]");
+            return;
+          }
+          member = static_cast<M>(value);
+        });
+      },
+      instr);
+  if (!found)
+    return makeError(mnemonicOf(instr), ": unknown field '", name, "'");
+  return status;
+}
+
+Result<Instruction> makeInstruction(std::string_view mnemonic) {
+  for (Opcode opcode : allOpcodes()) {
+    Instruction candidate = makeInstruction(opcode);
+    if (mnemonic == mnemonicOf(candidate))
+      return candidate;
+  }
+  return makeError("unknown mnemonic '", mnemonic, "'");
+}
+
 std::string disassemble(const Instruction &instr) {
   std::ostringstream os;
   std::visit(
@@ -402,16 +436,9 @@ Result<Instruction> assemble(std::string_view line) {
   if (words.empty())
     return makeError("empty instruction");
 
-  std::optional<Instruction> instr;
-  for (Opcode opcode : allOpcodes()) {
-    Instruction candidate = makeInstruction(opcode);
-    if (words[0] == mnemonicOf(candidate)) {
-      instr = candidate;
-      break;
-    }
-  }
+  Result<Instruction> instr = makeInstruction(words[0]);
   if (!instr)
-    return makeError("unknown mnemonic '", words[0], "'");
+    return instr.error();
 
   for (size_t w = 1; w < words.size(); ++w) {
     std::string_view word = words[w];

@@ -1,6 +1,7 @@
 //===- Verify.cpp - Semantic checks of programs ---------------------------===//
 #include "npu/Program/Verify.h"
 
+#include "npu/Isa/Access.h"
 #include "npu/Isa/Encoding.h"
 #include "npu/Program/Program.h"
 
@@ -32,36 +33,13 @@ int64_t bufferBytes(const ArchConfig &config, Buffer buffer) {
 
 namespace {
 
-const char *bufferName(Buffer b) {
-  return EnumInfo<Buffer>::names[static_cast<unsigned>(b)];
-}
-
-/// Checks one instruction; errors are prefixed by the caller.
-class InstrChecker {
+/// Checks the limits of one instruction's fields (everything but memory
+/// bounds, which checkInstruction checks on its accesses). Errors are
+/// prefixed by the caller.
+class LimitChecker {
 public:
-  InstrChecker(const ArchConfig &config, uint64_t dramSize,
-               const PpuConfig *ppu)
-      : config(config), dramSize(dramSize), ppu(ppu) {}
-
-  /// [lo, hi) byte range in a scratchpad; hi == lo means nothing touched.
-  Status inBuffer(Buffer buf, int64_t lo, int64_t hi, const char *what) const {
-    if (hi <= lo)
-      return Status::success();
-    int64_t capacity = bufferBytes(config, buf);
-    if (lo < 0 || hi > capacity)
-      return makeError(what, " touches ", bufferName(buf), " bytes [", lo, ", ",
-                       hi, ") outside its ", capacity, " bytes");
-    return Status::success();
-  }
-
-  Status inDram(int64_t lo, int64_t hi, const char *what) const {
-    if (hi <= lo)
-      return Status::success();
-    if (lo < 0 || static_cast<uint64_t>(hi) > dramSize)
-      return makeError(what, " touches DRAM bytes [", lo, ", ", hi,
-                       ") outside the program's ", dramSize, " bytes");
-    return Status::success();
-  }
+  LimitChecker(const ArchConfig &config, const PpuConfig *ppu)
+      : config(config), ppu(ppu) {}
 
   static Status aligned(uint64_t value, unsigned alignment, const char *what) {
     if (value % alignment)
@@ -69,22 +47,8 @@ public:
     return Status::success();
   }
 
-  /// Footprint of a strided 2-D operand.
-  Status operand(const Operand &op, uint32_t nOuter, uint32_t nInner,
-                 const char *what) const {
-    if (nOuter == 0 || nInner == 0)
-      return Status::success();
-    const int64_t size = dtypeBytes(op.type);
-    NPU_TRY(aligned(op.addr, size, what));
-    int64_t lo = 0, hi = 0;
-    for (int64_t i : {int64_t(0), int64_t(nOuter) - 1})
-      for (int64_t j : {int64_t(0), int64_t(nInner) - 1}) {
-        int64_t off = i * op.strideOuter + j * op.strideInner;
-        lo = std::min(lo, off);
-        hi = std::max(hi, off);
-      }
-    return inBuffer(op.buf, op.addr + lo * size, op.addr + hi * size + size,
-                    what);
+  static Status operand(const Operand &op, const char *what) {
+    return aligned(op.addr, dtypeBytes(op.type), what);
   }
 
   static Status shiftRange(int64_t shift, const char *what) {
@@ -104,39 +68,16 @@ public:
 
   Status operator()(const DmaLoad &d) const {
     const int64_t rowsTotal = int64_t(d.padTop) + d.rows + d.padBottom;
-    const int64_t colsTotal = int64_t(d.padLeft) + d.cols + d.padRight;
-    const int64_t rowBytes = colsTotal * d.elemBytes;
+    const int64_t rowBytes =
+        (int64_t(d.padLeft) + d.cols + d.padRight) * d.elemBytes;
     if (rowsTotal > 1 && rowBytes > d.sramRowStride)
       return makeError("sram_row_stride ", d.sramRowStride,
                        " is smaller than a row of ", rowBytes,
                        " bytes (rows would overlap)");
-    if (rowsTotal > 0 && rowBytes > 0)
-      NPU_TRY(
-          inBuffer(d.buf, d.sramAddr,
-                   d.sramAddr + (rowsTotal - 1) * d.sramRowStride + rowBytes,
-                   "destination"));
-    if (d.rows > 0 && d.cols > 0 && d.elemBytes > 0)
-      NPU_TRY(inDram(d.dramAddr,
-                     int64_t(d.dramAddr) +
-                         int64_t(d.rows - 1) * d.dramRowStride +
-                         int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
-                     "source"));
     return Status::success();
   }
 
-  Status operator()(const DmaStore &d) const {
-    const int64_t rowBytes = int64_t(d.cols) * d.elemBytes;
-    if (d.rows == 0 || rowBytes == 0)
-      return Status::success();
-    NPU_TRY(
-        inBuffer(d.buf, d.sramAddr,
-                 d.sramAddr + int64_t(d.rows - 1) * d.sramRowStride + rowBytes,
-                 "source"));
-    return inDram(d.dramAddr,
-                  int64_t(d.dramAddr) + int64_t(d.rows - 1) * d.dramRowStride +
-                      int64_t(d.cols - 1) * d.dramColStride + d.elemBytes,
-                  "destination");
-  }
+  Status operator()(const DmaStore &) const { return Status::success(); }
 
   Status operator()(const LoadWeights &l) const {
     if (l.rows < 1 || l.rows > config.array.rows || l.cols < 1 ||
@@ -150,9 +91,7 @@ public:
     if (l.rows > 1 && rowBytes > l.wStride)
       return makeError("w_stride ", l.wStride, " is smaller than a row of ",
                        rowBytes, " bytes");
-    return inBuffer(Buffer::WBuf, l.wAddr,
-                    l.wAddr + int64_t(l.rows - 1) * l.wStride + rowBytes,
-                    "weights");
+    return Status::success();
   }
 
   Status operator()(const Gemm &g) const {
@@ -164,19 +103,10 @@ public:
     NPU_TRY(zeroPoint8(g.inZp, "in_zp"));
     NPU_TRY(aligned(g.accAddr, 4, "acc_addr"));
     NPU_TRY(aligned(g.accStride, 4, "acc_stride"));
-    if (g.outH == 0 || g.outW == 0)
-      return Status::success();
-    const int64_t vectors = int64_t(g.outH) * g.outW;
-    if (vectors > 1 && g.accStride < 4 * g.cols)
+    if (int64_t(g.outH) * g.outW > 1 && g.accStride < 4 * g.cols)
       return makeError("acc_stride ", g.accStride, " is smaller than ",
                        4 * g.cols, " bytes of one output vector");
-    NPU_TRY(inBuffer(Buffer::IBuf, g.inAddr,
-                     g.inAddr + int64_t(g.outH - 1) * g.inStrideY +
-                         int64_t(g.outW - 1) * g.inStrideX + g.k,
-                     "input"));
-    return inBuffer(Buffer::ABuf, g.accAddr,
-                    g.accAddr + (vectors - 1) * g.accStride + 4 * g.cols,
-                    "accumulators");
+    return Status::success();
   }
 
   Status operator()(const PpuConfig &p) const {
@@ -198,8 +128,10 @@ public:
       NPU_TRY(aligned(p.multAddr, 4, "mult_addr"));
     if (p.hasBias)
       NPU_TRY(aligned(p.biasAddr, 4, "bias_addr"));
-    if (p.hasLut)
-      NPU_TRY(inBuffer(Buffer::PBuf, p.lutAddr, p.lutAddr + 256, "LUT"));
+    if (p.hasLut && int64_t(p.lutAddr) + 256 > config.pbufBytes())
+      return makeError("LUT touches pbuf bytes [", p.lutAddr, ", ",
+                       p.lutAddr + 256, ") outside its ", config.pbufBytes(),
+                       " bytes");
     return Status::success();
   }
 
@@ -208,32 +140,7 @@ public:
       return makeError("no ppu.cfg precedes this instruction");
     NPU_TRY(aligned(p.srcAddr, 4, "src_addr"));
     NPU_TRY(aligned(p.srcStride, 4, "src_stride"));
-    if (p.pixels == 0 || p.channels == 0)
-      return Status::success();
-    const int64_t outSize = dtypeBytes(ppu->outType);
-    NPU_TRY(aligned(p.dstAddr, outSize, "dst_addr"));
-    NPU_TRY(inBuffer(Buffer::ABuf, p.srcAddr,
-                     p.srcAddr + int64_t(p.pixels - 1) * p.srcStride +
-                         4 * int64_t(p.channels),
-                     "accumulators"));
-    NPU_TRY(inBuffer(p.dstBuf, p.dstAddr,
-                     p.dstAddr + int64_t(p.pixels - 1) * p.dstStride +
-                         outSize * p.channels,
-                     "output"));
-    const int64_t first = p.chOffset, last = int64_t(p.chOffset) + p.channels;
-    if (ppu->hasBias)
-      NPU_TRY(inBuffer(Buffer::PBuf, ppu->biasAddr + 4 * first,
-                       ppu->biasAddr + 4 * last, "bias table"));
-    if (ppu->perChannel) {
-      NPU_TRY(inBuffer(Buffer::PBuf, ppu->multAddr + 4 * first,
-                       ppu->multAddr + 4 * last, "multiplier table"));
-      NPU_TRY(inBuffer(Buffer::PBuf, ppu->shiftAddr + first,
-                       ppu->shiftAddr + last, "shift table"));
-    }
-    if (ppu->hasKshift)
-      NPU_TRY(inBuffer(Buffer::PBuf, ppu->kshiftAddr + first,
-                       ppu->kshiftAddr + last, "channel shift table"));
-    return Status::success();
+    return aligned(p.dstAddr, dtypeBytes(ppu->outType), "dst_addr");
   }
 
   Status operator()(const DwConv &d) const {
@@ -244,26 +151,10 @@ public:
     NPU_TRY(zeroPoint8(d.inZp, "in_zp"));
     NPU_TRY(aligned(d.accAddr, 4, "acc_addr"));
     NPU_TRY(aligned(d.accStride, 4, "acc_stride"));
-    if (d.outH == 0 || d.outW == 0)
-      return Status::success();
-    const int64_t pixels = int64_t(d.outH) * d.outW;
-    if (pixels > 1 && d.accStride < 4 * d.channels)
+    if (int64_t(d.outH) * d.outW > 1 && d.accStride < 4 * d.channels)
       return makeError("acc_stride ", d.accStride, " is smaller than ",
                        4 * d.channels, " bytes of one output pixel");
-    const int64_t lastRow =
-        int64_t(d.outH - 1) * d.strideH + int64_t(d.kh - 1) * d.dilH;
-    const int64_t lastCol =
-        int64_t(d.outW - 1) * d.strideW + int64_t(d.kw - 1) * d.dilW;
-    const int64_t lastChannel = (d.channels - 1) / d.depthMult;
-    NPU_TRY(inBuffer(Buffer::IBuf, d.inAddr,
-                     d.inAddr + lastRow * d.inRowStride +
-                         lastCol * d.inPixStride + lastChannel + 1,
-                     "input"));
-    NPU_TRY(inBuffer(Buffer::WBuf, d.wAddr,
-                     d.wAddr + int64_t(d.kh) * d.kw * d.channels, "weights"));
-    return inBuffer(Buffer::ABuf, d.accAddr,
-                    d.accAddr + (pixels - 1) * d.accStride + 4 * d.channels,
-                    "accumulators");
+    return Status::success();
   }
 
   Status operator()(const Pool &p) const {
@@ -274,13 +165,11 @@ public:
     if (p.clampMin > p.clampMax)
       return makeError("clamp_min ", p.clampMin, " exceeds clamp_max ",
                        p.clampMax);
-    if (p.outH == 0 || p.outW == 0)
-      return Status::success();
     // Every window must cover at least one input element.
     auto covers = [](int64_t out, int64_t stride, int64_t pad, int64_t k,
                      int64_t in) {
       for (int64_t o = 0; o < out; ++o) {
-        int64_t lo = o * stride - pad, hi = lo + k;
+        const int64_t lo = o * stride - pad, hi = lo + k;
         if (hi <= 0 || lo >= in)
           return false;
       }
@@ -289,13 +178,7 @@ public:
     if (!covers(p.outH, p.strideH, p.padTop, p.kh, p.inH) ||
         !covers(p.outW, p.strideW, p.padLeft, p.kw, p.inW))
       return makeError("a pooling window lies entirely in the padding");
-    NPU_TRY(inBuffer(Buffer::IBuf, p.inAddr,
-                     p.inAddr + int64_t(p.inH - 1) * p.inRowStride +
-                         int64_t(p.inW - 1) * p.inPixStride + p.channels,
-                     "input"));
-    return inBuffer(p.dstBuf, p.dstAddr,
-                    p.dstAddr + int64_t(p.outH) * p.outW * p.channels,
-                    "output");
+    return Status::success();
   }
 
   Status operator()(const Rescale &r) const {
@@ -304,8 +187,8 @@ public:
     NPU_TRY(shiftRange(r.shift, "shift"));
     if (r.accumulate && r.dst.type != DType::I32)
       return makeError("accumulate needs an i32 destination");
-    NPU_TRY(operand(r.src, r.nOuter, r.nInner, "source"));
-    return operand(r.dst, r.nOuter, r.nInner, "destination");
+    NPU_TRY(operand(r.src, "source"));
+    return operand(r.dst, "destination");
   }
 
   Status operator()(const Alu &a) const {
@@ -315,57 +198,36 @@ public:
       return makeError("shift ", a.shift, " is outside [0, 62]");
     if (a.round && a.op != AluOp::AShr)
       return makeError("round is only used by ashr");
-    NPU_TRY(operand(a.src1, a.nOuter, a.nInner, "src1"));
+    NPU_TRY(operand(a.src1, "src1"));
     const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
                        a.op == AluOp::Neg || a.op == AluOp::Copy;
     if (!unary)
-      NPU_TRY(operand(a.src2, a.nOuter, a.nInner, "src2"));
-    return operand(a.dst, a.nOuter, a.nInner, "destination");
+      NPU_TRY(operand(a.src2, "src2"));
+    return operand(a.dst, "destination");
   }
 
   Status operator()(const Reduce &r) const {
-    if (r.nOuter == 0 || r.nInner == 0)
-      return Status::success();
-    if (r.nRed == 0)
+    if (r.nOuter > 0 && r.nInner > 0 && r.nRed == 0)
       return makeError("n_red must be at least 1");
-    // Source: a 3-D block; check its extreme offsets.
-    const int64_t srcSize = dtypeBytes(r.srcType);
-    NPU_TRY(aligned(r.srcAddr, srcSize, "src_addr"));
-    int64_t lo = 0, hi = 0;
-    for (int64_t i : {int64_t(0), int64_t(r.nOuter) - 1})
-      for (int64_t k : {int64_t(0), int64_t(r.nRed) - 1})
-        for (int64_t j : {int64_t(0), int64_t(r.nInner) - 1}) {
-          int64_t off =
-              i * r.srcStrideOuter + k * r.srcStrideRed + j * r.srcStrideInner;
-          lo = std::min(lo, off);
-          hi = std::max(hi, off);
-        }
-    NPU_TRY(inBuffer(r.srcBuf, r.srcAddr + lo * srcSize,
-                     r.srcAddr + hi * srcSize + srcSize, "source"));
-    Operand dst{r.dstBuf, r.dstAddr, r.dstType, r.dstStrideOuter,
-                r.dstStrideInner};
-    return operand(dst, r.nOuter, r.nInner, "destination");
+    NPU_TRY(aligned(r.srcAddr, dtypeBytes(r.srcType), "src_addr"));
+    return aligned(r.dstAddr, dtypeBytes(r.dstType), "destination");
   }
 
   Status operator()(const Table &t) const {
     if (t.mode == TableMode::I8) {
       if (t.src.type != DType::I8 || t.dst.type != DType::I8)
         return makeError("i8 table mode reads and writes i8");
-      NPU_TRY(inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 256, "table"));
     } else {
       if (t.src.type != DType::I16 || t.dst.type != DType::I32)
         return makeError("i16 table mode reads i16 and writes i32");
       NPU_TRY(aligned(t.tableAddr, 2, "table_addr"));
-      NPU_TRY(
-          inBuffer(Buffer::PBuf, t.tableAddr, t.tableAddr + 513 * 2, "table"));
     }
-    NPU_TRY(operand(t.src, t.nOuter, t.nInner, "source"));
-    return operand(t.dst, t.nOuter, t.nInner, "destination");
+    NPU_TRY(operand(t.src, "source"));
+    return operand(t.dst, "destination");
   }
 
 private:
   const ArchConfig &config;
-  uint64_t dramSize;
   const PpuConfig *ppu;
 };
 
@@ -389,7 +251,20 @@ const char *channelName(int channel) {
 Status checkInstruction(const Instruction &instr, const ArchConfig &config,
                         uint64_t dramSize, const PpuConfig *ppu) {
   NPU_TRY(checkDeps(instr));
-  return std::visit(InstrChecker(config, dramSize, ppu), instr);
+  NPU_TRY(std::visit(LimitChecker(config, ppu), instr));
+  for (const Access &a : accessesOf(instr, ppu)) {
+    if (a.space == Space::Dram) {
+      if (a.lo < 0 || static_cast<uint64_t>(a.hi) > dramSize)
+        return makeError(a.what, " touches DRAM bytes [", a.lo, ", ", a.hi,
+                         ") outside the program's ", dramSize, " bytes");
+      continue;
+    }
+    const int64_t capacity = bufferBytes(config, static_cast<Buffer>(a.space));
+    if (a.lo < 0 || a.hi > capacity)
+      return makeError(a.what, " touches ", spaceName(a.space), " bytes [",
+                       a.lo, ", ", a.hi, ") outside its ", capacity, " bytes");
+  }
+  return Status::success();
 }
 
 Status verifyProgram(const Program &program) {

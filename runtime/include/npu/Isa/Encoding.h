@@ -41,6 +41,18 @@ std::string disassemble(const Instruction &instr);
 /// default values; deps are written as bare words pop_prev, push_next, ...).
 Result<Instruction> assemble(std::string_view line);
 
+/// (name, value) of every field in encoding order; enums as their numeric
+/// value, flags as 0/1. Deps are not included.
+std::vector<std::pair<std::string, int64_t>>
+getFields(const Instruction &instr);
+
+/// Sets one field by name; fails for an unknown name or a value that does
+/// not fit the field (same rules as encode).
+Status setField(Instruction &instr, std::string_view name, int64_t value);
+
+/// The instruction with mnemonic `mnemonic` (e.g. "gemm"), or an error.
+Result<Instruction> makeInstruction(std::string_view mnemonic);
+
 /// Checks that the dependency flags are meaningful for the instruction's
 /// queue (the load queue has no "prev", the store queue no "next", HALT
 /// carries none).

@@ -16,6 +16,8 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 namespace npu::isa {
@@ -107,6 +109,20 @@ template <> struct EnumInfo<TableMode> {
 };
 template <typename E> constexpr unsigned enumCount() {
   return sizeof(EnumInfo<E>::names) / sizeof(EnumInfo<E>::names[0]);
+}
+
+/// Smallest and largest value a field of member type T and `width` bits can
+/// encode.
+template <typename T>
+constexpr std::pair<int64_t, int64_t> fieldRange(unsigned width) {
+  if constexpr (std::is_enum_v<T>)
+    return {0, int64_t(enumCount<T>()) - 1};
+  else if constexpr (std::is_same_v<T, bool>)
+    return {0, 1};
+  else if constexpr (std::is_signed_v<T>)
+    return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+  else
+    return {0, (int64_t(1) << width) - 1};
 }
 
 inline constexpr unsigned dtypeBytes(DType type) {

@@ -1,0 +1,43 @@
+//===- Access.h - Memory footprint of instructions --------------*- C++ -*-===//
+//
+// Which bytes of which memory an instruction reads and writes, as bounding
+// byte ranges. Used by the program verifier (bounds), the compiler's
+// scheduler (hazards between queues, hence dependency tokens) and the
+// simulator (traffic statistics).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_ISA_ACCESS_H
+#define NPU_ISA_ACCESS_H
+
+#include "npu/Isa/Isa.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace npu::isa {
+
+/// A memory: one of the scratchpads or DRAM.
+enum class Space : uint8_t { IBuf, WBuf, ABuf, OBuf, PBuf, Dram };
+
+inline Space spaceOf(Buffer b) { return static_cast<Space>(b); }
+const char *spaceName(Space s);
+
+/// Bytes [lo, hi) of `space`, read or written. For strided patterns the
+/// range is the bounding box of the touched bytes.
+struct Access {
+  Space space;
+  int64_t lo;
+  int64_t hi;
+  bool write;
+  const char *what; ///< Operand name for messages ("input", "weights", ...).
+};
+
+/// The accesses of `instr`, given the PPU configuration in force (needed by
+/// `ppu`, whose tables are in PBUF; nullptr lists only its ABUF and output
+/// accesses). Empty ranges are omitted. Assumes field values that passed
+/// checkInstruction's limits; it never reads memory.
+std::vector<Access> accessesOf(const Instruction &instr, const PpuConfig *ppu);
+
+} // namespace npu::isa
+
+#endif // NPU_ISA_ACCESS_H
