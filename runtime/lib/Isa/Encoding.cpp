@@ -398,26 +398,56 @@ Result<Instruction> makeInstruction(std::string_view mnemonic) {
   return makeError("unknown mnemonic '", mnemonic, "'");
 }
 
-std::string disassemble(const Instruction &instr) {
-  std::ostringstream os;
+Status setFieldText(Instruction &instr, std::string_view name,
+                    std::string_view text) {
+  bool found = false;
+  Status status;
+  std::visit(
+      [&](auto &i) {
+        using T = std::decay_t<decltype(i)>;
+        T::visitFields(i, [&](const char *field, auto &member, unsigned width) {
+          if (found || name != field)
+            return;
+          found = true;
+          status = parseField(field, text, width, member);
+        });
+      },
+      instr);
+  if (!found)
+    return makeError(mnemonicOf(instr), ": unknown field '", name, "'");
+  if (!status)
+    return status.error().withContext(mnemonicOf(instr));
+  return Status::success();
+}
+
+std::vector<std::pair<std::string, std::string>>
+formatFields(const Instruction &instr) {
+  std::vector<std::pair<std::string, std::string>> fields;
   std::visit(
       [&](const auto &i) {
         using T = std::decay_t<decltype(i)>;
-        os << T::kMnemonic;
         T::visitFields(i, [&](const char *name, const auto &member, unsigned) {
-          os << ' ' << name << '=' << formatField(name, member);
+          fields.emplace_back(name, formatField(name, member));
         });
-        const Deps &d = i.deps;
-        if (d.popPrev)
-          os << " pop_prev";
-        if (d.popNext)
-          os << " pop_next";
-        if (d.pushPrev)
-          os << " push_prev";
-        if (d.pushNext)
-          os << " push_next";
       },
       instr);
+  return fields;
+}
+
+std::string disassemble(const Instruction &instr) {
+  std::ostringstream os;
+  os << mnemonicOf(instr);
+  for (const auto &[name, value] : formatFields(instr))
+    os << ' ' << name << '=' << value;
+  const Deps &d = depsOf(instr);
+  if (d.popPrev)
+    os << " pop_prev";
+  if (d.popNext)
+    os << " pop_next";
+  if (d.pushPrev)
+    os << " push_prev";
+  if (d.pushNext)
+    os << " push_next";
   return os.str();
 }
 
@@ -456,26 +486,7 @@ Result<Instruction> assemble(std::string_view line) {
     if (eq == std::string_view::npos)
       return makeError(mnemonicOf(*instr), ": expected field=value, got '",
                        word, "'");
-    std::string_view key = word.substr(0, eq);
-    std::string_view value = word.substr(eq + 1);
-    bool found = false;
-    Status status;
-    std::visit(
-        [&](auto &i) {
-          using T = std::decay_t<decltype(i)>;
-          T::visitFields(i,
-                         [&](const char *name, auto &member, unsigned width) {
-                           if (found || key != name)
-                             return;
-                           found = true;
-                           status = parseField(name, value, width, member);
-                         });
-        },
-        *instr);
-    if (!found)
-      return makeError(mnemonicOf(*instr), ": unknown field '", key, "'");
-    if (!status)
-      return status.error().withContext(mnemonicOf(*instr));
+    NPU_TRY(setFieldText(*instr, word.substr(0, eq), word.substr(eq + 1)));
   }
   NPU_TRY(checkDeps(*instr));
   return *instr;

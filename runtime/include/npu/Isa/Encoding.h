@@ -50,6 +50,15 @@ getFields(const Instruction &instr);
 /// not fit the field (same rules as encode).
 Status setField(Instruction &instr, std::string_view name, int64_t value);
 
+/// Sets one field from its text form (an integer, hex with 0x, or an enum
+/// name), with the same checks as assemble.
+Status setFieldText(Instruction &instr, std::string_view name,
+                    std::string_view text);
+
+/// (name, text) of every field as disassemble prints it.
+std::vector<std::pair<std::string, std::string>>
+formatFields(const Instruction &instr);
+
 /// The instruction with mnemonic `mnemonic` (e.g. "gemm"), or an error.
 Result<Instruction> makeInstruction(std::string_view mnemonic);
 
