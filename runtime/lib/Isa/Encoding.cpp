@@ -176,22 +176,17 @@ Result<InstrBytes> encode(const Instruction &instr) {
         using T = std::decay_t<decltype(i)>;
         encodeHeader(bytes.data(), T::kOpcode, i.deps);
         unsigned pos = kFirstFieldBit;
-        T::visitFields(i, [&](const char *name, const auto &member,
-                              unsigned width) {
-          std::optional<uint64_t> raw = toRaw(member, width);
-          if (!raw && !failure) {
-            std::ostringstream os;
-            if constexpr (std::is_enum_v<std::decay_t<decltype(member)>>)
-              os << static_cast<int64_t>(member);
-            else
-              os << static_cast<int64_t>(member);
-            failure = makeError(T::kMnemonic, ": field ", name, " = ", os.str(),
-                                " does not fit in ", width, " bits");
-          }
-          if (raw)
-            setBits(bytes.data(), pos, width, *raw);
-          pos += width;
-        });
+        T::visitFields(
+            i, [&](const char *name, const auto &member, unsigned width) {
+              std::optional<uint64_t> raw = toRaw(member, width);
+              if (!raw && !failure)
+                failure = makeError(T::kMnemonic, ": field ", name, " = ",
+                                    static_cast<int64_t>(member),
+                                    " does not fit in ", width, " bits");
+              if (raw)
+                setBits(bytes.data(), pos, width, *raw);
+              pos += width;
+            });
       },
       instr);
   if (failure)
