@@ -1,0 +1,22 @@
+//===- TosaToNpu.h - TOSA to npu conversion ---------------------*- C++ -*-===//
+#ifndef NPU_CONVERSION_TOSATONPU_TOSATONPU_H
+#define NPU_CONVERSION_TOSATONPU_TOSATONPU_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::npu {
+
+#define GEN_PASS_DECL
+#include "npu/Conversion/TosaToNpu/Passes.h.inc"
+
+/// Adds the TOSA-to-npu fusion and conversion patterns.
+void populateTosaToNpuPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "npu/Conversion/TosaToNpu/Passes.h.inc"
+
+} // namespace mlir::npu
+
+#endif // NPU_CONVERSION_TOSATONPU_TOSATONPU_H

@@ -1,0 +1,320 @@
+//===- NpuOps.td - npu dialect operations ------------------*- tablegen -*-===//
+#ifndef NPU_OPS_TD
+#define NPU_OPS_TD
+
+include "npu/Dialect/Npu/IR/NpuDialect.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Graph level
+//===----------------------------------------------------------------------===//
+
+// Requantization applied by the PPU to 32-bit accumulators:
+//   out = clamp(output_zp + apply_scale_32(acc + bias, multiplier[c],
+//               shift[c] (+ kshift[c]), double_round), clamp_min, clamp_max)
+// `multiplier`/`shift` have one entry (per layer) or one per output channel.
+// `ppu_form` (set by npu-fold-rescale) is the hardware form chosen:
+// "per_layer", "shift_table" (one multiplier, base shift + 4-bit kshift per
+// channel) or "per_channel" (multiplier and shift tables).
+defvar RequantArgs = (ins
+  DenseI32ArrayAttr:$multiplier,
+  DenseI32ArrayAttr:$shift,
+  Npu_I32Attr:$output_zp,
+  BoolAttr:$double_round,
+  Npu_I32Attr:$clamp_min,
+  Npu_I32Attr:$clamp_max,
+  OptionalAttr<DenseI32ArrayAttr>:$lut,
+  OptionalAttr<StrAttr>:$ppu_form,
+  OptionalAttr<DenseI32ArrayAttr>:$kshift,
+  OptionalAttr<I64Attr>:$acc_bound,
+  OptionalAttr<Npu_I32Attr>:$acc_bits
+);
+
+class Npu_GraphOp<string mnemonic, list<Trait> traits = []>
+    : Npu_Op<mnemonic, !listconcat(traits, [Pure])>;
+
+def Npu_Conv2DOp : Npu_GraphOp<"conv2d"> {
+  let summary = "2-D convolution with fused requantization (systolic array)";
+  let description = [{
+    TOSA CONV2D (input NHWC int8, weights OHWI int8, bias int32, weight zero
+    point 0) followed by the requantization of its accumulators.
+  }];
+  let arguments = !con((ins
+    AnyRankedTensor:$input, AnyRankedTensor:$weights, AnyRankedTensor:$bias,
+    DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$dilation,
+    DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp), RequantArgs);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weights `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_DepthwiseConv2DOp : Npu_GraphOp<"depthwise_conv2d"> {
+  let summary = "Depthwise 2-D convolution with fused requantization (vector unit)";
+  let description = [{
+    TOSA DEPTHWISE_CONV2D (weights [KH, KW, C, M]; output channel c * M + m
+    reads input channel c) followed by requantization.
+  }];
+  let arguments = !con((ins
+    AnyRankedTensor:$input, AnyRankedTensor:$weights, AnyRankedTensor:$bias,
+    DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$dilation,
+    DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp), RequantArgs);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weights `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_FullyConnectedOp : Npu_GraphOp<"fully_connected"> {
+  let summary = "Fully connected layer with fused requantization";
+  let arguments = !con((ins
+    AnyRankedTensor:$input, AnyRankedTensor:$weights, AnyRankedTensor:$bias,
+    Npu_I32Attr:$input_zp), RequantArgs);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weights `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_MatMulOp : Npu_GraphOp<"matmul"> {
+  let summary = "Batched matrix multiply with fused requantization";
+  let description = [{
+    TOSA MATMUL [N, H, C] x [N, C, W] (b zero point 0) followed by
+    requantization. `b` may be a constant or an activation.
+  }];
+  let arguments = !con((ins AnyRankedTensor:$a, AnyRankedTensor:$b,
+                            Npu_I32Attr:$a_zp), RequantArgs);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $a `,` $b attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_EltwiseOp : Npu_GraphOp<"eltwise"> {
+  let summary = "Element-wise add, sub or mul of rescaled inputs";
+  let description = [{
+    The TFLite/TOSA pattern rescale(lhs) op rescale(rhs) -> requantize:
+    each input is rescaled to int32 (zero point removed, multiplied), the
+    two are combined (`kind` = "add", "sub" or "mul" with `mul_shift`) and
+    the int32 result is requantized. Shapes broadcast.
+  }];
+  let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+    StrAttr:$kind,
+    Npu_I32Attr:$lhs_zp, Npu_I32Attr:$lhs_multiplier, Npu_I32Attr:$lhs_shift,
+    BoolAttr:$lhs_double_round,
+    Npu_I32Attr:$rhs_zp, Npu_I32Attr:$rhs_multiplier, Npu_I32Attr:$rhs_shift,
+    BoolAttr:$rhs_double_round,
+    Npu_I32Attr:$mul_shift), RequantArgs);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_PoolOp : Npu_GraphOp<"pool"> {
+  let summary = "Max or average pooling (vector unit)";
+  let description = [{
+    `kind` is "max", "avg_tosa" (TOSA AVG_POOL2D: zero points, reciprocal
+    scale, round half up) or "avg_tflite" (TFLite: raw average rounded half
+    away from zero). Padding positions are not counted.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind,
+    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$stride,
+    DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp, Npu_I32Attr:$output_zp,
+    Npu_I32Attr:$clamp_min, Npu_I32Attr:$clamp_max);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_RescaleOp : Npu_GraphOp<"rescale"> {
+  let summary = "TOSA RESCALE between integer types (vector unit)";
+  let description = [{
+    Per-layer (one multiplier/shift) or per-channel along the last
+    dimension. Clamps to the result type.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, Npu_I32Attr:$input_zp,
+    DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
+    Npu_I32Attr:$output_zp, BoolAttr:$double_round);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_AluOp : Npu_GraphOp<"alu"> {
+  let summary = "Element-wise integer operation with broadcasting";
+  let description = [{
+    `op` is one of add, sub, mul (with `shift`), max, min, shl, ashr (with
+    `round`), lshr, and, or, xor (binary) or clz, abs, neg, copy (unary;
+    copy is an integer cast). Semantics of vec.alu in docs/isa.md.
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$op,
+    DefaultValuedAttr<Npu_I32Attr, "0">:$shift,
+    DefaultValuedAttr<BoolAttr, "false">:$round);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $op $inputs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_ClampOp : Npu_GraphOp<"clamp"> {
+  let summary = "Clamp integers to [min, max]";
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$min, I64Attr:$max);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_ReduceOp : Npu_GraphOp<"reduce"> {
+  let summary = "Reduce one axis with sum, max or min";
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_TableOp : Npu_GraphOp<"table"> {
+  let summary = "TOSA TABLE: int8 256-entry or int16 513-entry interpolated";
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$table);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $table attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_ReshapeOp : Npu_GraphOp<"reshape"> {
+  let summary = "Reshape (no data movement: the result aliases its input)";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_TransposeOp : Npu_GraphOp<"transpose"> {
+  let summary = "Permute dimensions (DMA gather)";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perms);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_ConcatOp : Npu_GraphOp<"concat"> {
+  let summary = "Concatenate along one axis (DMA)";
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_PadOp : Npu_GraphOp<"pad"> {
+  let summary = "Pad with a constant (DMA padding)";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$padding,
+                   I64Attr:$pad_value);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Npu_SliceOp : Npu_GraphOp<"slice"> {
+  let summary = "Extract a rectangular block (DMA)";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$start);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Instruction level
+//===----------------------------------------------------------------------===//
+
+def Npu_ProgramOp : Npu_Op<"program", [Symbol, SymbolTable, NoTerminator,
+                                       SingleBlock, IsolatedFromAbove]> {
+  let summary = "A whole NPU program, one to one with a prog.bin";
+  let description = [{
+    Holds `npu.segment` (DRAM constants), `npu.tensor` (inputs/outputs) and
+    `npu.layer` ops in program order, ending with a halt. `arch` records
+    the ArchConfig fields the program depends on (key -> value strings),
+    `arch_name`/`arch_hash` identify the full configuration.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, DictionaryAttr:$arch,
+                   StrAttr:$arch_name, I64Attr:$arch_hash, I64Attr:$dram_size);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+}
+
+def Npu_SegmentOp : Npu_Op<"segment", [HasParent<"ProgramOp">]> {
+  let summary = "Constant bytes placed in DRAM before the program runs";
+  let arguments = (ins I64Attr:$addr, ElementsAttr:$data);
+  let hasVerifier = 1;
+  let assemblyFormat = "$addr `=` $data attr-dict";
+}
+
+def Npu_TensorOp : Npu_Op<"tensor", [HasParent<"ProgramOp">]> {
+  let summary = "An input or output tensor of the program";
+  let arguments = (ins StrAttr:$name, StrAttr:$role, TypeAttr:$type,
+                   I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point);
+  let hasVerifier = 1;
+  let assemblyFormat = "$role $name `:` $type `at` $addr attr-dict";
+}
+
+def Npu_LayerOp : Npu_Op<"layer", [HasParent<"ProgramOp">, NoTerminator,
+                                    SingleBlock]> {
+  let summary = "The instructions of one source layer";
+  let description = [{
+    Named after the source op; its location becomes the program's debug
+    information. `macs` and the accumulator bound feed the simulator's
+    report.
+  }];
+  let arguments = (ins StrAttr:$name, StrAttr:$kind, I64Attr:$macs,
+                   I64Attr:$acc_bound, Npu_I32Attr:$acc_bits,
+                   BoolAttr:$may_overflow);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$name attr-dict-with-keyword $body";
+}
+
+def Npu_InstrOp : Npu_Op<"instr"> {
+  let summary = "One NPU instruction";
+  let description = [{
+    `fields` maps every field name of the instruction `mnemonic` to its
+    value (enums as numbers); `deps` is the token mask (1 pop_prev,
+    2 pop_next, 4 push_prev, 8 push_next). Printed in the assembly syntax of
+    docs/isa.md:
+
+      npu.instr gemm(in_addr = 0x28, k = 4, ...) [pop_prev]
+
+    The verifier builds the instruction with the runtime's ISA tables, so
+    the field names, widths and enum values are exactly the encoder's.
+  }];
+  let arguments = (ins StrAttr:$mnemonic, DictionaryAttr:$fields,
+                   Npu_I32Attr:$deps);
+  let hasVerifier = 1;
+  let hasCustomAssemblyFormat = 1;
+}
+
+#endif // NPU_OPS_TD

@@ -1,0 +1,79 @@
+//===- Passes.td - npu dialect passes ----------------------*- tablegen -*-===//
+#ifndef NPU_DIALECT_NPU_TRANSFORMS_PASSES_TD
+#define NPU_DIALECT_NPU_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NpuSetArch : Pass<"npu-set-arch", "::mlir::ModuleOp"> {
+  let summary = "Attach the target ArchConfig to the module";
+  let description = [{
+    Resolves `arch` (a preset name or a YAML file) and the `set` overrides
+    and stores every field in the module attribute `npu.arch`, which the
+    other passes read.
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", "\"npu-base\"",
+           "Preset name or YAML file">,
+    ListOption<"overrides", "set", "std::string",
+               "key=value ArchConfig overrides">
+  ];
+}
+
+def NpuFoldRescale : Pass<"npu-fold-rescale", "::mlir::func::FuncOp"> {
+  let summary = "Choose the PPU form of each requantization, exactly";
+  let description = [{
+    Folds TOSA's per-channel (multiplier, shift) arrays into the cheapest
+    PPU form that computes the same bits: "per_layer" when all channels
+    agree, "shift_table" (one multiplier, a base shift and a 4-bit shift
+    per channel) when only the shifts differ by at most 15, "per_channel"
+    tables otherwise.
+  }];
+}
+
+def NpuAccBound : Pass<"npu-acc-bound", "::mlir::ModuleOp"> {
+  let summary = "Static worst-case accumulator bound per layer";
+  let description = [{
+    For every MAC layer computes max over output channels of
+    sum |w| * max |x - zp|, with x's range narrowed by the producer's clamp,
+    the bits that needs, records both on the op (`acc_bound`, `acc_bits`)
+    and warns for each layer that may overflow the configured
+    `array.acc_bits`.
+  }];
+}
+
+def NpuPlanMemory : Pass<"npu-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place activations in DRAM, reusing space by liveness";
+  let description = [{
+    Assigns every tensor produced in @main (and every argument) a DRAM
+    offset (`npu.dram` attributes). Intermediate tensors share space when
+    their live ranges do not overlap (first fit); reshapes alias their
+    input; inputs and outputs keep their space for the whole program. The
+    arena size is recorded as `npu.arena_size` on the module.
+  }];
+}
+
+def NpuLowerToInstructions
+    : Pass<"npu-lower-to-instructions", "::mlir::ModuleOp"> {
+  let summary = "Tile graph ops to scratchpads and emit instructions";
+  let description = [{
+    Replaces @main by an npu.program: weights re-laid out for the array
+    and placed after the activation arena, each graph op tiled to the
+    ArchConfig's scratchpads (halves when double buffered; convolutions as
+    implicit im2col gemm sequences) and emitted as npu.instr ops in one
+    npu.layer per op. No dependency tokens yet (npu-schedule adds them).
+  }];
+  let dependentDialects = ["::mlir::npu::NpuDialect"];
+}
+
+def NpuSchedule : Pass<"npu-schedule", "::mlir::ModuleOp"> {
+  let summary = "Insert load/compute/store dependency tokens";
+  let description = [{
+    Finds every hazard between instructions of different queues from their
+    memory footprints (RAW, WAR, WAW on scratchpads and DRAM) and sets the
+    fewest token flags that order them, relaying load<->store dependencies
+    through compute-queue token instructions. Independent work (the next
+    tile's loads into the other buffer half) stays free to overlap.
+  }];
+}
+
+#endif

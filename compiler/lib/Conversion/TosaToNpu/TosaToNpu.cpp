@@ -1,0 +1,604 @@
+//===- TosaToNpu.cpp - Fuse TOSA int8 graphs into npu ops -----------------===//
+//
+// The NPU applies requantization, clamping and lookup tables in its
+// post-processing unit, so the TOSA op sequences that TFLite's legalization
+// produces for one int8 layer (conv2d -> rescale -> clamp, rescale x2 ->
+// add -> rescale -> clamp, ...) become one npu op each. Patterns are rooted
+// at the op that consumes the MAC result (the rescale) and look forward for
+// an optional clamp.
+//
+//===----------------------------------------------------------------------===//
+#include "npu/Conversion/TosaToNpu/TosaToNpu.h"
+
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::npu {
+#define GEN_PASS_DEF_TOSATONPU
+#include "npu/Conversion/TosaToNpu/Passes.h.inc"
+} // namespace mlir::npu
+
+using namespace mlir;
+using namespace mlir::npu;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Range of an integer element type.
+std::pair<int64_t, int64_t> intRange(Type type) {
+  auto i = cast<IntegerType>(getElementTypeOrSelf(type));
+  const unsigned w = i.getWidth();
+  if (i.isUnsigned())
+    return {0, (int64_t(1) << w) - 1};
+  return {-(int64_t(1) << (w - 1)), (int64_t(1) << (w - 1)) - 1};
+}
+
+bool isInt(Type type, unsigned width) {
+  auto i = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+  return i && i.getWidth() == width;
+}
+
+/// The single user of `v` if it has exactly one use.
+Operation *singleUser(Value v) {
+  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+}
+
+/// A tosa.clamp on integers that is the only user of `v`, if any.
+tosa::ClampOp fusableClamp(Value v) {
+  auto clamp = dyn_cast_or_null<tosa::ClampOp>(singleUser(v));
+  if (clamp && clamp.getType() == v.getType())
+    return clamp;
+  return nullptr;
+}
+
+/// Requantization attributes of a TOSA rescale feeding a PPU, plus the clamp
+/// range (the result type's range, narrowed by `clamp` if present).
+struct Requant {
+  SmallVector<int32_t> multiplier, shift;
+  int32_t outputZp = 0;
+  bool doubleRound = false;
+  int32_t clampMin = 0, clampMax = 0;
+
+  static FailureOr<Requant> from(tosa::RescaleOp rescale, tosa::ClampOp clamp) {
+    if (rescale.getInputZp() != 0)
+      return failure();
+    Requant r;
+    llvm::append_range(r.multiplier, rescale.getMultiplier());
+    for (int8_t s : rescale.getShift())
+      r.shift.push_back(s);
+    r.outputZp = static_cast<int32_t>(rescale.getOutputZp());
+    r.doubleRound = rescale.getScale32() && rescale.getDoubleRound();
+    auto [lo, hi] = intRange(rescale.getType());
+    if (clamp) {
+      lo = std::max<int64_t>(lo, clamp.getMinInt());
+      hi = std::min<int64_t>(hi, clamp.getMaxInt());
+      if (lo > hi)
+        return failure();
+    }
+    r.clampMin = static_cast<int32_t>(lo);
+    r.clampMax = static_cast<int32_t>(hi);
+    return r;
+  }
+
+  void addTo(OpBuilder &b, OperationState &state) const {
+    state.addAttribute("multiplier", b.getDenseI32ArrayAttr(multiplier));
+    state.addAttribute("shift", b.getDenseI32ArrayAttr(shift));
+    state.addAttribute("output_zp", b.getI32IntegerAttr(outputZp));
+    state.addAttribute("double_round", b.getBoolAttr(doubleRound));
+    state.addAttribute("clamp_min", b.getI32IntegerAttr(clampMin));
+    state.addAttribute("clamp_max", b.getI32IntegerAttr(clampMax));
+  }
+};
+
+/// Replaces `last` (the rescale or the clamp after it) with an op built
+/// from `state`, then erases the now-dead chain `dead` (in order).
+void replaceChain(PatternRewriter &rewriter, Operation *last,
+                  OperationState &state, ArrayRef<Operation *> dead) {
+  Operation *fused = rewriter.create(state);
+  rewriter.replaceOp(last, fused->getResults());
+  for (Operation *op : dead)
+    if (op != last && op->use_empty())
+      rewriter.eraseOp(op);
+}
+
+//===----------------------------------------------------------------------===//
+// MAC layers: conv2d / depthwise_conv2d / fully_connected / matmul
+//===----------------------------------------------------------------------===//
+
+struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::RescaleOp rescale,
+                                PatternRewriter &rewriter) const override {
+    Operation *mac = rescale.getInput().getDefiningOp();
+    if (!mac || !mac->getResult(0).hasOneUse() ||
+        !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::FullyConnectedOp,
+             tosa::MatMulOp>(mac))
+      return failure();
+    if (!isInt(rescale.getType(), 8) && !isInt(rescale.getType(), 16))
+      return rewriter.notifyMatchFailure(rescale, "result is not 8/16-bit");
+    tosa::ClampOp clamp = fusableClamp(rescale.getOutput());
+    FailureOr<Requant> requant = Requant::from(rescale, clamp);
+    if (failed(requant))
+      return failure();
+    Operation *last = clamp ? clamp.getOperation() : rescale.getOperation();
+
+    OperationState state(rescale.getLoc(), StringRef());
+    state.addTypes(rescale.getType());
+    requant->addTo(rewriter, state);
+    auto convAttrs = [&](auto op, int64_t inputZp) {
+      state.addOperands({op.getInput(), op.getWeight(), op.getBias()});
+      state.addAttribute("stride", op.getStrideAttr());
+      state.addAttribute("dilation", op.getDilationAttr());
+      state.addAttribute("pad", op.getPadAttr());
+      state.addAttribute("input_zp", rewriter.getI32IntegerAttr(
+                                         static_cast<int32_t>(inputZp)));
+    };
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(mac)) {
+      auto [inZp, wZp] = quantInfo(conv.getQuantizationInfo());
+      if (wZp != 0)
+        return rewriter.notifyMatchFailure(mac, "weight zero point");
+      state.name = OperationName(Conv2DOp::getOperationName(), getContext());
+      convAttrs(conv, inZp);
+    } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(mac)) {
+      auto [inZp, wZp] = quantInfo(dw.getQuantizationInfo());
+      if (wZp != 0)
+        return rewriter.notifyMatchFailure(mac, "weight zero point");
+      state.name =
+          OperationName(DepthwiseConv2DOp::getOperationName(), getContext());
+      convAttrs(dw, inZp);
+    } else if (auto fc = dyn_cast<tosa::FullyConnectedOp>(mac)) {
+      auto [inZp, wZp] = quantInfo(fc.getQuantizationInfo());
+      if (wZp != 0)
+        return rewriter.notifyMatchFailure(mac, "weight zero point");
+      state.name =
+          OperationName(FullyConnectedOp::getOperationName(), getContext());
+      state.addOperands({fc.getInput(), fc.getWeight(), fc.getBias()});
+      state.addAttribute(
+          "input_zp", rewriter.getI32IntegerAttr(static_cast<int32_t>(inZp)));
+    } else {
+      auto mm = cast<tosa::MatMulOp>(mac);
+      int64_t aZp = 0, bZp = 0;
+      if (auto q = mm.getQuantizationInfo()) {
+        aZp = q->getAZp();
+        bZp = q->getBZp();
+      }
+      if (bZp != 0)
+        return rewriter.notifyMatchFailure(mac, "b zero point");
+      state.name = OperationName(MatMulOp::getOperationName(), getContext());
+      state.addOperands({mm.getA(), mm.getB()});
+      state.addAttribute("a_zp",
+                         rewriter.getI32IntegerAttr(static_cast<int32_t>(aZp)));
+    }
+    replaceChain(rewriter, last, state, {rescale, mac});
+    return success();
+  }
+
+  static std::pair<int64_t, int64_t>
+  quantInfo(std::optional<tosa::ConvOpQuantizationAttr> q) {
+    if (!q)
+      return {0, 0};
+    return {q->getInputZp(), q->getWeightZp()};
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Element-wise add/sub/mul with rescaled inputs
+//===----------------------------------------------------------------------===//
+
+struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// A per-tensor rescale into int32 used only by the element-wise op.
+  static tosa::RescaleOp inputRescale(Value v) {
+    auto r = v.getDefiningOp<tosa::RescaleOp>();
+    if (!r || !r.getOutput().hasOneUse() || !isInt(r.getType(), 32) ||
+        r.getMultiplier().size() != 1 || r.getOutputZp() != 0 ||
+        isInt(r.getInput().getType(), 32))
+      return nullptr;
+    return r;
+  }
+
+  LogicalResult matchAndRewrite(tosa::RescaleOp rescale,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = rescale.getInput().getDefiningOp();
+    if (!op || !op->getResult(0).hasOneUse() ||
+        !isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op))
+      return failure();
+    if (!isInt(rescale.getType(), 8) && !isInt(rescale.getType(), 16))
+      return failure();
+    if (rescale.getMultiplier().size() != 1)
+      return failure();
+    tosa::RescaleOp lhs = inputRescale(op->getOperand(0));
+    tosa::RescaleOp rhs = inputRescale(op->getOperand(1));
+    if (!lhs || !rhs || lhs == rhs)
+      return failure();
+    tosa::ClampOp clamp = fusableClamp(rescale.getOutput());
+    FailureOr<Requant> requant = Requant::from(rescale, clamp);
+    if (failed(requant))
+      return failure();
+    Operation *last = clamp ? clamp.getOperation() : rescale.getOperation();
+
+    StringRef kind = isa<tosa::AddOp>(op)   ? "add"
+                     : isa<tosa::SubOp>(op) ? "sub"
+                                            : "mul";
+    int32_t mulShift = 0;
+    if (auto mul = dyn_cast<tosa::MulOp>(op))
+      mulShift = mul.getShift();
+    OperationState state(rescale.getLoc(), EltwiseOp::getOperationName());
+    state.addOperands({lhs.getInput(), rhs.getInput()});
+    state.addTypes(rescale.getType());
+    state.addAttribute("kind", rewriter.getStringAttr(kind));
+    auto side = [&](StringRef prefix, tosa::RescaleOp r) {
+      state.addAttribute((prefix + "_zp").str(),
+                         rewriter.getI32IntegerAttr(r.getInputZp()));
+      state.addAttribute((prefix + "_multiplier").str(),
+                         rewriter.getI32IntegerAttr(r.getMultiplier()[0]));
+      state.addAttribute((prefix + "_shift").str(),
+                         rewriter.getI32IntegerAttr(r.getShift()[0]));
+      state.addAttribute(
+          (prefix + "_double_round").str(),
+          rewriter.getBoolAttr(r.getScale32() && r.getDoubleRound()));
+    };
+    side("lhs", lhs);
+    side("rhs", rhs);
+    state.addAttribute("mul_shift", rewriter.getI32IntegerAttr(mulShift));
+    requant->addTo(rewriter, state);
+    replaceChain(rewriter, last, state, {rescale, op, lhs, rhs});
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pooling (with a following clamp)
+//===----------------------------------------------------------------------===//
+
+template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
+  using OpRewritePattern<PoolT>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(PoolT pool,
+                                PatternRewriter &rewriter) const override {
+    if (!isInt(pool.getType(), 8))
+      return rewriter.notifyMatchFailure(pool, "only int8 pooling");
+    int64_t inZp = 0, outZp = 0;
+    StringRef kind = "max";
+    if constexpr (std::is_same_v<PoolT, tosa::AvgPool2dOp>) {
+      kind = "avg_tosa";
+      if (auto q = pool.getQuantizationInfo()) {
+        inZp = q->getInputZp();
+        outZp = q->getOutputZp();
+      }
+    }
+    tosa::ClampOp clamp = fusableClamp(pool.getOutput());
+    auto [lo, hi] = intRange(pool.getType());
+    if (clamp) {
+      lo = std::max<int64_t>(lo, clamp.getMinInt());
+      hi = std::min<int64_t>(hi, clamp.getMaxInt());
+      if (lo > hi)
+        clamp = nullptr, std::tie(lo, hi) = intRange(pool.getType());
+    }
+    Operation *last = clamp ? clamp.getOperation() : pool.getOperation();
+    OperationState state(pool.getLoc(), PoolOp::getOperationName());
+    state.addOperands(pool.getInput());
+    state.addTypes(pool.getType());
+    state.addAttribute("kind", rewriter.getStringAttr(kind));
+    state.addAttribute("kernel", pool.getKernelAttr());
+    state.addAttribute("stride", pool.getStrideAttr());
+    state.addAttribute("pad", pool.getPadAttr());
+    state.addAttribute("input_zp", rewriter.getI32IntegerAttr(inZp));
+    state.addAttribute("output_zp", rewriter.getI32IntegerAttr(outZp));
+    state.addAttribute("clamp_min", rewriter.getI32IntegerAttr(lo));
+    state.addAttribute("clamp_max", rewriter.getI32IntegerAttr(hi));
+    replaceChain(rewriter, last, state, {pool.getOperation()});
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// One-to-one conversions
+//===----------------------------------------------------------------------===//
+
+struct ConvertRescale : OpRewritePattern<tosa::RescaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::RescaleOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<int32_t> shift;
+    for (int8_t s : op.getShift())
+      shift.push_back(s);
+    rewriter.replaceOpWithNewOp<RescaleOp>(
+        op, op.getType(), op.getInput(), static_cast<int32_t>(op.getInputZp()),
+        op.getMultiplier(), shift, static_cast<int32_t>(op.getOutputZp()),
+        op.getScale32() && op.getDoubleRound());
+    return success();
+  }
+};
+
+struct ConvertClamp : OpRewritePattern<tosa::ClampOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ClampOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<IntegerType>(getElementTypeOrSelf(op.getType())))
+      return failure();
+    auto [lo, hi] = intRange(op.getType());
+    if (op.getMinInt() <= lo && op.getMaxInt() >= hi) {
+      rewriter.replaceOp(op, op.getInput()); // the identity on this type
+      return success();
+    }
+    rewriter.replaceOpWithNewOp<ClampOp>(op, op.getType(), op.getInput(),
+                                         std::max<int64_t>(lo, op.getMinInt()),
+                                         std::min<int64_t>(hi, op.getMaxInt()));
+    return success();
+  }
+};
+
+/// TOSA integer element-wise op -> npu.alu with the given op name.
+template <typename SourceOp> struct ConvertToAlu : OpRewritePattern<SourceOp> {
+  ConvertToAlu(MLIRContext *ctx, StringRef aluOp)
+      : OpRewritePattern<SourceOp>(ctx), aluOp(aluOp.str()) {}
+
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    for (Value v : op->getOperands())
+      if (!isa<IntegerType>(getElementTypeOrSelf(v.getType())))
+        return rewriter.notifyMatchFailure(op, "not integer");
+    int32_t shift = 0;
+    bool round = false;
+    if constexpr (std::is_same_v<SourceOp, tosa::MulOp>)
+      shift = op.getShift();
+    if constexpr (std::is_same_v<SourceOp, tosa::ArithmeticRightShiftOp>)
+      round = op.getRound();
+    if constexpr (std::is_same_v<SourceOp, tosa::NegateOp>) {
+      if (auto q = op.getQuantizationInfo())
+        if (q->getInputZp() != 0 || q->getOutputZp() != 0)
+          return rewriter.notifyMatchFailure(op, "zero points");
+    }
+    auto alu = rewriter.create<AluOp>(op.getLoc(), op.getType(),
+                                      op->getOperands(), aluOp);
+    alu.setShift(shift);
+    alu.setRound(round);
+    rewriter.replaceOp(op, alu.getResult());
+    return success();
+  }
+
+  std::string aluOp;
+};
+
+template <typename SourceOp> struct ConvertReduce : OpRewritePattern<SourceOp> {
+  ConvertReduce(MLIRContext *ctx, StringRef kind)
+      : OpRewritePattern<SourceOp>(ctx), kind(kind.str()) {}
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<ReduceOp>(op, op.getType(), op.getInput(), kind,
+                                          op.getAxis());
+    return success();
+  }
+  std::string kind;
+};
+
+struct ConvertTable : OpRewritePattern<tosa::TableOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TableOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!matchPattern(op.getTable(), m_Constant()))
+      return rewriter.notifyMatchFailure(op, "table not constant");
+    rewriter.replaceOpWithNewOp<TableOp>(op, op.getType(), op.getInput(),
+                                         op.getTable());
+    return success();
+  }
+};
+
+struct ConvertReshape : OpRewritePattern<tosa::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    DenseElementsAttr value;
+    if (matchPattern(op.getInput1(), m_Constant(&value))) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value.reshape(type));
+      return success();
+    }
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, type, op.getInput1());
+    return success();
+  }
+};
+
+/// Reads a constant integer tensor into int64 values.
+FailureOr<SmallVector<int64_t>> constantInts(Value v) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return failure();
+  SmallVector<int64_t> values;
+  for (const APInt &x : attr.getValues<APInt>())
+    values.push_back(x.getSExtValue());
+  return values;
+}
+
+struct ConvertTranspose : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<SmallVector<int64_t>> perms = constantInts(op.getPerms());
+    if (failed(perms))
+      return rewriter.notifyMatchFailure(op, "perms not constant");
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), op.getInput1(),
+                                             *perms);
+    return success();
+  }
+};
+
+struct ConvertConcat : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<ConcatOp>(op, op.getType(), op.getInput1(),
+                                          op.getAxis());
+    return success();
+  }
+};
+
+struct ConvertPad : OpRewritePattern<tosa::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::PadOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<SmallVector<int64_t>> padding = constantInts(op.getPadding());
+    if (failed(padding))
+      return rewriter.notifyMatchFailure(op, "padding not constant");
+    int64_t value = 0;
+    if (Value padConst = op.getPadConst()) {
+      FailureOr<SmallVector<int64_t>> v = constantInts(padConst);
+      if (failed(v) || v->size() != 1)
+        return rewriter.notifyMatchFailure(op, "pad_const not constant");
+      value = (*v)[0];
+    } else if (auto q = op.getQuantizationInfo()) {
+      value = q->getInputZp();
+    }
+    rewriter.replaceOpWithNewOp<PadOp>(op, op.getType(), op.getInput1(),
+                                       *padding, value);
+    return success();
+  }
+};
+
+struct ConvertSlice : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<SliceOp>(op, op.getType(), op.getInput(),
+                                         op.getStart());
+    return success();
+  }
+};
+
+struct ConvertConst : OpRewritePattern<tosa::ConstOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConstOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+    return success();
+  }
+};
+
+struct ConvertIdentity : OpRewritePattern<tosa::IdentityOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::IdentityOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput1());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+/// Why an op that survived the patterns cannot run on the NPU.
+std::string unsupportedReason(Operation *op) {
+  auto weightZp = [](std::optional<tosa::ConvOpQuantizationAttr> q) {
+    return q ? q->getWeightZp() : 0;
+  };
+  if (auto c = dyn_cast<tosa::Conv2DOp>(op);
+      c && weightZp(c.getQuantizationInfo()))
+    return "the weight zero point must be 0 (the array has no weight offset)";
+  if (auto c = dyn_cast<tosa::DepthwiseConv2DOp>(op);
+      c && weightZp(c.getQuantizationInfo()))
+    return "the weight zero point must be 0 (the vector unit has no weight "
+           "offset)";
+  if (auto c = dyn_cast<tosa::FullyConnectedOp>(op);
+      c && weightZp(c.getQuantizationInfo()))
+    return "the weight zero point must be 0 (the array has no weight offset)";
+  if (auto m = dyn_cast<tosa::MatMulOp>(op);
+      m && m.getQuantizationInfo() && m.getQuantizationInfo()->getBZp())
+    return "the b zero point must be 0 (the array has no weight offset)";
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::FullyConnectedOp,
+          tosa::MatMulOp>(op))
+    return "its int32 result must be requantized by a single tosa.rescale "
+           "to 8 or 16 bits (input zero point 0), which the NPU fuses";
+  if (isa<tosa::TableOp>(op))
+    return "the table must be a constant";
+  if (isa<tosa::TransposeOp>(op))
+    return "the permutation must be a constant";
+  if (isa<tosa::PadOp>(op))
+    return "the padding and pad value must be constants";
+  if (isa<tosa::NegateOp>(op))
+    return "negate with zero points is not supported";
+  if (isa<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(op))
+    return "only int8 pooling is supported";
+  for (Type t : op->getResultTypes())
+    if (!isa<IntegerType>(getElementTypeOrSelf(t)))
+      return "the NPU computes on integers only";
+  return "no NPU lowering exists for it";
+}
+
+struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    // Static shapes only: tiling needs them.
+    WalkResult shapes = func.walk([&](Operation *op) {
+      SmallVector<Type> types(op->getOperandTypes());
+      llvm::append_range(types, op->getResultTypes());
+      for (Type t : types)
+        if (auto shaped = dyn_cast<ShapedType>(t))
+          if (!shaped.hasStaticShape()) {
+            op->emitError("dynamic shapes are not supported (") << t << ")";
+            return WalkResult::interrupt();
+          }
+      return WalkResult::advance();
+    });
+    if (shapes.wasInterrupted())
+      return signalPassFailure();
+
+    RewritePatternSet patterns(&getContext());
+    populateTosaToNpuPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+
+    WalkResult left = func.walk([&](Operation *op) {
+      if (isa<func::FuncOp, func::ReturnOp, arith::ConstantOp>(op) ||
+          isa<NpuDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitError("unsupported operation '")
+          << op->getName() << "': " << unsupportedReason(op);
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::npu::populateTosaToNpuPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  // Fusions first (higher benefit), then one-to-one conversions.
+  patterns.add<FuseMacRescale, FuseEltwiseRescale>(ctx, /*benefit=*/10);
+  patterns.add<ConvertPool<tosa::AvgPool2dOp>, ConvertPool<tosa::MaxPool2dOp>>(
+      ctx, /*benefit=*/5);
+  patterns.add<ConvertRescale, ConvertClamp, ConvertTable, ConvertReshape,
+               ConvertTranspose, ConvertConcat, ConvertPad, ConvertSlice,
+               ConvertConst, ConvertIdentity>(ctx);
+  patterns.add<ConvertToAlu<tosa::AddOp>>(ctx, "add");
+  patterns.add<ConvertToAlu<tosa::SubOp>>(ctx, "sub");
+  patterns.add<ConvertToAlu<tosa::MulOp>>(ctx, "mul");
+  patterns.add<ConvertToAlu<tosa::MaximumOp>>(ctx, "max");
+  patterns.add<ConvertToAlu<tosa::MinimumOp>>(ctx, "min");
+  patterns.add<ConvertToAlu<tosa::LogicalLeftShiftOp>>(ctx, "shl");
+  patterns.add<ConvertToAlu<tosa::ArithmeticRightShiftOp>>(ctx, "ashr");
+  patterns.add<ConvertToAlu<tosa::LogicalRightShiftOp>>(ctx, "lshr");
+  patterns.add<ConvertToAlu<tosa::BitwiseAndOp>>(ctx, "and");
+  patterns.add<ConvertToAlu<tosa::BitwiseOrOp>>(ctx, "or");
+  patterns.add<ConvertToAlu<tosa::BitwiseXorOp>>(ctx, "xor");
+  patterns.add<ConvertToAlu<tosa::ClzOp>>(ctx, "clz");
+  patterns.add<ConvertToAlu<tosa::AbsOp>>(ctx, "abs");
+  patterns.add<ConvertToAlu<tosa::NegateOp>>(ctx, "neg");
+  patterns.add<ConvertToAlu<tosa::CastOp>>(ctx, "copy");
+  patterns.add<ConvertReduce<tosa::ReduceSumOp>>(ctx, "sum");
+  patterns.add<ConvertReduce<tosa::ReduceMaxOp>>(ctx, "max");
+  patterns.add<ConvertReduce<tosa::ReduceMinOp>>(ctx, "min");
+}

@@ -1,0 +1,223 @@
+//===- Npuc.cpp - The NPU compiler driver ---------------------------------===//
+//
+// npuc IN.mlir -o prog.bin [--arch NAME|FILE] [--set k=v]...
+//      [--emit=tosa|npu|npu-program|asm|bin] [--embed-input NAME=FILE.npy]...
+//
+// Parses a TOSA int8 network, runs the npu pipeline
+//   npu-set-arch, tosa-to-npu, npu-fold-rescale, npu-acc-bound,
+//   npu-plan-memory, npu-lower-to-instructions, npu-schedule
+// and writes a prog.bin through the runtime. MLIR's debugging flags
+// (--mlir-print-ir-after-all, --mlir-timing, ...) apply. Every error is one
+// line "file:line:col: error: message" and the exit status is 1.
+//
+//===----------------------------------------------------------------------===//
+#include "npu/Conversion/TosaToNpu/TosaToNpu.h"
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Isa/Encoding.h"
+#include "npu/Program/TensorIO.h"
+#include "npu/Target/EmitProgram.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory npucCategory("npuc options");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+                               cl::Required, cl::cat(npucCategory));
+cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                cl::value_desc("file"), cl::init("-"),
+                                cl::cat(npucCategory));
+cl::opt<std::string> archOption("arch",
+                                cl::desc("Target: preset name or YAML file"),
+                                cl::init("npu-base"), cl::cat(npucCategory));
+cl::list<std::string> setOptions("set",
+                                 cl::desc("Override an ArchConfig field "
+                                          "(key=value)"),
+                                 cl::cat(npucCategory));
+cl::list<std::string>
+    embedInputs("embed-input",
+                cl::desc("Embed NAME=FILE.npy as the default data of an input"),
+                cl::cat(npucCategory));
+
+enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
+cl::opt<Emit> emitOption(
+    "emit", cl::desc("What to write"), cl::init(Emit::Bin),
+    cl::values(clEnumValN(Emit::Tosa, "tosa", "the input TOSA"),
+               clEnumValN(Emit::Npu, "npu", "graph-level npu dialect"),
+               clEnumValN(Emit::NpuProgram, "npu-program",
+                          "instruction-level npu dialect"),
+               clEnumValN(Emit::Asm, "asm", "disassembled program"),
+               clEnumValN(Emit::Bin, "bin", "prog.bin")),
+    cl::cat(npucCategory));
+
+/// Prints diagnostics as single lines "file:line:col: severity: message".
+class OneLineDiagnostics {
+public:
+  explicit OneLineDiagnostics(MLIRContext &context)
+      : handler(&context, [this](Diagnostic &diag) {
+          print(diag);
+          return success();
+        }) {}
+
+  bool hadError() const { return errors > 0; }
+
+private:
+  void print(Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Note)
+      return;
+    std::string where = "npuc";
+    diag.getLocation()->walk([&](Location l) {
+      if (auto file = dyn_cast<FileLineColLoc>(l)) {
+        where =
+            (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) +
+             ":" + llvm::Twine(file.getColumn()))
+                .str();
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    const char *severity =
+        diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+        : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                            : "remark";
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      ++errors;
+    std::string message = diag.str();
+    for (char &c : message)
+      if (c == '\n')
+        c = ' ';
+    llvm::errs() << where << ": " << severity << ": " << message << "\n";
+  }
+
+  ScopedDiagnosticHandler handler;
+  int errors = 0;
+};
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "npuc: " << message << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions({&npucCategory, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(argc, argv, "NPU compiler\n");
+
+  DialectRegistry registry;
+  registry.insert<mlir::npu::NpuDialect, tosa::TosaDialect, func::FuncDialect,
+                  arith::ArithDialect, tensor::TensorDialect>();
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  context.printStackTraceOnDiagnostic(false);
+  OneLineDiagnostics diagnostics(context);
+
+  llvm::SourceMgr sourceMgr;
+  std::string openError;
+  auto buffer = openInputFile(inputFile, &openError);
+  if (!buffer)
+    return fail("cannot open '" + inputFile + "': " + openError);
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  std::string errorMessage;
+  auto output = openOutputFile(outputFile, &errorMessage);
+  if (!output)
+    return fail(errorMessage);
+
+  if (emitOption == Emit::Tosa) {
+    module->print(output->os());
+    output->keep();
+    return 0;
+  }
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  mlir::npu::NpuSetArchOptions archOptions;
+  archOptions.arch = archOption;
+  archOptions.overrides = setOptions;
+  pm.addPass(mlir::npu::createNpuSetArch(archOptions));
+  pm.addNestedPass<func::FuncOp>(mlir::npu::createTosaToNpu());
+  pm.addNestedPass<func::FuncOp>(mlir::npu::createNpuFoldRescale());
+  pm.addPass(mlir::npu::createNpuAccBound());
+  if (emitOption != Emit::Npu) {
+    pm.addPass(mlir::npu::createNpuPlanMemory());
+    pm.addPass(mlir::npu::createNpuLowerToInstructions());
+    pm.addPass(mlir::npu::createNpuSchedule());
+  }
+  if (failed(pm.run(*module)) || diagnostics.hadError())
+    return 1;
+  if (emitOption == Emit::Npu || emitOption == Emit::NpuProgram) {
+    module->print(output->os());
+    output->keep();
+    return 0;
+  }
+
+  auto programs = module->getOps<mlir::npu::ProgramOp>();
+  if (programs.empty())
+    return fail("no program was produced");
+  FailureOr<::npu::Program> program =
+      mlir::npu::buildProgram(*programs.begin());
+  if (failed(program))
+    return 1;
+  if (!embedInputs.empty()) {
+    ::npu::Result<std::vector<::npu::Tensor>> bound =
+        ::npu::bindInputs(*program, {embedInputs.begin(), embedInputs.end()});
+    if (!bound)
+      return fail(bound.error().getMessage());
+    // Embed only the inputs given on the command line.
+    const std::vector<size_t> inputs = program->inputIndices();
+    for (const std::string &spec : embedInputs) {
+      const std::string name = spec.substr(0, spec.find('='));
+      for (size_t i = 0; i < inputs.size(); ++i)
+        if (program->tensors[inputs[i]].name == name ||
+            std::to_string(i) == name)
+          program->defaultInputs.push_back(
+              {static_cast<uint32_t>(inputs[i]), (*bound)[i].data});
+    }
+  }
+  if (emitOption == Emit::Asm) {
+    for (size_t i = 0; i < program->instructions.size(); ++i) {
+      if (const ::npu::DebugRange *r = program->debugRangeFor(i);
+          r && r->firstInstr == i)
+        output->os() << "; " << program->layers[r->layer].name << " @ "
+                     << r->location << "\n";
+      output->os() << ::npu::isa::disassemble(program->instructions[i]) << "\n";
+    }
+    output->keep();
+    return 0;
+  }
+  ::npu::Result<std::vector<uint8_t>> bytes = ::npu::writeProgram(*program);
+  if (!bytes)
+    return fail(bytes.error().getMessage());
+  output->os().write(reinterpret_cast<const char *>(bytes->data()),
+                     bytes->size());
+  output->keep();
+  return 0;
+}
