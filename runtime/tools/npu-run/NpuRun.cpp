@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Golden/Machine.h"
+#include "npu/Program/Hazards.h"
 #include "npu/Program/TensorIO.h"
 
 #include "../common/CommandLine.h"
@@ -89,6 +90,8 @@ int main(int argc, char **argv) {
       "expect", po::value<std::vector<std::string>>()->composing(),
       "NAME=FILE.npy: fail unless the output equals the file")(
       "quiet,q", "do not print outputs and counters")(
+      "no-hazard-check",
+      "run even if the tokens leave a hazard between queues unordered")(
       "file", po::value<std::string>(), "program binary");
   po::variables_map vm;
   if (std::optional<int> exit = tools::parseCommandLine(
@@ -106,6 +109,11 @@ int main(int argc, char **argv) {
   Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
   if (!inputs)
     return fail(inputs.error().getMessage());
+  if (!vm.count("no-hazard-check")) {
+    Status ordered = checkHazards(*program);
+    if (!ordered)
+      return fail(path + ": " + ordered.error().getMessage());
+  }
   Result<golden::RunResult> run = golden::runProgram(*program, *inputs);
   if (!run)
     return fail(path + ": " + run.error().getMessage());

@@ -78,8 +78,8 @@ struct Requant {
     r.doubleRound = rescale.getScale32() && rescale.getDoubleRound();
     auto [lo, hi] = intRange(rescale.getType());
     if (clamp) {
-      lo = std::max<int64_t>(lo, clamp.getMinInt());
-      hi = std::min<int64_t>(hi, clamp.getMaxInt());
+      lo = std::max(lo, static_cast<int64_t>(clamp.getMinInt()));
+      hi = std::min(hi, static_cast<int64_t>(clamp.getMaxInt()));
       if (lo > hi)
         return failure();
     }
@@ -99,12 +99,20 @@ struct Requant {
 };
 
 /// Replaces `last` (the rescale or the clamp after it) with an op built
-/// from `state`, then erases the now-dead chain `dead` (in order).
+/// from `state`, then erases the now-dead chain `dead` (in order). The new
+/// op's location fuses the chain's, source op (`dead[0]`) first, so
+/// diagnostics, layer names and debug ranges point at it.
 void replaceChain(PatternRewriter &rewriter, Operation *last,
                   OperationState &state, ArrayRef<Operation *> dead) {
+  SmallVector<Location> locs;
+  for (Operation *op : dead)
+    locs.push_back(op->getLoc());
+  if (llvm::find(dead, last) == dead.end())
+    locs.push_back(last->getLoc());
+  state.location = rewriter.getFusedLoc(locs);
   Operation *fused = rewriter.create(state);
   rewriter.replaceOp(last, fused->getResults());
-  for (Operation *op : dead)
+  for (Operation *op : llvm::reverse(dead)) // users before producers
     if (op != last && op->use_empty())
       rewriter.eraseOp(op);
 }
@@ -178,7 +186,7 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
       state.addAttribute("a_zp",
                          rewriter.getI32IntegerAttr(static_cast<int32_t>(aZp)));
     }
-    replaceChain(rewriter, last, state, {rescale, mac});
+    replaceChain(rewriter, last, state, {mac, rescale});
     return success();
   }
 
@@ -252,7 +260,7 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
     side("rhs", rhs);
     state.addAttribute("mul_shift", rewriter.getI32IntegerAttr(mulShift));
     requant->addTo(rewriter, state);
-    replaceChain(rewriter, last, state, {rescale, op, lhs, rhs});
+    replaceChain(rewriter, last, state, {op, lhs, rhs, rescale});
     return success();
   }
 };
@@ -280,8 +288,8 @@ template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
     tosa::ClampOp clamp = fusableClamp(pool.getOutput());
     auto [lo, hi] = intRange(pool.getType());
     if (clamp) {
-      lo = std::max<int64_t>(lo, clamp.getMinInt());
-      hi = std::min<int64_t>(hi, clamp.getMaxInt());
+      lo = std::max(lo, static_cast<int64_t>(clamp.getMinInt()));
+      hi = std::min(hi, static_cast<int64_t>(clamp.getMaxInt()));
       if (lo > hi)
         clamp = nullptr, std::tie(lo, hi) = intRange(pool.getType());
     }
@@ -328,13 +336,15 @@ struct ConvertClamp : OpRewritePattern<tosa::ClampOp> {
     if (!isa<IntegerType>(getElementTypeOrSelf(op.getType())))
       return failure();
     auto [lo, hi] = intRange(op.getType());
-    if (op.getMinInt() <= lo && op.getMaxInt() >= hi) {
+    // TOSA's getters return uint64_t; the bounds are signed.
+    const auto min = static_cast<int64_t>(op.getMinInt());
+    const auto max = static_cast<int64_t>(op.getMaxInt());
+    if (min <= lo && max >= hi) {
       rewriter.replaceOp(op, op.getInput()); // the identity on this type
       return success();
     }
     rewriter.replaceOpWithNewOp<ClampOp>(op, op.getType(), op.getInput(),
-                                         std::max<int64_t>(lo, op.getMinInt()),
-                                         std::min<int64_t>(hi, op.getMaxInt()));
+                                         std::max(lo, min), std::min(hi, max));
     return success();
   }
 };
@@ -554,9 +564,15 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
     if (shapes.wasInterrupted())
       return signalPassFailure();
 
-    RewritePatternSet patterns(&getContext());
-    populateTosaToNpuPatterns(patterns);
-    if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+    // Fusions run to completion first, so a clamp or rescale is never
+    // converted on its own while a fusion could still absorb it.
+    RewritePatternSet fusions(&getContext());
+    populateTosaToNpuFusionPatterns(fusions);
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(fusions))))
+      return signalPassFailure();
+    RewritePatternSet conversions(&getContext());
+    populateTosaToNpuPatterns(conversions);
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(conversions))))
       return signalPassFailure();
 
     WalkResult left = func.walk([&](Operation *op) {
@@ -574,12 +590,15 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
 
 } // namespace
 
+void mlir::npu::populateTosaToNpuFusionPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<FuseMacRescale, FuseEltwiseRescale,
+               ConvertPool<tosa::AvgPool2dOp>, ConvertPool<tosa::MaxPool2dOp>>(
+      ctx);
+}
+
 void mlir::npu::populateTosaToNpuPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  // Fusions first (higher benefit), then one-to-one conversions.
-  patterns.add<FuseMacRescale, FuseEltwiseRescale>(ctx, /*benefit=*/10);
-  patterns.add<ConvertPool<tosa::AvgPool2dOp>, ConvertPool<tosa::MaxPool2dOp>>(
-      ctx, /*benefit=*/5);
   patterns.add<ConvertRescale, ConvertClamp, ConvertTable, ConvertReshape,
                ConvertTranspose, ConvertConcat, ConvertPad, ConvertSlice,
                ConvertConst, ConvertIdentity>(ctx);

@@ -11,7 +11,12 @@ namespace mlir::npu {
 #define GEN_PASS_DECL
 #include "npu/Conversion/TosaToNpu/Passes.h.inc"
 
-/// Adds the TOSA-to-npu fusion and conversion patterns.
+/// Adds the patterns that fuse TOSA op sequences into one npu op (MAC
+/// layers and element-wise ops with their rescales and clamps, pooling
+/// with its clamp).
+void populateTosaToNpuFusionPatterns(RewritePatternSet &patterns);
+
+/// Adds the one-to-one TOSA-to-npu conversions (applied after fusion).
 void populateTosaToNpuPatterns(RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION

@@ -189,7 +189,7 @@ std::vector<Box> tileBoxes(ArrayRef<int64_t> shape, int64_t maxElems) {
 std::string layerName(Operation *op, StringRef kind, unsigned counter) {
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc))
-    loc = fused.getLocations().back();
+    loc = fused.getLocations().front(); // the source op of a fused chain
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();
   if (auto file = dyn_cast<FileLineColLoc>(loc))

@@ -23,6 +23,8 @@ def Npu_Dialect : Dialect {
 // returns uint32_t).
 def Npu_I32Attr : TypedSignlessIntegerAttrBase<I32, "int32_t",
                                                "32-bit signed integer">;
+def Npu_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                               "64-bit signed integer">;
 
 class Npu_Op<string mnemonic, list<Trait> traits = []>
     : Op<Npu_Dialect, mnemonic, traits>;

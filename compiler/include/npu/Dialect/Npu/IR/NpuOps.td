@@ -27,7 +27,7 @@ defvar RequantArgs = (ins
   OptionalAttr<DenseI32ArrayAttr>:$lut,
   OptionalAttr<StrAttr>:$ppu_form,
   OptionalAttr<DenseI32ArrayAttr>:$kshift,
-  OptionalAttr<I64Attr>:$acc_bound,
+  OptionalAttr<Npu_I64Attr>:$acc_bound,
   OptionalAttr<Npu_I32Attr>:$acc_bits
 );
 
@@ -170,7 +170,7 @@ def Npu_AluOp : Npu_GraphOp<"alu"> {
 
 def Npu_ClampOp : Npu_GraphOp<"clamp"> {
   let summary = "Clamp integers to [min, max]";
-  let arguments = (ins AnyRankedTensor:$input, I64Attr:$min, I64Attr:$max);
+  let arguments = (ins AnyRankedTensor:$input, Npu_I64Attr:$min, Npu_I64Attr:$max);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
@@ -180,7 +180,7 @@ def Npu_ClampOp : Npu_GraphOp<"clamp"> {
 
 def Npu_ReduceOp : Npu_GraphOp<"reduce"> {
   let summary = "Reduce one axis with sum, max or min";
-  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind, I64Attr:$axis);
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind, Npu_I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
@@ -220,7 +220,7 @@ def Npu_TransposeOp : Npu_GraphOp<"transpose"> {
 
 def Npu_ConcatOp : Npu_GraphOp<"concat"> {
   let summary = "Concatenate along one axis (DMA)";
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, Npu_I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
@@ -231,7 +231,7 @@ def Npu_ConcatOp : Npu_GraphOp<"concat"> {
 def Npu_PadOp : Npu_GraphOp<"pad"> {
   let summary = "Pad with a constant (DMA padding)";
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$padding,
-                   I64Attr:$pad_value);
+                   Npu_I64Attr:$pad_value);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
@@ -263,14 +263,14 @@ def Npu_ProgramOp : Npu_Op<"program", [Symbol, SymbolTable, NoTerminator,
     `arch_name`/`arch_hash` identify the full configuration.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, DictionaryAttr:$arch,
-                   StrAttr:$arch_name, I64Attr:$arch_hash, I64Attr:$dram_size);
+                   StrAttr:$arch_name, Npu_I64Attr:$arch_hash, Npu_I64Attr:$dram_size);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
 }
 
 def Npu_SegmentOp : Npu_Op<"segment", [HasParent<"ProgramOp">]> {
   let summary = "Constant bytes placed in DRAM before the program runs";
-  let arguments = (ins I64Attr:$addr, ElementsAttr:$data);
+  let arguments = (ins Npu_I64Attr:$addr, ElementsAttr:$data);
   let hasVerifier = 1;
   let assemblyFormat = "$addr `=` $data attr-dict";
 }
@@ -278,7 +278,7 @@ def Npu_SegmentOp : Npu_Op<"segment", [HasParent<"ProgramOp">]> {
 def Npu_TensorOp : Npu_Op<"tensor", [HasParent<"ProgramOp">]> {
   let summary = "An input or output tensor of the program";
   let arguments = (ins StrAttr:$name, StrAttr:$role, TypeAttr:$type,
-                   I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point);
+                   Npu_I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point);
   let hasVerifier = 1;
   let assemblyFormat = "$role $name `:` $type `at` $addr attr-dict";
 }
@@ -291,8 +291,8 @@ def Npu_LayerOp : Npu_Op<"layer", [HasParent<"ProgramOp">, NoTerminator,
     information. `macs` and the accumulator bound feed the simulator's
     report.
   }];
-  let arguments = (ins StrAttr:$name, StrAttr:$kind, I64Attr:$macs,
-                   I64Attr:$acc_bound, Npu_I32Attr:$acc_bits,
+  let arguments = (ins StrAttr:$name, StrAttr:$kind, Npu_I64Attr:$macs,
+                   Npu_I64Attr:$acc_bound, Npu_I32Attr:$acc_bits,
                    BoolAttr:$may_overflow);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$name attr-dict-with-keyword $body";

@@ -1,0 +1,60 @@
+// Tests the tosa-to-npu fusions: a MAC op with the rescale and clamp after
+// it becomes one npu op carrying the requantization; TFLite-style
+// element-wise add (rescale, rescale, add, rescale, clamp) becomes
+// npu.eltwise; pooling absorbs its clamp.
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-npu))" | FileCheck %s
+
+// CHECK-LABEL: func.func @conv
+// CHECK-NOT: tosa.
+// CHECK: %[[R:.*]] = npu.conv2d %arg0, %{{.*}}, %{{.*}} {clamp_max = 127 : i32, clamp_min = 3 : i32, dilation = array<i64: 1, 1>, double_round = true, input_zp = -128 : i32, multiplier = array<i32: 1073741824, 1200000000>, output_zp = 3 : i32, pad = array<i64: 1, 1, 1, 1>, shift = array<i32: 35, 36>, stride = array<i64: 1, 1>}
+// CHECK: return %[[R]]
+func.func @conv(%arg0: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  %w = "tosa.const"() <{value = dense<1> : tensor<2x3x3x2xi8>}> : () -> tensor<2x3x3x2xi8>
+  %b = "tosa.const"() <{value = dense<[5, -5]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %0 = tosa.conv2d %arg0, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, quantization_info = #tosa.conv_quant<input_zp = -128, weight_zp = 0>} : (tensor<1x4x4x2xi8>, tensor<2x3x3x2xi8>, tensor<2xi32>) -> tensor<1x4x4x2xi32>
+  %1 = tosa.rescale %0 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1073741824, 1200000000>, output_zp = 3 : i32, per_channel = true, scale32 = true, shift = array<i8: 35, 36>} : (tensor<1x4x4x2xi32>) -> tensor<1x4x4x2xi8>
+  %2 = tosa.clamp %1 {max_fp = 0.0 : f32, max_int = 127 : i64, min_fp = 0.0 : f32, min_int = 3 : i64} : (tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %2 : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @depthwise_and_fc
+// CHECK: %[[D:.*]] = npu.depthwise_conv2d %arg0, {{.*}}clamp_max = 127 : i32, clamp_min = -128 : i32{{.*}}input_zp = 7 : i32
+// CHECK: %[[S:.*]] = npu.reshape %[[D]] : (tensor<1x2x2x4xi8>) -> tensor<1x16xi8>
+// CHECK: npu.fully_connected %[[S]], {{.*}}input_zp = -128 : i32{{.*}}output_zp = 5 : i32
+func.func @depthwise_and_fc(%arg0: tensor<1x2x2x2xi8>) -> tensor<1x3xi8> {
+  %w = "tosa.const"() <{value = dense<2> : tensor<1x1x2x2xi8>}> : () -> tensor<1x1x2x2xi8>
+  %b = "tosa.const"() <{value = dense<0> : tensor<4xi32>}> : () -> tensor<4xi32>
+  %0 = tosa.depthwise_conv2d %arg0, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, quantization_info = #tosa.conv_quant<input_zp = 7, weight_zp = 0>} : (tensor<1x2x2x2xi8>, tensor<1x1x2x2xi8>, tensor<4xi32>) -> tensor<1x2x2x4xi32>
+  %1 = tosa.rescale %0 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1073741824>, output_zp = -128 : i32, per_channel = false, scale32 = true, shift = array<i8: 30>} : (tensor<1x2x2x4xi32>) -> tensor<1x2x2x4xi8>
+  %2 = tosa.reshape %1 {new_shape = array<i64: 1, 16>} : (tensor<1x2x2x4xi8>) -> tensor<1x16xi8>
+  %fw = "tosa.const"() <{value = dense<1> : tensor<3x16xi8>}> : () -> tensor<3x16xi8>
+  %fb = "tosa.const"() <{value = dense<0> : tensor<3xi32>}> : () -> tensor<3xi32>
+  %3 = tosa.fully_connected %2, %fw, %fb {quantization_info = #tosa.conv_quant<input_zp = -128, weight_zp = 0>} : (tensor<1x16xi8>, tensor<3x16xi8>, tensor<3xi32>) -> tensor<1x3xi32>
+  %4 = tosa.rescale %3 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1073741824>, output_zp = 5 : i32, per_channel = false, scale32 = true, shift = array<i8: 33>} : (tensor<1x3xi32>) -> tensor<1x3xi8>
+  return %4 : tensor<1x3xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @add
+// CHECK: npu.eltwise "add" %arg0, %arg1 {clamp_max = 127 : i32, clamp_min = -10 : i32, double_round = true, lhs_double_round = true, lhs_multiplier = 1073741824 : i32, lhs_shift = 10 : i32, lhs_zp = -4 : i32, mul_shift = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, rhs_double_round = true, rhs_multiplier = 1500000000 : i32, rhs_shift = 11 : i32, rhs_zp = 9 : i32, shift = array<i32: 40>}
+func.func @add(%arg0: tensor<1x8xi8>, %arg1: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %0 = tosa.rescale %arg0 {double_round = true, input_zp = -4 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %1 = tosa.rescale %arg1 {double_round = true, input_zp = 9 : i32, multiplier = array<i32: 1500000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 11>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %2 = tosa.add %0, %1 : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi32>
+  %3 = tosa.rescale %2 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, per_channel = false, scale32 = true, shift = array<i8: 40>} : (tensor<1x8xi32>) -> tensor<1x8xi8>
+  %4 = tosa.clamp %3 {max_fp = 0.0 : f32, max_int = 127 : i64, min_fp = 0.0 : f32, min_int = -10 : i64} : (tensor<1x8xi8>) -> tensor<1x8xi8>
+  return %4 : tensor<1x8xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pool
+// CHECK: npu.pool "avg_tosa" %arg0 {clamp_max = 100 : i32, clamp_min = -128 : i32, input_zp = -3 : i32, kernel = array<i64: 2, 2>, output_zp = 4 : i32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
+func.func @pool(%arg0: tensor<1x4x4x1xi8>) -> tensor<1x2x2x1xi8> {
+  %0 = tosa.avg_pool2d %arg0 {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>, quantization_info = #tosa.unary_quant<input_zp = -3, output_zp = 4>} : (tensor<1x4x4x1xi8>) -> tensor<1x2x2x1xi8>
+  %1 = tosa.clamp %0 {max_fp = 0.0 : f32, max_int = 100 : i64, min_fp = 0.0 : f32, min_int = -128 : i64} : (tensor<1x2x2x1xi8>) -> tensor<1x2x2x1xi8>
+  return %1 : tensor<1x2x2x1xi8>
+}

@@ -1,0 +1,96 @@
+//===- Hazards.cpp - Are a program's queues ordered by its tokens? --------===//
+#include "npu/Program/Hazards.h"
+
+#include "npu/Isa/Access.h"
+#include "npu/Isa/Encoding.h"
+
+#include <array>
+#include <optional>
+
+namespace npu {
+
+using namespace isa;
+
+namespace {
+
+struct Entry {
+  size_t instr; ///< Program index.
+  int queue;
+  int64_t index; ///< Position in its queue.
+  std::vector<Access> accesses;
+  std::array<int64_t, 3> vc{0, 0, 0};
+};
+
+bool overlapWithWrite(const Access &a, const Access &b) {
+  return a.space == b.space && (a.write || b.write) && a.lo < b.hi &&
+         b.lo < a.hi;
+}
+
+} // namespace
+
+Status checkHazards(const Program &program) {
+  std::vector<Entry> entries;
+  std::array<std::vector<size_t>, 3> queues; // entry indices per queue
+  // FIFOs: pushes not yet popped, as entry indices, per (from, to).
+  std::array<std::array<std::vector<size_t>, 3>, 3> fifo;
+  std::array<std::array<size_t, 3>, 3> popped{};
+  std::optional<PpuConfig> ppu;
+  for (size_t i = 0; i < program.instructions.size(); ++i) {
+    const Instruction &instr = program.instructions[i];
+    if (const auto *cfg = std::get_if<PpuConfig>(&instr))
+      ppu = *cfg;
+    if (std::holds_alternative<Halt>(instr))
+      continue;
+    Entry e;
+    e.instr = i;
+    e.queue = static_cast<int>(queueOf(instr));
+    e.index = static_cast<int64_t>(queues[e.queue].size());
+    e.accesses = accessesOf(instr, ppu ? &*ppu : nullptr);
+    if (!queues[e.queue].empty())
+      e.vc = entries[queues[e.queue].back()].vc;
+    e.vc[e.queue] = e.index;
+    const Deps &d = depsOf(instr);
+    auto pop = [&](int from) -> Status {
+      const size_t k = popped[from][e.queue]++;
+      if (k >= fifo[from][e.queue].size())
+        return makeError("instruction ", i, " pops a token never pushed");
+      const Entry &src = entries[fifo[from][e.queue][k]];
+      for (int q = 0; q < 3; ++q)
+        e.vc[q] = std::max(e.vc[q], src.vc[q]);
+      e.vc[from] = std::max(e.vc[from], src.index + 1);
+      return Status::success();
+    };
+    if (d.popPrev)
+      NPU_TRY(pop(e.queue - 1));
+    if (d.popNext)
+      NPU_TRY(pop(e.queue + 1));
+    // Every earlier instruction of another queue that this one conflicts
+    // with must be known complete.
+    for (int q = 0; q < 3; ++q) {
+      if (q == e.queue)
+        continue;
+      for (size_t k = static_cast<size_t>(e.vc[q]); k < queues[q].size(); ++k) {
+        const Entry &other = entries[queues[q][k]];
+        for (const Access &a : other.accesses)
+          for (const Access &b : e.accesses)
+            if (overlapWithWrite(a, b))
+              return makeError("instruction ", other.instr, " (",
+                               mnemonicOf(program.instructions[other.instr]),
+                               ") and instruction ", i, " (", mnemonicOf(instr),
+                               ") both touch ", spaceName(a.space), " [",
+                               std::max(a.lo, b.lo), ", ", std::min(a.hi, b.hi),
+                               ") but no token orders them");
+      }
+    }
+    const size_t entry = entries.size();
+    if (d.pushPrev)
+      fifo[e.queue][e.queue - 1].push_back(entry);
+    if (d.pushNext)
+      fifo[e.queue][e.queue + 1].push_back(entry);
+    queues[e.queue].push_back(entry);
+    entries.push_back(std::move(e));
+  }
+  return Status::success();
+}
+
+} // namespace npu

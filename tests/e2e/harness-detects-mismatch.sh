@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Tests that the e2e harness can fail: a model case whose expected output
+# has one value changed must be reported as FAIL with exit status 1.
+set -euo pipefail
+bin=$1 models=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+python3 "$here/model_cases.py" "$models" "$work/cases"
+rm -rf "$work/cases/micro_speech_tosa"
+case=$work/cases/hello_world_tosa/inputs/x_0p77_q-96
+python3 -c "
+import sys; sys.path.insert(0, '$here')
+import npyio
+d, s, v = npyio.read_npy('$case/expected0.npy')
+v[0] = v[0] + 1
+npyio.write_npy('$case/expected0.npy', d, s, v)"
+set +e
+python3 "$here/run_e2e.py" --bin "$bin" --presets npu-tiny --work "$work/run" "$work/cases" > "$work/log" 2>&1
+status=$?
+set -e
+cat "$work/log"
+[ $status -eq 1 ] || { echo "FAIL: harness exited $status on a corrupted expectation"; exit 1; }
+grep -q "FAIL hello_world_tosa \[x_0p77_q-96\] npu-tiny: vs expected" "$work/log"
+grep -q "PASS hello_world_tosa \[x_1p57_q-63\] npu-tiny" "$work/log"
+echo "ok: the corrupted expectation was detected"
