@@ -7,7 +7,8 @@
 //   npu-set-arch, tosa-to-npu, npu-fold-rescale, npu-acc-bound,
 //   npu-plan-memory, npu-lower-to-instructions, npu-schedule
 // and writes a prog.bin through the runtime. MLIR's debugging flags
-// (--mlir-print-ir-after-all, --mlir-timing, ...) apply. Every error is one
+// (--mlir-print-ir-after-all, --mlir-timing, --mlir-pass-statistics, ...)
+// apply. Every error is one
 // line "file:line:col: error: message" and the exit status is 1.
 //
 //===----------------------------------------------------------------------===//
@@ -27,6 +28,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -124,6 +126,7 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions({&npucCategory, &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv, "NPU compiler\n");
 
@@ -156,9 +159,14 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
+  pm.enableTiming(timing);
   mlir::npu::NpuSetArchOptions archOptions;
   archOptions.arch = archOption;
   archOptions.overrides = setOptions;
