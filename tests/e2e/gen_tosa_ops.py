@@ -600,11 +600,7 @@ def build_clamp(b, rng, shape, elem, lo, hi):
 
 def build_table_i8(b, rng, shape, kind):
     """tosa.table with a 256-entry int8 table."""
-    if kind == "tanh":
-        table = [max(I8_MIN, min(I8_MAX, int(round(
-            127 * math.tanh((i - 128 - 10) / 40.0))))) for i in range(256)]
-    else:
-        table = [rng.randint(I8_MIN, I8_MAX) for _ in range(256)]
+    table = lut_table(rng, kind)
     count = prod(shape)
     values = [(i % 256) - 128 for i in range(count)]
     rng.shuffle(values)
@@ -804,6 +800,35 @@ def depthwise_cases():
     for spec in specs:
         yield spec[0], (lambda b, rng, s=spec:
                         build_depthwise(b, rng, *s[1:]))
+
+
+def lut_table(rng, kind):
+    """A 256-entry int8 table: a tanh curve or random values."""
+    if kind == "tanh":
+        return [max(I8_MIN, min(I8_MAX, int(round(
+            127 * math.tanh((i - 128 - 10) / 40.0))))) for i in range(256)]
+    return [rng.randint(I8_MIN, I8_MAX) for _ in range(256)]
+
+
+def with_table(builder, kind):
+    """Wrap a builder: apply an int8 tosa.table to its (single) result, the
+    pattern the compiler fuses into the PPU's lookup table."""
+    def build(b, rng):
+        (y,) = builder(b, rng)
+        t = b.const((256,), "i8", lut_table(rng, kind))
+        return [b.op("tosa.table", [y, t], {}, y.shape, "i8")]
+    return build
+
+
+def lut_cases():
+    """(name, builder) pairs: MAC layers followed by an int8 table."""
+    yield ("conv2d_3x3_s1_same_zp-5_relu_tanh_lut",
+           with_table(lambda b, rng: build_conv2d(
+               b, rng, (1, 6, 6, 3), 8, (3, 3), (1, 1), (1, 1), "same", -5,
+               "relu"), "tanh"))
+    yield ("fc_ic24_oc6_zp-128_none_random_lut",
+           with_table(lambda b, rng: build_fully_connected(
+               b, rng, 1, 24, 6, -128, "none"), "random"))
 
 
 def fc_cases():
@@ -1143,7 +1168,8 @@ def reduce_cases():
 def all_cases():
     """Return the ordered list of (name, builder)."""
     cases = []
-    for group in (conv2d_cases, depthwise_cases, fc_cases, matmul_cases,
+    for group in (conv2d_cases, depthwise_cases, fc_cases, lut_cases,
+                  matmul_cases,
                   rescale_cases, addsub_cases, mul_cases,
                   misc_elementwise_cases, pool_cases, layout_cases,
                   reduce_cases):

@@ -59,13 +59,33 @@ tosa::ClampOp fusableClamp(Value v) {
   return nullptr;
 }
 
+/// An int8 tosa.table with a constant table that is the only user of `v`:
+/// the PPU applies it as its 256-entry LUT after the clamp.
+tosa::TableOp fusableTable(Value v) {
+  auto table = dyn_cast_or_null<tosa::TableOp>(singleUser(v));
+  if (!table || !isInt(v.getType(), 8) || !isInt(table.getType(), 8) ||
+      !matchPattern(table.getTable(), m_Constant()))
+    return nullptr;
+  return table;
+}
+
 /// Requantization attributes of a TOSA rescale feeding a PPU, plus the clamp
-/// range (the result type's range, narrowed by `clamp` if present).
+/// range (the result type's range, narrowed by `clamp` if present) and the
+/// LUT of a following int8 table.
 struct Requant {
   SmallVector<int32_t> multiplier, shift;
   int32_t outputZp = 0;
   bool doubleRound = false;
   int32_t clampMin = 0, clampMax = 0;
+  SmallVector<int32_t> lut;
+
+  /// Takes the LUT of `table` (assumed fusable).
+  void addTable(tosa::TableOp table) {
+    DenseIntElementsAttr values;
+    matchPattern(table.getTable(), m_Constant(&values));
+    for (const APInt &v : values.getValues<APInt>())
+      lut.push_back(static_cast<int32_t>(v.getSExtValue()));
+  }
 
   static FailureOr<Requant> from(tosa::RescaleOp rescale, tosa::ClampOp clamp) {
     if (rescale.getInputZp() != 0)
@@ -95,25 +115,29 @@ struct Requant {
     state.addAttribute("double_round", b.getBoolAttr(doubleRound));
     state.addAttribute("clamp_min", b.getI32IntegerAttr(clampMin));
     state.addAttribute("clamp_max", b.getI32IntegerAttr(clampMax));
+    if (!lut.empty())
+      state.addAttribute("lut", b.getDenseI32ArrayAttr(lut));
   }
 };
 
-/// Replaces `last` (the rescale or the clamp after it) with an op built
-/// from `state`, then erases the now-dead chain `dead` (in order). The new
+/// Replaces `last` (the rescale, clamp or table ending the chain) with an op
+/// built from `state`, then erases the now-dead chain `dead` (null entries
+/// are skipped). The new
 /// op's location fuses the chain's, source op (`dead[0]`) first, so
 /// diagnostics, layer names and debug ranges point at it.
 void replaceChain(PatternRewriter &rewriter, Operation *last,
                   OperationState &state, ArrayRef<Operation *> dead) {
   SmallVector<Location> locs;
   for (Operation *op : dead)
-    locs.push_back(op->getLoc());
+    if (op)
+      locs.push_back(op->getLoc());
   if (llvm::find(dead, last) == dead.end())
     locs.push_back(last->getLoc());
   state.location = rewriter.getFusedLoc(locs);
   Operation *fused = rewriter.create(state);
   rewriter.replaceOp(last, fused->getResults());
   for (Operation *op : llvm::reverse(dead)) // users before producers
-    if (op != last && op->use_empty())
+    if (op && op != last && op->use_empty())
       rewriter.eraseOp(op);
 }
 
@@ -138,6 +162,10 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
     if (failed(requant))
       return failure();
     Operation *last = clamp ? clamp.getOperation() : rescale.getOperation();
+    if (tosa::TableOp table = fusableTable(last->getResult(0))) {
+      requant->addTable(table);
+      last = table;
+    }
 
     OperationState state(rescale.getLoc(), StringRef());
     state.addTypes(rescale.getType());
@@ -186,7 +214,8 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
       state.addAttribute("a_zp",
                          rewriter.getI32IntegerAttr(static_cast<int32_t>(aZp)));
     }
-    replaceChain(rewriter, last, state, {mac, rescale});
+    replaceChain(rewriter, last, state,
+                 {mac, rescale, clamp ? clamp.getOperation() : nullptr});
     return success();
   }
 
@@ -234,6 +263,10 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
     if (failed(requant))
       return failure();
     Operation *last = clamp ? clamp.getOperation() : rescale.getOperation();
+    if (tosa::TableOp table = fusableTable(last->getResult(0))) {
+      requant->addTable(table);
+      last = table;
+    }
 
     StringRef kind = isa<tosa::AddOp>(op)   ? "add"
                      : isa<tosa::SubOp>(op) ? "sub"
@@ -260,7 +293,9 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
     side("rhs", rhs);
     state.addAttribute("mul_shift", rewriter.getI32IntegerAttr(mulShift));
     requant->addTo(rewriter, state);
-    replaceChain(rewriter, last, state, {op, lhs, rhs, rescale});
+    replaceChain(
+        rewriter, last, state,
+        {op, lhs, rhs, rescale, clamp ? clamp.getOperation() : nullptr});
     return success();
   }
 };
