@@ -197,20 +197,6 @@ std::string layerName(Operation *op, StringRef kind, unsigned counter) {
   return llvm::formatv("{0}_{1}", kind, counter).str();
 }
 
-std::string locationText(Location loc) {
-  std::string text;
-  loc->walk([&](Location l) {
-    if (auto file = dyn_cast<FileLineColLoc>(l)) {
-      text = llvm::formatv("{0}:{1}:{2}", file.getFilename().getValue(),
-                           file.getLine(), file.getColumn())
-                 .str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return text;
-}
-
 //===----------------------------------------------------------------------===//
 // The emitter: DRAM segments, layers and instructions of one program
 //===----------------------------------------------------------------------===//
@@ -583,6 +569,15 @@ private:
   LogicalResult lowerGemm(Operation *src, GemmLayer &g);
   LogicalResult lowerDepthwise(DepthwiseConv2DOp op);
   LogicalResult lowerPool(PoolOp op);
+  /// Moves the output of an element-wise op through the scratchpads in
+  /// tiles of at most `maxElems` elements: gathers each input view (dense,
+  /// 4-byte aligned) into IBUF, calls `compute`, scatters OBUF to `out`.
+  LogicalResult
+  tiled(ArrayRef<int64_t> shape, int64_t maxElems, ArrayRef<DramView> inputs,
+        const DramView &out,
+        llvm::function_ref<void(int64_t count, ArrayRef<int64_t> inAddrs,
+                                int64_t outAddr)>
+            compute);
   LogicalResult lowerEltwise(EltwiseOp op);
   LogicalResult lowerAlu(AluOp op);
   LogicalResult lowerRescale(RescaleOp op);
@@ -1146,6 +1141,45 @@ npuisa::Operand dense(Buffer buf, int64_t addr, npuisa::DType type) {
   return npuisa::Operand{buf, static_cast<uint32_t>(addr), type, 0, 1};
 }
 
+LogicalResult Lowering::tiled(
+    ArrayRef<int64_t> shape, int64_t maxElems, ArrayRef<DramView> inputs,
+    const DramView &out,
+    llvm::function_ref<void(int64_t count, ArrayRef<int64_t> inAddrs,
+                            int64_t outAddr)>
+        compute) {
+  if (maxElems < 1)
+    return emitError(currentLoc, "scratchpads too small for one element "
+                                 "of this operation");
+  int64_t tiles = 0;
+  for (const Box &box : tileBoxes(shape, maxElems)) {
+    const int64_t count = box.numElements();
+    const int64_t ib = slot(Buffer::IBuf, tiles),
+                  ob = slot(Buffer::OBuf, tiles);
+    ++tiles;
+    SmallVector<int64_t, 2> addrs;
+    int64_t at = ib;
+    for (const DramView &v : inputs) {
+      addrs.push_back(at);
+      if (failed(gather(v.box(box.start, box.sizes), Buffer::IBuf, at)))
+        return failure();
+      at = alignTo(at + count * v.elem, 4);
+    }
+    compute(count, addrs, ob);
+    if (failed(scatter(Buffer::OBuf, ob, out.box(box.start, box.sizes))))
+      return failure();
+  }
+  return success();
+}
+
+/// Bytes of IBUF a tile of n elements of `inputs` needs: each input 4-byte
+/// aligned.
+static int64_t maxTileElems(int64_t ibufBytes, ArrayRef<DramView> inputs) {
+  int64_t perElem = 0;
+  for (const DramView &v : inputs)
+    perElem += v.elem;
+  return (ibufBytes - 4 * static_cast<int64_t>(inputs.size())) / perElem;
+}
+
 LogicalResult Lowering::lowerEltwise(EltwiseOp op) {
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   FailureOr<DramView> lhs = broadcastView(op.getLhs(), shape);
@@ -1153,89 +1187,76 @@ LogicalResult Lowering::lowerEltwise(EltwiseOp op) {
   FailureOr<DramView> out = denseView(op.getOutput());
   if (failed(lhs) || failed(rhs) || failed(out))
     return failure();
-  const int64_t ls = lhs->elem, rs = rhs->elem, os = out->elem;
-  const int64_t hi = half(Buffer::IBuf), ho = half(Buffer::OBuf);
-  const int64_t accBytes = ::npu::bufferBytes(arch, Buffer::ABuf);
+  const int64_t os = out->elem;
   const int64_t n =
-      std::min<int64_t>({(hi - 8) / (ls + rs), accBytes / 8, ho / os, 65535});
-  if (n < 1)
-    return op.emitError("scratchpads too small for element-wise operation");
+      std::min<int64_t>({maxTileElems(half(Buffer::IBuf), {*lhs, *rhs}),
+                         ::npu::bufferBytes(arch, Buffer::ABuf) / 8,
+                         half(Buffer::OBuf) / os, 65535});
   PpuTables t = ppuTables(op, 1);
   t.form = "per_layer";
   beginLayer(op, op.getKind().str(), 0);
   emit(ppuConfig(t, PbufImage{}));
-  int64_t tiles = 0;
-  for (const Box &box : tileBoxes(shape, n)) {
-    const int64_t count = box.numElements();
-    const int64_t ib = slot(Buffer::IBuf, tiles),
-                  ob = slot(Buffer::OBuf, tiles);
-    ++tiles;
-    const int64_t rAddr = ib + alignTo(count * ls, 4);
-    if (failed(gather(lhs->box(box.start, box.sizes), Buffer::IBuf, ib)) ||
-        failed(gather(rhs->box(box.start, box.sizes), Buffer::IBuf, rAddr)))
-      return failure();
-    npuisa::Rescale a;
-    a.src = dense(Buffer::IBuf, ib, dtypeOf(op.getLhs().getType()));
-    a.dst = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-    a.nOuter = 1;
-    a.nInner = static_cast<uint32_t>(count);
-    a.inZp = op.getLhsZp();
-    a.mult = op.getLhsMultiplier();
-    a.shift = static_cast<uint32_t>(op.getLhsShift());
-    a.doubleRound = op.getLhsDoubleRound();
-    emit(a);
-    npuisa::Rescale bres = a;
-    bres.src = dense(Buffer::IBuf, rAddr, dtypeOf(op.getRhs().getType()));
-    bres.inZp = op.getRhsZp();
-    bres.mult = op.getRhsMultiplier();
-    bres.shift = static_cast<uint32_t>(op.getRhsShift());
-    bres.doubleRound = op.getRhsDoubleRound();
-    if (op.getKind() == "add") {
-      bres.accumulate = true;
-      emit(bres);
-    } else {
-      bres.dst = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
-      emit(bres);
-      npuisa::Alu alu;
-      alu.op = op.getKind() == "sub" ? npuisa::AluOp::Sub : npuisa::AluOp::Mul;
-      alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-      alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
-      alu.dst = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-      alu.nOuter = 1;
-      alu.nInner = static_cast<uint32_t>(count);
-      alu.shift = static_cast<uint32_t>(op.getMulShift());
-      emit(alu);
-    }
-    // The PPU reads `count` accumulators as rows of at most 4095 channels.
-    const int64_t width = std::min<int64_t>(count, 4095);
-    const int64_t full = count / width;
-    emitPpu(0, 4 * width, full, width, 0, Buffer::OBuf, ob, width * os, os);
-    if (count % width)
-      emitPpu(4 * full * width, 4 * width, 1, count % width, 0, Buffer::OBuf,
-              ob + full * width * os, width * os, os);
-    if (failed(scatter(Buffer::OBuf, ob, out->box(box.start, box.sizes))))
-      return failure();
-  }
-  return success();
+  return tiled(
+      shape, n, {*lhs, *rhs}, *out,
+      [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
+        // Both inputs rescaled to int32 in ABUF; add accumulates the second.
+        npuisa::Rescale a;
+        a.src = dense(Buffer::IBuf, in[0], dtypeOf(op.getLhs().getType()));
+        a.dst = dense(Buffer::ABuf, 0, npuisa::DType::I32);
+        a.nOuter = 1;
+        a.nInner = static_cast<uint32_t>(count);
+        a.inZp = op.getLhsZp();
+        a.mult = op.getLhsMultiplier();
+        a.shift = static_cast<uint32_t>(op.getLhsShift());
+        a.doubleRound = op.getLhsDoubleRound();
+        emit(a);
+        npuisa::Rescale b = a;
+        b.src = dense(Buffer::IBuf, in[1], dtypeOf(op.getRhs().getType()));
+        b.inZp = op.getRhsZp();
+        b.mult = op.getRhsMultiplier();
+        b.shift = static_cast<uint32_t>(op.getRhsShift());
+        b.doubleRound = op.getRhsDoubleRound();
+        if (op.getKind() == "add") {
+          b.accumulate = true;
+          emit(b);
+        } else {
+          b.dst = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
+          emit(b);
+          npuisa::Alu alu;
+          alu.op =
+              op.getKind() == "sub" ? npuisa::AluOp::Sub : npuisa::AluOp::Mul;
+          alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
+          alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
+          alu.dst = alu.src1;
+          alu.nOuter = 1;
+          alu.nInner = static_cast<uint32_t>(count);
+          alu.shift = static_cast<uint32_t>(op.getMulShift());
+          emit(alu);
+        }
+        // The PPU reads the accumulators as rows of at most 4095 channels.
+        const int64_t width = std::min<int64_t>(count, 4095);
+        const int64_t full = count / width;
+        emitPpu(0, 4 * width, full, width, 0, Buffer::OBuf, ob, width * os, os);
+        if (count % width)
+          emitPpu(4 * full * width, 4 * width, 1, count % width, 0,
+                  Buffer::OBuf, ob + full * width * os, width * os, os);
+      });
 }
 
 LogicalResult Lowering::lowerAlu(AluOp op) {
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   SmallVector<DramView, 2> ins;
-  int64_t inBytes = 0;
   for (Value v : op.getInputs()) {
     FailureOr<DramView> view = broadcastView(v, shape);
     if (failed(view))
       return failure();
-    inBytes += view->elem;
     ins.push_back(*view);
   }
   FailureOr<DramView> out = denseView(op.getOutput());
   if (failed(out))
     return failure();
-  const int64_t hi = half(Buffer::IBuf), ho = half(Buffer::OBuf);
-  const int64_t n =
-      std::min<int64_t>({(hi - 8) / inBytes, ho / out->elem, 65535});
+  const int64_t n = std::min<int64_t>({maxTileElems(half(Buffer::IBuf), ins),
+                                       half(Buffer::OBuf) / out->elem, 65535});
   static const std::pair<const char *, npuisa::AluOp> kOps[] = {
       {"add", npuisa::AluOp::Add},   {"sub", npuisa::AluOp::Sub},
       {"mul", npuisa::AluOp::Mul},   {"max", npuisa::AluOp::Max},
@@ -1250,37 +1271,23 @@ LogicalResult Lowering::lowerAlu(AluOp op) {
     if (op.getOp() == name)
       aluOp = code;
   beginLayer(op, op.getOp() == "copy" ? "cast" : op.getOp().str(), 0);
-  int64_t tiles = 0;
-  for (const Box &box : tileBoxes(shape, n)) {
-    const int64_t count = box.numElements();
-    const int64_t ib = slot(Buffer::IBuf, tiles),
-                  ob = slot(Buffer::OBuf, tiles);
-    ++tiles;
-    SmallVector<int64_t> addrs;
-    int64_t at = ib;
-    for (const DramView &v : ins) {
-      addrs.push_back(at);
-      if (failed(gather(v.box(box.start, box.sizes), Buffer::IBuf, at)))
-        return failure();
-      at = alignTo(at + count * v.elem, 4);
-    }
-    npuisa::Alu a;
-    a.op = aluOp;
-    a.src1 =
-        dense(Buffer::IBuf, addrs[0], dtypeOf(op.getInputs()[0].getType()));
-    a.src2 = ins.size() > 1 ? dense(Buffer::IBuf, addrs[1],
-                                    dtypeOf(op.getInputs()[1].getType()))
-                            : a.src1;
-    a.dst = dense(Buffer::OBuf, ob, dtypeOf(op.getOutput().getType()));
-    a.nOuter = 1;
-    a.nInner = static_cast<uint32_t>(count);
-    a.shift = static_cast<uint32_t>(op.getShift());
-    a.round = op.getRound();
-    emit(a);
-    if (failed(scatter(Buffer::OBuf, ob, out->box(box.start, box.sizes))))
-      return failure();
-  }
-  return success();
+  return tiled(
+      shape, n, ins, *out,
+      [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
+        npuisa::Alu a;
+        a.op = aluOp;
+        a.src1 =
+            dense(Buffer::IBuf, in[0], dtypeOf(op.getInputs()[0].getType()));
+        a.src2 = ins.size() > 1 ? dense(Buffer::IBuf, in[1],
+                                        dtypeOf(op.getInputs()[1].getType()))
+                                : a.src1;
+        a.dst = dense(Buffer::OBuf, ob, dtypeOf(op.getOutput().getType()));
+        a.nOuter = 1;
+        a.nInner = static_cast<uint32_t>(count);
+        a.shift = static_cast<uint32_t>(op.getShift());
+        a.round = op.getRound();
+        emit(a);
+      });
 }
 
 LogicalResult Lowering::lowerRescale(RescaleOp op) {
@@ -1291,42 +1298,33 @@ LogicalResult Lowering::lowerRescale(RescaleOp op) {
     return failure();
   const bool perChannel = op.getMultiplier().size() > 1;
   const int64_t channels = perChannel ? shape.back() : 1;
-  const int64_t hi = half(Buffer::IBuf), ho = half(Buffer::OBuf);
-  int64_t n = std::min<int64_t>({hi / in->elem, ho / out->elem, 65535});
-  if (perChannel)
-    n = n / channels * channels;
-  if (n < 1)
-    return op.emitError("scratchpads too small for one row of the rescale");
+  int64_t n = std::min<int64_t>({maxTileElems(half(Buffer::IBuf), {*in}),
+                                 half(Buffer::OBuf) / out->elem, 65535});
+  // Per-channel: tiles hold whole pixels (the last dimension stays whole).
+  n = n / channels * channels;
   beginLayer(op, "rescale", 0);
-  int64_t tiles = 0;
-  for (const Box &box : tileBoxes(shape, n)) {
-    const int64_t count = box.numElements();
-    const int64_t ib = slot(Buffer::IBuf, tiles),
-                  ob = slot(Buffer::OBuf, tiles);
-    ++tiles;
-    if (failed(gather(in->box(box.start, box.sizes), Buffer::IBuf, ib)))
-      return failure();
-    for (int64_t c = 0; c < channels; ++c) {
-      npuisa::Rescale r;
-      r.src = {Buffer::IBuf, static_cast<uint32_t>(ib + c * in->elem),
-               dtypeOf(op.getInput().getType()), static_cast<int32_t>(channels),
-               0};
-      r.dst = {Buffer::OBuf, static_cast<uint32_t>(ob + c * out->elem),
-               dtypeOf(op.getOutput().getType()),
-               static_cast<int32_t>(channels), 0};
-      r.nOuter = static_cast<uint32_t>(count / channels);
-      r.nInner = 1;
-      r.inZp = op.getInputZp();
-      r.outZp = op.getOutputZp();
-      r.mult = op.getMultiplier()[perChannel ? c : 0];
-      r.shift = static_cast<uint32_t>(op.getShift()[perChannel ? c : 0]);
-      r.doubleRound = op.getDoubleRound();
-      emit(r);
-    }
-    if (failed(scatter(Buffer::OBuf, ob, out->box(box.start, box.sizes))))
-      return failure();
-  }
-  return success();
+  return tiled(
+      shape, n, {*in}, *out,
+      [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
+        // One instruction per channel, stepping over pixels.
+        for (int64_t c = 0; c < channels; ++c) {
+          npuisa::Rescale r;
+          r.src = {Buffer::IBuf, static_cast<uint32_t>(ib[0] + c * in->elem),
+                   dtypeOf(op.getInput().getType()),
+                   static_cast<int32_t>(channels), 0};
+          r.dst = {Buffer::OBuf, static_cast<uint32_t>(ob + c * out->elem),
+                   dtypeOf(op.getOutput().getType()),
+                   static_cast<int32_t>(channels), 0};
+          r.nOuter = static_cast<uint32_t>(count / channels);
+          r.nInner = 1;
+          r.inZp = op.getInputZp();
+          r.outZp = op.getOutputZp();
+          r.mult = op.getMultiplier()[perChannel ? c : 0];
+          r.shift = static_cast<uint32_t>(op.getShift()[perChannel ? c : 0]);
+          r.doubleRound = op.getDoubleRound();
+          emit(r);
+        }
+      });
 }
 
 LogicalResult Lowering::lowerClamp(ClampOp op) {
@@ -1335,8 +1333,8 @@ LogicalResult Lowering::lowerClamp(ClampOp op) {
   FailureOr<DramView> out = denseView(op.getOutput());
   if (failed(in) || failed(out))
     return failure();
-  const int64_t hi = half(Buffer::IBuf), ho = half(Buffer::OBuf);
-  const int64_t n = std::min<int64_t>({hi / in->elem, ho / out->elem, 65535});
+  const int64_t n = std::min<int64_t>({maxTileElems(half(Buffer::IBuf), {*in}),
+                                       half(Buffer::OBuf) / out->elem, 65535});
   beginLayer(op, "clamp", 0);
   // The bounds as two int32 constants in pbuf, broadcast with stride 0.
   std::vector<uint8_t> bounds;
@@ -1344,31 +1342,22 @@ LogicalResult Lowering::lowerClamp(ClampOp op) {
   appendLE<int32_t>(bounds, static_cast<int32_t>(op.getMax()));
   loadConstant(bounds, Buffer::PBuf, 0);
   const npuisa::DType type = dtypeOf(op.getOutput().getType());
-  int64_t tiles = 0;
-  for (const Box &box : tileBoxes(shape, n)) {
-    const int64_t count = box.numElements();
-    const int64_t ib = slot(Buffer::IBuf, tiles),
-                  ob = slot(Buffer::OBuf, tiles);
-    ++tiles;
-    if (failed(gather(in->box(box.start, box.sizes), Buffer::IBuf, ib)))
-      return failure();
-    npuisa::Alu lo;
-    lo.op = npuisa::AluOp::Max;
-    lo.src1 = dense(Buffer::IBuf, ib, type);
-    lo.src2 = {Buffer::PBuf, 0, npuisa::DType::I32, 0, 0};
-    lo.dst = dense(Buffer::OBuf, ob, type);
-    lo.nOuter = 1;
-    lo.nInner = static_cast<uint32_t>(count);
-    emit(lo);
-    npuisa::Alu up = lo;
-    up.op = npuisa::AluOp::Min;
-    up.src1 = lo.dst;
-    up.src2 = {Buffer::PBuf, 4, npuisa::DType::I32, 0, 0};
-    emit(up);
-    if (failed(scatter(Buffer::OBuf, ob, out->box(box.start, box.sizes))))
-      return failure();
-  }
-  return success();
+  return tiled(shape, n, {*in}, *out,
+               [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
+                 npuisa::Alu lo;
+                 lo.op = npuisa::AluOp::Max;
+                 lo.src1 = dense(Buffer::IBuf, ib[0], type);
+                 lo.src2 = {Buffer::PBuf, 0, npuisa::DType::I32, 0, 0};
+                 lo.dst = dense(Buffer::OBuf, ob, type);
+                 lo.nOuter = 1;
+                 lo.nInner = static_cast<uint32_t>(count);
+                 emit(lo);
+                 npuisa::Alu up = lo;
+                 up.op = npuisa::AluOp::Min;
+                 up.src1 = lo.dst;
+                 up.src2 = {Buffer::PBuf, 4, npuisa::DType::I32, 0, 0};
+                 emit(up);
+               });
 }
 
 LogicalResult Lowering::lowerTable(TableOp op) {
@@ -1379,33 +1368,24 @@ LogicalResult Lowering::lowerTable(TableOp op) {
   if (failed(in) || failed(out) ||
       !matchPattern(op.getTable(), m_Constant(&table)))
     return failure();
-  const int64_t hi = half(Buffer::IBuf), ho = half(Buffer::OBuf);
-  const int64_t n = std::min<int64_t>({hi / in->elem, ho / out->elem, 65535});
+  const int64_t n = std::min<int64_t>({maxTileElems(half(Buffer::IBuf), {*in}),
+                                       half(Buffer::OBuf) / out->elem, 65535});
   beginLayer(op, "table", 0);
   loadConstant(constantBytes(table), Buffer::PBuf, 0);
   const bool wide = in->elem == 2;
-  int64_t tiles = 0;
-  for (const Box &box : tileBoxes(shape, n)) {
-    const int64_t count = box.numElements();
-    const int64_t ib = slot(Buffer::IBuf, tiles),
-                  ob = slot(Buffer::OBuf, tiles);
-    ++tiles;
-    if (failed(gather(in->box(box.start, box.sizes), Buffer::IBuf, ib)))
-      return failure();
-    npuisa::Table t;
-    t.mode = wide ? npuisa::TableMode::I16 : npuisa::TableMode::I8;
-    t.src =
-        dense(Buffer::IBuf, ib, wide ? npuisa::DType::I16 : npuisa::DType::I8);
-    t.dst =
-        dense(Buffer::OBuf, ob, wide ? npuisa::DType::I32 : npuisa::DType::I8);
-    t.nOuter = 1;
-    t.nInner = static_cast<uint32_t>(count);
-    t.tableAddr = 0;
-    emit(t);
-    if (failed(scatter(Buffer::OBuf, ob, out->box(box.start, box.sizes))))
-      return failure();
-  }
-  return success();
+  return tiled(shape, n, {*in}, *out,
+               [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
+                 npuisa::Table t;
+                 t.mode = wide ? npuisa::TableMode::I16 : npuisa::TableMode::I8;
+                 t.src = dense(Buffer::IBuf, ib[0],
+                               wide ? npuisa::DType::I16 : npuisa::DType::I8);
+                 t.dst = dense(Buffer::OBuf, ob,
+                               wide ? npuisa::DType::I32 : npuisa::DType::I8);
+                 t.nOuter = 1;
+                 t.nInner = static_cast<uint32_t>(count);
+                 t.tableAddr = 0;
+                 emit(t);
+               });
 }
 
 LogicalResult Lowering::lowerReduce(ReduceOp op) {
