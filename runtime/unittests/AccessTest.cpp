@@ -8,8 +8,7 @@
 using namespace npu::isa;
 
 namespace {
-bool has(const std::vector<Access> &list, Space s, int64_t lo, int64_t hi,
-         bool write) {
+bool has(const AccessList &list, Space s, int64_t lo, int64_t hi, bool write) {
   for (const Access &a : list)
     if (a.space == s && a.lo == lo && a.hi == hi && a.write == write)
       return true;

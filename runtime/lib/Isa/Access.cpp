@@ -29,7 +29,7 @@ class Footprint {
 public:
   explicit Footprint(const PpuConfig *ppu) : ppu(ppu) {}
 
-  std::vector<Access> accesses;
+  AccessList accesses;
 
   void add(Space space, int64_t lo, int64_t hi, bool write, const char *what) {
     if (hi > lo)
@@ -218,10 +218,10 @@ private:
 
 } // namespace
 
-std::vector<Access> accessesOf(const Instruction &instr, const PpuConfig *ppu) {
+AccessList accessesOf(const Instruction &instr, const PpuConfig *ppu) {
   Footprint footprint(ppu);
   std::visit(footprint, instr);
-  return std::move(footprint.accesses);
+  return footprint.accesses;
 }
 
 } // namespace npu::isa

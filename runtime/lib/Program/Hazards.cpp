@@ -17,7 +17,7 @@ struct Entry {
   size_t instr; ///< Program index.
   int queue;
   int64_t index; ///< Position in its queue.
-  std::vector<Access> accesses;
+  AccessList accesses;
   std::array<int64_t, 3> vc{0, 0, 0};
 };
 

@@ -68,13 +68,32 @@ private:
   struct Exec;
   friend struct Exec;
 
+  /// Host instruction set the data-parallel kernels use (Machine.cpp).
+  enum class Simd : uint8_t { Portable, Avx512Vnni };
+
+  /// Rebuilds the weight layouts below from weightsT.
+  void repackWeights();
+
   ArchConfig arch;
   std::vector<uint8_t> dramBytes;
   std::array<std::vector<uint8_t>, 5> sramBytes;
-  /// Weights transposed (column-major) for contiguous dot products.
+  /// Weights transposed (column-major), for the ordered per-column path.
   std::vector<int16_t> weightsT;
-  /// Sum of |weight| per column, for the overflow-free fast path.
-  std::vector<int64_t> columnAbsSum;
+  /// array.cols rounded up to a multiple of 16 (zero weights beyond).
+  size_t paddedCols = 0;
+  /// Weights row-major, [row][paddedCols], for the portable kernels.
+  std::vector<int16_t> weightRows;
+  /// Weights in groups of four rows, [row / 4][paddedCols][row % 4], for
+  /// four-way byte dot products.
+  std::vector<int8_t> weightQuads;
+  /// Prefix sums over rows: entry [k][c] (array.cols per k) is the sum of
+  /// W[r][c] (resp. |W[r][c]|) over r < k, for k = 0 .. array.rows.
+  std::vector<int32_t> columnSums;
+  std::vector<int32_t> columnAbsSums;
+  Simd simd = Simd::Portable;
+  /// Scratch reused by every instruction (no allocation per execute).
+  std::vector<int32_t> scratch;
+  std::vector<int64_t> scratchWide;
   std::optional<isa::PpuConfig> ppu;
 };
 

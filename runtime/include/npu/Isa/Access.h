@@ -11,8 +11,10 @@
 
 #include "npu/Isa/Isa.h"
 
+#include <array>
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace npu::isa {
 
@@ -32,11 +34,33 @@ struct Access {
   const char *what; ///< Operand name for messages ("input", "weights", ...).
 };
 
+/// The accesses of one instruction, stored inline: computing them for every
+/// executed instruction allocates nothing. No instruction has more than
+/// seven (a `ppu`: accumulators, output, four tables, LUT).
+class AccessList {
+public:
+  static constexpr size_t kCapacity = 8;
+
+  void push_back(const Access &access) {
+    assert(count < kCapacity && "AccessList capacity exceeded");
+    items[count++] = access;
+  }
+  const Access *begin() const { return items.data(); }
+  const Access *end() const { return items.data() + count; }
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  const Access &operator[](size_t i) const { return items[i]; }
+
+private:
+  std::array<Access, kCapacity> items{};
+  size_t count = 0;
+};
+
 /// The accesses of `instr`, given the PPU configuration in force (needed by
 /// `ppu`, whose tables are in PBUF; nullptr lists only its ABUF and output
 /// accesses). Empty ranges are omitted. Assumes field values that passed
 /// checkInstruction's limits; it never reads memory.
-std::vector<Access> accessesOf(const Instruction &instr, const PpuConfig *ppu);
+AccessList accessesOf(const Instruction &instr, const PpuConfig *ppu);
 
 } // namespace npu::isa
 

@@ -1,5 +1,4 @@
-//===- Hazards.h - Are a program's queues ordered by its tokens? -*- C++
-//-*-===//
+//===- Hazards.h - Is a queue order enforced by the tokens? -*- C++ -*-===//
 #ifndef NPU_PROGRAM_HAZARDS_H
 #define NPU_PROGRAM_HAZARDS_H
 
