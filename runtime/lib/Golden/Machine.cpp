@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Golden/Machine.h"
+#include "npu/Golden/Loader.h"
 
 #include "npu/Golden/Arith.h"
 #include "npu/Program/Verify.h"
@@ -1427,33 +1428,7 @@ Result<RunResult> runProgram(const Program &program,
                      " bytes of DRAM, the configuration provides ",
                      config->dramBytes());
   Machine machine(*config, program.dramSize);
-  for (const ConstSegment &segment : program.constants)
-    std::copy(segment.data.begin(), segment.data.end(),
-              machine.dram().begin() + segment.dramAddr);
-
-  const std::vector<size_t> inputIndices = program.inputIndices();
-  if (inputs.empty()) {
-    for (size_t index : inputIndices) {
-      auto it = std::find_if(
-          program.defaultInputs.begin(), program.defaultInputs.end(),
-          [&](const DefaultInput &d) { return d.tensorIndex == index; });
-      if (it == program.defaultInputs.end())
-        return makeError("no data for input '", program.tensors[index].name,
-                         "' and the program embeds no default for it");
-      std::copy(it->data.begin(), it->data.end(),
-                machine.dram().begin() + program.tensors[index].dramAddr);
-    }
-  } else {
-    if (inputs.size() != inputIndices.size())
-      return makeError("program has ", inputIndices.size(), " inputs, got ",
-                       inputs.size());
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      const size_t index = inputIndices[i];
-      NPU_TRY(checkInputTensor(program, index, inputs[i]));
-      std::copy(inputs[i].data.begin(), inputs[i].data.end(),
-                machine.dram().begin() + program.tensors[index].dramAddr);
-    }
-  }
+  NPU_TRY(loadProgram(machine, program, inputs));
 
   std::vector<uint32_t> layerOf(program.instructions.size(),
                                 DebugRange::kNoLayer);
@@ -1474,13 +1449,7 @@ Result<RunResult> runProgram(const Program &program,
       result.perLayer[layerOf[i]] += counters;
   }
 
-  for (size_t index : program.outputIndices()) {
-    const TensorDesc &desc = program.tensors[index];
-    Tensor out(desc.type, desc.shape);
-    std::copy_n(machine.dram().begin() + desc.dramAddr, out.data.size(),
-                out.data.begin());
-    result.outputs.push_back(std::move(out));
-  }
+  result.outputs = readOutputs(machine, program);
   return result;
 }
 
