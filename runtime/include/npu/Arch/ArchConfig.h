@@ -167,7 +167,7 @@ void visitArchFields(Config &c, Visitor &&visit) {
   visit(ArchFieldInfo{"dram.burst_bytes", "bytes", "64", 1, 4096,
         "Bytes per DRAM burst (transfers are split into bursts)", false},
         c.dram.burstBytes);
-  visit(ArchFieldInfo{"dram.max_outstanding", "requests", "8", 1, 1024,
+  visit(ArchFieldInfo{"dram.max_outstanding", "requests", "32", 1, 1024,
         "DRAM bursts in flight at once", false}, c.dram.maxOutstanding);
   visit(ArchFieldInfo{"vector.lanes", "lanes", "16", 1, 1024,
         "Vector unit lanes (elements per cycle)", false}, c.vector.lanes);

@@ -345,6 +345,26 @@ private:
     return out;
   }
 
+  /// Largest row or column count (and element size) of one DMA.
+  static constexpr int64_t kMaxDmaCount = 65535;
+
+  template <typename Dma>
+  static Dma dmaFields(Buffer buf, int64_t dram, int64_t rowStride,
+                       int64_t colStride, int64_t sram, int64_t sramRowStride,
+                       int64_t rows, int64_t cols, int64_t elem) {
+    Dma d;
+    d.buf = buf;
+    d.dramAddr = static_cast<uint32_t>(dram);
+    d.dramRowStride = static_cast<uint32_t>(rowStride);
+    d.dramColStride = static_cast<uint32_t>(colStride);
+    d.sramAddr = static_cast<uint32_t>(sram);
+    d.sramRowStride = static_cast<uint32_t>(sramRowStride);
+    d.rows = static_cast<uint32_t>(rows);
+    d.cols = static_cast<uint32_t>(cols);
+    d.elemBytes = static_cast<uint32_t>(elem);
+    return d;
+  }
+
   /// Emits 2-d DMAs copying `view` densely to/from `buf` at `sramAddr`.
   LogicalResult transfer(const DramView &raw, Buffer buf, int64_t sramAddr,
                          bool load) {
@@ -358,9 +378,9 @@ private:
     int64_t rowStride = rank >= 2 ? v.strides[rank - 2] : 0;
     int64_t colStride = rank >= 1 ? v.strides[rank - 1] : 0;
     const int64_t rowBytes = cols * v.elem;
-    if (v.elem > 65535 || rows > 65535 || cols > 65535 ||
-        rowStride >= (1 << 24) || colStride >= (1 << 24) || rowStride < 0 ||
-        colStride < 0)
+    if (v.elem > kMaxDmaCount || rowStride >= (1 << 24) ||
+        colStride >= (1 << 24) || rowStride < 0 || colStride < 0 ||
+        rowBytes >= (1 << 24))
       return emitError(currentLoc, "tensor layout exceeds the DMA's field "
                                    "widths");
     int64_t sram = sramAddr;
@@ -368,31 +388,20 @@ private:
       int64_t base = v.base;
       for (size_t d = 0; d < lead; ++d)
         base += index[d] * v.strides[d];
-      if (load) {
-        npuisa::DmaLoad d;
-        d.buf = buf;
-        d.dramAddr = static_cast<uint32_t>(base);
-        d.dramRowStride = static_cast<uint32_t>(rowStride);
-        d.dramColStride = static_cast<uint32_t>(colStride);
-        d.sramAddr = static_cast<uint32_t>(sram);
-        d.sramRowStride = static_cast<uint32_t>(rowBytes);
-        d.rows = static_cast<uint32_t>(rows);
-        d.cols = static_cast<uint32_t>(cols);
-        d.elemBytes = static_cast<uint32_t>(v.elem);
-        emit(d);
-      } else {
-        npuisa::DmaStore d;
-        d.buf = buf;
-        d.dramAddr = static_cast<uint32_t>(base);
-        d.dramRowStride = static_cast<uint32_t>(rowStride);
-        d.dramColStride = static_cast<uint32_t>(colStride);
-        d.sramAddr = static_cast<uint32_t>(sram);
-        d.sramRowStride = static_cast<uint32_t>(rowBytes);
-        d.rows = static_cast<uint32_t>(rows);
-        d.cols = static_cast<uint32_t>(cols);
-        d.elemBytes = static_cast<uint32_t>(v.elem);
-        emit(d);
-      }
+      // Rows and columns beyond the 16-bit counts take several DMAs.
+      for (int64_t r0 = 0; r0 < rows; r0 += kMaxDmaCount)
+        for (int64_t c0 = 0; c0 < cols; c0 += kMaxDmaCount) {
+          const int64_t dram = base + r0 * rowStride + c0 * colStride;
+          const int64_t at = sram + r0 * rowBytes + c0 * v.elem;
+          const int64_t n = std::min(rows - r0, kMaxDmaCount);
+          const int64_t m = std::min(cols - c0, kMaxDmaCount);
+          if (load)
+            emit(dmaFields<npuisa::DmaLoad>(buf, dram, rowStride, colStride, at,
+                                            rowBytes, n, m, v.elem));
+          else
+            emit(dmaFields<npuisa::DmaStore>(buf, dram, rowStride, colStride,
+                                             at, rowBytes, n, m, v.elem));
+        }
       sram += rows * rowBytes;
       int64_t d = static_cast<int64_t>(lead) - 1;
       while (d >= 0 && ++index[d] == v.shape[d])
@@ -503,6 +512,18 @@ private:
         img.bytes.push_back(static_cast<uint8_t>(v));
     }
     return img;
+  }
+
+  /// Most channels whose PPU tables fit pbuf at once (0 if none do).
+  int64_t maxTableChannels(const PpuTables &t) const {
+    const int64_t perChannel = (t.bias.empty() ? 0 : 4) +
+                               (t.form == "per_channel" ? 5 : 0) +
+                               (t.form == "shift_table" ? 1 : 0);
+    const int64_t fixed = static_cast<int64_t>(t.lut.size()) + 8; // padding
+    const int64_t room = ::npu::bufferBytes(arch, Buffer::PBuf) - fixed;
+    if (room < 0)
+      return 0;
+    return perChannel ? room / perChannel : INT64_MAX;
   }
 
   npuisa::PpuConfig ppuConfig(const PpuTables &t, const PbufImage &img) {
@@ -634,9 +655,9 @@ LogicalResult Lowering::lowerGemm(Operation *src, GemmLayer &g) {
            << winH << "x" << winW << " input window";
   const int64_t icGroups = ceilDiv(g.IC, ict);
 
-  // Output-channel group.
-  int64_t oct = std::min<int64_t>(
-      {g.OC, accBytes / 4, ho / outSize, hw / R, 4095, 16383});
+  // Output-channel group (its PPU tables must fit pbuf).
+  int64_t oct = std::min<int64_t>({g.OC, accBytes / 4, ho / outSize, hw / R,
+                                   4095, 16383, maxTableChannels(g.ppu)});
   if (oct < g.OC && oct >= C)
     oct = oct / C * C;
   if (oct < 1)
@@ -909,9 +930,9 @@ LogicalResult Lowering::lowerDepthwise(DepthwiseConv2DOp op) {
   const int64_t winH = (KH - 1) * d[0] + 1, winW = (KW - 1) * d[1] + 1;
 
   // Channel group: a multiple of the depth multiplier.
-  int64_t ict =
-      std::min<int64_t>({IC, hi / (winH * winW), hw / (KH * KW * M),
-                         accBytes / (4 * M), ho / (M * outSize), 4095 / M});
+  int64_t ict = std::min<int64_t>({IC, hi / (winH * winW), hw / (KH * KW * M),
+                                   accBytes / (4 * M), ho / (M * outSize),
+                                   4095 / M, maxTableChannels(tables) / M});
   if (ict < 1)
     return op.emitError("scratchpads too small for one depthwise channel");
   const int64_t oct = ict * M;

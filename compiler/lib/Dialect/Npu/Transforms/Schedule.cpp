@@ -42,7 +42,7 @@ struct Node {
   InstrOp op;
   int queue = kCompute;
   int64_t index = 0; ///< Position within its queue.
-  std::vector<npuisa::Access> accesses;
+  npuisa::AccessList accesses;
   /// vc[p]: instructions 0 .. vc[p]-1 of queue p are complete before this
   /// one starts.
   std::array<int64_t, 3> vc{0, 0, 0};
@@ -148,13 +148,20 @@ private:
     }
     // Relay through a token on the compute queue, placed just before j in
     // program order. Being the newest compute instruction, it also covers
-    // `c`, so j pops the compute FIFO only once.
+    // `c`, so j pops the compute FIFO only once. It knows what the compute
+    // queue knows, so it pops from the other queue only if that is still
+    // not enough (popping for an instruction the compute queue already
+    // waited for would take a token meant for a later pop).
     OpBuilder builder(j.op);
     npuisa::Token token;
     token.queue = npuisa::Queue::Compute;
     InstrOp tokenOp = createInstr(builder, j.op.getLoc(), token);
     Node &relay = append(tokenOp, kCompute);
-    waitFor(relay, *far);
+    std::array<int64_t, 3> known = relay.vc;
+    for (int p = 0; p < 3; ++p)
+      known[p] = std::max(known[p], j.vc[p]);
+    if (Node *stillOpen = latestConflict(j, other, known))
+      waitFor(relay, *stillOpen);
     waitFor(j, relay);
   }
 
