@@ -17,7 +17,10 @@ struct Entry {
   size_t instr; ///< Program index.
   int queue;
   int64_t index; ///< Position in its queue.
-  AccessList accesses;
+  /// Its accesses: [firstAccess, firstAccess + numAccesses) of the shared
+  /// list (programs have millions of instructions; keep entries small).
+  size_t firstAccess;
+  size_t numAccesses;
   std::array<int64_t, 3> vc{0, 0, 0};
 };
 
@@ -30,6 +33,8 @@ bool overlapWithWrite(const Access &a, const Access &b) {
 
 Status checkHazards(const Program &program) {
   std::vector<Entry> entries;
+  std::vector<Access> accesses;
+  entries.reserve(program.instructions.size());
   std::array<std::vector<size_t>, 3> queues; // entry indices per queue
   // FIFOs: pushes not yet popped, as entry indices, per (from, to).
   std::array<std::array<std::vector<size_t>, 3>, 3> fifo;
@@ -45,7 +50,9 @@ Status checkHazards(const Program &program) {
     e.instr = i;
     e.queue = static_cast<int>(queueOf(instr));
     e.index = static_cast<int64_t>(queues[e.queue].size());
-    e.accesses = accessesOf(instr, ppu ? &*ppu : nullptr);
+    const AccessList own = accessesOf(instr, ppu ? &*ppu : nullptr);
+    e.firstAccess = accesses.size();
+    e.numAccesses = own.size();
     if (!queues[e.queue].empty())
       e.vc = entries[queues[e.queue].back()].vc;
     e.vc[e.queue] = e.index;
@@ -71,9 +78,10 @@ Status checkHazards(const Program &program) {
         continue;
       for (size_t k = static_cast<size_t>(e.vc[q]); k < queues[q].size(); ++k) {
         const Entry &other = entries[queues[q][k]];
-        for (const Access &a : other.accesses)
-          for (const Access &b : e.accesses)
-            if (overlapWithWrite(a, b))
+        for (size_t x = 0; x < other.numAccesses; ++x)
+          for (const Access &b : own)
+            if (const Access &a = accesses[other.firstAccess + x];
+                overlapWithWrite(a, b))
               return makeError("instruction ", other.instr, " (",
                                mnemonicOf(program.instructions[other.instr]),
                                ") and instruction ", i, " (", mnemonicOf(instr),
@@ -88,7 +96,8 @@ Status checkHazards(const Program &program) {
     if (d.pushNext)
       fifo[e.queue][e.queue + 1].push_back(entry);
     queues[e.queue].push_back(entry);
-    entries.push_back(std::move(e));
+    accesses.insert(accesses.end(), own.begin(), own.end());
+    entries.push_back(e);
   }
   return Status::success();
 }
