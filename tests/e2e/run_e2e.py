@@ -1,18 +1,26 @@
-"""End-to-end comparison of npuc + npu-run against the MLIR TOSA reference.
+"""End-to-end comparison of npuc + npusim against the MLIR TOSA reference.
 
 For every case directory (model.mlir plus input sets) and every input set,
 the reference outputs are computed with tosa_ref.py (MLIR 19's own TOSA
 lowering, cached in the work directory by a hash of model, inputs and
 tosa_ref.py itself).  For every preset the model is compiled with
 ``npuc model.mlir -o prog.bin --arch PRESET`` and run with
-``npu-run prog.bin --input 0=in0.npy ... --output-dir OUT``; every output
-listed in OUT/outputs.json (in index order, via its "file" field) must equal
-the reference bit for bit: dtype, shape and values.
+``npusim prog.bin --input 0=in0.npy ... --output-dir OUT --json`` in each
+mode of --modes: ``golden`` (--golden, the functional executor), ``tile``
+and ``cycle`` (the two array models of the SystemC simulator).  In every
+mode, every output listed in OUT/outputs.json (in index order, via its
+"file" field) must equal the reference bit for bit: dtype, shape and
+values.  Across modes the reports must agree: the simulator's
+accumulator-overflow and saturation counts (total and per layer) equal the
+golden executor's, the tile and cycle models report the same cycles (total
+and per layer), and the cycles respect the roofline
+max(MACs / (rows x cols), DRAM bytes / bandwidth).
 
 Usage:
 
     python3 run_e2e.py --bin BUILD/bin --work DIR
                        [--presets npu-tiny,npu-base,npu-large]
+                       [--modes golden,tile,cycle]
                        [--filter SUBSTR] [--jobs 2] [--timeout SECONDS]
                        CASE_DIR [CASE_DIR ...]
 
@@ -154,8 +162,9 @@ def file_digest(hasher, label, path):
     hasher.update(data)
 
 
-def run_cmd(cmd, timeout):
-    """Run CMD; return (ok, combined message)."""
+def run_cmd(cmd, timeout, stdout=None):
+    """Run CMD; return (ok, combined message).  STDOUT, a list, receives
+    the command's standard output on success."""
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout,
@@ -171,6 +180,8 @@ def run_cmd(cmd, timeout):
         if not err.strip():
             err = proc.stdout.decode("utf8", "replace")
         return False, "exit %d: %s" % (proc.returncode, one_line(err))
+    if stdout is not None:
+        stdout.append(proc.stdout.decode("utf8", "replace"))
     return True, ""
 
 
@@ -236,7 +247,7 @@ def unravel(index, shape):
 
 
 def compare_outputs(ref_paths, out_dir):
-    """Compare npu-run's outputs with the reference; return error or None."""
+    """Compare a run's outputs with the reference; return error or None."""
     manifest = os.path.join(out_dir, "outputs.json")
     try:
         with open(manifest, "r", encoding="utf8") as handle:
@@ -249,7 +260,7 @@ def compare_outputs(ref_paths, out_dir):
     if [int(e["index"]) for e in entries] != list(range(len(entries))):
         return "outputs.json indices are not 0..%d" % (len(entries) - 1)
     if len(files) != len(ref_paths):
-        return "npu-run wrote %d output(s), reference has %d" % (
+        return "the run wrote %d output(s), reference has %d" % (
             len(files), len(ref_paths))
     for index, (ref_path, name) in enumerate(zip(ref_paths, files)):
         path = name if os.path.isabs(name) else os.path.join(out_dir, name)
@@ -275,6 +286,53 @@ def compare_outputs(ref_paths, out_dir):
     return None
 
 
+MODE_FLAGS = {
+    "golden": ["--golden"],
+    "tile": ["--array-model", "tile"],
+    "cycle": ["--array-model", "cycle"],
+}
+
+
+def overflow_counts(report):
+    """(total, [per layer]) accumulator-overflow and saturation counts."""
+    def pair(obj):
+        return (obj["overflow"]["accumulator"], obj["overflow"]["saturation"])
+    return pair(report), [pair(layer) for layer in report["layers"]]
+
+
+def check_reports(reports):
+    """Cross-check the JSON reports of the modes; return error or None."""
+    try:
+        golden = reports.get("golden")
+        timed = [(m, reports[m]) for m in ("tile", "cycle") if m in reports]
+        for mode, report in timed:
+            if golden is not None and \
+                    overflow_counts(report) != overflow_counts(golden):
+                return ("%s: overflow counts %s differ from the golden "
+                        "executor's %s" % (mode, overflow_counts(report),
+                                           overflow_counts(golden)))
+            if golden is not None and report["macs"] != golden["macs"]:
+                return "%s: %d MACs, golden executor %d" % (
+                    mode, report["macs"], golden["macs"])
+            machine = report["machine"]
+            floor = max(report["macs"] / (machine["rows"] * machine["cols"]),
+                        report["dram_bytes"]["total"] /
+                        machine["dram_bandwidth"])
+            if report["cycles"] < floor:
+                return "%s: %d cycles is below the roofline bound %.1f" % (
+                    mode, report["cycles"], floor)
+        if "tile" in reports and "cycle" in reports:
+            tile, cycle = reports["tile"], reports["cycle"]
+            per_layer = lambda r: [layer["cycles"] for layer in r["layers"]]
+            if (tile["cycles"], per_layer(tile)) != \
+                    (cycle["cycles"], per_layer(cycle)):
+                return ("tile and cycle array models disagree: %d vs %d "
+                        "cycles" % (tile["cycles"], cycle["cycles"]))
+    except (KeyError, TypeError, ZeroDivisionError) as exc:
+        return "malformed npusim report: %r" % exc
+    return None
+
+
 class Runner:
     """Runs all (input set, preset) combinations of one case."""
 
@@ -282,7 +340,7 @@ class Runner:
         self.args = args
         self.reference = reference
         self.npuc = os.path.join(args.bin, "npuc")
-        self.npu_run = os.path.join(args.bin, "npu-run")
+        self.npusim = os.path.join(args.bin, "npusim")
 
     def run_case(self, case_dir, name):
         """Return a list of (label, ok, message)."""
@@ -313,27 +371,45 @@ class Runner:
                 if compile_error:
                     results.append((label, False, compile_error))
                     continue
-                out_dir = os.path.join(preset_dir, "out-" + set_name)
-                cmd = [self.npu_run, prog]
-                for index, path in enumerate(paths):
-                    cmd += ["--input", "%d=%s" % (index, path)]
-                cmd += ["--output-dir", out_dir]
-                ok, message = run_cmd(cmd, self.args.timeout)
-                if not ok:
-                    results.append((label, False,
-                                    "npu-run failed: " + message))
-                    continue
-                error = compare_outputs(ref_paths, out_dir)
-                if error is None:
-                    # Second oracle: expected<k>.npy beside the inputs (e.g.
-                    # TFLite Micro's reference outputs shipped with a model).
-                    expected = expected_outputs(os.path.dirname(paths[0]))
-                    if expected:
-                        error = compare_outputs(expected, out_dir)
-                        if error:
-                            error = "vs expected*.npy: " + error
+                error = self.run_modes(prog, preset_dir, set_name, paths,
+                                       ref_paths)
                 results.append((label, error is None, error or ""))
         return results
+
+    def run_modes(self, prog, preset_dir, set_name, paths, ref_paths):
+        """Run PROG in every mode; return an error message or None."""
+        reports = {}
+        for mode in self.modes():
+            out_dir = os.path.join(preset_dir, "out-%s-%s" % (set_name, mode))
+            cmd = [self.npusim, prog, "--json", "--output-dir", out_dir]
+            for index, path in enumerate(paths):
+                cmd += ["--input", "%d=%s" % (index, path)]
+            cmd += MODE_FLAGS[mode]
+            stdout = []
+            ok, message = run_cmd(cmd, self.args.timeout, stdout)
+            if not ok:
+                return "npusim (%s) failed: %s" % (mode, message)
+            error = compare_outputs(ref_paths, out_dir)
+            if error is None:
+                # Second oracle: expected<k>.npy beside the inputs (e.g.
+                # TFLite Micro's reference outputs shipped with a model).
+                expected = expected_outputs(os.path.dirname(paths[0]))
+                if expected:
+                    error = compare_outputs(expected, out_dir)
+                    if error:
+                        error = "vs expected*.npy: " + error
+            if error:
+                return "%s: %s" % (mode, error)
+            try:
+                reports[mode] = json.loads(stdout[0])
+            except ValueError as exc:
+                return "%s: npusim --json printed invalid JSON: %s" % (
+                    mode, exc)
+        return check_reports(reports)
+
+    def modes(self):
+        """Mode names from the command line."""
+        return [m for m in self.args.modes.split(",") if m]
 
     def presets(self):
         """Preset names from the command line."""
@@ -343,13 +419,15 @@ class Runner:
 def main(argv=None):
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
-        description="Compare npuc/npu-run against the MLIR TOSA reference.")
+        description="Compare npuc/npusim against the MLIR TOSA reference.")
     parser.add_argument("cases", nargs="+", metavar="CASE_DIR")
     parser.add_argument("--bin", required=True,
-                        help="directory holding npuc and npu-run")
+                        help="directory holding npuc and npusim")
     parser.add_argument("--work", required=True,
                         help="work directory (reference cache, programs)")
     parser.add_argument("--presets", default=DEFAULT_PRESETS)
+    parser.add_argument("--modes", default="golden,tile,cycle",
+                        help="npusim modes to run and cross-check")
     parser.add_argument("--filter", default="",
                         help="only cases whose name contains this")
     parser.add_argument("--jobs", type=int, default=2)
@@ -368,6 +446,10 @@ def main(argv=None):
     case_dirs = [c for c in case_dirs if args.filter in names[c]]
     if not case_dirs:
         sys.stderr.write("run_e2e: error: no cases selected\n")
+        return 2
+    unknown = [m for m in args.modes.split(",") if m and m not in MODE_FLAGS]
+    if unknown or not [m for m in args.modes.split(",") if m]:
+        sys.stderr.write("run_e2e: error: --modes takes golden, tile, cycle\n")
         return 2
     if not [p for p in args.presets.split(",") if p]:
         sys.stderr.write("run_e2e: error: no presets given\n")

@@ -1,0 +1,126 @@
+"""Writes a MobileNet v1-shaped int8 TOSA network for speed benchmarks.
+
+Usage: python3 gen_mobilenet.py OUTDIR [--alpha 1.0] [--resolution 224]
+
+OUTDIR/model.mlir gets MobileNet v1's layer shapes (Howard et al., 2017:
+a 3x3 stride-2 convolution, 13 depthwise-separable blocks, global average
+pooling, a 1000-way fully connected layer) with the given width multiplier
+and input resolution; OUTDIR/in0.npy an input.  Weights and inputs are
+pseudo-random (seeded), requantization scales are chosen so activations
+spread over int8: the network has the real one's shapes and arithmetic
+load, not its accuracy.  It exists to measure simulation speed on a
+MobileNet-sized workload; correctness is tested on the real models.
+"""
+
+import argparse
+import math
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
+import gen_tosa_ops as g  # noqa: E402  pylint: disable=wrong-import-position
+import npyio  # noqa: E402  pylint: disable=wrong-import-position
+
+# (stride, output channels at alpha 1) of the 13 depthwise-separable blocks.
+BLOCKS = [(1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512),
+          (1, 512), (1, 512), (1, 512), (1, 512), (1, 512), (2, 1024),
+          (1, 1024)]
+ACT_STD = 50.0  # assumed spread of int8 activations
+
+
+def requant(rng, b, acc, weights_per_channel, zp_out):
+    """Per-channel rescale to int8 + ReLU-style clamp."""
+    mults, shifts = [], []
+    for ws in weights_per_channel:
+        spread = max(ACT_STD * g.rms(ws) * math.sqrt(len(ws)), 1.0)
+        mult, shift = g.quantize_scale(45.0 / spread * rng.uniform(0.8, 1.2))
+        mults.append(mult)
+        shifts.append(shift)
+    y = g.rescale(b, acc, "i8", mults, shifts, 0, zp_out, True, True, True)
+    return g.clamp(b, y, zp_out, g.I8_MAX)
+
+
+def conv(b, rng, x, oc, kernel, stride, depthwise):
+    """conv2d or depthwise_conv2d (SAME padding) + requant; returns output."""
+    n, ih, iw, ic = x.shape
+    _, pt, pb = g.same_padding(ih, kernel, stride, 1)
+    _, pl, pr = g.same_padding(iw, kernel, stride, 1)
+    oh = g.window_out(ih, kernel, stride, 1, pt, pb)
+    ow = g.window_out(iw, kernel, stride, 1, pl, pr)
+    if depthwise:
+        oc = ic
+        ws = g.weights_i8(rng, kernel * kernel * ic)
+        w = b.const((kernel, kernel, ic, 1), "i8", ws)
+        per_channel = [ws[c::ic] for c in range(ic)]
+        op = "tosa.depthwise_conv2d"
+    else:
+        taps = kernel * kernel * ic
+        ws = g.weights_i8(rng, oc * taps)
+        w = b.const((oc, kernel, kernel, ic), "i8", ws)
+        per_channel = [ws[c * taps:(c + 1) * taps] for c in range(oc)]
+        op = "tosa.conv2d"
+    bias = b.const((oc,), "i32", [rng.randint(-2000, 2000) for _ in range(oc)])
+    attrs = {
+        "pad": g.array_attr("i64", (pt, pb, pl, pr)),
+        "stride": g.array_attr("i64", (stride, stride)),
+        "dilation": g.array_attr("i64", (1, 1)),
+        "quantization_info": g.conv_quant(-128),
+    }
+    acc = b.op(op, [x, w, bias], attrs, (n, oh, ow, oc), "i32")
+    return requant(rng, b, acc, per_channel, -128)
+
+
+def build(alpha, resolution, seed=1):
+    rng = random.Random(seed)
+    b = g.Builder("props")
+    width = lambda c: max(8, int(c * alpha))  # noqa: E731
+    x = b.arg((1, resolution, resolution, 3), "i8",
+              g.input_i8(rng, resolution * resolution * 3))
+    x = conv(b, rng, x, width(32), 3, 2, False)
+    for stride, channels in BLOCKS:
+        x = conv(b, rng, x, 0, 3, stride, True)
+        x = conv(b, rng, x, width(channels), 1, 1, False)
+    n, h, w, c = x.shape
+    x = b.op("tosa.avg_pool2d", [x], {
+        "kernel": g.array_attr("i64", (h, w)),
+        "stride": g.array_attr("i64", (1, 1)),
+        "pad": g.array_attr("i64", (0, 0, 0, 0)),
+        "acc_type": "i32",
+        "quantization_info": "#tosa.unary_quant<input_zp = -128, "
+                             "output_zp = -128>"}, (n, 1, 1, c), "i8")
+    x = b.op("tosa.reshape", [x], {"new_shape": g.array_attr("i64", (1, c))},
+             (1, c), "i8")
+    ws = g.weights_i8(rng, 1000 * c)
+    w = b.const((1000, c), "i8", ws)
+    bias = b.const((1000,), "i32", [0] * 1000)
+    acc = b.op("tosa.fully_connected", [x, w, bias],
+               {"quantization_info": g.conv_quant(-128)}, (1, 1000), "i32")
+    mult, shift = g.quantize_scale(45.0 / (ACT_STD * 73.0 * math.sqrt(c)))
+    y = g.rescale(b, acc, "i8", [mult], [shift], 0, 0, True, True, False)
+    return b, y
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir")
+    parser.add_argument("--alpha", type=float, default=1.0)
+    parser.add_argument("--resolution", type=int, default=224)
+    args = parser.parse_args(argv)
+    b, y = build(args.alpha, args.resolution)
+    os.makedirs(args.outdir, exist_ok=True)
+    with open(os.path.join(args.outdir, "model.mlir"), "w",
+              encoding="utf8") as handle:
+        handle.write("// Generated by simulator/bench/gen_mobilenet.py "
+                     "--alpha %g --resolution %d: MobileNet v1 shapes, "
+                     "random weights (a speed benchmark, not a model).\n"
+                     % (args.alpha, args.resolution) + b.module([y]))
+    dtype, shape, values = b.inputs[0]
+    npyio.write_npy(os.path.join(args.outdir, "in0.npy"), dtype, shape,
+                    values)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+//===- VectorUnit.h - Lane-parallel unit for everything else ----*- C++ -*-===//
+//
+// Depthwise convolution, pooling, rescale, the integer ALU, reductions and
+// tables, `vector.lanes` elements per step (design section 4). Lanes run
+// along the innermost dimension (channels for vec.dwconv / vec.pool,
+// n_inner otherwise):
+//
+//   vec.dwconv  out_h x out_w x kh x kw x ceil(channels / lanes)
+//               (channels counts output channels)
+//   vec.pool    out_h x out_w x kh x kw x ceil(channels / lanes)
+//               (+ out_h x out_w x ceil(channels / lanes) for the average)
+//   vec.rescale, vec.alu, vec.table
+//               n_outer x ceil(n_inner / lanes)
+//   vec.reduce  n_outer x n_red x ceil(n_inner / lanes)
+//
+// steps, each taking laneStepCycles over its operand streams (bank
+// conflicts of strided operands cost cycles), plus kLatency cycles of
+// pipeline. Statistics count lane operations and scratchpad bytes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPUSIM_MODULES_VECTORUNIT_H
+#define NPUSIM_MODULES_VECTORUNIT_H
+
+#include "npusim/Modules/Common.h"
+
+namespace npu::sim {
+
+class VectorUnit : public sc_core::sc_module, public VectorIf {
+public:
+  /// Operand read, operation, write-back.
+  static constexpr uint64_t kLatency = 3;
+
+  sc_core::sc_out<bool> busyOut;
+  sc_core::sc_port<ScratchpadIf, 5> sram;
+
+  VectorUnit(sc_core::sc_module_name name, const ArchConfig &config,
+             Functional &functional, Recorder &recorder);
+
+  void run(const isa::Instruction &v, uint32_t instr,
+           UnitClock &clock) override;
+
+private:
+  struct Work;
+
+  Functional &functional;
+  Recorder &recorder;
+  uint32_t lanes;
+};
+
+} // namespace npu::sim
+
+#endif // NPUSIM_MODULES_VECTORUNIT_H

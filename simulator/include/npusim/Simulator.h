@@ -1,0 +1,58 @@
+//===- Simulator.h - Cycle-accurate simulation of a program -----*- C++ -*-===//
+//
+// The public entry point of npusim: runs a prog.bin on the SystemC model of
+// the NPU (design section 4) and returns its outputs, which equal the
+// golden executor's bit for bit, with cycle, traffic, energy and overflow
+// statistics per layer.
+//
+// SystemC elaborates once per process: call simulate() at most once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPUSIM_SIMULATOR_H
+#define NPUSIM_SIMULATOR_H
+
+#include "npusim/Stats.h"
+
+#include "npu/Arch/ArchConfig.h"
+#include "npu/Program/Program.h"
+#include "npu/Support/Result.h"
+#include "npu/Tensor/Tensor.h"
+
+#include <string>
+#include <vector>
+
+namespace npu::sim {
+
+/// How the systolic array is modelled. Both give identical cycle counts
+/// and bits: `Tile` computes a whole gemm at once and advances time by its
+/// exact cycle count (fast); `Cycle` steps the array's registers every clock
+/// cycle (what the RTL is compared against).
+enum class ArrayModel { Tile, Cycle };
+
+struct SimOptions {
+  ArrayModel arrayModel = ArrayModel::Tile;
+  /// Record Chrome trace events (SimResult::trace).
+  bool collectTrace = false;
+  /// Write signal waves to this VCD file (empty: none).
+  std::string vcdPath;
+};
+
+struct SimResult {
+  /// One tensor per program output, in program order.
+  std::vector<Tensor> outputs;
+  SimStats stats;
+  std::vector<TraceEvent> trace;
+};
+
+/// Simulates `program` on the machine `config` describes. The program's
+/// recorded ArchConfig fields must match `config`; its tokens must order
+/// every hazard between queues (checkHazards). `inputs` holds one tensor per
+/// program input (see bindInputs). Errors (mismatched configuration, a
+/// deadlock, an invalid table entry at run time) are one line.
+Result<SimResult> simulate(const Program &program, const ArchConfig &config,
+                           const std::vector<Tensor> &inputs,
+                           const SimOptions &options);
+
+} // namespace npu::sim
+
+#endif // NPUSIM_SIMULATOR_H

@@ -1,0 +1,90 @@
+//===- DmaEngine.cpp - Moves 2-d blocks between DRAM and SRAM -------------===//
+#include "npusim/Modules/DmaEngine.h"
+
+#include <algorithm>
+
+namespace npu::sim {
+
+DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig &config,
+                     Functional &functional)
+    : sc_core::sc_module(name), functional(functional),
+      burstBytes(static_cast<uint64_t>(config.dram.burstBytes)) {}
+
+std::vector<uint32_t> DmaEngine::bursts(uint64_t dramAddr, uint64_t rowStride,
+                                        uint64_t colStride, uint64_t rows,
+                                        uint64_t cols, uint64_t elemBytes,
+                                        uint64_t burstBytes) {
+  std::vector<uint32_t> out;
+  // Contiguous runs, merged while each starts where the previous ended,
+  // then cut at burst boundaries.
+  uint64_t runAddr = 0, runBytes = 0;
+  auto flush = [&] {
+    while (runBytes) {
+      const uint64_t room = burstBytes - runAddr % burstBytes;
+      const uint64_t n = std::min(room, runBytes);
+      out.push_back(static_cast<uint32_t>(n));
+      runAddr += n;
+      runBytes -= n;
+    }
+  };
+  auto run = [&](uint64_t addr, uint64_t bytes) {
+    if (runBytes && addr == runAddr + runBytes) {
+      runBytes += bytes;
+      return;
+    }
+    flush();
+    runAddr = addr;
+    runBytes = bytes;
+  };
+  if (elemBytes == 0)
+    return out;
+  for (uint64_t r = 0; r < rows; ++r) {
+    const uint64_t row = dramAddr + r * rowStride;
+    if (colStride == elemBytes || cols == 1)
+      run(row, cols * elemBytes);
+    else
+      for (uint64_t c = 0; c < cols; ++c)
+        run(row + c * colStride, elemBytes);
+  }
+  flush();
+  return out;
+}
+
+void DmaEngine::run(const std::vector<uint32_t> &bursts, bool write,
+                    isa::Buffer buf, uint64_t sramBytes, uint32_t instr,
+                    UnitClock &clock) {
+  clock.advance(kSetupCycles);
+  clock.sync();
+  const uint64_t start = clock.now();
+  const uint64_t dramDone = dram->transfer(bursts, write, instr);
+  ScratchpadIf &sp = *sram[static_cast<int>(buf)];
+  const uint64_t sramDone = start + sp.denseCycles(sramBytes);
+  if (write)
+    sp.read(sramBytes, instr);
+  else
+    sp.write(sramBytes, instr);
+  clock.advanceTo(std::max(dramDone, sramDone));
+}
+
+void DmaEngine::load(const isa::DmaLoad &d, uint32_t instr, UnitClock &clock) {
+  if (!functional.execute(instr))
+    return;
+  const uint64_t rowsTotal = uint64_t(d.padTop) + d.rows + d.padBottom;
+  const uint64_t rowBytes =
+      (uint64_t(d.padLeft) + d.cols + d.padRight) * d.elemBytes;
+  run(bursts(d.dramAddr, d.dramRowStride, d.dramColStride, d.rows, d.cols,
+             d.elemBytes, burstBytes),
+      /*write=*/false, d.buf, rowsTotal * rowBytes, instr, clock);
+}
+
+void DmaEngine::store(const isa::DmaStore &d, uint32_t instr,
+                      UnitClock &clock) {
+  if (!functional.execute(instr))
+    return;
+  run(bursts(d.dramAddr, d.dramRowStride, d.dramColStride, d.rows, d.cols,
+             d.elemBytes, burstBytes),
+      /*write=*/true, d.buf, uint64_t(d.rows) * d.cols * d.elemBytes, instr,
+      clock);
+}
+
+} // namespace npu::sim

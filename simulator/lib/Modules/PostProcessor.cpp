@@ -1,0 +1,66 @@
+//===- PostProcessor.cpp - Requantization of accumulators -----------------===//
+#include "npusim/Modules/PostProcessor.h"
+
+#include "npusim/Modules/Lanes.h"
+
+#include <string>
+
+namespace npu::sim {
+
+PostProcessor::PostProcessor(sc_core::sc_module_name name,
+                             const ArchConfig &config, Functional &functional,
+                             Recorder &recorder)
+    : sc_core::sc_module(name), busyOut("busy"), sram("sram"),
+      functional(functional), recorder(recorder),
+      lanes(static_cast<uint32_t>(config.ppu.lanes)) {}
+
+void PostProcessor::configure(const isa::PpuConfig &c, uint32_t instr,
+                              UnitClock &clock) {
+  const uint64_t start = clock.now();
+  if (!functional.execute(instr))
+    return;
+  registers = c;
+  clock.advance(1);
+  recorder.busy(Unit::Ppu, instr, start, clock.now(), "ppu.cfg");
+}
+
+void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
+  const uint64_t start = clock.now();
+  if (clock.isCoupled())
+    busyOut.write(true);
+  if (!functional.execute(instr))
+    return;
+  const uint64_t elements = uint64_t(p.pixels) * p.channels;
+  const uint32_t outBytes = isa::dtypeBytes(registers.outType);
+  if (elements) {
+    const uint64_t steps =
+        uint64_t(p.pixels) * ((p.channels + lanes - 1) / lanes);
+    const uint64_t step =
+        laneStepCycles(sram,
+                       {{isa::Buffer::ABuf, p.srcAddr, 4, 4},
+                        {p.dstBuf, p.dstAddr, outBytes, outBytes}},
+                       p.channels, lanes);
+    clock.advance(steps * step + kLatency);
+  }
+
+  ActivityStats &a = recorder.activity(instr);
+  a.ppuElements += elements;
+  sram[static_cast<int>(isa::Buffer::ABuf)]->read(elements * 4, instr);
+  sram[static_cast<int>(p.dstBuf)]->write(elements * outBytes, instr);
+  const uint64_t paramBytes = (registers.perChannel ? 5 : 0) +
+                              (registers.hasBias ? 4 : 0) +
+                              (registers.hasKshift ? 1 : 0);
+  const uint64_t paramReads = p.channels <= lanes ? 1 : p.pixels;
+  sram[static_cast<int>(isa::Buffer::PBuf)]->read(
+      paramBytes * p.channels * paramReads + (registers.hasLut ? elements : 0),
+      instr);
+  recorder.busy(Unit::Ppu, instr, start, clock.now(), "ppu",
+                recorder.tracing()
+                    ? std::to_string(p.pixels) + " pixels x " +
+                          std::to_string(p.channels) + " channels"
+                    : std::string());
+  if (clock.isCoupled())
+    busyOut.write(false);
+}
+
+} // namespace npu::sim

@@ -1,0 +1,307 @@
+//===- Report.cpp - Text, JSON and CSV reports ----------------------------===//
+#include "npusim/Report/Report.h"
+
+#include "npusim/Energy/EnergyModel.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+
+namespace npu::sim {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr const char *kBuffers[5] = {"ibuf", "wbuf", "abuf", "obuf", "pbuf"};
+
+const char *modelName(ArrayModel m) {
+  return m == ArrayModel::Tile ? "tile" : "cycle";
+}
+
+double latencyUs(uint64_t cycles, double mhz) { return double(cycles) / mhz; }
+
+/// Array MACs over the array's peak in `cycles`.
+double utilization(const ActivityStats &a, uint64_t cycles,
+                   const ArchConfig &c) {
+  const double peak = double(cycles) * double(c.array.rows * c.array.cols);
+  return peak > 0 ? double(a.arrayMacs) / peak : 0.0;
+}
+
+double pjPerMac(double pj, uint64_t macs) {
+  return macs ? pj / double(macs) : 0.0;
+}
+
+ordered_json energyJson(const EnergyBreakdown &e) {
+  ordered_json sram = ordered_json::object();
+  for (unsigned b = 0; b < 5; ++b)
+    sram[kBuffers[b]] = e.sram[b];
+  sram["total"] = e.sramTotal();
+  return ordered_json{{"total", e.total()},  {"array", e.array},
+                      {"sram", sram},        {"dram", e.dram},
+                      {"ppu", e.ppu},        {"vector", e.vector},
+                      {"control", e.control}};
+}
+
+ordered_json unitsJson(const ActivityStats &a, uint64_t cycles) {
+  ordered_json units = ordered_json::object();
+  for (unsigned u = 0; u < kNumUnits; ++u) {
+    const UnitStats &s = a.units[u];
+    units[unitName(static_cast<Unit>(u))] = {
+        {"busy_cycles", s.busyCycles},
+        {"stall_cycles", s.stallCycles},
+        {"operations", s.instructions},
+        {"utilization", cycles ? double(s.busyCycles) / double(cycles) : 0.0}};
+  }
+  return units;
+}
+
+/// Keys shared by the totals and every layer.
+void activityJson(ordered_json &j, const ActivityStats &a, uint64_t cycles,
+                  const ArchConfig &config) {
+  const EnergyBreakdown e = energyOf(a, config);
+  j["macs"] = a.counters.macs;
+  j["array_macs"] = a.arrayMacs;
+  j["utilization"] = utilization(a, cycles, config);
+  j["instructions"] = a.counters.instructions;
+  j["energy_pj"] = energyJson(e);
+  j["pj_per_mac"] = pjPerMac(e.total(), a.counters.macs);
+  j["dram_bytes"] = {{"read", a.dramReadBytes},
+                     {"write", a.dramWriteBytes},
+                     {"total", a.dramReadBytes + a.dramWriteBytes}};
+  ordered_json sram = ordered_json::object();
+  for (unsigned b = 0; b < 5; ++b)
+    sram[kBuffers[b]] = {{"read", a.sramReadBytes[b]},
+                         {"write", a.sramWriteBytes[b]}};
+  j["sram_bytes"] = sram;
+  j["accumulator_adds"] = a.accumulatorAdds;
+  j["ppu_elements"] = a.ppuElements;
+  j["vector_ops"] = a.vectorOps;
+  j["units"] = unitsJson(a, cycles);
+}
+
+std::string format(const char *fmt, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buffer, sizeof buffer, fmt, args);
+  va_end(args);
+  return buffer;
+}
+
+/// 1234567 -> "1,234,567".
+std::string grouped(uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/// Energy with a unit that keeps 3-4 significant digits.
+std::string energyText(double pj) {
+  if (pj >= 1e6)
+    return format("%.2f uJ", pj / 1e6);
+  if (pj >= 1e3)
+    return format("%.2f nJ", pj / 1e3);
+  return format("%.1f pJ", pj);
+}
+
+std::string csvField(const std::string &s) {
+  if (s.find_first_of(",\"\n") == std::string::npos)
+    return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string staticBoundText(const LayerStats &l) {
+  if (l.staticAccBits == 0)
+    return "-";
+  return std::to_string(l.staticAccBits) + (l.staticMayOverflow ? "!" : "");
+}
+
+} // namespace
+
+std::string formatTextReport(const ReportContext &ctx) {
+  const SimStats &s = *ctx.stats;
+  const ArchConfig &c = *ctx.config;
+  const ActivityStats &t = s.total;
+  const EnergyBreakdown e = energyOf(t, c);
+  std::string out;
+  out +=
+      format("npusim: %s on %s (%lldx%lld array, %g MHz, %lld nm), %s "
+             "array model\n",
+             ctx.programPath.c_str(), c.name.c_str(), (long long)c.array.rows,
+             (long long)c.array.cols, c.clock.freqMHz, (long long)c.tech.nodeNm,
+             modelName(ctx.arrayModel));
+  out +=
+      format("  cycles       %-16s latency %.2f us\n",
+             grouped(s.cycles).c_str(), latencyUs(s.cycles, c.clock.freqMHz));
+  out +=
+      format("  MACs         %-16s array utilization %.1f %% (%s on the "
+             "array)\n",
+             grouped(t.counters.macs).c_str(),
+             100 * utilization(t, s.cycles, c), grouped(t.arrayMacs).c_str());
+  out += format("  energy       %-16s %.2f pJ/MAC\n",
+                energyText(e.total()).c_str(),
+                pjPerMac(e.total(), t.counters.macs));
+  const double total = e.total() > 0 ? e.total() : 1;
+  out += format("    array %s (%.0f%%), sram %s (%.0f%%), dram %s (%.0f%%), "
+                "ppu %s, vector %s, control %s\n",
+                energyText(e.array).c_str(), 100 * e.array / total,
+                energyText(e.sramTotal()).c_str(), 100 * e.sramTotal() / total,
+                energyText(e.dram).c_str(), 100 * e.dram / total,
+                energyText(e.ppu).c_str(), energyText(e.vector).c_str(),
+                energyText(e.control).c_str());
+  out += format("  DRAM         read %s B, write %s B\n",
+                grouped(t.dramReadBytes).c_str(),
+                grouped(t.dramWriteBytes).c_str());
+  unsigned atRisk = 0;
+  for (const LayerStats &l : s.layers)
+    atRisk += l.staticMayOverflow;
+  out += format("  overflow     accumulator %s (compiler bound: %u layer(s) "
+                "at risk of %lld-bit overflow), saturation %s\n",
+                grouped(t.counters.accOverflow).c_str(), atRisk,
+                (long long)c.array.accBits,
+                grouped(t.counters.saturation).c_str());
+  out += "  unit         busy cycles      stall cycles     utilization\n";
+  for (unsigned u = 0; u < kNumUnits; ++u) {
+    const UnitStats &us = t.units[u];
+    out += format(
+        "    %-10s %-16s %-16s %.1f %%\n", unitName(static_cast<Unit>(u)),
+        grouped(us.busyCycles).c_str(), grouped(us.stallCycles).c_str(),
+        s.cycles ? 100.0 * double(us.busyCycles) / double(s.cycles) : 0.0);
+  }
+  if (!s.layers.empty()) {
+    out += "  layer                            kind                cycles     "
+           "   MACs  util%    energy  pJ/MAC   DRAM B  acc-ovf  bits  sat\n";
+    for (const LayerStats &l : s.layers) {
+      const EnergyBreakdown le = energyOf(l.activity, c);
+      std::string name =
+          l.name.size() > 32 ? l.name.substr(0, 29) + "..." : l.name;
+      const std::string perMac =
+          l.activity.counters.macs
+              ? format("%.2f", pjPerMac(le.total(), l.activity.counters.macs))
+              : std::string("-");
+      out += format(
+          "  %-32s %-16s %9s %12s %6.1f %9s %7s %8s %8s %5s %4s\n",
+          name.c_str(), l.kind.c_str(), grouped(l.cycles).c_str(),
+          grouped(l.activity.counters.macs).c_str(),
+          100 * utilization(l.activity, l.cycles, c),
+          energyText(le.total()).c_str(), perMac.c_str(),
+          grouped(l.activity.dramReadBytes + l.activity.dramWriteBytes).c_str(),
+          grouped(l.activity.counters.accOverflow).c_str(),
+          staticBoundText(l).c_str(),
+          grouped(l.activity.counters.saturation).c_str());
+    }
+    out += "  (bits: accumulator bits the compiler's static bound needs; '!' "
+           "marks layers that may overflow)\n";
+  }
+  return out;
+}
+
+std::string formatJsonReport(const ReportContext &ctx) {
+  const SimStats &s = *ctx.stats;
+  const ArchConfig &c = *ctx.config;
+  ordered_json j;
+  j["program"] = ctx.programPath;
+  j["arch"] = c.name;
+  j["array_model"] = modelName(ctx.arrayModel);
+  j["machine"] = {{"rows", c.array.rows},
+                  {"cols", c.array.cols},
+                  {"acc_bits", c.array.accBits},
+                  {"dram_bandwidth", c.dram.bandwidthBytesPerCycle},
+                  {"vector_lanes", c.vector.lanes},
+                  {"ppu_lanes", c.ppu.lanes},
+                  {"node_nm", c.tech.nodeNm}};
+  j["clock_mhz"] = c.clock.freqMHz;
+  j["cycles"] = s.cycles;
+  j["latency_us"] = latencyUs(s.cycles, c.clock.freqMHz);
+  activityJson(j, s.total, s.cycles, c);
+  j["overflow"] = {{"accumulator", s.total.counters.accOverflow},
+                   {"saturation", s.total.counters.saturation}};
+  j["fetch_stall_cycles"] = s.fetchStallCycles;
+  ordered_json layers = ordered_json::array();
+  for (const LayerStats &l : s.layers) {
+    ordered_json lj;
+    lj["name"] = l.name;
+    lj["kind"] = l.kind;
+    lj["start_cycle"] = l.startCycle;
+    lj["end_cycle"] = l.endCycle;
+    lj["cycles"] = l.cycles;
+    lj["latency_us"] = latencyUs(l.cycles, c.clock.freqMHz);
+    activityJson(lj, l.activity, l.cycles, c);
+    lj["overflow"] = {{"accumulator", l.activity.counters.accOverflow},
+                      {"saturation", l.activity.counters.saturation},
+                      {"static_bound", l.staticAccBound},
+                      {"static_bits", l.staticAccBits},
+                      {"static_may_overflow", l.staticMayOverflow}};
+    layers.push_back(std::move(lj));
+  }
+  j["layers"] = std::move(layers);
+  ordered_json other;
+  activityJson(other, s.unattributed, s.cycles, c);
+  other["overflow"] = {{"accumulator", s.unattributed.counters.accOverflow},
+                       {"saturation", s.unattributed.counters.saturation}};
+  j["unattributed"] = std::move(other);
+  return j.dump(2) + "\n";
+}
+
+std::string formatCsvReport(const ReportContext &ctx) {
+  const SimStats &s = *ctx.stats;
+  const ArchConfig &c = *ctx.config;
+  std::string out = "layer,kind,start_cycle,end_cycle,cycles,latency_us,macs,"
+                    "array_macs,utilization,energy_pj,array_pj,sram_pj,"
+                    "dram_pj,ppu_pj,vector_pj,control_pj,pj_per_mac,"
+                    "dram_read_bytes,dram_write_bytes,sram_read_bytes,"
+                    "sram_write_bytes,acc_overflow,saturation,"
+                    "static_acc_bits,static_may_overflow";
+  for (unsigned u = 0; u < kNumUnits; ++u) {
+    const std::string n = unitName(static_cast<Unit>(u));
+    out += "," + n + "_busy," + n + "_stall";
+  }
+  out += "\n";
+  auto row = [&](const std::string &name, const std::string &kind,
+                 uint64_t start, uint64_t end, uint64_t cycles,
+                 const ActivityStats &a, const LayerStats *l) {
+    const EnergyBreakdown e = energyOf(a, c);
+    uint64_t sramRead = 0, sramWrite = 0;
+    for (unsigned b = 0; b < 5; ++b) {
+      sramRead += a.sramReadBytes[b];
+      sramWrite += a.sramWriteBytes[b];
+    }
+    out += csvField(name) + "," + csvField(kind) +
+           format(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
+                  ",%" PRIu64 ",%.6f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,"
+                  "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                  ",%" PRIu64,
+                  start, end, cycles, latencyUs(cycles, c.clock.freqMHz),
+                  a.counters.macs, a.arrayMacs, utilization(a, cycles, c),
+                  e.total(), e.array, e.sramTotal(), e.dram, e.ppu, e.vector,
+                  e.control, pjPerMac(e.total(), a.counters.macs),
+                  a.dramReadBytes, a.dramWriteBytes, sramRead, sramWrite,
+                  a.counters.accOverflow, a.counters.saturation) +
+           (l ? format(",%u,%d", l->staticAccBits, int(l->staticMayOverflow))
+              : std::string(",,"));
+    for (unsigned u = 0; u < kNumUnits; ++u)
+      out += format(",%" PRIu64 ",%" PRIu64, a.units[u].busyCycles,
+                    a.units[u].stallCycles);
+    out += "\n";
+  };
+  for (const LayerStats &l : s.layers)
+    row(l.name, l.kind, l.startCycle, l.endCycle, l.cycles, l.activity, &l);
+  row("(other)", "", 0, s.cycles, 0, s.unattributed, nullptr);
+  row("(total)", "", 0, s.cycles, s.cycles, s.total, nullptr);
+  return out;
+}
+
+} // namespace npu::sim

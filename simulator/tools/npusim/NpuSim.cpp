@@ -1,0 +1,259 @@
+//===- NpuSim.cpp - Cycle-accurate simulation of a prog.bin ---------------===//
+//
+// npusim prog.bin [--arch NAME|FILE] [--set key=value]...
+//                 [--input NAME=FILE.npy]... [--output-dir DIR]
+//                 [--json | --csv] [--trace[=FILE]] [--vcd FILE]
+//                 [--array-model tile|cycle] [--golden]
+//
+// Runs the program on the SystemC model and prints the report (design
+// section 9). --golden runs the functional executor alone: the same
+// outputs, event counts and no timing.
+//
+//===----------------------------------------------------------------------===//
+#include "npusim/Report/Report.h"
+#include "npusim/Simulator.h"
+
+#include "npu/Golden/Machine.h"
+#include "npu/Program/Hazards.h"
+#include "npu/Program/TensorIO.h"
+
+#include "common/CommandLine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <systemc>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+namespace po = boost::program_options;
+using namespace npu;
+
+namespace {
+
+int fail(const std::string &message) { return tools::fail("npusim", message); }
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// --host-time: one line on stderr with the host time of the run.
+void printHostTime(const char *what, double seconds, uint64_t macs,
+                   uint64_t cycles) {
+  std::fprintf(stderr,
+               "npusim: host time: %s %.6f s, %.4g simulated MACs/s, %.4g "
+               "simulated cycles/s\n",
+               what, seconds, seconds > 0 ? double(macs) / seconds : 0.0,
+               seconds > 0 ? double(cycles) / seconds : 0.0);
+}
+
+/// The configuration to simulate: --arch if given, else the preset the
+/// program was compiled for (when the binary's hash says it is unchanged),
+/// else the defaults with the fields the binary records. --set applies on
+/// top.
+Result<ArchConfig> chooseArch(const Program &program,
+                              const po::variables_map &vm, bool &guessed) {
+  guessed = false;
+  Result<ArchConfig> config = makeError("unreachable");
+  if (vm.count("arch")) {
+    config = resolveArchConfig(vm["arch"].as<std::string>());
+  } else {
+    const std::vector<std::string> presets = archPresetNames();
+    Result<ArchConfig> preset = makeError("not a preset");
+    if (std::find(presets.begin(), presets.end(), program.archName) !=
+        presets.end())
+      preset = resolveArchConfig(program.archName);
+    if (preset && archConfigHash(*preset) == program.archHash) {
+      config = std::move(preset);
+    } else {
+      config = program.recordedArch();
+      guessed = true;
+    }
+  }
+  if (!config)
+    return config;
+  if (vm.count("set"))
+    for (const std::string &assignment :
+         vm["set"].as<std::vector<std::string>>())
+      NPU_TRY(applyArchOverride(*config, assignment));
+  NPU_TRY(validateArchConfig(*config));
+  return config;
+}
+
+Status writeText(const std::string &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out)
+    return makeError("cannot write ", path);
+  return Status::success();
+}
+
+std::string defaultTracePath(const std::string &program) {
+  std::string base = program;
+  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".bin") == 0)
+    base.resize(base.size() - 4);
+  return base + ".trace.json";
+}
+
+int runGolden(const Program &program, const std::string &path,
+              const std::vector<Tensor> &inputs, const po::variables_map &vm) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<golden::RunResult> run = golden::runProgram(program, inputs);
+  const double seconds = secondsSince(start);
+  if (!run)
+    return fail(path + ": " + run.error().getMessage());
+  if (vm.count("host-time"))
+    printHostTime("golden", seconds, run->total.macs, 0);
+  if (vm.count("output-dir"))
+    if (Status s = writeOutputs(program, run->outputs,
+                                vm["output-dir"].as<std::string>());
+        !s)
+      return fail(s.error().getMessage());
+  const golden::Counters &t = run->total;
+  if (vm.count("json")) {
+    nlohmann::ordered_json j;
+    j["program"] = path;
+    j["mode"] = "golden";
+    j["instructions"] = t.instructions;
+    j["macs"] = t.macs;
+    j["overflow"] = {{"accumulator", t.accOverflow},
+                     {"saturation", t.saturation}};
+    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    for (size_t l = 0; l < program.layers.size(); ++l)
+      layers.push_back({{"name", program.layers[l].name},
+                        {"macs", run->perLayer[l].macs},
+                        {"overflow",
+                         {{"accumulator", run->perLayer[l].accOverflow},
+                          {"saturation", run->perLayer[l].saturation}}}});
+    j["layers"] = std::move(layers);
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (!vm.count("csv")) {
+    std::printf("npusim --golden: %s: functional run, no timing\n"
+                "  instructions %llu, MACs %llu, accumulator overflows %llu, "
+                "saturations %llu\n",
+                path.c_str(), (unsigned long long)t.instructions,
+                (unsigned long long)t.macs, (unsigned long long)t.accOverflow,
+                (unsigned long long)t.saturation);
+  }
+  return 0;
+}
+
+} // namespace
+
+/// SystemC's own main would print its banner on stdout, which belongs to
+/// the report.
+int main(int argc, char **argv) {
+  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", /*overwrite=*/0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+int sc_main(int argc, char **argv) {
+  po::options_description options("npusim options");
+  options.add_options()("help,h", "show this help")(
+      "arch", po::value<std::string>(),
+      "ArchConfig preset name or YAML file (default: the one the program was "
+      "compiled for)")("set",
+                       po::value<std::vector<std::string>>()->composing(),
+                       "override one ArchConfig field: key=value")(
+      "input", po::value<std::vector<std::string>>()->composing(),
+      "NAME=FILE.npy: input by tensor name or 0-based index (default: the "
+      "inputs embedded in the program)")(
+      "output-dir", po::value<std::string>(),
+      "write <name>.npy per output and outputs.json")(
+      "json", "print the report as one JSON object")(
+      "csv", "print the per-layer report as CSV")(
+      "trace", po::value<std::string>()->implicit_value(""),
+      "write a Chrome trace-event timeline (Perfetto, chrome://tracing) to "
+      "FILE (default: <program>.trace.json)")(
+      "vcd", po::value<std::string>(), "write signal waves to FILE (VCD)")(
+      "array-model", po::value<std::string>()->default_value("tile"),
+      "systolic array model: tile (fast) or cycle (steps every PE each "
+      "cycle); identical cycles and bits")(
+      "golden", "run the functional golden executor alone (no timing)")(
+      "host-time",
+      "print the host time of the simulation (or --golden run) on stderr")(
+      "file", po::value<std::string>(), "program binary");
+  po::variables_map vm;
+  if (std::optional<int> exit = tools::parseCommandLine(
+          argc, argv, "npusim", "npusim prog.bin [options]", options, "file",
+          vm))
+    return *exit;
+  if (vm.count("json") && vm.count("csv"))
+    return fail("--json and --csv are exclusive");
+  const std::string model = vm["array-model"].as<std::string>();
+  if (model != "tile" && model != "cycle")
+    return fail("--array-model must be tile or cycle, got '" + model + "'");
+
+  const std::string path = vm["file"].as<std::string>();
+  Result<Program> program = readProgramFile(path);
+  if (!program)
+    return fail(program.error().getMessage());
+  std::vector<std::string> specs;
+  if (vm.count("input"))
+    specs = vm["input"].as<std::vector<std::string>>();
+  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
+  if (!inputs)
+    return fail(inputs.error().getMessage());
+
+  if (vm.count("golden")) {
+    if (Status ordered = checkHazards(*program); !ordered)
+      return fail(path + ": " + ordered.error().getMessage());
+    return runGolden(*program, path, *inputs, vm);
+  }
+
+  bool guessed = false;
+  Result<ArchConfig> config = chooseArch(*program, vm, guessed);
+  if (!config)
+    return fail(config.error().getMessage());
+  if (guessed)
+    std::fprintf(stderr,
+                 "npusim: note: %s was compiled for '%s', not an unchanged "
+                 "preset; simulating the defaults with the fields the binary "
+                 "records (pass --arch for the timing and energy fields)\n",
+                 path.c_str(), program->archName.c_str());
+
+  sim::SimOptions simOptions;
+  simOptions.arrayModel =
+      model == "cycle" ? sim::ArrayModel::Cycle : sim::ArrayModel::Tile;
+  simOptions.collectTrace = vm.count("trace") != 0;
+  if (vm.count("vcd"))
+    simOptions.vcdPath = vm["vcd"].as<std::string>();
+  const auto start = std::chrono::steady_clock::now();
+  Result<sim::SimResult> result =
+      sim::simulate(*program, *config, *inputs, simOptions);
+  const double seconds = secondsSince(start);
+  if (!result)
+    return fail(path + ": " + result.error().getMessage());
+  if (vm.count("host-time"))
+    printHostTime(model.c_str(), seconds, result->stats.total.counters.macs,
+                  result->stats.cycles);
+
+  if (vm.count("output-dir"))
+    if (Status s = writeOutputs(*program, result->outputs,
+                                vm["output-dir"].as<std::string>());
+        !s)
+      return fail(s.error().getMessage());
+  sim::ReportContext context{path, &*program, &*config, simOptions.arrayModel,
+                             &result->stats};
+  if (simOptions.collectTrace) {
+    std::string tracePath = vm["trace"].as<std::string>();
+    if (tracePath.empty())
+      tracePath = defaultTracePath(path);
+    if (Status s = writeText(tracePath,
+                             sim::formatChromeTrace(context, result->trace));
+        !s)
+      return fail(s.error().getMessage());
+  }
+  if (vm.count("json"))
+    std::fputs(sim::formatJsonReport(context).c_str(), stdout);
+  else if (vm.count("csv"))
+    std::fputs(sim::formatCsvReport(context).c_str(), stdout);
+  else
+    std::fputs(sim::formatTextReport(context).c_str(), stdout);
+  return 0;
+}

@@ -1,0 +1,135 @@
+//===- SimTestPrograms.h - Small programs for the simulator tests ---------===//
+#ifndef NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H
+#define NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H
+
+#include "npu/Program/Builder.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace npu::sim::test {
+
+inline ArchConfig config(const char *preset,
+                         std::initializer_list<const char *> sets = {}) {
+  ArchConfig c = *resolveArchConfig(preset);
+  for (const char *s : sets)
+    EXPECT_TRUE(static_cast<bool>(applyArchOverride(c, s))) << s;
+  return c;
+}
+
+inline isa::DmaLoad dmaLoad(isa::Buffer buf, uint64_t dramAddr, uint32_t rows,
+                            uint32_t cols, uint32_t elemBytes = 1) {
+  isa::DmaLoad d;
+  d.buf = buf;
+  d.dramAddr = static_cast<uint32_t>(dramAddr);
+  d.dramRowStride = cols * elemBytes;
+  d.dramColStride = elemBytes;
+  d.sramRowStride = cols * elemBytes;
+  d.rows = rows;
+  d.cols = cols;
+  d.elemBytes = elemBytes;
+  return d;
+}
+
+inline isa::DmaStore dmaStore(isa::Buffer buf, uint64_t dramAddr, uint32_t rows,
+                              uint32_t cols, uint32_t elemBytes = 1) {
+  isa::DmaStore d;
+  d.buf = buf;
+  d.dramAddr = static_cast<uint32_t>(dramAddr);
+  d.dramRowStride = cols * elemBytes;
+  d.dramColStride = elemBytes;
+  d.sramRowStride = cols * elemBytes;
+  d.rows = rows;
+  d.cols = cols;
+  d.elemBytes = elemBytes;
+  return d;
+}
+
+/// A matrix product on the array with random int8 data: `vectors` input
+/// vectors of `k` bytes times a k x cols weight block, in two gemms (the
+/// second accumulating a shifted copy), stored as raw int32 accumulators
+/// (output 0) and requantized to int8 by the PPU (output 1). With a narrow
+/// accumulator the sums overflow.
+inline Program gemmProgram(const ArchConfig &c, uint32_t vectors, uint32_t k,
+                           uint32_t cols, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> byte(-128, 127);
+  ProgramBuilder b(c);
+  std::vector<uint8_t> weights(size_t(k) * cols);
+  for (uint8_t &w : weights)
+    w = static_cast<uint8_t>(byte(rng));
+  const uint64_t wAddr = b.addConstant(weights);
+  const size_t in = b.addTensor(
+      {"x", TensorRole::Input, ElementType::Int8, {vectors, k}, 1.0, 0, 0});
+  const size_t acc = b.addTensor({"acc",
+                                  TensorRole::Output,
+                                  ElementType::Int32,
+                                  {vectors, cols},
+                                  1.0,
+                                  0,
+                                  0});
+  const size_t out = b.addTensor(
+      {"y", TensorRole::Output, ElementType::Int8, {vectors, cols}, 1.0, 3, 0});
+  std::vector<uint8_t> x(size_t(vectors) * k);
+  for (uint8_t &v : x)
+    v = static_cast<uint8_t>(byte(rng));
+  b.setDefaultInput(in, x);
+
+  LayerInfo layer;
+  layer.name = "matmul";
+  layer.kind = "fully_connected";
+  layer.macs = uint64_t(vectors) * k * cols * 2;
+  b.beginLayer(layer, "test:1:1");
+  isa::DmaLoad lx = dmaLoad(isa::Buffer::IBuf, b.tensorAddr(in), vectors, k);
+  b.emit(lx);
+  isa::DmaLoad lw = dmaLoad(isa::Buffer::WBuf, wAddr, k, cols);
+  lw.deps.pushNext = true;
+  b.emit(lw);
+  isa::LoadWeights l;
+  l.wAddr = 0;
+  l.wStride = cols;
+  l.rows = k;
+  l.cols = cols;
+  l.deps.popPrev = true;
+  b.emit(l);
+  isa::Gemm g;
+  g.inStrideY = k;
+  g.inStrideX = k;
+  g.outH = 1;
+  g.outW = vectors;
+  g.k = k;
+  g.inZp = -3;
+  g.accStride = 4 * cols;
+  g.cols = cols;
+  b.emit(g);
+  g.accumulate = true;
+  g.accShift = 2;
+  g.inZp = 5;
+  b.emit(g);
+  isa::PpuConfig p;
+  p.mult = 1 << 30;
+  p.shift = 38;
+  p.outZp = 3;
+  p.clampMin = -128;
+  p.clampMax = 127;
+  b.emit(p);
+  isa::Ppu q;
+  q.srcStride = 4 * cols;
+  q.pixels = vectors;
+  q.channels = cols;
+  q.dstBuf = isa::Buffer::OBuf;
+  q.dstStride = cols;
+  q.deps.pushNext = true;
+  b.emit(q);
+  isa::DmaStore sa =
+      dmaStore(isa::Buffer::ABuf, b.tensorAddr(acc), vectors, cols, 4);
+  sa.deps.popPrev = true;
+  b.emit(sa);
+  b.emit(dmaStore(isa::Buffer::OBuf, b.tensorAddr(out), vectors, cols));
+  return b.finish();
+}
+
+} // namespace npu::sim::test
+
+#endif // NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H

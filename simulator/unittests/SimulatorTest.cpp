@@ -1,0 +1,216 @@
+// Tests the whole SystemC model on small programs: bit-exactness with the
+// golden executor in both array models (with accumulator overflow), the
+// array's fill/drain formula, DMA time, bank conflicts, token ordering and
+// load/compute overlap, deadlock and configuration errors. Each test
+// simulates at most one program (SystemC elaborates once per process).
+#include "SimTestPrograms.h"
+
+#include "npusim/Modules/CycleArrayModel.h"
+#include "npusim/Modules/DmaEngine.h"
+#include "npusim/Modules/SystolicArray.h"
+#include "npusim/Modules/VectorUnit.h"
+#include "npusim/Simulator.h"
+
+#include "npu/Golden/Machine.h"
+
+#include <gtest/gtest.h>
+
+using namespace npu;
+using namespace npu::sim;
+using namespace npu::sim::test;
+
+namespace {
+
+std::vector<const TraceEvent *> eventsOf(const SimResult &r, Unit unit,
+                                         const std::string &name = "") {
+  std::vector<const TraceEvent *> out;
+  for (const TraceEvent &e : r.trace)
+    if (e.unit == unit && (name.empty() || e.name == name))
+      out.push_back(&e);
+  return out;
+}
+
+/// Runs gemmProgram on `model` and checks bits, counters and the array's
+/// cycle formula.
+void checkArrayModel(ArrayModel model) {
+  const ArchConfig c = config("npu-tiny", {"array.acc_bits=16"});
+  const uint32_t vectors = 40, k = 8, cols = 6;
+  const Program p = gemmProgram(c, vectors, k, cols, 7);
+  Result<golden::RunResult> golden = golden::runProgram(p, {});
+  ASSERT_TRUE(static_cast<bool>(golden)) << golden.error().getMessage();
+  SimOptions options;
+  options.arrayModel = model;
+  options.collectTrace = true;
+  Result<SimResult> sim = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
+
+  ASSERT_EQ(sim->outputs.size(), golden->outputs.size());
+  for (size_t i = 0; i < sim->outputs.size(); ++i)
+    EXPECT_EQ(sim->outputs[i].data, golden->outputs[i].data) << "output " << i;
+  const golden::Counters &g = golden->total, &s = sim->stats.total.counters;
+  EXPECT_EQ(s.instructions, g.instructions);
+  EXPECT_EQ(s.macs, g.macs);
+  EXPECT_EQ(s.accOverflow, g.accOverflow);
+  EXPECT_EQ(s.saturation, g.saturation);
+  EXPECT_GT(g.accOverflow, 0u) << "the test should overflow 16 bits";
+
+  const unsigned rows = static_cast<unsigned>(c.array.rows);
+  const auto preloads = eventsOf(*sim, Unit::Array, "preload");
+  ASSERT_EQ(preloads.size(), 1u);
+  EXPECT_EQ(preloads[0]->durationCycles,
+            SystolicArray::preloadCycles(
+                rows, cols, uint64_t(c.sram.banks * c.sram.bankWidthBytes)));
+  const auto gemms = eventsOf(*sim, Unit::Array, "gemm");
+  ASSERT_EQ(gemms.size(), 2u);
+  for (const TraceEvent *e : gemms)
+    EXPECT_EQ(e->durationCycles, uint64_t(vectors) + rows + cols - 1);
+}
+
+TEST(Simulator, TileArrayIsBitExactAndFollowsTheFormula) {
+  checkArrayModel(ArrayModel::Tile);
+}
+
+TEST(Simulator, CycleArrayIsBitExactAndFollowsTheFormula) {
+  checkArrayModel(ArrayModel::Cycle);
+}
+
+TEST(Simulator, DmaLoadTakesSetupLatencyAndBandwidth) {
+  const ArchConfig c = config("npu-base", {"dram.max_outstanding=64"});
+  ProgramBuilder b(c);
+  const uint64_t addr = b.addConstant(std::vector<uint8_t>(4096, 1));
+  b.emit(dmaLoad(isa::Buffer::IBuf, addr, 64, 64));
+  const Program p = b.finish();
+  SimOptions options;
+  options.collectTrace = true;
+  Result<SimResult> r = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
+  const auto loads = eventsOf(*r, Unit::Load);
+  ASSERT_EQ(loads.size(), 1u);
+  // Setup, latency of the first burst, then 4096 bytes at 16 B/cycle.
+  EXPECT_EQ(loads[0]->durationCycles,
+            DmaEngine::kSetupCycles + uint64_t(c.dram.latencyCycles) +
+                4096 / uint64_t(c.dram.bandwidthBytesPerCycle));
+  EXPECT_EQ(r->stats.total.dramReadBytes, 4096u);
+  EXPECT_EQ(r->stats.total.sramWriteBytes[0], 4096u);
+}
+
+TEST(Simulator, StridedVectorOperandsPayForBankConflicts) {
+  const ArchConfig c = config("npu-base"); // 16 lanes, 4 banks x 16 bytes
+  ProgramBuilder b(c);
+  isa::Alu dense;
+  dense.op = isa::AluOp::Copy;
+  dense.src1 = {isa::Buffer::IBuf, 0, isa::DType::I8, 0, 1};
+  dense.src2 = dense.src1;
+  dense.dst = {isa::Buffer::OBuf, 0, isa::DType::I8, 0, 1};
+  dense.nOuter = 1;
+  dense.nInner = 64;
+  b.emit(dense);
+  isa::Alu strided = dense;
+  strided.src1.strideInner = 64; // every lane in bank 0
+  b.emit(strided);
+  const Program p = b.finish();
+  SimOptions options;
+  options.collectTrace = true;
+  Result<SimResult> r = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
+  const auto ops = eventsOf(*r, Unit::Vector);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0]->durationCycles, 4 * 1 + VectorUnit::kLatency);
+  EXPECT_EQ(ops[1]->durationCycles, 4 * 16 + VectorUnit::kLatency);
+}
+
+TEST(Simulator, TokensOrderComputeAfterLoadAndLetLoadsOverlapCompute) {
+  const ArchConfig c = config("npu-base");
+  ProgramBuilder b(c);
+  const uint64_t x0 = b.addConstant(std::vector<uint8_t>(2048, 1));
+  const uint64_t x1 = b.addConstant(std::vector<uint8_t>(2048, 2));
+  isa::DmaLoad l0 = dmaLoad(isa::Buffer::IBuf, x0, 1, 2048);
+  l0.deps.pushNext = true;
+  b.emit(l0);
+  isa::DmaLoad l1 = dmaLoad(isa::Buffer::IBuf, x1, 1, 2048);
+  l1.sramAddr = 2048;
+  l1.deps.pushNext = true;
+  b.emit(l1);
+  isa::Rescale r;
+  r.src = {isa::Buffer::IBuf, 0, isa::DType::I8, 0, 1};
+  r.dst = {isa::Buffer::OBuf, 0, isa::DType::I8, 0, 1};
+  r.nOuter = 1;
+  r.nInner = 2048;
+  r.mult = 1 << 30;
+  r.shift = 30;
+  r.deps.popPrev = true;
+  b.emit(r);
+  r.src.addr = r.dst.addr = 2048;
+  b.emit(r);
+  const Program p = b.finish();
+  SimOptions options;
+  options.collectTrace = true;
+  Result<SimResult> sim = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
+
+  const auto loads = eventsOf(*sim, Unit::Load);
+  const auto computes = eventsOf(*sim, Unit::Compute, "vec.rescale");
+  ASSERT_EQ(loads.size(), 2u);
+  ASSERT_EQ(computes.size(), 2u);
+  auto end = [](const TraceEvent *e) {
+    return e->startCycle + e->durationCycles;
+  };
+  // Each rescale starts only once its load has completed...
+  EXPECT_GE(computes[0]->startCycle, end(loads[0]));
+  // ... the second load runs while the first rescale computes...
+  EXPECT_LT(loads[1]->startCycle, end(computes[0]));
+  EXPECT_GT(end(loads[1]), computes[0]->startCycle);
+  // ... and the compute queue's wait for the first token is a stall.
+  EXPECT_GT(
+      sim->stats.total.units[static_cast<unsigned>(Unit::Compute)].stallCycles,
+      0u);
+  EXPECT_EQ(sim->stats.cycles, end(computes[1]));
+}
+
+TEST(Simulator, FullTokenQueuesThatNeverDrainAreADeadlock) {
+  // Load and compute each push two tokens to the other before popping any;
+  // with room for one token per direction both block on their second push.
+  const ArchConfig c = config("npu-base", {"control.token_depth=1"});
+  ProgramBuilder b(c);
+  isa::Token t;
+  t.queue = isa::Queue::Load;
+  t.deps.pushNext = true;
+  b.emit(t);
+  b.emit(t);
+  t.queue = isa::Queue::Compute;
+  t.deps = {};
+  t.deps.pushPrev = true;
+  b.emit(t);
+  b.emit(t);
+  t.deps = {};
+  t.deps.popPrev = true;
+  b.emit(t);
+  b.emit(t);
+  t.queue = isa::Queue::Load;
+  t.deps = {};
+  t.deps.popNext = true;
+  b.emit(t);
+  b.emit(t);
+  const Program p = b.finish();
+  Result<SimResult> r = simulate(p, c, {}, {});
+  ASSERT_FALSE(static_cast<bool>(r));
+  const std::string &message = r.error().getMessage();
+  EXPECT_NE(message.find("deadlock"), std::string::npos) << message;
+  EXPECT_NE(message.find("load_queue waits for room for a token"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("compute_queue waits for room for a token"),
+            std::string::npos)
+      << message;
+}
+
+TEST(Simulator, ProgramForAnotherArrayIsRejected) {
+  const ArchConfig tiny = config("npu-tiny");
+  const Program p = gemmProgram(tiny, 4, 8, 8, 1);
+  Result<SimResult> r = simulate(p, config("npu-base"), {}, {});
+  ASSERT_FALSE(static_cast<bool>(r));
+  EXPECT_NE(r.error().getMessage().find("array.rows"), std::string::npos)
+      << r.error().getMessage();
+}
+
+} // namespace
