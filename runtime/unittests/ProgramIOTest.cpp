@@ -240,6 +240,21 @@ TEST(ProgramIO, SemanticDefectsAreNamed) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().getMessage(), "instruction 2 (gemm): k 9 is outside "
                                     "[1, 8]");
+
+  // A PPU clamp outside the output type's range.
+  p = sampleProgram();
+  isa::PpuConfig cfg;
+  cfg.outType = isa::DType::I8;
+  cfg.mult = 1 << 30;
+  cfg.shift = 30;
+  cfg.clampMin = 200;
+  cfg.clampMax = 300;
+  p.instructions.insert(p.instructions.begin() + 2, cfg);
+  bytes = writeProgram(p);
+  r = readProgram(bytes->data(), bytes->size());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().getMessage(), "instruction 2 (ppu.cfg): clamp [200, "
+                                    "300] leaves no value of out_type i8");
 }
 
 TEST(ProgramIO, WriterRejectsUnencodableInstructions) {

@@ -122,6 +122,20 @@ public:
     if (p.clampMin > p.clampMax)
       return makeError("clamp_min ", p.clampMin, " exceeds clamp_max ",
                        p.clampMax);
+    {
+      // The clamp is intersected with the output type's range; an empty
+      // intersection leaves no value to produce.
+      const int64_t lo = p.outType == DType::U8    ? 0
+                         : p.outType == DType::I16 ? -32768
+                                                   : -128;
+      const int64_t hi = p.outType == DType::U8    ? 255
+                         : p.outType == DType::I16 ? 32767
+                                                   : 127;
+      if (std::max<int64_t>(p.clampMin, lo) > std::min<int64_t>(p.clampMax, hi))
+        return makeError("clamp [", p.clampMin, ", ", p.clampMax,
+                         "] leaves no value of out_type ",
+                         isa::EnumInfo<DType>::names[int(p.outType)]);
+    }
     if (p.hasLut && p.outType != DType::I8)
       return makeError("the LUT applies to i8 outputs only");
     if (p.perChannel)
