@@ -754,6 +754,10 @@ def conv2d_cases():
     specs = [
         ("conv2d_1x1_s1_valid_zp-128_relu", (1, 6, 6, 8), 16, (1, 1),
          (1, 1), (1, 1), "valid", -128, "relu"),
+        # A 65536-byte output: on npu-large one tile holds it all, more
+        # contiguous bytes than one DMA counts (the compiler splits it).
+        ("conv2d_1x1_s1_valid_big_zp3_relu", (1, 64, 32, 16), 32, (1, 1),
+         (1, 1), (1, 1), "valid", 3, "relu"),
         ("conv2d_3x3_s1_same_zp-5_relu", (1, 8, 8, 3), 8, (3, 3),
          (1, 1), (1, 1), "same", -5, "relu"),
         ("conv2d_3x3_s2_same_zp7_relu6", (1, 9, 9, 4), 8, (3, 3),
