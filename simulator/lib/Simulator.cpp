@@ -1,6 +1,7 @@
 //===- Simulator.cpp - Cycle-accurate simulation of a program -------------===//
 #include "npusim/Simulator.h"
 
+#include "npusim/Array/CycleArrayModel.h"
 #include "npusim/Modules/Npu.h"
 
 #include "npu/Golden/Loader.h"
@@ -62,6 +63,18 @@ private:
 
 } // namespace
 
+const char *arrayModelName(ArrayModel model) {
+  switch (model) {
+  case ArrayModel::Tile:
+    return "tile";
+  case ArrayModel::Cycle:
+    return "cycle";
+  case ArrayModel::Rtl:
+    return "rtl";
+  }
+  return "?";
+}
+
 Result<SimResult> simulate(const Program &program, const ArchConfig &config,
                            const std::vector<Tensor> &inputs,
                            const SimOptions &options) {
@@ -85,16 +98,30 @@ Result<SimResult> simulate(const Program &program, const ArchConfig &config,
   } catch (const sc_core::sc_report &report) {
     return makeError("SystemC: ", report.what());
   }
+  std::unique_ptr<ArrayPort> port;
+  if (options.arrayModel == ArrayModel::Cycle) {
+    port = std::make_unique<CycleArrayModel>(
+        static_cast<unsigned>(config.array.rows),
+        static_cast<unsigned>(config.array.cols),
+        static_cast<unsigned>(config.array.accBits), config.array.overflow);
+  } else if (options.arrayModel == ArrayModel::Rtl) {
+    if (!options.rtlArray)
+      return makeError("no RTL array available in this build");
+    Result<std::unique_ptr<ArrayPort>> rtl = options.rtlArray(config);
+    if (!rtl)
+      return rtl.error();
+    port = std::move(*rtl);
+  }
   Recorder recorder(program, options.collectTrace);
   Functional functional(machine, program, recorder);
   const TimeBase time(config.clock.freqMHz);
   std::optional<Npu> npu;
   std::optional<VcdFile> vcd;
   try {
-    const bool cycleArray = options.arrayModel == ArrayModel::Cycle;
-    npu.emplace("npu", config, cycleArray,
-                /*coupled=*/cycleArray || !options.vcdPath.empty(), time,
-                functional, recorder);
+    npu.emplace("npu", config, std::move(port),
+                /*coupled=*/options.arrayModel != ArrayModel::Tile ||
+                    !options.vcdPath.empty(),
+                time, functional, recorder);
     vcd.emplace(options.vcdPath);
     if (vcd->get())
       npu->trace(vcd->get());

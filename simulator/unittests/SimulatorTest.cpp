@@ -5,7 +5,7 @@
 // simulates at most one program (SystemC elaborates once per process).
 #include "SimTestPrograms.h"
 
-#include "npusim/Modules/CycleArrayModel.h"
+#include "npusim/Array/CycleArrayModel.h"
 #include "npusim/Modules/DmaEngine.h"
 #include "npusim/Modules/SystolicArray.h"
 #include "npusim/Modules/VectorUnit.h"

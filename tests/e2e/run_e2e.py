@@ -7,13 +7,14 @@ tosa_ref.py itself).  For every preset the model is compiled with
 ``npuc model.mlir -o prog.bin --arch PRESET`` and run with
 ``npusim prog.bin --input 0=in0.npy ... --output-dir OUT --json`` in each
 mode of --modes: ``golden`` (--golden, the functional executor), ``tile``
-and ``cycle`` (the two array models of the SystemC simulator).  In every
+and ``cycle`` (the two array models of the SystemC simulator) and ``rtl``
+(the Verilated RTL array in the simulator).  In every
 mode, every output listed in OUT/outputs.json (in index order, via its
 "file" field) must equal the reference bit for bit: dtype, shape and
 values.  Across modes the reports must agree: the simulator's
 accumulator-overflow and saturation counts (total and per layer) equal the
-golden executor's, the tile and cycle models report the same cycles (total
-and per layer), and the cycles respect the roofline
+golden executor's, the timed modes report the same cycles (total and per
+layer), and the cycles respect the roofline
 max(MACs / (rows x cols), DRAM bytes / bandwidth).
 
 Usage:
@@ -290,7 +291,9 @@ MODE_FLAGS = {
     "golden": ["--golden"],
     "tile": ["--array-model", "tile"],
     "cycle": ["--array-model", "cycle"],
+    "rtl": ["--rtl"],
 }
+TIMED_MODES = ("tile", "cycle", "rtl")
 
 
 def overflow_counts(report):
@@ -304,7 +307,7 @@ def check_reports(reports):
     """Cross-check the JSON reports of the modes; return error or None."""
     try:
         golden = reports.get("golden")
-        timed = [(m, reports[m]) for m in ("tile", "cycle") if m in reports]
+        timed = [(m, reports[m]) for m in TIMED_MODES if m in reports]
         for mode, report in timed:
             if golden is not None and \
                     overflow_counts(report) != overflow_counts(golden):
@@ -321,13 +324,14 @@ def check_reports(reports):
             if report["cycles"] < floor:
                 return "%s: %d cycles is below the roofline bound %.1f" % (
                     mode, report["cycles"], floor)
-        if "tile" in reports and "cycle" in reports:
-            tile, cycle = reports["tile"], reports["cycle"]
-            per_layer = lambda r: [layer["cycles"] for layer in r["layers"]]
-            if (tile["cycles"], per_layer(tile)) != \
-                    (cycle["cycles"], per_layer(cycle)):
-                return ("tile and cycle array models disagree: %d vs %d "
-                        "cycles" % (tile["cycles"], cycle["cycles"]))
+        per_layer = lambda r: [layer["cycles"] for layer in r["layers"]]
+        for (mode_a, a), (mode_b, b) in zip(timed, timed[1:]):
+            if (a["cycles"], per_layer(a)) != (b["cycles"], per_layer(b)):
+                return ("%s and %s array models disagree: %d vs %d cycles"
+                        % (mode_a, mode_b, a["cycles"], b["cycles"]))
+            if overflow_counts(a) != overflow_counts(b):
+                return ("%s and %s array models disagree on overflow counts"
+                        % (mode_a, mode_b))
     except (KeyError, TypeError, ZeroDivisionError) as exc:
         return "malformed npusim report: %r" % exc
     return None
@@ -449,7 +453,8 @@ def main(argv=None):
         return 2
     unknown = [m for m in args.modes.split(",") if m and m not in MODE_FLAGS]
     if unknown or not [m for m in args.modes.split(",") if m]:
-        sys.stderr.write("run_e2e: error: --modes takes golden, tile, cycle\n")
+        sys.stderr.write("run_e2e: error: --modes takes golden, tile, "
+                         "cycle, rtl\n")
         return 2
     if not [p for p in args.presets.split(",") if p]:
         sys.stderr.write("run_e2e: error: no presets given\n")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests npusim's command line on the hand-built demo convolution (npu-mkdemo,
 # whose expected output comes from plain loops over the TOSA definitions):
-# outputs equal the expectation in the tile, cycle and --golden modes; --json
+# outputs equal the expectation in the tile, cycle, rtl and --golden modes;
+# an RTL array that is not built is a one-line error; --json
 # carries the contract's keys; --csv has one row per layer; --trace writes a
 # properly nested Chrome trace (and the checker rejects a broken one);
 # --vcd writes waves; a wrong input shape, a corrupt or truncated binary, a
@@ -30,7 +31,9 @@ grep -q "cycles" "$tmp/report.txt"
 compare "$tmp/cycle"
 "$bin/npusim" "$prog" --golden --output-dir "$tmp/golden" > /dev/null
 compare "$tmp/golden"
-echo "ok   tile, cycle and golden outputs equal expected.npy"
+"$bin/npusim" "$prog" --rtl --output-dir "$tmp/rtl" > /dev/null
+compare "$tmp/rtl"
+echo "ok   tile, cycle, rtl and golden outputs equal expected.npy"
 
 "$bin/npusim" "$prog" --json > "$tmp/report.json"
 python3 - "$tmp/report.json" <<'PY'
@@ -97,7 +100,9 @@ open('$tmp/flip.bin', 'wb').write(d)"
 fails "CRC" "$tmp/flip.bin"
 fails "array.rows" "$prog" --arch npu-base
 fails "array.acc_bits" "$prog" --set array.acc_bits=24
-fails "--array-model must be tile or cycle" "$prog" --array-model fast
+fails "--array-model must be tile, cycle or rtl" "$prog" --array-model fast
+"$bin/npu-mkdemo" "$tmp/base" --arch npu-base > /dev/null
+fails "no RTL array r16c16w8a32wrap in this build" "$tmp/base/conv.bin" --rtl
 # Fields that only change timing are fine.
 "$bin/npusim" "$prog" --set dram.bandwidth=2 --json > "$tmp/slow.json"
 python3 -c "

@@ -11,6 +11,7 @@
 #ifndef NPUSIM_SIMULATOR_H
 #define NPUSIM_SIMULATOR_H
 
+#include "npusim/Array/ArrayPort.h"
 #include "npusim/Stats.h"
 
 #include "npu/Arch/ArchConfig.h"
@@ -18,19 +19,31 @@
 #include "npu/Support/Result.h"
 #include "npu/Tensor/Tensor.h"
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace npu::sim {
 
-/// How the systolic array is modelled. Both give identical cycle counts
-/// and bits: `Tile` computes a whole gemm at once and advances time by its
-/// exact cycle count (fast); `Cycle` steps the array's registers every clock
-/// cycle (what the RTL is compared against).
-enum class ArrayModel { Tile, Cycle };
+/// How the systolic array is modelled. All give identical cycle counts and
+/// bits: `Tile` computes a whole gemm at once and advances time by its exact
+/// cycle count (fast); `Cycle` steps the array's register model every clock
+/// cycle (what the RTL is compared against); `Rtl` steps the Verilated RTL
+/// array instead (rtlArray below).
+enum class ArrayModel { Tile, Cycle, Rtl };
+/// "tile", "cycle" or "rtl".
+const char *arrayModelName(ArrayModel model);
+
+/// Makes the RTL array for a configuration (the rtl/ library provides it;
+/// the simulator does not link Verilator itself).
+using RtlArrayFactory =
+    std::function<Result<std::unique_ptr<ArrayPort>>(const ArchConfig &)>;
 
 struct SimOptions {
   ArrayModel arrayModel = ArrayModel::Tile;
+  /// Required for ArrayModel::Rtl.
+  RtlArrayFactory rtlArray;
   /// Record Chrome trace events (SimResult::trace).
   bool collectTrace = false;
   /// Write signal waves to this VCD file (empty: none).

@@ -17,8 +17,8 @@ constexpr uint64_t kWatchdogCycles = 4096;
 } // namespace
 
 Npu::Npu(sc_core::sc_module_name name, const ArchConfig &config,
-         bool cycleArray, bool coupled, const TimeBase &time,
-         Functional &functional, Recorder &recorder)
+         std::unique_ptr<ArrayPort> arrayPort, bool coupled,
+         const TimeBase &time, Functional &functional, Recorder &recorder)
     : sc_core::sc_module(name), time(time),
       loadInstrs("load_instrs", static_cast<size_t>(config.control.queueDepth)),
       computeInstrs("compute_instrs",
@@ -34,7 +34,8 @@ Npu::Npu(sc_core::sc_module_name name, const ArchConfig &config,
       storeToCompute("store_to_compute",
                      static_cast<size_t>(config.control.tokenDepth)),
       dram("dram", config, time, recorder), dma("dma", config, functional),
-      array("array", config, cycleArray, time, functional, recorder),
+      array("array", config, std::move(arrayPort), time, functional,
+            recorder),
       ppu("ppu", config, functional, recorder),
       vector("vector", config, functional, recorder),
       controller("controller", time, functional),
@@ -45,7 +46,7 @@ Npu::Npu(sc_core::sc_module_name name, const ArchConfig &config,
     scratchpads[b] = std::make_unique<Scratchpad>(
         kBufferNames[b], static_cast<isa::Buffer>(b), config, recorder);
 
-  if (cycleArray) {
+  if (coupled) {
     clock.emplace("clk", time.clockPeriod());
     array.clk(*clock);
   } else {

@@ -7,7 +7,8 @@
 namespace npu::sim {
 
 SystolicArray::SystolicArray(sc_core::sc_module_name name,
-                             const ArchConfig &config, bool cycleModel,
+                             const ArchConfig &config,
+                             std::unique_ptr<ArrayPort> arrayPort,
                              const TimeBase &time, Functional &functional,
                              Recorder &recorder)
     : sc_core::sc_module(name), clk("clk"), busyOut("busy"), ibuf("ibuf"),
@@ -15,18 +16,10 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name,
       recorder(recorder), rows(static_cast<unsigned>(config.array.rows)),
       cols(static_cast<unsigned>(config.array.cols)),
       portBytes(static_cast<uint64_t>(config.sram.banks *
-                                      config.sram.bankWidthBytes)) {
-  if (cycleModel) {
-    model = std::make_unique<CycleArrayModel>(
-        rows, cols, static_cast<unsigned>(config.array.accBits),
-        config.array.overflow);
-    in.weightRow.assign(cols, 0);
-    in.actValid.assign(rows, 0);
-    in.act.assign(rows, 0);
-    in.actTag.assign(rows, 0);
-    in.accIn.assign(cols, 0);
-  }
-}
+                                      config.sram.bankWidthBytes)),
+      port(std::move(arrayPort)),
+      model(dynamic_cast<const CycleArrayModel *>(port.get())), in(rows, cols),
+      out(rows, cols) {}
 
 uint64_t SystolicArray::preloadCycles(unsigned rows, uint64_t rowBytes,
                                       uint64_t portBytes) {
@@ -49,9 +42,9 @@ void SystolicArray::preload(const isa::LoadWeights &l, uint32_t instr,
     busyOut.write(true);
   if (!functional.execute(instr))
     return;
-  if (model) {
+  if (port) {
     clock.sync();
-    preloadCycleModel(l, instr);
+    preloadCycleLevel(l, instr);
     clock.advanceTo(time.now());
   } else {
     clock.advance(preloadCycles(rows, rowBytes, portBytes));
@@ -65,40 +58,25 @@ void SystolicArray::preload(const isa::LoadWeights &l, uint32_t instr,
     busyOut.write(false);
 }
 
-void SystolicArray::preloadCycleModel(const isa::LoadWeights &l,
+void SystolicArray::preloadCycleLevel(const isa::LoadWeights &l,
                                       uint32_t instr) {
   const uint64_t rowBytes = l.int4 ? (uint64_t(l.cols) + 1) / 2 : l.cols;
-  const uint64_t perRow =
-      preloadCycles(1, rowBytes, portBytes); // edges per weight row
+  PreloadShape shape;
+  shape.rowReads = static_cast<unsigned>(preloadCycles(1, rowBytes, portBytes));
   const std::vector<uint8_t> &wbufBytes =
       functional.machine().sram(isa::Buffer::WBuf);
-  std::fill(in.actValid.begin(), in.actValid.end(), 0);
-  in.activeCols = cols;
-  in.accumulate = false;
-  in.accShift = 0;
-  // Rows enter at the top and shift down: row rows-1 first.
-  for (unsigned t = 0; t < rows; ++t) {
-    const unsigned r = rows - 1 - t;
-    for (unsigned c = 0; c < cols; ++c) {
-      int32_t w = 0;
-      if (r < l.rows && c < l.cols) {
-        const uint8_t *row = wbufBytes.data() + l.wAddr + size_t(r) * l.wStride;
-        if (l.int4) {
-          const int nibble = c % 2 == 0 ? row[c / 2] & 0xf : row[c / 2] >> 4;
-          w = nibble >= 8 ? nibble - 16 : nibble;
-        } else {
-          w = static_cast<int8_t>(row[c]);
-        }
-      }
-      in.weightRow[c] = w;
-    }
-    for (uint64_t s = 0; s < perRow; ++s) {
-      nextEdge();
-      in.weightShift = s + 1 == perRow;
-      model->step(in, out);
-    }
+  auto weightRow = [&](unsigned r, std::vector<int32_t> &row) {
+    loadWeightsRow(l, wbufBytes, r, row);
+  };
+  const uint64_t edges = preloadEdges(rows, shape);
+  for (uint64_t e = 0; e < edges; ++e) {
+    preloadInputs(rows, shape, e, in, weightRow);
+    nextEdge();
+    port->evaluate(in, out);
+    port->clockEdge();
   }
-  in.weightShift = false;
+  if (!model)
+    return;
   // The registers must now hold what the golden machine loaded.
   for (unsigned r = 0; r < rows; ++r)
     for (unsigned c = 0; c < cols; ++c)
@@ -116,9 +94,9 @@ void SystolicArray::gemm(const isa::Gemm &g, uint32_t instr, UnitClock &clock) {
   const uint64_t vectors = uint64_t(g.outH) * g.outW;
   if (clock.isCoupled())
     busyOut.write(true);
-  if (model) {
+  if (port) {
     clock.sync();
-    gemmCycleModel(g, instr);
+    gemmCycleLevel(g, instr);
     clock.advanceTo(time.now());
   } else {
     if (!functional.execute(instr))
@@ -142,53 +120,33 @@ void SystolicArray::gemm(const isa::Gemm &g, uint32_t instr, UnitClock &clock) {
     busyOut.write(false);
 }
 
-void SystolicArray::gemmCycleModel(const isa::Gemm &g, uint32_t instr) {
+void SystolicArray::gemmCycleLevel(const isa::Gemm &g, uint32_t instr) {
   golden::Machine &m = functional.machine();
   const std::vector<uint8_t> &ibufBytes = m.sram(isa::Buffer::IBuf);
   std::vector<uint8_t> &abufBytes = m.sram(isa::Buffer::ABuf);
-  const int64_t vectors = int64_t(g.outH) * g.outW;
-  const uint64_t edges = CycleArrayModel::gemmCycles(vectors, rows, g.cols);
-  auto accAddr = [&](int64_t n, unsigned c) {
-    return size_t(g.accAddr) + size_t(n) * g.accStride + 4 * size_t(c);
+  const GemmShape shape = gemmShapeOf(g);
+  auto act = [&](uint64_t n, unsigned r) {
+    return gemmActivation(g, ibufBytes, n, r);
+  };
+  auto oldAcc = [&](uint64_t n, unsigned c) {
+    return gemmOldAccumulator(g, abufBytes, n, c);
+  };
+  auto store = [&](uint64_t n, unsigned c, int64_t value) {
+    const int32_t v = static_cast<int32_t>(value);
+    std::memcpy(abufBytes.data() + gemmAccAddr(g, n, c), &v, 4);
   };
   golden::Counters counters;
   counters.instructions = 1;
-  counters.macs = uint64_t(vectors) * g.cols * g.k;
-  in.weightShift = false;
-  in.activeCols = g.cols;
-  in.accShift = g.accShift;
-  in.accumulate = g.accumulate;
+  counters.macs = shape.vectors * g.cols * g.k;
+  const uint64_t edges =
+      CycleArrayModel::gemmCycles(shape.vectors, rows, g.cols);
   for (uint64_t e = 0; e < edges; ++e) {
-    // Row r receives element r of vector e - r (the skew).
-    for (unsigned r = 0; r < rows; ++r) {
-      const int64_t n = int64_t(e) - r;
-      const bool valid = r < g.k && n >= 0 && n < vectors;
-      in.actValid[r] = valid;
-      in.actTag[r] = static_cast<int32_t>(n);
-      if (valid) {
-        const size_t addr = size_t(g.inAddr) +
-                            size_t(n / g.outW) * g.inStrideY +
-                            size_t(n % g.outW) * g.inStrideX + r;
-        in.act[r] = static_cast<int8_t>(ibufBytes[addr]) - g.inZp;
-      }
-    }
-    // The accumulator stage reads the old value of what leaves each column.
-    if (g.accumulate)
-      for (unsigned c = 0; c < g.cols; ++c)
-        if (model->bottomValid(c)) {
-          int32_t old;
-          std::memcpy(&old, abufBytes.data() + accAddr(model->bottomTag(c), c),
-                      4);
-          in.accIn[c] = old;
-        }
+    gemmInputs(rows, shape, e, in, act, oldAcc);
     nextEdge();
-    model->step(in, out);
-    for (unsigned c = 0; c < g.cols; ++c)
-      if (out.accValid[c]) {
-        const int32_t v = static_cast<int32_t>(out.acc[c]);
-        std::memcpy(abufBytes.data() + accAddr(out.accTag[c], c), &v, 4);
-      }
-    counters.accOverflow += out.peEvents + out.accEvents;
+    port->evaluate(in, out);
+    gemmResults(rows, shape, e, out, store);
+    port->clockEdge();
+    counters.accOverflow += out.events();
   }
   functional.addCounters(instr, counters);
 }

@@ -135,11 +135,10 @@ std::string formatChromeTrace(const ReportContext &ctx,
   ordered_json trace;
   trace["traceEvents"] = std::move(list);
   trace["displayTimeUnit"] = "ns";
-  trace["otherData"] = {
-      {"arch", ctx.config->name},
-      {"clock_mhz", ctx.config->clock.freqMHz},
-      {"cycles", s.cycles},
-      {"array_model", ctx.arrayModel == ArrayModel::Tile ? "tile" : "cycle"}};
+  trace["otherData"] = {{"arch", ctx.config->name},
+                        {"clock_mhz", ctx.config->clock.freqMHz},
+                        {"cycles", s.cycles},
+                        {"array_model", arrayModelName(ctx.arrayModel)}};
   return trace.dump() + "\n";
 }
 

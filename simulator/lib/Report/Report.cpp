@@ -17,9 +17,7 @@ using nlohmann::ordered_json;
 
 constexpr const char *kBuffers[5] = {"ibuf", "wbuf", "abuf", "obuf", "pbuf"};
 
-const char *modelName(ArrayModel m) {
-  return m == ArrayModel::Tile ? "tile" : "cycle";
-}
+const char *modelName(ArrayModel m) { return arrayModelName(m); }
 
 double latencyUs(uint64_t cycles, double mhz) { return double(cycles) / mhz; }
 

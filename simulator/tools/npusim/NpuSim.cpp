@@ -3,15 +3,18 @@
 // npusim prog.bin [--arch NAME|FILE] [--set key=value]...
 //                 [--input NAME=FILE.npy]... [--output-dir DIR]
 //                 [--json | --csv] [--trace[=FILE]] [--vcd FILE]
-//                 [--array-model tile|cycle] [--golden]
+//                 [--array-model tile|cycle|rtl] [--rtl] [--golden]
 //
 // Runs the program on the SystemC model and prints the report (design
 // section 9). --golden runs the functional executor alone: the same
-// outputs, event counts and no timing.
+// outputs, event counts and no timing. --rtl (= --array-model rtl) steps
+// the Verilated RTL array (rtl/) in place of the SystemC array model.
 //
 //===----------------------------------------------------------------------===//
 #include "npusim/Report/Report.h"
 #include "npusim/Simulator.h"
+
+#include "npurtl/RtlArrays.h"
 
 #include "npu/Golden/Machine.h"
 #include "npu/Program/Hazards.h"
@@ -172,8 +175,9 @@ int sc_main(int argc, char **argv) {
       "FILE (default: <program>.trace.json)")(
       "vcd", po::value<std::string>(), "write signal waves to FILE (VCD)")(
       "array-model", po::value<std::string>()->default_value("tile"),
-      "systolic array model: tile (fast) or cycle (steps every PE each "
-      "cycle); identical cycles and bits")(
+      "systolic array model: tile (fast), cycle (steps every PE each "
+      "cycle) or rtl (steps the Verilated RTL array); identical cycles and "
+      "bits")("rtl", "same as --array-model rtl")(
       "golden", "run the functional golden executor alone (no timing)")(
       "host-time",
       "print the host time of the simulation (or --golden run) on stderr")(
@@ -185,9 +189,11 @@ int sc_main(int argc, char **argv) {
     return *exit;
   if (vm.count("json") && vm.count("csv"))
     return fail("--json and --csv are exclusive");
-  const std::string model = vm["array-model"].as<std::string>();
-  if (model != "tile" && model != "cycle")
-    return fail("--array-model must be tile or cycle, got '" + model + "'");
+  const std::string model =
+      vm.count("rtl") ? "rtl" : vm["array-model"].as<std::string>();
+  if (model != "tile" && model != "cycle" && model != "rtl")
+    return fail("--array-model must be tile, cycle or rtl, got '" + model +
+                "'");
 
   const std::string path = vm["file"].as<std::string>();
   Result<Program> program = readProgramFile(path);
@@ -218,8 +224,12 @@ int sc_main(int argc, char **argv) {
                  path.c_str(), program->archName.c_str());
 
   sim::SimOptions simOptions;
-  simOptions.arrayModel =
-      model == "cycle" ? sim::ArrayModel::Cycle : sim::ArrayModel::Tile;
+  simOptions.arrayModel = model == "cycle" ? sim::ArrayModel::Cycle
+                          : model == "rtl" ? sim::ArrayModel::Rtl
+                                           : sim::ArrayModel::Tile;
+  simOptions.rtlArray = [](const ArchConfig &c) {
+    return rtl::makeRtlArray(rtl::RtlArrayConfig::of(c));
+  };
   simOptions.collectTrace = vm.count("trace") != 0;
   if (vm.count("vcd"))
     simOptions.vcdPath = vm["vcd"].as<std::string>();

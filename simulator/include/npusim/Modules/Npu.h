@@ -38,11 +38,12 @@ class Npu : public sc_core::sc_module {
 public:
   SC_HAS_PROCESS(Npu);
 
-  /// `cycleArray`: the cycle-level array model; `coupled`: every unit
-  /// follows kernel time (forced by the cycle model and by waves).
-  Npu(sc_core::sc_module_name name, const ArchConfig &config, bool cycleArray,
-      bool coupled, const TimeBase &time, Functional &functional,
-      Recorder &recorder);
+  /// `arrayPort`: the cycle-level array to step (null: the tile model);
+  /// `coupled`: every unit follows kernel time (forced by a cycle-level
+  /// array and by waves).
+  Npu(sc_core::sc_module_name name, const ArchConfig &config,
+      std::unique_ptr<ArrayPort> arrayPort, bool coupled, const TimeBase &time,
+      Functional &functional, Recorder &recorder);
 
   /// Adds the clock (cycle model) and the unit signals to a VCD.
   void trace(sc_core::sc_trace_file *file) const;

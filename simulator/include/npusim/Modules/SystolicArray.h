@@ -1,17 +1,18 @@
 //===- SystolicArray.h - Weight-stationary MAC array ------------*- C++ -*-===//
 //
 // The rows x cols weight-stationary array with its column accumulators
-// (design section 4). Two models with identical cycle counts and bits:
+// (design section 4). Three models with identical cycle counts and bits:
 //
 //  - tile: computes a whole load.weights / gemm with the golden machine and
 //    advances time by its exact cycle count (the closed forms of
 //    CycleArrayModel);
-//  - cycle: steps CycleArrayModel on every rising edge of `clk`, feeding it
-//    the skewed activations from IBUF and the old accumulator values from
-//    ABUF, and writes its results to ABUF itself. The golden machine's
-//    weights are checked against the model's registers after every preload.
+//  - cycle: steps an ArrayPort on every rising edge of `clk`, feeding it the
+//    skewed activations from IBUF and the old accumulator values from ABUF
+//    (ArrayDriver.h), and writes its results to ABUF itself. The port is
+//    CycleArrayModel, whose weight registers are checked against the golden
+//    machine after every preload, or (npusim --rtl) the Verilated RTL.
 //
-// Timing (both models): a preload takes rows x ceil(row bytes / WBUF port
+// Timing (all models): a preload takes rows x ceil(row bytes / WBUF port
 // bytes) cycles (one weight row enters per WBUF row read); a gemm of N
 // vectors takes N + rows + cols - 1 cycles (fill, steady state, drain). IBUF
 // supplies one k-byte vector and ABUF one row of `cols` 32-bit entries per
@@ -21,8 +22,8 @@
 #ifndef NPUSIM_MODULES_SYSTOLICARRAY_H
 #define NPUSIM_MODULES_SYSTOLICARRAY_H
 
+#include "npusim/Array/ArrayDriver.h"
 #include "npusim/Modules/Common.h"
-#include "npusim/Modules/CycleArrayModel.h"
 
 #include <memory>
 
@@ -30,15 +31,17 @@ namespace npu::sim {
 
 class SystolicArray : public sc_core::sc_module, public ArrayIf {
 public:
-  /// The NPU clock (cycle model); tied to a constant in the tile model.
+  /// The NPU clock (cycle-level ports); tied to a constant in the tile
+  /// model.
   sc_core::sc_in<bool> clk;
   /// High while a preload or gemm runs (for the VCD).
   sc_core::sc_out<bool> busyOut;
   sc_core::sc_port<ScratchpadIf> ibuf, wbuf, abuf;
 
+  /// `port`: the cycle-level array to step, or null for the tile model.
   SystolicArray(sc_core::sc_module_name name, const ArchConfig &config,
-                bool cycleModel, const TimeBase &time, Functional &functional,
-                Recorder &recorder);
+                std::unique_ptr<ArrayPort> port, const TimeBase &time,
+                Functional &functional, Recorder &recorder);
 
   void preload(const isa::LoadWeights &l, uint32_t instr,
                UnitClock &clock) override;
@@ -50,8 +53,8 @@ public:
                                 uint64_t portBytes);
 
 private:
-  void preloadCycleModel(const isa::LoadWeights &l, uint32_t instr);
-  void gemmCycleModel(const isa::Gemm &g, uint32_t instr);
+  void preloadCycleLevel(const isa::LoadWeights &l, uint32_t instr);
+  void gemmCycleLevel(const isa::Gemm &g, uint32_t instr);
   /// Waits for the next rising edge of clk after the current cycle.
   void nextEdge();
 
@@ -60,10 +63,12 @@ private:
   Recorder &recorder;
   unsigned rows, cols;
   uint64_t portBytes;
-  /// Present in the cycle model only.
-  std::unique_ptr<CycleArrayModel> model;
-  CycleArrayModel::Inputs in;
-  CycleArrayModel::Outputs out;
+  /// Present in the cycle-level models only.
+  std::unique_ptr<ArrayPort> port;
+  /// The port when it is the register model (its weights can be read).
+  const CycleArrayModel *model = nullptr;
+  ArrayInputs in;
+  ArrayOutputs out;
 };
 
 } // namespace npu::sim

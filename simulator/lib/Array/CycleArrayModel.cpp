@@ -1,5 +1,5 @@
-//===- CycleArrayModel.cpp - Register-level model of the MAC array --------===//
-#include "npusim/Modules/CycleArrayModel.h"
+//===- CycleArrayModel.cpp - Register-level MAC array model ---------------===//
+#include "npusim/Array/CycleArrayModel.h"
 
 #include "npu/Golden/Arith.h"
 
@@ -7,41 +7,48 @@
 
 namespace npu::sim {
 
+uint64_t ArrayOutputs::events() const {
+  auto count = [](const std::vector<uint8_t> &v) {
+    return static_cast<uint64_t>(std::count(v.begin(), v.end(), 1));
+  };
+  return count(peOverflow) + count(accOverflowShift) + count(accOverflowAdd);
+}
+
 CycleArrayModel::CycleArrayModel(unsigned rows, unsigned cols, unsigned accBits,
                                  OverflowPolicy policy)
     : rows(rows), cols(cols), accBits(accBits), policy(policy),
       lo(-(int64_t(1) << (accBits - 1))), hi((int64_t(1) << (accBits - 1)) - 1),
       w(size_t(rows) * cols, 0), a(size_t(rows) * cols, 0),
-      aTag(size_t(rows) * cols, 0), pTag(size_t(rows) * cols, 0),
       p(size_t(rows) * cols, 0), aValid(size_t(rows) * cols, 0),
       pValid(size_t(rows) * cols, 0) {}
 
-int64_t CycleArrayModel::fit(int64_t v, uint64_t &events) const {
+int64_t CycleArrayModel::fit(int64_t v, uint8_t &flag) const {
   if (v >= lo && v <= hi)
     return v;
-  ++events;
+  flag = 1;
   return policy == OverflowPolicy::Wrap ? golden::wrapBits(v, accBits)
                                         : std::clamp(v, lo, hi);
 }
 
-void CycleArrayModel::step(const Inputs &in, Outputs &out) {
+void CycleArrayModel::evaluate(const ArrayInputs &in, ArrayOutputs &out) {
   const unsigned active = std::min(in.activeCols, cols);
-  out.accValid.assign(cols, 0);
-  out.acc.assign(cols, 0);
-  out.accTag.assign(cols, 0);
-  out.peEvents = out.accEvents = 0;
+  std::fill(out.accValid.begin(), out.accValid.end(), 0);
+  std::fill(out.acc.begin(), out.acc.end(), 0);
+  std::fill(out.peOverflow.begin(), out.peOverflow.end(), 0);
+  std::fill(out.accOverflowShift.begin(), out.accOverflowShift.end(), 0);
+  std::fill(out.accOverflowAdd.begin(), out.accOverflowAdd.end(), 0);
 
   // Accumulator stage: consumes the bottom row's registered partial sums.
   for (unsigned c = 0; c < active; ++c) {
     const size_t b = idx(rows - 1, c);
     if (!pValid[b])
       continue;
-    int64_t v = fit(p[b] * (int64_t(1) << in.accShift), out.accEvents);
+    int64_t v =
+        fit(p[b] * (int64_t(1) << in.accShift), out.accOverflowShift[c]);
     if (in.accumulate)
-      v = fit(in.accIn[c] + v, out.accEvents);
+      v = fit(in.accIn[c] + v, out.accOverflowAdd[c]);
     out.accValid[c] = 1;
     out.acc[c] = v;
-    out.accTag[c] = pTag[b];
   }
 
   // Weight preload shifts rows down.
@@ -57,17 +64,16 @@ void CycleArrayModel::step(const Inputs &in, Outputs &out) {
       const size_t i = idx(r, c);
       const bool valid = c == 0 ? in.actValid[r] != 0 : aValid[idx(r, c - 1)];
       const int32_t act = c == 0 ? in.act[r] : a[idx(r, c - 1)];
-      const int32_t tag = c == 0 ? in.actTag[r] : aTag[idx(r, c - 1)];
       const int64_t above = r == 0 ? 0 : p[idx(r - 1, c)];
       const bool aboveValid = r == 0 ? valid : pValid[idx(r - 1, c)];
-      const int32_t aboveTag = r == 0 ? tag : pTag[idx(r - 1, c)];
       a[i] = act;
       aValid[i] = valid;
-      aTag[i] = tag;
       const int64_t sum = above + (valid ? int64_t(act) * w[i] : 0);
-      p[i] = aboveValid ? fit(sum, out.peEvents) : sum;
+      // An invalid sum is never used; keep it in the register's width
+      // like the hardware.
+      p[i] = aboveValid ? fit(sum, out.peOverflow[i])
+                        : golden::wrapBits(sum, accBits);
       pValid[i] = aboveValid;
-      pTag[i] = aboveTag;
     }
 }
 

@@ -1,0 +1,48 @@
+//===- RtlArrays.h - The Verilated MAC arrays of this build -----*- C++ -*-===//
+//
+// The RTL array (rtl/src/npu_array.sv) is parameterized at elaboration, so
+// each configuration is its own Verilated model, built by rtl/CMakeLists.txt
+// (NPU_RTL_CONFIGS). They are ArrayPorts: the lockstep checker and
+// npusim --rtl drive them exactly like the simulator's register model.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPURTL_RTLARRAYS_H
+#define NPURTL_RTLARRAYS_H
+
+#include "npusim/Array/ArrayPort.h"
+
+#include "npu/Arch/ArchConfig.h"
+#include "npu/Support/Result.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace npu::rtl {
+
+/// The parameters of one Verilated array.
+struct RtlArrayConfig {
+  unsigned rows = 0, cols = 0, weightBits = 8, accBits = 32;
+  bool saturate = false;
+  /// Built with INJECT_BUG: PE (1, 0) is wrong on purpose (checker test).
+  bool injectBug = false;
+
+  /// e.g. "r8c8w8a32wrap".
+  std::string name() const;
+  /// The array of an ArchConfig (no injected bug).
+  static RtlArrayConfig of(const ArchConfig &config);
+  bool operator==(const RtlArrayConfig &o) const;
+};
+
+/// The configurations built into this binary.
+std::vector<RtlArrayConfig> builtRtlArrays();
+
+/// A fresh (reset) instance of the Verilated array for `config`. With
+/// `vcdPath`, every half cycle is dumped there. The error names the
+/// configurations that are built.
+Result<std::unique_ptr<sim::ArrayPort>>
+makeRtlArray(const RtlArrayConfig &config, const std::string &vcdPath = "");
+
+} // namespace npu::rtl
+
+#endif // NPURTL_RTLARRAYS_H
