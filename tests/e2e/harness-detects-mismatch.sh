@@ -8,8 +8,7 @@ set -euo pipefail
 bin=$1 models=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work"
-python3 "$here/model_cases.py" "$models" "$work/cases"
-rm -rf "$work/cases/micro_speech_tosa"
+NPU_E2E_MODELS=hello_world_tosa python3 "$here/model_cases.py" "$models" "$work/cases"
 case=$work/cases/hello_world_tosa/inputs/x_0p77_q-96
 python3 -c "
 import sys; sys.path.insert(0, '$here')

@@ -4,11 +4,13 @@
 
 MODELS_DIR is tests/models (copied byte for byte from the project's shared
 model collection, with licenses; see its README). For each TOSA network a
-case directory OUT_DIR/<name>/ is written with model.mlir and, per sample
-input, inputs/<input>/in0.npy (the raw int8 bytes in the model's input
-shape) and inputs/<input>/expected0.npy (TensorFlow Lite Micro's reference
-output for that input), so run_e2e.py checks each output against both
-MLIR's TOSA lowering and the upstream reference.
+case directory OUT_DIR/<name>/ is written with model.mlir, for each TFLite
+network one with model.tflite, and, per sample input,
+inputs/<input>/in0.npy (the raw int8 bytes in the model's input shape) and
+inputs/<input>/expected0.npy (TensorFlow Lite Micro's reference output for
+that input), so run_e2e.py checks each output against both MLIR's TOSA
+lowering (of the TOSA the importer makes, for .tflite) and the upstream
+reference.
 """
 
 import os
@@ -23,6 +25,16 @@ TOSA_NETWORKS = [
      (1, 1), (1, 1)),
     ("micro_speech_tosa", "heir_tosa/micro_speech.tosa.mlir", "micro_speech",
      (1, 1960), (1, 4)),
+    ("hello_world_tflite", "hello_world/hello_world_int8.tflite",
+     "hello_world", (1, 1), (1, 1)),
+    ("micro_speech_tflite", "micro_speech/micro_speech_quantized.tflite",
+     "micro_speech", (1, 1960), (1, 4)),
+    ("kws_tflite", "kws_ref_model/kws_ref_model.tflite", "kws_ref_model",
+     (1, 49, 10, 1), (1, 12)),
+    ("person_detect_tflite", "person_detect/person_detect.tflite",
+     "person_detect", (1, 96, 96, 1), (1, 2)),
+    ("resnet8_tflite", "resnet8_cifar10/pretrainedResnet_quant.tflite",
+     "resnet8_cifar10", (1, 32, 32, 3), (1, 10)),
 ]
 
 
@@ -32,14 +44,18 @@ def int8_values(path):
         return [b - 256 if b > 127 else b for b in handle.read()]
 
 
-def build(models, out):
-    """Write the case directories."""
+def build(models, out, only=()):
+    """Write the case directories (those named in ONLY, if given)."""
     for name, model, samples, in_shape, out_shape in TOSA_NETWORKS:
+        if only and name not in only:
+            continue
         case = os.path.join(out, name)
         shutil.rmtree(case, ignore_errors=True)
         os.makedirs(case)
+        target_name = "model.tflite" if model.endswith(".tflite") \
+            else "model.mlir"
         shutil.copyfile(os.path.join(models, model),
-                        os.path.join(case, "model.mlir"))
+                        os.path.join(case, target_name))
         inputs = os.path.join(models, samples, "inputs")
         for entry in sorted(os.listdir(inputs)):
             stem = entry[:-len(".bin")]
@@ -58,7 +74,8 @@ def main():
     """Command-line entry point."""
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    build(sys.argv[1], sys.argv[2])
+    only = os.environ.get("NPU_E2E_MODELS", "")
+    build(sys.argv[1], sys.argv[2], [n for n in only.split(",") if n])
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """End-to-end comparison of npuc + npusim against the MLIR TOSA reference.
 
-For every case directory (model.mlir plus input sets) and every input set,
-the reference outputs are computed with tosa_ref.py (MLIR 19's own TOSA
-lowering, cached in the work directory by a hash of model, inputs and
-tosa_ref.py itself).  For every preset the model is compiled with
-``npuc model.mlir -o prog.bin --arch PRESET`` and run with
+For every case directory (model.mlir or model.tflite, plus input sets) and
+every input set, the reference outputs are computed with tosa_ref.py (MLIR
+19's own TOSA lowering of model.mlir, or of the TOSA that
+``npuc model.tflite --emit=tosa`` imports; cached in the work directory by a
+hash of model, inputs and tosa_ref.py itself).  For every preset the model
+is compiled with ``npuc MODEL -o prog.bin --arch PRESET`` and run with
 ``npusim prog.bin --input 0=in0.npy ... --output-dir OUT --json`` in each
 mode of --modes: ``golden`` (--golden, the functional executor), ``tile``
 and ``cycle`` (the two array models of the SystemC simulator) and ``rtl``
@@ -30,7 +31,7 @@ Input sets of a case directory (both layouts may be combined):
     CASE_DIR/in0.npy [in1.npy ...]               input set "in"
     CASE_DIR/inputs/<name>/in0.npy [in1.npy ...]  input set <name>
 
-A directory without model.mlir whose subdirectories are cases (for example
+A directory without a model whose subdirectories are cases (for example
 the output directory of gen_tosa_ops.py) is expanded to those cases.
 Prints one line per (case, input set, preset), then
 ``e2e: N passed, M failed``; the exit status is 1 if anything failed.
@@ -113,20 +114,28 @@ def input_sets(case_dir):
     return sets
 
 
+def model_file(case_dir):
+    """The case's model (model.tflite or model.mlir), or None."""
+    for name in ("model.tflite", "model.mlir"):
+        path = os.path.join(case_dir, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
 def expand_case_dirs(paths):
     """Expand directories of cases; return sorted unique case dirs."""
     result = []
     for path in paths:
         path = os.path.abspath(path)
-        if os.path.isfile(os.path.join(path, "model.mlir")):
+        if model_file(path):
             result.append(path)
         elif os.path.isdir(path):
             subs = sorted(os.path.join(path, e) for e in os.listdir(path)
-                          if os.path.isfile(os.path.join(path, e,
-                                                         "model.mlir")))
+                          if model_file(os.path.join(path, e)))
             if not subs:
-                raise CaseError("%s: no model.mlir in it or its "
-                                "subdirectories" % path)
+                raise CaseError("%s: no model.mlir or model.tflite in it or "
+                                "its subdirectories" % path)
             result.extend(subs)
         else:
             raise CaseError("%s: not a directory" % path)
@@ -349,15 +358,24 @@ class Runner:
     def run_case(self, case_dir, name):
         """Return a list of (label, ok, message)."""
         results = []
-        model = os.path.join(case_dir, "model.mlir")
+        model = model_file(case_dir)
+        case_work = os.path.join(self.args.work, "cases", name)
         try:
             sets = input_sets(case_dir)
         except (CaseError, OSError) as exc:
             return [("%s" % name, False, str(exc))]
+        reference_model = model
+        if model.endswith(".tflite"):
+            # The reference runs MLIR's lowering of the TOSA npuc imports.
+            os.makedirs(case_work, exist_ok=True)
+            reference_model = os.path.join(case_work, "imported.tosa.mlir")
+            ok, message = run_cmd([self.npuc, model, "--emit=tosa", "-o",
+                                   reference_model], self.args.timeout)
+            if not ok:
+                return [(name, False, "npuc --emit=tosa failed: " + message)]
         refs = {}
         for set_name, paths in sets:
-            refs[set_name] = self.reference.outputs(model, paths)
-        case_work = os.path.join(self.args.work, "cases", name)
+            refs[set_name] = self.reference.outputs(reference_model, paths)
         for preset in self.presets():
             preset_dir = os.path.join(case_work, preset)
             shutil.rmtree(preset_dir, ignore_errors=True)

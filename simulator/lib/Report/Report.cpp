@@ -228,6 +228,12 @@ std::string formatJsonReport(const ReportContext &ctx) {
   j["overflow"] = {{"accumulator", s.total.counters.accOverflow},
                    {"saturation", s.total.counters.saturation}};
   j["fetch_stall_cycles"] = s.fetchStallCycles;
+  uint64_t constantBytes = 0;
+  for (const ConstSegment &segment : ctx.program->constants)
+    constantBytes += segment.data.size();
+  j["program_size"] = {
+      {"instructions", ctx.program->instructions.size()},
+      {"constant_bytes", constantBytes}};
   ordered_json layers = ordered_json::array();
   for (const LayerStats &l : s.layers) {
     ordered_json lj;
