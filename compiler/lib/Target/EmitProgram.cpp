@@ -30,6 +30,10 @@ FailureOr<::npu::ElementType> elementType(Operation *op, Type type) {
 std::string locationText(Location loc) {
   std::string text;
   loc->walk([&](Location l) {
+    // Imported TFLite ops: "model.tflite: operator N (KIND)".
+    if (auto name = dyn_cast<NameLoc>(l);
+        name && isa<UnknownLoc>(name.getChildLoc()))
+      text = name.getName().str();
     if (auto file = dyn_cast<FileLineColLoc>(l)) {
       text = llvm::formatv("{0}:{1}:{2}", file.getFilename().getValue(),
                            file.getLine(), file.getColumn())

@@ -1,9 +1,10 @@
 //===- Npuc.cpp - The NPU compiler driver ---------------------------------===//
 //
-// npuc IN.mlir -o prog.bin [--arch NAME|FILE] [--set k=v]...
+// npuc IN.mlir|IN.tflite -o prog.bin [--arch NAME|FILE] [--set k=v]...
 //      [--emit=tosa|npu|npu-program|asm|bin] [--embed-input NAME=FILE.npy]...
 //
-// Parses a TOSA int8 network, runs the npu pipeline
+// Parses a TOSA int8 network (or imports an int8 TFLite model into TOSA,
+// see npu/Import/Tflite.h), runs the npu pipeline
 //   npu-set-arch, tosa-to-npu, npu-fold-rescale, npu-acc-bound,
 //   npu-plan-memory, npu-lower-to-instructions, npu-schedule
 // and writes a prog.bin through the runtime. MLIR's debugging flags
@@ -15,6 +16,7 @@
 #include "npu/Conversion/TosaToNpu/TosaToNpu.h"
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Import/Tflite.h"
 #include "npu/Isa/Encoding.h"
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
@@ -28,8 +30,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/Timing.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -43,7 +45,8 @@ namespace {
 
 cl::OptionCategory npucCategory("npuc options");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<input .mlir or .tflite>"),
                                cl::Required, cl::cat(npucCategory));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                 cl::value_desc("file"), cl::init("-"),
@@ -88,6 +91,10 @@ private:
       return;
     std::string where = "npuc";
     diag.getLocation()->walk([&](Location l) {
+      // Imported TFLite ops: "model.tflite: operator N (KIND)".
+      if (auto name = dyn_cast<NameLoc>(l);
+          name && isa<UnknownLoc>(name.getChildLoc()))
+        where = name.getName().str();
       if (auto file = dyn_cast<FileLineColLoc>(l)) {
         where =
             (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) +
@@ -143,10 +150,20 @@ int main(int argc, char **argv) {
   auto buffer = openInputFile(inputFile, &openError);
   if (!buffer)
     return fail("cannot open '" + inputFile + "': " + openError);
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1;
+  OwningOpRef<ModuleOp> module;
+  if (mlir::npu::isTfliteBuffer(buffer->getBuffer()) ||
+      StringRef(inputFile).ends_with(".tflite")) {
+    auto imported =
+        mlir::npu::importTflite(buffer->getBuffer(), inputFile, context);
+    if (!imported)
+      return fail("error: " + llvm::toString(imported.takeError()));
+    module = std::move(*imported);
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1;
+  }
 
   std::string errorMessage;
   auto output = openOutputFile(outputFile, &errorMessage);

@@ -275,13 +275,23 @@ private:
   }
 
   /// Declares an input or output. TOSA carries no scales: scale 0 means
-  /// "unknown"; the zero point comes from the ops that use the tensor.
+  /// "unknown" unless the importer recorded npu.scale / npu.zero_point on
+  /// the argument or result; otherwise the zero point comes from the ops
+  /// that use the tensor.
   void declareTensor(Location loc, const std::string &name, StringRef role,
-                     Type type, int64_t addr, int32_t zeroPoint) {
+                     Type type, int64_t addr, int32_t zeroPoint,
+                     DictionaryAttr attrs) {
+    double scale = 0.0;
+    if (attrs) {
+      if (auto s = attrs.getAs<FloatAttr>("npu.scale"))
+        scale = s.getValueAsDouble();
+      if (auto z = attrs.getAs<IntegerAttr>("npu.zero_point"))
+        zeroPoint = static_cast<int32_t>(z.getInt());
+    }
     builder.create<TensorOp>(
         loc, builder.getStringAttr(name), builder.getStringAttr(role),
         TypeAttr::get(type), builder.getI64IntegerAttr(addr),
-        builder.getF64FloatAttr(0.0), builder.getI32IntegerAttr(zeroPoint));
+        builder.getF64FloatAttr(scale), builder.getI32IntegerAttr(zeroPoint));
   }
 
   //--- Layers and instructions --------------------------------------------
@@ -1701,14 +1711,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
 // Program assembly
 //===----------------------------------------------------------------------===//
 
-/// Name of function argument/result `i`: iree.identifier, else the
-/// tf.entry_function list, else argN / outputN.
+/// Name of function argument/result `i`: npu.name (set by the TFLite
+/// importer) or iree.identifier, else the tf.entry_function list, else
+/// argN / outputN.
 std::string tensorName(func::FuncOp func, unsigned i, bool input) {
   DictionaryAttr attrs =
       input ? func.getArgAttrDict(i) : func.getResultAttrDict(i);
   if (attrs)
-    if (auto id = attrs.getAs<StringAttr>("iree.identifier"))
-      return id.str();
+    for (StringRef key : {"npu.name", "iree.identifier"})
+      if (auto id = attrs.getAs<StringAttr>(key))
+        return id.str();
   if (auto entry = func->getAttrOfType<DictionaryAttr>("tf.entry_function"))
     if (auto list = entry.getAs<StringAttr>(input ? "inputs" : "outputs")) {
       SmallVector<StringRef> names;
@@ -1751,7 +1763,8 @@ LogicalResult Lowering::run() {
     if (failed(addr))
       return failure();
     declareTensor(arg.getLoc(), tensorName(func, arg.getArgNumber(), true),
-                  "input", arg.getType(), *addr, inputZeroPoint(arg));
+                  "input", arg.getType(), *addr, inputZeroPoint(arg),
+                  func.getArgAttrDict(arg.getArgNumber()));
   }
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
@@ -1759,7 +1772,7 @@ LogicalResult Lowering::run() {
     if (failed(addr))
       return failure();
     declareTensor(v.getLoc(), tensorName(func, i, false), "output", v.getType(),
-                  *addr, outputZeroPoint(v));
+                  *addr, outputZeroPoint(v), func.getResultAttrDict(i));
   }
   for (Operation &op : func.getBody().front()) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))

@@ -1,0 +1,173 @@
+//===- TfliteMath.cpp - TFLite int8 kernel arithmetic ---------------------===//
+//
+// Formulas from TensorFlow Lite's quantization utilities and gemmlowp's
+// fixed-point library (see TfliteMath.h), written for this project.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteMath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace npu::tflmath {
+
+QuantizedMultiplier quantizeMultiplier(double real) {
+  QuantizedMultiplier q;
+  if (real == 0.0)
+    return q;
+  int exponent = 0;
+  const double fraction = std::frexp(real, &exponent);
+  int64_t fixed = static_cast<int64_t>(std::round(fraction * (1LL << 31)));
+  if (fixed == (1LL << 31)) {
+    fixed /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) {
+    exponent = 0;
+    fixed = 0;
+  }
+  q.multiplier = static_cast<int32_t>(fixed);
+  q.exponent = exponent;
+  return q;
+}
+
+std::optional<int> tosaShift(const QuantizedMultiplier &q) {
+  const int shift = 31 - q.exponent;
+  if (shift < 2 || shift > 62)
+    return std::nullopt;
+  return shift;
+}
+
+int32_t srdhm(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min())
+    return std::numeric_limits<int32_t>::max();
+  const int64_t ab = static_cast<int64_t>(a) * b;
+  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  return static_cast<int32_t>((ab + nudge) / (1LL << 31));
+}
+
+int32_t roundingDivideByPot(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((1LL << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+std::optional<std::pair<int32_t, int32_t>>
+activationRange(int activation, float scale, int32_t zeroPoint) {
+  const int32_t qmin = -128, qmax = 127;
+  auto quantize = [&](float f) {
+    return zeroPoint + static_cast<int32_t>(std::round(f / scale));
+  };
+  switch (activation) {
+  case 0:
+    return std::make_pair(qmin, qmax);
+  case 1:
+    return std::make_pair(std::max(qmin, quantize(0.0f)), qmax);
+  case 2:
+    return std::make_pair(std::max(qmin, quantize(-1.0f)),
+                          std::min(qmax, quantize(1.0f)));
+  case 3:
+    return std::make_pair(std::max(qmin, quantize(0.0f)),
+                          std::min(qmax, quantize(6.0f)));
+  default:
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+/// exp(a) for a in [-1/4, 0), a and the result with 31 fractional bits:
+/// a fourth-order Taylor expansion around -1/8.
+int32_t expOnQuarterInterval(int32_t a) {
+  const int32_t expMinusEighth = 1895147668; // exp(-1/8) in Q0.31
+  const int32_t oneThird = 715827883;        // 1/3 in Q0.31
+  const int32_t x = a + (1 << 28);           // a + 1/8
+  const int32_t x2 = srdhm(x, x);
+  const int32_t x3 = srdhm(x2, x);
+  const int32_t x4 = srdhm(x2, x2);
+  const int32_t x4Over4 = roundingDivideByPot(x4, 2);
+  const int32_t poly =
+      roundingDivideByPot(srdhm(x4Over4 + x3, oneThird) + x2, 1);
+  return expMinusEighth + srdhm(expMinusEighth, x + poly);
+}
+
+} // namespace
+
+int32_t expOnNegativeValues(int32_t a) {
+  constexpr int kFractionalBits = 26; // 5 integer bits
+  const int32_t oneQuarter = 1 << (kFractionalBits - 2);
+  const int32_t modQuarterMinusQuarter = (a & (oneQuarter - 1)) - oneQuarter;
+  // Rescale to 0 integer bits: exact, the value is in [-1/4, 0).
+  int32_t result = expOnQuarterInterval(modQuarterMinusQuarter * (1 << 5));
+  const int32_t remainder = modQuarterMinusQuarter - a;
+  // exp(-2^k) for k = -2 .. 4, applied for each bit of the remainder.
+  static const int32_t kExpOfMinusPowersOfTwo[] = {
+      1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  for (int k = -2; k <= 4; ++k)
+    if (remainder & (1 << (kFractionalBits + k)))
+      result = srdhm(result, kExpOfMinusPowersOfTwo[k + 2]);
+  return a == 0 ? std::numeric_limits<int32_t>::max() : result;
+}
+
+SoftmaxParams softmaxParams(float inputScale, float beta) {
+  constexpr int kIntegerBits = 5;
+  const double real = std::min<double>(static_cast<double>(beta) *
+                                           static_cast<double>(inputScale) *
+                                           (1 << (31 - kIntegerBits)),
+                                       (1LL << 31) - 1.0);
+  const QuantizedMultiplier q = quantizeMultiplier(real);
+  SoftmaxParams p;
+  p.inputMultiplier = q.multiplier;
+  p.inputLeftShift = q.exponent;
+  const double radius = 1.0 * ((1 << kIntegerBits) - 1) *
+                        (1LL << (31 - kIntegerBits)) /
+                        (1LL << std::max(0, p.inputLeftShift));
+  p.diffMin = -static_cast<int32_t>(std::floor(radius));
+  return p;
+}
+
+int32_t softmaxExp(const SoftmaxParams &p, int32_t diff) {
+  if (diff < p.diffMin)
+    return 0;
+  const int32_t rescaled =
+      srdhm(diff * (1 << p.inputLeftShift), p.inputMultiplier);
+  return expOnNegativeValues(rescaled);
+}
+
+std::array<std::vector<int16_t>, 4> softmaxExpTables(const SoftmaxParams &p) {
+  std::array<std::vector<int16_t>, 4> tables;
+  for (auto &t : tables)
+    t.resize(513);
+  for (int i = 0; i < 513; ++i) {
+    const int32_t diff = std::min(i - 256, 0);
+    const auto e = static_cast<uint32_t>(softmaxExp(p, diff));
+    for (int k = 0; k < 4; ++k)
+      tables[k][i] = static_cast<int16_t>((e >> (8 * (3 - k))) & 0xff);
+  }
+  return tables;
+}
+
+std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
+  if (n < 1 || n > (1 << 20) || zMax < 0 || zMax >= (1LL << 31))
+    return std::nullopt;
+  const int64_t d = 2 * n;
+  for (int shift = 31; shift <= 62; ++shift) {
+    const int64_t base = ((int64_t(1) << shift) + n) / d; // round(2^s / d)
+    for (int64_t m = base - 1; m <= base + 1; ++m) {
+      if (m < (1LL << 30) || m >= (1LL << 31))
+        continue;
+      bool exact = true;
+      const __int128 round = static_cast<__int128>(1) << (shift - 1);
+      for (int64_t z = 0; z <= zMax && exact; ++z)
+        exact = static_cast<int64_t>((static_cast<__int128>(z) * m + round) >>
+                                     shift) == (z + n) / d;
+      if (exact)
+        return std::make_pair(static_cast<int32_t>(m), shift);
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace npu::tflmath
