@@ -387,6 +387,10 @@ Importer::perTensor(const OpContext &op, const TensorInfo &t) const {
                           "' needs one quantization scale and zero point, "
                           "found " +
                           Twine(t.scales.size()));
+  if (!(t.scales[0] > 0.0f))
+    return failOp(op, "tensor '" + t.name +
+                          "' has quantization scale 0; activations need a "
+                          "positive scale");
   if (t.zeroPoints[0] < -128 || t.zeroPoints[0] > 127)
     return failOp(op, "tensor '" + t.name + "' has zero point " +
                           Twine(t.zeroPoints[0]) + " outside int8");
@@ -455,6 +459,11 @@ Expected<Value> Importer::rescale(const OpContext &op, Value input,
   SmallVector<int32_t> multipliers;
   SmallVector<int8_t> shifts;
   for (double scale : scales) {
+    if (!(scale >= 0.0) || !std::isfinite(scale))
+      return failOp(op, llvm::formatv("requantization scale {0} is not a "
+                                      "finite non-negative number",
+                                      scale)
+                            .str());
     const tflmath::QuantizedMultiplier q = tflmath::quantizeMultiplier(scale);
     std::optional<int> shift = tflmath::tosaShift(q);
     if (q.multiplier == 0)
@@ -762,7 +771,18 @@ Error Importer::importAddSub(OpContext &op, bool isSub) {
                             outQ.takeError());
   const int64_t rank = y.shape.size();
   // Broadcasting: align ranks on the right, then every dimension is equal
-  // to the output's or 1.
+  // to the output's or 1, and each output dimension comes from an input.
+  for (int64_t d = 0; d < rank; ++d) {
+    auto dimOf = [&](const TensorInfo &t) -> int64_t {
+      const int64_t k = d - (rank - static_cast<int64_t>(t.shape.size()));
+      return k < 0 ? 1 : t.shape[k];
+    };
+    if (std::max(dimOf(**a), dimOf(**b)) != y.shape[d])
+      return failOp(op, "output shape " + shapeText(y.shape) +
+                            " is not the broadcast of " +
+                            shapeText((*a)->shape) + " and " +
+                            shapeText((*b)->shape));
+  }
   SmallVector<Value, 2> scaled;
   const double twiceMax = 2.0 * std::max<double>(aQ->first, bQ->first);
   const int leftShift = 20;

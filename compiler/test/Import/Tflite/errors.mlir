@@ -3,7 +3,8 @@
 // one) with a non-zero exit: a truncated file, a file that is not a model,
 // out-of-range tensor, buffer and opcode indices, a buffer of the wrong
 // size, an output shape inconsistent with the operator, inconsistent
-// quantization, an unsupported activation, type and operator.
+// quantization, a zero activation scale, an unsupported activation, type
+// and operator, and operators out of order.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: head -c 5000 %models/kws_ref_model/kws_ref_model.tflite > %t/truncated.tflite
 // RUN: not npuc %t/truncated.tflite --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=TRUNC < %t/err
@@ -22,7 +23,8 @@
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/float.json "m['subgraphs'][0]['tensors'][0]['type'] = 'FLOAT32'"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/logistic.json "m['operator_codes'][2] = {'deprecated_code': 14}"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/order.json "ops = m['subgraphs'][0]['operators']; ops[0], ops[1] = ops[1], ops[0]"
-// RUN: cd %t && flatc -b %tflite_schema index.json size.json buffer.json shape.json opcode.json quant.json tanh.json float.json logistic.json order.json
+// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/zero.json "m['subgraphs'][0]['tensors'][0]['quantization']['scale'] = [0.0]"
+// RUN: cd %t && flatc -b %tflite_schema index.json size.json buffer.json shape.json opcode.json quant.json tanh.json float.json logistic.json order.json zero.json
 // RUN: not npuc %t/index.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=INDEX < %t/err
 // RUN: not npuc %t/size.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=SIZE < %t/err
 // RUN: not npuc %t/buffer.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=BUFFER < %t/err
@@ -33,6 +35,7 @@
 // RUN: not npuc %t/float.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=FLOAT < %t/err
 // RUN: not npuc %t/logistic.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=LOGISTIC < %t/err
 // RUN: not npuc %t/order.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=ORDER < %t/err
+// RUN: not npuc %t/zero.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=ZERO < %t/err
 
 // TRUNC: npuc: error: {{.*}}truncated.tflite: malformed TFLite FlatBuffer
 // TEXT: npuc: error: {{.*}}text.tflite: not a TFLite model (no 'TFL3' file identifier)
@@ -46,4 +49,5 @@
 // TANH: npuc: error: {{.*}}tanh.bin: operator 0 (CONV_2D): fused activation TANH is not supported
 // FLOAT: npuc: error: {{.*}}float.bin: input 'x' has type FLOAT32; only int8 inputs are supported
 // LOGISTIC: npuc: error: {{.*}}logistic.bin: operator 2 (LOGISTIC): operator is not supported by the importer
+// ZERO: npuc: error: {{.*}}zero.bin: operator 0 (CONV_2D): tensor 'x' has quantization scale 0; activations need a positive scale
 // ORDER: npuc: error: {{.*}}order.bin: operator 0 (DEPTHWISE_CONV_2D): input 0 (tensor 3 'conv/out') is neither a model input, a constant, nor produced by an earlier operator
