@@ -186,6 +186,10 @@ private:
   Expected<Value> clampActivation(const OpContext &op, Value v,
                                   int activationCode, const TensorInfo &out);
   Value reshape(Location loc, Value v, ArrayRef<int64_t> shape);
+  Expected<Value> biasConstant(const OpContext &op, const TensorInfo *bias,
+                               int64_t channels);
+  Error checkFilterQuantization(const OpContext &op, const TensorInfo &filter,
+                                int64_t channels, int64_t channelDim) const;
   Value castTo(Location loc, Value v, Type element);
 
   // Operators ------------------------------------------------------------
@@ -546,6 +550,42 @@ Error Importer::define(const OpContext &op, Value v) {
   return Error::success();
 }
 
+/// The int32 bias of a MAC operator, or zeros when it has none.
+Expected<Value> Importer::biasConstant(const OpContext &op,
+                                       const TensorInfo *bias,
+                                       int64_t channels) {
+  if (!bias) {
+    SmallVector<int32_t> zeros(channels, 0);
+    return constant<int32_t>(op.loc, {channels}, zeros);
+  }
+  if (Error e = requireType(op, *bias, tfl::ElementType_INT32, "bias"))
+    return e;
+  if (bias->data.empty() || bias->elements != channels)
+    return failOp(op, "the bias must be a constant of " + Twine(channels) +
+                          " int32 values");
+  return constant(op.loc,
+                  RankedTensorType::get({channels}, builder.getI32Type()),
+                  bias->data);
+}
+
+/// Symmetric int8 filters, quantized per tensor or per output channel
+/// (along `channelDim`).
+Error Importer::checkFilterQuantization(const OpContext &op,
+                                        const TensorInfo &filter,
+                                        int64_t channels,
+                                        int64_t channelDim) const {
+  if (filter.scales.empty())
+    return failOp(op, "the filter is not quantized");
+  if (llvm::any_of(filter.zeroPoints, [](int64_t z) { return z != 0; }))
+    return failOp(op, "filter zero points must be 0 (symmetric int8)");
+  if (filter.scales.size() > 1 &&
+      (static_cast<int64_t>(filter.scales.size()) != channels ||
+       filter.quantDim != channelDim))
+    return failOp(op, "filter quantization is neither per tensor nor per "
+                      "output channel");
+  return Error::success();
+}
+
 //===----------------------------------------------------------------------===//
 // Operators
 //===----------------------------------------------------------------------===//
@@ -597,14 +637,8 @@ Error Importer::importConv(OpContext &op, bool depthwise) {
   auto outQ = perTensor(op, y);
   if (!inQ || !outQ)
     return llvm::joinErrors(inQ.takeError(), outQ.takeError());
-  if (w.scales.empty())
-    return failOp(op, "the filter is not quantized");
-  if (llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
-    return failOp(op, "filter zero points must be 0 (symmetric int8)");
-  if (w.scales.size() > 1 && (static_cast<int64_t>(w.scales.size()) != oc ||
-                              w.quantDim != (depthwise ? 3 : 0)))
-    return failOp(op, "filter quantization is neither per tensor nor per "
-                      "output channel");
+  if (Error e = checkFilterQuantization(op, w, oc, depthwise ? 3 : 0))
+    return e;
 
   const Window row = computeWindow(x.shape[1], kh, strideH, dilationH, same);
   const Window col = computeWindow(x.shape[2], kw, strideW, dilationW, same);
@@ -614,20 +648,9 @@ Error Importer::importConv(OpContext &op, bool depthwise) {
   if (!input)
     return input.takeError();
   // Bias: int32 [oc], or zeros.
-  Value biasValue;
-  if (*bias) {
-    const TensorInfo &b = **bias;
-    if (Error e = requireType(op, b, tfl::ElementType_INT32, "bias"))
-      return e;
-    if (b.data.empty() || b.elements != oc)
-      return failOp(op, "the bias must be a constant of " + Twine(oc) +
-                            " int32 values");
-    biasValue = constant(
-        op.loc, RankedTensorType::get({oc}, builder.getI32Type()), b.data);
-  } else {
-    SmallVector<int32_t> zeros(oc, 0);
-    biasValue = constant<int32_t>(op.loc, {oc}, zeros);
-  }
+  Expected<Value> biasValue = biasConstant(op, *bias, oc);
+  if (!biasValue)
+    return biasValue.takeError();
   RankedTensorType filterType =
       depthwise
           ? RankedTensorType::get({kh, kw, ic, oc / ic}, builder.getI8Type())
@@ -637,7 +660,7 @@ Error Importer::importConv(OpContext &op, bool depthwise) {
   Value acc = create(
       op.loc, depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
       RankedTensorType::get(accShape, builder.getI32Type()),
-      {*input, weights, biasValue},
+      {*input, weights, *biasValue},
       {attr("pad", builder.getDenseI64ArrayAttr({row.padBefore, row.padAfter,
                                                  col.padBefore, col.padAfter})),
        attr("stride", builder.getDenseI64ArrayAttr({strideH, strideW})),
@@ -690,39 +713,22 @@ Error Importer::importFullyConnected(OpContext &op) {
   auto outQ = perTensor(op, y);
   if (!inQ || !outQ)
     return llvm::joinErrors(inQ.takeError(), outQ.takeError());
-  if (w.scales.empty())
-    return failOp(op, "the filter is not quantized");
-  if (llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
-    return failOp(op, "filter zero points must be 0 (symmetric int8)");
-  if (w.scales.size() > 1 &&
-      (static_cast<int64_t>(w.scales.size()) != oc || w.quantDim != 0))
-    return failOp(op, "filter quantization is neither per tensor nor per "
-                      "output channel");
+  if (Error e = checkFilterQuantization(op, w, oc, 0))
+    return e;
 
   Expected<Value> input = activation(op, 0);
   if (!input)
     return input.takeError();
-  Value biasValue;
-  if (*bias) {
-    const TensorInfo &b = **bias;
-    if (Error e = requireType(op, b, tfl::ElementType_INT32, "bias"))
-      return e;
-    if (b.data.empty() || b.elements != oc)
-      return failOp(op, "the bias must be a constant of " + Twine(oc) +
-                            " int32 values");
-    biasValue = constant(
-        op.loc, RankedTensorType::get({oc}, builder.getI32Type()), b.data);
-  } else {
-    SmallVector<int32_t> zeros(oc, 0);
-    biasValue = constant<int32_t>(op.loc, {oc}, zeros);
-  }
+  Expected<Value> biasValue = biasConstant(op, *bias, oc);
+  if (!biasValue)
+    return biasValue.takeError();
   Value flat = reshape(op.loc, *input, {batch, ic});
   Value weights = constant(op.loc, tensorType(w), w.data);
   auto quant = tosa::ConvOpQuantizationAttr::get(&context, inQ->second, 0);
   Value acc =
       create(op.loc, "tosa.fully_connected",
              RankedTensorType::get({batch, oc}, builder.getI32Type()),
-             {flat, weights, biasValue}, {attr("quantization_info", quant)});
+             {flat, weights, *biasValue}, {attr("quantization_info", quant)});
   // TFLite: per tensor, the input * filter scale product is a float.
   SmallVector<double> scales;
   if (w.scales.size() == 1)
@@ -1148,7 +1154,7 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
                 "; only version 3 is supported");
   graph = model.subgraphs()->Get(0);
   if (Error e = readTensors())
-    return std::move(e);
+    return e;
   values.assign(tensors.size(), Value());
   const auto *codes = model.operator_codes();
   const uint32_t codeCount = codes ? codes->size() : 0;
@@ -1164,9 +1170,9 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     return Error::success();
   };
   if (Error e = checkIndices(graph->inputs(), "the subgraph's input list"))
-    return std::move(e);
+    return e;
   if (Error e = checkIndices(graph->outputs(), "the subgraph's output list"))
-    return std::move(e);
+    return e;
   if (!graph->inputs() || !graph->outputs() || graph->outputs()->size() == 0)
     return fail("the main subgraph declares no inputs or no outputs");
   // Unsupported operators first: they are the most useful thing to report.
@@ -1253,9 +1259,9 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
       const std::string name =
           "operator " + std::to_string(index) + " (" + op.kind + ")";
       if (Error e = checkIndices(tflOp->inputs(), name + " input"))
-        return std::move(e);
+        return e;
       if (Error e = checkIndices(tflOp->outputs(), name + " output"))
-        return std::move(e);
+        return e;
       if (tflOp->inputs())
         op.inputs.assign(tflOp->inputs()->begin(), tflOp->inputs()->end());
       if (tflOp->outputs())
@@ -1264,7 +1270,7 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
           builder.getStringAttr(op.kind + "_" + std::to_string(index)),
           NameLoc::get(builder.getStringAttr(where)));
       if (Error e = importOperator(op))
-        return std::move(e);
+        return e;
     }
 
   SmallVector<Value> results;
@@ -1277,7 +1283,7 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
   builder.create<func::ReturnOp>(fileLoc, results);
   if (failed(mlir::verify(*module)))
     return fail("the imported TOSA does not verify (an importer bug)");
-  return std::move(module);
+  return module;
 }
 
 } // namespace
