@@ -183,8 +183,15 @@ private:
   Value rescaleExact(Location loc, Value input, Type outElement,
                      int32_t multiplier, int shift, int32_t inputZp,
                      int32_t outputZp);
+  Expected<std::pair<int32_t, int32_t>>
+  activationBounds(const OpContext &op, int activationCode,
+                   const TensorInfo &out) const;
+  Value clampInt(Location loc, Value v, int64_t lo, int64_t hi);
   Expected<Value> clampActivation(const OpContext &op, Value v,
                                   int activationCode, const TensorInfo &out);
+  Expected<Value> requantize(const OpContext &op, Value acc,
+                             ArrayRef<double> scales, int32_t outputZp,
+                             int activationCode, const TensorInfo &out);
   Value reshape(Location loc, Value v, ArrayRef<int64_t> shape);
   Expected<Value> biasConstant(const OpContext &op, const TensorInfo *bias,
                                int64_t channels);
@@ -199,6 +206,12 @@ private:
   Error importAddSub(OpContext &op, bool isSub);
   Error importAveragePool(OpContext &op);
   Error importMaxPool(OpContext &op);
+  struct PoolOperands {
+    const TensorInfo *input, *output;
+    const tfl::Pool2DOptions *options;
+    Window row, col;
+  };
+  Expected<PoolOperands> poolOperands(const OpContext &op) const;
   Error importReshape(OpContext &op);
   Error importSoftmax(OpContext &op);
   Error define(const OpContext &op, Value v);
@@ -509,9 +522,9 @@ Value Importer::rescaleExact(Location loc, Value input, Type outElement,
        attr("per_channel", builder.getBoolAttr(false))});
 }
 
-Expected<Value> Importer::clampActivation(const OpContext &op, Value v,
-                                          int activationCode,
-                                          const TensorInfo &out) {
+Expected<std::pair<int32_t, int32_t>>
+Importer::activationBounds(const OpContext &op, int activationCode,
+                           const TensorInfo &out) const {
   auto quant = perTensor(op, out);
   if (!quant)
     return quant.takeError();
@@ -522,17 +535,43 @@ Expected<Value> Importer::clampActivation(const OpContext &op, Value v,
                           Twine(tfl::EnumNameActivation(
                               static_cast<tfl::Activation>(activationCode))) +
                           " is not supported");
-  auto [lo, hi] = *range;
-  if (lo > hi)
-    return failOp(op, "fused activation range [" + Twine(lo) + ", " +
-                          Twine(hi) + "] is empty");
-  if (lo == -128 && hi == 127)
-    return v;
-  return create(op.loc, "tosa.clamp", v.getType(), v,
+  if (range->first > range->second)
+    return failOp(op, "fused activation range [" + Twine(range->first) + ", " +
+                          Twine(range->second) + "] is empty");
+  return *range;
+}
+
+Value Importer::clampInt(Location loc, Value v, int64_t lo, int64_t hi) {
+  return create(loc, "tosa.clamp", v.getType(), v,
                 {attr("min_int", builder.getI64IntegerAttr(lo)),
                  attr("max_int", builder.getI64IntegerAttr(hi)),
                  attr("min_fp", builder.getF32FloatAttr(0.0f)),
                  attr("max_fp", builder.getF32FloatAttr(0.0f))});
+}
+
+Expected<Value> Importer::clampActivation(const OpContext &op, Value v,
+                                          int activationCode,
+                                          const TensorInfo &out) {
+  auto bounds = activationBounds(op, activationCode, out);
+  if (!bounds)
+    return bounds.takeError();
+  auto [lo, hi] = *bounds;
+  if (lo == -128 && hi == 127)
+    return v; // the int8 result type already bounds it
+  return clampInt(op.loc, v, lo, hi);
+}
+
+/// The int8 output of a MAC or element-wise operator: `acc` requantized
+/// with TFLite's double rounding and clamped to the fused activation.
+Expected<Value> Importer::requantize(const OpContext &op, Value acc,
+                                     ArrayRef<double> scales, int32_t outputZp,
+                                     int activationCode,
+                                     const TensorInfo &out) {
+  Expected<Value> requant = rescale(op, acc, builder.getI8Type(), scales, 0,
+                                    outputZp, /*doubleRound=*/true);
+  if (!requant)
+    return requant.takeError();
+  return clampActivation(op, *requant, activationCode, out);
 }
 
 Error Importer::define(const OpContext &op, Value v) {
@@ -670,14 +709,11 @@ Error Importer::importConv(OpContext &op, bool depthwise) {
   for (float s : w.scales)
     scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
                      static_cast<double>(outQ->first));
-  Expected<Value> requant = rescale(op, acc, builder.getI8Type(), scales, 0,
-                                    outQ->second, /*doubleRound=*/true);
-  if (!requant)
-    return requant.takeError();
-  Expected<Value> clamped = clampActivation(op, *requant, activationCode, y);
-  if (!clamped)
-    return clamped.takeError();
-  return define(op, *clamped);
+  Expected<Value> output =
+      requantize(op, acc, scales, outQ->second, activationCode, y);
+  if (!output)
+    return output.takeError();
+  return define(op, *output);
 }
 
 Error Importer::importFullyConnected(OpContext &op) {
@@ -739,14 +775,11 @@ Error Importer::importFullyConnected(OpContext &op) {
       scales.push_back(static_cast<double>(inQ->first) *
                        static_cast<double>(s) /
                        static_cast<double>(outQ->first));
-  Expected<Value> requant = rescale(op, acc, builder.getI8Type(), scales, 0,
-                                    outQ->second, /*doubleRound=*/true);
-  if (!requant)
-    return requant.takeError();
-  Expected<Value> clamped = clampActivation(op, *requant, activationCode, y);
-  if (!clamped)
-    return clamped.takeError();
-  return define(op, reshape(op.loc, *clamped, y.shape));
+  Expected<Value> output =
+      requantize(op, acc, scales, outQ->second, activationCode, y);
+  if (!output)
+    return output.takeError();
+  return define(op, reshape(op.loc, *output, y.shape));
 }
 
 Error Importer::importAddSub(OpContext &op, bool isSub) {
@@ -821,19 +854,19 @@ Error Importer::importAddSub(OpContext &op, bool isSub) {
   Value sum =
       create(op.loc, isSub ? "tosa.sub" : "tosa.add",
              RankedTensorType::get(y.shape, builder.getI32Type()), scaled);
-  Expected<Value> requant = rescale(
-      op, sum, builder.getI8Type(),
-      {twiceMax / ((1 << leftShift) * static_cast<double>(outQ->first))}, 0,
-      outQ->second, true);
-  if (!requant)
-    return requant.takeError();
-  Expected<Value> clamped = clampActivation(op, *requant, activationCode, y);
-  if (!clamped)
-    return clamped.takeError();
-  return define(op, *clamped);
+  Expected<Value> output = requantize(
+      op, sum,
+      {twiceMax / ((1 << leftShift) * static_cast<double>(outQ->first))},
+      outQ->second, activationCode, y);
+  if (!output)
+    return output.takeError();
+  return define(op, *output);
 }
 
-Error Importer::importAveragePool(OpContext &op) {
+/// Operands, options and windows of AVERAGE_POOL_2D and MAX_POOL_2D: int8
+/// NHWC input and output, TFLite padding.
+Expected<Importer::PoolOperands>
+Importer::poolOperands(const OpContext &op) const {
   auto in = operand(op, 0);
   auto out = result(op);
   if (!in || !out)
@@ -852,10 +885,19 @@ Error Importer::importAveragePool(OpContext &op) {
       o->filter_w() < 1)
     return failOp(op, "filter sizes and strides must be at least 1");
   const bool same = o->padding() == tfl::Padding_SAME;
-  const Window row =
-      computeWindow(x.shape[1], o->filter_h(), o->stride_h(), 1, same);
-  const Window col =
-      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same);
+  return PoolOperands{
+      &x, &y, o,
+      computeWindow(x.shape[1], o->filter_h(), o->stride_h(), 1, same),
+      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same)};
+}
+
+Error Importer::importAveragePool(OpContext &op) {
+  Expected<PoolOperands> pool = poolOperands(op);
+  if (!pool)
+    return pool.takeError();
+  const TensorInfo &x = *pool->input, &y = *pool->output;
+  const tfl::Pool2DOptions *o = pool->options;
+  const Window &row = pool->row, &col = pool->col;
   // TFLite divides by the number of in-image taps. The TOSA form below
   // covers the global average (one window over the whole image), which is
   // what the shared models use.
@@ -891,11 +933,7 @@ Error Importer::importAveragePool(OpContext &op) {
                {axisAttr(2)});
   auto type = RankedTensorType::get(shape, i32);
   // out = sign(acc) * floor((|acc| + n/2) / n): round half away from zero.
-  Value sign = create(loc, "tosa.clamp", type, acc,
-                      {attr("min_int", builder.getI64IntegerAttr(-1)),
-                       attr("max_int", builder.getI64IntegerAttr(1)),
-                       attr("min_fp", builder.getF32FloatAttr(0.0f)),
-                       attr("max_fp", builder.getF32FloatAttr(0.0f))});
+  Value sign = clampInt(loc, acc, -1, 1);
   Value magnitude = create(loc, "tosa.abs", type, acc);
   // z = 2 * (|acc| + n / 2) - n + 1, and floor((z + n) / 2n) by a rounding
   // multiply.
@@ -907,44 +945,21 @@ Error Importer::importAveragePool(OpContext &op) {
       rescaleExact(loc, z, i32, divider->first, divider->second, 0, 0);
   Value avg = create(loc, "tosa.mul", type, {quotient, sign},
                      {attr("shift", builder.getI8IntegerAttr(0))});
-  auto quant = perTensor(op, y);
-  if (!quant)
-    return quant.takeError();
-  auto range =
-      tflmath::activationRange(o->activation(), quant->first, quant->second);
-  if (!range)
-    return failOp(op, "fused activation is not supported");
-  avg = create(loc, "tosa.clamp", type, avg,
-               {attr("min_int", builder.getI64IntegerAttr(range->first)),
-                attr("max_int", builder.getI64IntegerAttr(range->second)),
-                attr("min_fp", builder.getF32FloatAttr(0.0f)),
-                attr("max_fp", builder.getF32FloatAttr(0.0f))});
+  // Always clamped: the int32 result is narrowed by a (wrapping) cast.
+  auto bounds = activationBounds(op, o->activation(), y);
+  if (!bounds)
+    return bounds.takeError();
+  avg = clampInt(loc, avg, bounds->first, bounds->second);
   return define(op, castTo(loc, avg, builder.getI8Type()));
 }
 
 Error Importer::importMaxPool(OpContext &op) {
-  auto in = operand(op, 0);
-  auto out = result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const auto *o = op.op->options_as_Pool2DOptions();
-  if (!o)
-    return failOp(op, "missing Pool2DOptions");
-  for (auto [t, role] :
-       {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
-    if (Error e = requireType(op, *t, tfl::ElementType_INT8, role))
-      return e;
-  const TensorInfo &x = **in, &y = **out;
-  if (x.shape.size() != 4 || y.shape.size() != 4)
-    return failOp(op, "input and output must have rank 4");
-  if (o->stride_h() < 1 || o->stride_w() < 1 || o->filter_h() < 1 ||
-      o->filter_w() < 1)
-    return failOp(op, "filter sizes and strides must be at least 1");
-  const bool same = o->padding() == tfl::Padding_SAME;
-  const Window row =
-      computeWindow(x.shape[1], o->filter_h(), o->stride_h(), 1, same);
-  const Window col =
-      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same);
+  Expected<PoolOperands> pool = poolOperands(op);
+  if (!pool)
+    return pool.takeError();
+  const TensorInfo &x = *pool->input, &y = *pool->output;
+  const tfl::Pool2DOptions *o = pool->options;
+  const Window &row = pool->row, &col = pool->col;
   Expected<Value> input = activation(op, 0);
   if (!input)
     return input.takeError();
