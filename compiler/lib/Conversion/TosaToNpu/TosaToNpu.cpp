@@ -304,6 +304,25 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
 // Pooling (with a following clamp)
 //===----------------------------------------------------------------------===//
 
+/// An npu.pool with its attributes, for replaceChain.
+OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
+                         StringRef kind, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
+                         int64_t inZp, int64_t outZp, int64_t lo, int64_t hi) {
+  OperationState state(loc, PoolOp::getOperationName());
+  state.addOperands(input);
+  state.addTypes(type);
+  state.addAttribute("kind", b.getStringAttr(kind));
+  state.addAttribute("kernel", b.getDenseI64ArrayAttr(kernel));
+  state.addAttribute("stride", b.getDenseI64ArrayAttr(stride));
+  state.addAttribute("pad", b.getDenseI64ArrayAttr(pad));
+  state.addAttribute("input_zp", b.getI32IntegerAttr(inZp));
+  state.addAttribute("output_zp", b.getI32IntegerAttr(outZp));
+  state.addAttribute("clamp_min", b.getI32IntegerAttr(lo));
+  state.addAttribute("clamp_max", b.getI32IntegerAttr(hi));
+  return state;
+}
+
 template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
   using OpRewritePattern<PoolT>::OpRewritePattern;
 
@@ -329,17 +348,9 @@ template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
         clamp = nullptr, std::tie(lo, hi) = intRange(pool.getType());
     }
     Operation *last = clamp ? clamp.getOperation() : pool.getOperation();
-    OperationState state(pool.getLoc(), PoolOp::getOperationName());
-    state.addOperands(pool.getInput());
-    state.addTypes(pool.getType());
-    state.addAttribute("kind", rewriter.getStringAttr(kind));
-    state.addAttribute("kernel", pool.getKernelAttr());
-    state.addAttribute("stride", pool.getStrideAttr());
-    state.addAttribute("pad", pool.getPadAttr());
-    state.addAttribute("input_zp", rewriter.getI32IntegerAttr(inZp));
-    state.addAttribute("output_zp", rewriter.getI32IntegerAttr(outZp));
-    state.addAttribute("clamp_min", rewriter.getI32IntegerAttr(lo));
-    state.addAttribute("clamp_max", rewriter.getI32IntegerAttr(hi));
+    OperationState state = poolState(
+        rewriter, pool.getLoc(), pool.getInput(), pool.getType(), kind,
+        pool.getKernel(), pool.getStride(), pool.getPad(), inZp, outZp, lo, hi);
     replaceChain(rewriter, last, state, {pool.getOperation()});
     return success();
   }
@@ -377,7 +388,8 @@ struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
       return failure();
     auto divide = single<tosa::RescaleOp>(signMul.getInput1());
     auto sign = single<tosa::ClampOp>(signMul.getInput2());
-    if (!divide || !sign || sign.getMinInt() != -1 || sign.getMaxInt() != 1 ||
+    if (!divide || !sign || static_cast<int64_t>(sign.getMinInt()) != -1 ||
+        static_cast<int64_t>(sign.getMaxInt()) != 1 ||
         divide.getMultiplier().size() != 1 || divide.getInputZp() != 0 ||
         divide.getOutputZp() != 0 || divide.getDoubleRound() ||
         !isInt(divide.getType(), 32))
@@ -426,19 +438,10 @@ struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
     const int64_t hi = std::min<int64_t>(outClamp.getMaxInt(), 127);
     if (lo > hi)
       return failure();
-    OperationState state(root.getLoc(), PoolOp::getOperationName());
-    state.addOperands(input);
-    state.addTypes(root.getType());
-    state.addAttribute("kind", rewriter.getStringAttr("avg_tflite"));
-    state.addAttribute("kernel",
-                       rewriter.getDenseI64ArrayAttr(
-                           {inType.getDimSize(1), inType.getDimSize(2)}));
-    state.addAttribute("stride", rewriter.getDenseI64ArrayAttr({1, 1}));
-    state.addAttribute("pad", rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}));
-    state.addAttribute("input_zp", rewriter.getI32IntegerAttr(0));
-    state.addAttribute("output_zp", rewriter.getI32IntegerAttr(0));
-    state.addAttribute("clamp_min", rewriter.getI32IntegerAttr(lo));
-    state.addAttribute("clamp_max", rewriter.getI32IntegerAttr(hi));
+    OperationState state = poolState(
+        rewriter, root.getLoc(), input, root.getType(), "avg_tflite",
+        {inType.getDimSize(1), inType.getDimSize(2)}, {1, 1}, {0, 0, 0, 0},
+        /*inZp=*/0, /*outZp=*/0, lo, hi);
     replaceChain(rewriter, root, state,
                  {widen, sumH, sumW, sign, abs, twice,
                   add ? add.getOperation() : nullptr, divide, signMul, outClamp,
