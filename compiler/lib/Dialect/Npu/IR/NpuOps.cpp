@@ -118,6 +118,38 @@ bool broadcastsTo(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
   return true;
 }
 
+/// Element types, window attributes and input zero point shared by the
+/// convolutions.
+template <typename ConvOp>
+LogicalResult verifyConvOperands(ConvOp op, RankedTensorType bias) {
+  if (failed(verifyInt8(op, op.getInput(), "input")) ||
+      failed(verifyInt8(op, op.getWeights(), "weights")) ||
+      !isIntOfWidth(bias.getElementType(), 32))
+    return op.emitOpError("expected int8 input and weights and int32 bias");
+  if (failed(verifyWindow(op, op.getStride(), op.getDilation(), op.getPad())))
+    return failure();
+  return verifyZeroPoint8(op, op.getInputZp(), "input_zp");
+}
+
+/// Bias and result channels, the result's spatial size for a KHxKW window,
+/// and the requantization of `oc` channels.
+template <typename ConvOp>
+LogicalResult verifyConvResult(ConvOp op, RankedTensorType in,
+                               RankedTensorType bias, RankedTensorType out,
+                               int64_t kh, int64_t kw, int64_t oc) {
+  if (bias.getDimSize(0) != oc || out.getDimSize(3) != oc)
+    return op.emitOpError("bias and result must have ") << oc << " channels";
+  auto s = op.getStride(), d = op.getDilation(), p = op.getPad();
+  const int64_t oh = windowOutput(in.getDimSize(1), p[0], p[1], kh, s[0], d[0]);
+  const int64_t ow = windowOutput(in.getDimSize(2), p[2], p[3], kw, s[1], d[1]);
+  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != oh ||
+      out.getDimSize(2) != ow)
+    return op.emitOpError(
+               "result shape does not match the convolution (expected ")
+           << oh << "x" << ow << ")";
+  return verifyRequant(op, oc);
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -131,30 +163,15 @@ LogicalResult Conv2DOp::verify() {
       out.getRank() != 4)
     return emitOpError("expected NHWC input, OHWI weights, 1-D bias, NHWC "
                        "result");
-  if (failed(verifyInt8(*this, getInput(), "input")) ||
-      failed(verifyInt8(*this, getWeights(), "weights")) ||
-      !isIntOfWidth(b.getElementType(), 32))
-    return emitOpError("expected int8 input and weights and int32 bias");
-  if (failed(verifyWindow(*this, getStride(), getDilation(), getPad())) ||
-      failed(verifyZeroPoint8(*this, getInputZp(), "input_zp")))
+  if (failed(verifyConvOperands(*this, b)))
     return failure();
   const int64_t oc = w.getDimSize(0);
   if (w.getDimSize(3) != in.getDimSize(3))
     return emitOpError("weights have ")
            << w.getDimSize(3) << " input channels, input has "
            << in.getDimSize(3);
-  if (b.getDimSize(0) != oc || out.getDimSize(3) != oc)
-    return emitOpError("bias and result must have ") << oc << " channels";
-  auto s = getStride(), d = getDilation(), p = getPad();
-  const int64_t oh =
-      windowOutput(in.getDimSize(1), p[0], p[1], w.getDimSize(1), s[0], d[0]);
-  const int64_t ow =
-      windowOutput(in.getDimSize(2), p[2], p[3], w.getDimSize(2), s[1], d[1]);
-  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != oh ||
-      out.getDimSize(2) != ow)
-    return emitOpError("result shape does not match the convolution (expected ")
-           << oh << "x" << ow << ")";
-  return verifyRequant(*this, oc);
+  return verifyConvResult(*this, in, b, out, w.getDimSize(1), w.getDimSize(2),
+                          oc);
 }
 
 LogicalResult DepthwiseConv2DOp::verify() {
@@ -164,29 +181,14 @@ LogicalResult DepthwiseConv2DOp::verify() {
       out.getRank() != 4)
     return emitOpError("expected NHWC input, [KH,KW,C,M] weights, 1-D bias, "
                        "NHWC result");
-  if (failed(verifyInt8(*this, getInput(), "input")) ||
-      failed(verifyInt8(*this, getWeights(), "weights")) ||
-      !isIntOfWidth(b.getElementType(), 32))
-    return emitOpError("expected int8 input and weights and int32 bias");
-  if (failed(verifyWindow(*this, getStride(), getDilation(), getPad())) ||
-      failed(verifyZeroPoint8(*this, getInputZp(), "input_zp")))
+  if (failed(verifyConvOperands(*this, b)))
     return failure();
   if (w.getDimSize(2) != in.getDimSize(3))
     return emitOpError("weights have ")
            << w.getDimSize(2) << " channels, input has " << in.getDimSize(3);
   const int64_t oc = w.getDimSize(2) * w.getDimSize(3);
-  if (b.getDimSize(0) != oc || out.getDimSize(3) != oc)
-    return emitOpError("bias and result must have ") << oc << " channels";
-  auto s = getStride(), d = getDilation(), p = getPad();
-  const int64_t oh =
-      windowOutput(in.getDimSize(1), p[0], p[1], w.getDimSize(0), s[0], d[0]);
-  const int64_t ow =
-      windowOutput(in.getDimSize(2), p[2], p[3], w.getDimSize(1), s[1], d[1]);
-  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != oh ||
-      out.getDimSize(2) != ow)
-    return emitOpError("result shape does not match the convolution (expected ")
-           << oh << "x" << ow << ")";
-  return verifyRequant(*this, oc);
+  return verifyConvResult(*this, in, b, out, w.getDimSize(0), w.getDimSize(1),
+                          oc);
 }
 
 LogicalResult FullyConnectedOp::verify() {
