@@ -103,17 +103,27 @@ TEST(TableLookup16, InterpolatesBetweenEntries) {
   EXPECT_EQ(tableLookup16(table.data(), 32767), 524272);
 }
 
-TEST(QuantizeScale, SplitsIntoQ31MultiplierAndShift) {
-  ScaleFactor half = quantizeScale(0.5);
+TEST(QuantizeMultiplier, SplitsIntoQ31MultiplierAndShift) {
+  ScaleFactor half = quantizeMultiplier(0.5);
   EXPECT_EQ(half.multiplier, 1 << 30);
   EXPECT_EQ(half.shift, 31);
-  ScaleFactor one = quantizeScale(1.0);
+  ScaleFactor one = quantizeMultiplier(1.0);
   EXPECT_EQ(one.multiplier, 1 << 30);
   EXPECT_EQ(one.shift, 30);
   // 0.75 = 0.75 * 2^0: multiplier round(0.75 * 2^31) = 1610612736, shift 31.
-  ScaleFactor q = quantizeScale(0.75);
+  ScaleFactor q = quantizeMultiplier(0.75);
   EXPECT_EQ(q.multiplier, 1610612736);
   EXPECT_EQ(q.shift, 31);
+  // A fraction that rounds up to 2^31 moves to the next exponent.
+  ScaleFactor up = quantizeMultiplier(1.0 - 1e-12);
+  EXPECT_EQ(up.multiplier, 1 << 30);
+  EXPECT_EQ(up.shift, 30);
+  // Zero, and scales TFLite flushes to zero (below 2^-32), give 0 / 31.
+  for (double tiny : {0.0, 1e-12}) {
+    ScaleFactor z = quantizeMultiplier(tiny);
+    EXPECT_EQ(z.multiplier, 0);
+    EXPECT_EQ(z.shift, 31);
+  }
 }
 
 TEST(WrapBits, TwoComplementWrap) {

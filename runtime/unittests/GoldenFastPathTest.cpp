@@ -189,7 +189,7 @@ void refPpu(const ArchConfig &config, const PpuConfig &cfg, const Ppu &p,
         v = static_cast<int8_t>(pbuf[cfg.lutAddr + v + 128]);
       uint8_t *to = s.buf(p.dstBuf).data() + p.dstAddr +
                     int64_t(px) * p.dstStride +
-                    int64_t(c) * dtypeBytes(cfg.outType);
+                    int64_t(c) * elementBytes(cfg.outType);
       if (cfg.outType == DType::I16)
         storeLE<int16_t>(to, static_cast<int16_t>(v));
       else
@@ -522,7 +522,7 @@ TEST(GoldenFastPath, PpuMatchesThePseudoCode) {
     p.pixels = uint32_t(rng.uniform(1, 9));
     p.srcStride = 4 * (p.channels + uint32_t(rng.uniform(0, 2)));
     p.dstBuf = rng.pick<Buffer>({Buffer::OBuf, Buffer::IBuf});
-    const int64_t outSize = dtypeBytes(cfg.outType);
+    const int64_t outSize = elementBytes(cfg.outType);
     p.dstStride = uint32_t(outSize * p.channels + rng.uniform(0, 3) * outSize);
     p.srcAddr = uint32_t(
         placeIn(rng, config.abufBytes(),

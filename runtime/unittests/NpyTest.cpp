@@ -35,8 +35,8 @@ std::string parseError(const std::vector<uint8_t> &bytes) {
 
 TEST(Npy, RoundTripsEveryType) {
   for (ElementType type :
-       {ElementType::Int8, ElementType::UInt8, ElementType::Int16,
-        ElementType::Int32, ElementType::Float32}) {
+       {ElementType::I8, ElementType::U8, ElementType::I16,
+        ElementType::I32, ElementType::F32}) {
     Tensor t(type, {2, 3, 1});
     for (int64_t i = 0; i < t.numElements(); ++i)
       t.setInt(i, i * 37 - 100);
@@ -51,18 +51,18 @@ TEST(Npy, RoundTripsEveryType) {
 }
 
 TEST(Npy, WritesTheHeaderNumpyWrites) {
-  Tensor t(ElementType::Int8, {1, 4});
+  Tensor t(ElementType::I8, {1, 4});
   std::vector<uint8_t> bytes = serializeNpy(t);
   std::string header(bytes.begin() + 10, bytes.end() - 4);
   const std::string dict =
       "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 4), }";
   EXPECT_EQ(header.substr(0, dict.size()), dict);
   EXPECT_EQ(header.back(), '\n');
-  Tensor scalar(ElementType::Int32, {});
+  Tensor scalar(ElementType::I32, {});
   bytes = serializeNpy(scalar);
   EXPECT_NE(std::string(bytes.begin(), bytes.end()).find("'shape': ()"),
             std::string::npos);
-  Tensor vec(ElementType::Int32, {5});
+  Tensor vec(ElementType::I32, {5});
   bytes = serializeNpy(vec);
   EXPECT_NE(std::string(bytes.begin(), bytes.end()).find("'shape': (5,)"),
             std::string::npos);

@@ -17,9 +17,9 @@ inline Program sampleProgram() {
   ProgramBuilder b(config);
   const uint64_t table = b.addConstant(std::vector<uint8_t>(256, 7));
   (void)table;
-  TensorDesc in{"in:0", TensorRole::Input, ElementType::Int8, {4, 8}, 0.5, -1,
+  TensorDesc in{"in:0", TensorRole::Input, ElementType::I8, {4, 8}, 0.5, -1,
                 0};
-  TensorDesc out{"out/0", TensorRole::Output, ElementType::Int8, {4, 8}, 0.5, 0,
+  TensorDesc out{"out/0", TensorRole::Output, ElementType::I8, {4, 8}, 0.5, 0,
                  0};
   const size_t inIdx = b.addTensor(in);
   const size_t outIdx = b.addTensor(out);

@@ -61,16 +61,16 @@ inline Program gemmProgram(const ArchConfig &c, uint32_t vectors, uint32_t k,
     w = static_cast<uint8_t>(byte(rng));
   const uint64_t wAddr = b.addConstant(weights);
   const size_t in = b.addTensor(
-      {"x", TensorRole::Input, ElementType::Int8, {vectors, k}, 1.0, 0, 0});
+      {"x", TensorRole::Input, ElementType::I8, {vectors, k}, 1.0, 0, 0});
   const size_t acc = b.addTensor({"acc",
                                   TensorRole::Output,
-                                  ElementType::Int32,
+                                  ElementType::I32,
                                   {vectors, cols},
                                   1.0,
                                   0,
                                   0});
   const size_t out = b.addTensor(
-      {"y", TensorRole::Output, ElementType::Int8, {vectors, cols}, 1.0, 3, 0});
+      {"y", TensorRole::Output, ElementType::I8, {vectors, cols}, 1.0, 3, 0});
   std::vector<uint8_t> x(size_t(vectors) * k);
   for (uint8_t &v : x)
     v = static_cast<uint8_t>(byte(rng));

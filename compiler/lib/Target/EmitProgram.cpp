@@ -18,12 +18,12 @@ namespace {
 FailureOr<::npu::ElementType> elementType(Operation *op, Type type) {
   auto i = dyn_cast<IntegerType>(type);
   if (i && i.getWidth() == 8)
-    return i.isUnsigned() ? ::npu::ElementType::UInt8
-                          : ::npu::ElementType::Int8;
+    return i.isUnsigned() ? ::npu::ElementType::U8
+                          : ::npu::ElementType::I8;
   if (i && i.getWidth() == 16)
-    return ::npu::ElementType::Int16;
+    return ::npu::ElementType::I16;
   if (i && i.getWidth() == 32)
-    return ::npu::ElementType::Int32;
+    return ::npu::ElementType::I32;
   return op->emitError("unsupported tensor element type ") << type;
 }
 

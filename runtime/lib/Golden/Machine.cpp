@@ -22,6 +22,7 @@
 #include "npu/Golden/Loader.h"
 
 #include "npu/Golden/Arith.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Program/Verify.h"
 #include "npu/Support/ByteIO.h"
 
@@ -63,72 +64,15 @@ using namespace isa;
 
 namespace {
 
-int64_t typeMin(DType t) {
-  switch (t) {
-  case DType::I8:
-    return -128;
-  case DType::I16:
-    return -32768;
-  case DType::I32:
-    return std::numeric_limits<int32_t>::min();
-  case DType::U8:
-    return 0;
-  }
-  return 0;
-}
-
-int64_t typeMax(DType t) {
-  switch (t) {
-  case DType::I8:
-    return 127;
-  case DType::I16:
-    return 32767;
-  case DType::I32:
-    return std::numeric_limits<int32_t>::max();
-  case DType::U8:
-    return 255;
-  }
-  return 0;
-}
-
-unsigned typeBits(DType t) { return dtypeBytes(t) * 8; }
-
 /// Reads one element, sign-extended (zero-extended for u8).
 int64_t readElem(const std::vector<uint8_t> &buf, int64_t addr, DType t) {
-  const uint8_t *p = buf.data() + addr;
-  switch (t) {
-  case DType::I8:
-    return static_cast<int8_t>(p[0]);
-  case DType::U8:
-    return p[0];
-  case DType::I16:
-    return loadLE<int16_t>(p);
-  case DType::I32:
-    return loadLE<int32_t>(p);
-  }
-  return 0;
+  return loadElement(buf.data() + addr, t);
 }
 
 /// Writes one element, truncating `value` to the type's width.
 void writeElem(std::vector<uint8_t> &buf, int64_t addr, DType t,
                int64_t value) {
-  uint8_t *p = buf.data() + addr;
-  switch (t) {
-  case DType::I8:
-  case DType::U8:
-    p[0] = static_cast<uint8_t>(value);
-    break;
-  case DType::I16:
-    storeLE<int16_t>(p, static_cast<int16_t>(value));
-    break;
-  case DType::I32:
-    storeLE<int32_t>(p, static_cast<int32_t>(value));
-    break;
-  }
-}
-
-int32_t load32(const std::vector<uint8_t> &buf, int64_t addr) {
-  return loadLE<int32_t>(buf.data() + addr);
+  storeElement(buf.data() + addr, t, value);
 }
 
 /// Brings a sum back into a `bits`-wide accumulator under the overflow
@@ -154,7 +98,7 @@ struct AccumulatorFit {
 /// Element address of a strided 2-D operand.
 int64_t elemAddr(const Operand &op, int64_t i, int64_t j) {
   return op.addr + (i * op.strideOuter + j * op.strideInner) *
-                       int64_t(dtypeBytes(op.type));
+                       int64_t(elementBytes(op.type));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1042,26 +986,14 @@ struct Machine::Exec {
     // Resolve per-channel parameters first so an invalid table entry
     // changes nothing.
     for (uint32_t c = 0; c < p.channels; ++c) {
-      const int64_t ch = int64_t(p.chOffset) + c;
-      int32_t mult =
-          cfg.perChannel ? load32(pbuf, cfg.multAddr + 4 * ch) : cfg.mult;
-      int shift = cfg.perChannel ? pbuf[cfg.shiftAddr + ch]
-                                 : static_cast<int>(cfg.shift);
-      if (cfg.hasKshift) {
-        int k = pbuf[cfg.kshiftAddr + ch];
-        if (k > 15)
-          return makeError("channel ", ch, ": channel shift ", k,
-                           " exceeds 15");
-        shift += k;
-      }
-      if (mult < 0)
-        return makeError("channel ", ch, ": multiplier ", mult, " is negative");
-      if (shift < 2 || shift > 62)
-        return makeError("channel ", ch, ": effective shift ", shift,
-                         " is outside [2, 62]");
-      mults[c] = mult;
+      Result<PpuChannel> params =
+          readPpuChannel(cfg, pbuf.data(), int64_t(p.chOffset) + c);
+      if (!params)
+        return params.error();
+      const int shift = params->shift;
+      mults[c] = params->mult;
       shifts[c] = shift;
-      biases[c] = cfg.hasBias ? load32(pbuf, cfg.biasAddr + 4 * ch) : 0;
+      biases[c] = params->bias;
       // apply_scale_32's rounding term (Arith.h).
       const int64_t round = int64_t(1) << (shift - 1);
       const int64_t doubleRound =
@@ -1071,8 +1003,8 @@ struct Machine::Exec {
     }
     if (p.pixels == 0 || p.channels == 0)
       return Status::success(); // no operand addresses to form
-    const auto lo = static_cast<int32_t>(typeMin(cfg.outType));
-    const auto hi = static_cast<int32_t>(typeMax(cfg.outType));
+    const auto lo = static_cast<int32_t>(elementMin(cfg.outType));
+    const auto hi = static_cast<int32_t>(elementMax(cfg.outType));
     const PpuArgs args{buf(Buffer::ABuf).data() + p.srcAddr,
                        p.srcStride,
                        p.pixels,
@@ -1230,7 +1162,7 @@ struct Machine::Exec {
   Status operator()(const Rescale &r) {
     std::vector<uint8_t> &src = buf(r.src.buf);
     std::vector<uint8_t> &dst = buf(r.dst.buf);
-    const int64_t lo = typeMin(r.dst.type), hi = typeMax(r.dst.type);
+    const int64_t lo = elementMin(r.dst.type), hi = elementMax(r.dst.type);
     for (uint32_t i = 0; i < r.nOuter; ++i)
       for (uint32_t j = 0; j < r.nInner; ++j) {
         const int32_t value =
@@ -1250,14 +1182,14 @@ struct Machine::Exec {
   }
 
   static int64_t clampShift(int64_t s, DType type) {
-    return std::clamp<int64_t>(s, 0, typeBits(type) - 1);
+    return std::clamp<int64_t>(s, 0, elementBits(type) - 1);
   }
 
   Status operator()(const Alu &a) {
     std::vector<uint8_t> &s1 = buf(a.src1.buf);
     std::vector<uint8_t> &s2 = buf(a.src2.buf);
     std::vector<uint8_t> &dst = buf(a.dst.buf);
-    const unsigned width = typeBits(a.src1.type);
+    const unsigned width = elementBits(a.src1.type);
     const uint64_t mask =
         width >= 64 ? ~uint64_t(0) : ((uint64_t(1) << width) - 1);
     const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
@@ -1337,7 +1269,7 @@ struct Machine::Exec {
   Status operator()(const Reduce &r) {
     std::vector<uint8_t> &src = buf(r.srcBuf);
     std::vector<uint8_t> &dst = buf(r.dstBuf);
-    const int64_t size = dtypeBytes(r.srcType);
+    const int64_t size = elementBytes(r.srcType);
     const Operand out{r.dstBuf, r.dstAddr, r.dstType, r.dstStrideOuter,
                       r.dstStrideInner};
     for (uint32_t i = 0; i < r.nOuter; ++i)

@@ -1,5 +1,6 @@
 //===- Access.cpp - Memory footprint of instructions ----------------------===//
 #include "npu/Isa/Access.h"
+#include "npu/Isa/PpuTable.h"
 
 #include <algorithm>
 
@@ -41,7 +42,7 @@ public:
                const char *what) {
     if (nOuter == 0 || nInner == 0)
       return;
-    const int64_t size = dtypeBytes(op.type);
+    const int64_t size = elementBytes(op.type);
     int64_t lo = 0, hi = 0;
     for (int64_t i : {int64_t(0), int64_t(nOuter) - 1})
       for (int64_t j : {int64_t(0), int64_t(nInner) - 1}) {
@@ -116,25 +117,15 @@ public:
         false, "accumulators");
     if (!ppu)
       return;
-    const int64_t outSize = dtypeBytes(ppu->outType);
+    const int64_t outSize = elementBytes(ppu->outType);
     add(spaceOf(p.dstBuf), p.dstAddr,
         p.dstAddr + int64_t(p.pixels - 1) * p.dstStride + outSize * p.channels,
         true, "output");
-    const int64_t first = p.chOffset, last = int64_t(p.chOffset) + p.channels;
-    if (ppu->hasBias)
-      add(Space::PBuf, ppu->biasAddr + 4 * first, ppu->biasAddr + 4 * last,
-          false, "bias table");
-    if (ppu->perChannel) {
-      add(Space::PBuf, ppu->multAddr + 4 * first, ppu->multAddr + 4 * last,
-          false, "multiplier table");
-      add(Space::PBuf, ppu->shiftAddr + first, ppu->shiftAddr + last, false,
-          "shift table");
-    }
-    if (ppu->hasKshift)
-      add(Space::PBuf, ppu->kshiftAddr + first, ppu->kshiftAddr + last, false,
-          "channel shift table");
-    if (ppu->hasLut)
-      add(Space::PBuf, ppu->lutAddr, ppu->lutAddr + 256, false, "LUT");
+    PbufRange tables[5];
+    const size_t n = ppuTableRanges(*ppu, p.chOffset,
+                                    int64_t(p.chOffset) + p.channels, tables);
+    for (size_t i = 0; i < n; ++i)
+      add(Space::PBuf, tables[i].begin, tables[i].end, false, tables[i].what);
   }
 
   void operator()(const DwConv &d) {
@@ -188,7 +179,7 @@ public:
   void operator()(const Reduce &r) {
     if (r.nOuter == 0 || r.nInner == 0 || r.nRed == 0)
       return;
-    const int64_t size = dtypeBytes(r.srcType);
+    const int64_t size = elementBytes(r.srcType);
     int64_t lo = 0, hi = 0;
     for (int64_t i : {int64_t(0), int64_t(r.nOuter) - 1})
       for (int64_t k : {int64_t(0), int64_t(r.nRed) - 1})

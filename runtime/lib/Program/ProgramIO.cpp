@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -92,8 +93,16 @@ private:
   std::map<std::string, uint32_t> offsets;
 };
 
+/// prog.bin's element type codes (docs/prog-format.md), in code order.
+constexpr ElementType kElementTypeCodes[] = {ElementType::I8, ElementType::U8,
+                                             ElementType::I16, ElementType::I32,
+                                             ElementType::F32};
+
 uint8_t encodeElementType(ElementType type) {
-  return static_cast<uint8_t>(type);
+  for (uint8_t code = 0; code < std::size(kElementTypeCodes); ++code)
+    if (kElementTypeCodes[code] == type)
+      return code;
+  return 0;
 }
 
 } // namespace
@@ -544,9 +553,9 @@ private:
       if (role > static_cast<uint8_t>(TensorRole::Output))
         return makeError(what, ": invalid role ", unsigned(role));
       t.role = static_cast<TensorRole>(role);
-      if (type > static_cast<uint8_t>(ElementType::Float32))
+      if (type >= std::size(kElementTypeCodes))
         return makeError(what, ": invalid element type ", unsigned(type));
-      t.type = static_cast<ElementType>(type);
+      t.type = kElementTypeCodes[type];
       if (rank > kMaxTensorRank)
         return makeError(what, ": rank ", unsigned(rank), " exceeds ",
                          kMaxTensorRank);

@@ -3,6 +3,7 @@
 
 #include "npu/Isa/Access.h"
 #include "npu/Isa/Encoding.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Program/Program.h"
 
 #include <algorithm>
@@ -48,12 +49,13 @@ public:
   }
 
   static Status operand(const Operand &op, const char *what) {
-    return aligned(op.addr, dtypeBytes(op.type), what);
+    return aligned(op.addr, elementBytes(op.type), what);
   }
 
   static Status shiftRange(int64_t shift, const char *what) {
-    if (shift < 2 || shift > 62)
-      return makeError(what, " ", shift, " is outside [2, 62]");
+    if (shift < kMinScaleShift || shift > kMaxScaleShift)
+      return makeError(what, " ", shift, " is outside [", kMinScaleShift, ", ",
+                       kMaxScaleShift, "]");
     return Status::success();
   }
 
@@ -125,12 +127,7 @@ public:
     {
       // The clamp is intersected with the output type's range; an empty
       // intersection leaves no value to produce.
-      const int64_t lo = p.outType == DType::U8    ? 0
-                         : p.outType == DType::I16 ? -32768
-                                                   : -128;
-      const int64_t hi = p.outType == DType::U8    ? 255
-                         : p.outType == DType::I16 ? 32767
-                                                   : 127;
+      const int64_t lo = elementMin(p.outType), hi = elementMax(p.outType);
       if (std::max<int64_t>(p.clampMin, lo) > std::min<int64_t>(p.clampMax, hi))
         return makeError("clamp [", p.clampMin, ", ", p.clampMax,
                          "] leaves no value of out_type ",
@@ -139,13 +136,13 @@ public:
     if (p.hasLut && p.outType != DType::I8)
       return makeError("the LUT applies to i8 outputs only");
     if (p.perChannel)
-      NPU_TRY(aligned(p.multAddr, 4, "mult_addr"));
+      NPU_TRY(aligned(p.multAddr, kMultEntryBytes, "mult_addr"));
     if (p.hasBias)
-      NPU_TRY(aligned(p.biasAddr, 4, "bias_addr"));
-    if (p.hasLut && int64_t(p.lutAddr) + 256 > config.pbufBytes())
+      NPU_TRY(aligned(p.biasAddr, kBiasEntryBytes, "bias_addr"));
+    if (p.hasLut && int64_t(p.lutAddr) + kPpuLutEntries > config.pbufBytes())
       return makeError("LUT touches pbuf bytes [", p.lutAddr, ", ",
-                       p.lutAddr + 256, ") outside its ", config.pbufBytes(),
-                       " bytes");
+                       p.lutAddr + kPpuLutEntries, ") outside its ",
+                       config.pbufBytes(), " bytes");
     return Status::success();
   }
 
@@ -154,7 +151,7 @@ public:
       return makeError("no ppu.cfg precedes this instruction");
     NPU_TRY(aligned(p.srcAddr, 4, "src_addr"));
     NPU_TRY(aligned(p.srcStride, 4, "src_stride"));
-    return aligned(p.dstAddr, dtypeBytes(ppu->outType), "dst_addr");
+    return aligned(p.dstAddr, elementBytes(ppu->outType), "dst_addr");
   }
 
   Status operator()(const DwConv &d) const {
@@ -208,8 +205,9 @@ public:
   Status operator()(const Alu &a) const {
     if (a.shift != 0 && a.op != AluOp::Mul)
       return makeError("shift is only used by mul");
-    if (a.shift > 62)
-      return makeError("shift ", a.shift, " is outside [0, 62]");
+    if (a.shift > kMaxScaleShift)
+      return makeError("shift ", a.shift, " is outside [0, ", kMaxScaleShift,
+                       "]");
     if (a.round && a.op != AluOp::AShr)
       return makeError("round is only used by ashr");
     NPU_TRY(operand(a.src1, "src1"));
@@ -223,8 +221,8 @@ public:
   Status operator()(const Reduce &r) const {
     if (r.nOuter > 0 && r.nInner > 0 && r.nRed == 0)
       return makeError("n_red must be at least 1");
-    NPU_TRY(aligned(r.srcAddr, dtypeBytes(r.srcType), "src_addr"));
-    return aligned(r.dstAddr, dtypeBytes(r.dstType), "destination");
+    NPU_TRY(aligned(r.srcAddr, elementBytes(r.srcType), "src_addr"));
+    return aligned(r.dstAddr, elementBytes(r.dstType), "destination");
   }
 
   Status operator()(const Table &t) const {

@@ -14,45 +14,6 @@
 
 namespace npu {
 
-size_t elementBytes(ElementType type) {
-  switch (type) {
-  case ElementType::Int8:
-  case ElementType::UInt8:
-    return 1;
-  case ElementType::Int16:
-    return 2;
-  case ElementType::Int32:
-  case ElementType::Float32:
-    return 4;
-  }
-  return 1;
-}
-
-std::string_view elementTypeName(ElementType type) {
-  switch (type) {
-  case ElementType::Int8:
-    return "i8";
-  case ElementType::UInt8:
-    return "u8";
-  case ElementType::Int16:
-    return "i16";
-  case ElementType::Int32:
-    return "i32";
-  case ElementType::Float32:
-    return "f32";
-  }
-  return "?";
-}
-
-Result<ElementType> parseElementType(std::string_view name) {
-  for (ElementType t :
-       {ElementType::Int8, ElementType::UInt8, ElementType::Int16,
-        ElementType::Int32, ElementType::Float32})
-    if (name == elementTypeName(t))
-      return t;
-  return makeError("unknown element type '", name, "'");
-}
-
 Tensor::Tensor(ElementType type, std::vector<int64_t> shape)
     : type(type), shape(std::move(shape)) {
   data.assign(static_cast<size_t>(numElements()) * elementBytes(type), 0);
@@ -67,46 +28,22 @@ int64_t Tensor::numElements() const {
 
 int64_t Tensor::getInt(int64_t index) const {
   const uint8_t *p = data.data() + index * elementBytes(type);
-  switch (type) {
-  case ElementType::Int8:
-    return static_cast<int8_t>(p[0]);
-  case ElementType::UInt8:
-    return p[0];
-  case ElementType::Int16:
-    return loadLE<int16_t>(p);
-  case ElementType::Int32:
-    return loadLE<int32_t>(p);
-  case ElementType::Float32: {
-    uint32_t bits = loadLE<uint32_t>(p);
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return static_cast<int64_t>(f);
-  }
-  }
-  return 0;
+  if (type != ElementType::F32)
+    return loadElement(p, type);
+  const uint32_t bits = loadLE<uint32_t>(p);
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return static_cast<int64_t>(f);
 }
 
 void Tensor::setInt(int64_t index, int64_t value) {
   uint8_t *p = data.data() + index * elementBytes(type);
-  switch (type) {
-  case ElementType::Int8:
-  case ElementType::UInt8:
-    p[0] = static_cast<uint8_t>(value);
-    break;
-  case ElementType::Int16:
-    storeLE<int16_t>(p, static_cast<int16_t>(value));
-    break;
-  case ElementType::Int32:
-    storeLE<int32_t>(p, static_cast<int32_t>(value));
-    break;
-  case ElementType::Float32: {
-    float f = static_cast<float>(value);
-    uint32_t bits;
-    std::memcpy(&bits, &f, sizeof bits);
-    storeLE<uint32_t>(p, bits);
-    break;
-  }
-  }
+  if (type != ElementType::F32)
+    return storeElement(p, type, value);
+  const auto f = static_cast<float>(value);
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  storeLE<uint32_t>(p, bits);
 }
 
 std::string formatShape(const std::vector<int64_t> &shape) {
@@ -289,15 +226,15 @@ Result<Tensor> parseNpy(const uint8_t *data, size_t size,
   }
   Tensor tensor;
   if (descr == "i1")
-    tensor.type = ElementType::Int8;
+    tensor.type = ElementType::I8;
   else if (descr == "u1")
-    tensor.type = ElementType::UInt8;
+    tensor.type = ElementType::U8;
   else if (descr == "i2")
-    tensor.type = ElementType::Int16;
+    tensor.type = ElementType::I16;
   else if (descr == "i4")
-    tensor.type = ElementType::Int32;
+    tensor.type = ElementType::I32;
   else if (descr == "f4")
-    tensor.type = ElementType::Float32;
+    tensor.type = ElementType::F32;
   else
     return fail("unsupported dtype '", *fields->descr,
                 "' (int8, uint8, int16, int32 or float32)");
@@ -338,19 +275,19 @@ Result<Tensor> readNpy(const std::string &path) {
 std::vector<uint8_t> serializeNpy(const Tensor &tensor) {
   std::string descr;
   switch (tensor.type) {
-  case ElementType::Int8:
+  case ElementType::I8:
     descr = "|i1";
     break;
-  case ElementType::UInt8:
+  case ElementType::U8:
     descr = "|u1";
     break;
-  case ElementType::Int16:
+  case ElementType::I16:
     descr = "<i2";
     break;
-  case ElementType::Int32:
+  case ElementType::I32:
     descr = "<i4";
     break;
-  case ElementType::Float32:
+  case ElementType::F32:
     descr = "<f4";
     break;
   }

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Golden/Arith.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Program/Builder.h"
 
 #include "../common/CommandLine.h"
@@ -54,7 +55,7 @@ Demo makeDemo() {
     d.bias.push_back(int32_t(rng.next(-128, 127)) * 37);
     // Effective scale input_scale * weight_scale[c] / output_scale.
     const double scale = 0.0009 * (1.0 + 0.37 * c);
-    golden::ScaleFactor f = golden::quantizeScale(scale);
+    golden::ScaleFactor f = golden::quantizeMultiplier(scale);
     d.mult.push_back(f.multiplier);
     d.shift.push_back(f.shift);
   }
@@ -113,24 +114,31 @@ Program buildProgram(const ArchConfig &config, const Demo &d) {
           wblocks.push_back(static_cast<uint8_t>(
               d.weights[((co * kK + ky) * kK + kx) * kCin + ci]));
   const uint64_t wAddr = b.addConstant(wblocks);
-  // PPU parameters: bias (int32), multiplier (int32), shift (uint8).
-  std::vector<uint8_t> params = bytesOf(d.bias);
-  std::vector<uint8_t> mults = bytesOf(d.mult);
-  params.insert(params.end(), mults.begin(), mults.end());
-  for (int32_t s : d.shift)
-    params.push_back(static_cast<uint8_t>(s));
+  // PPU parameters: per-channel bias, multiplier and shift tables.
+  PpuParams ppuParams;
+  ppuParams.form = PpuForm::PerChannel;
+  ppuParams.bias = d.bias;
+  ppuParams.mult = d.mult;
+  ppuParams.shift = d.shift;
+  ppuParams.outType = DType::I8;
+  ppuParams.outZp = kOutZp;
+  ppuParams.clampMin = kOutZp; // fused ReLU
+  ppuParams.clampMax = 127;
+  ppuParams.doubleRound = true;
+  const PpuImage ppuImage = packPpuTables(ppuParams, 0, kCout);
+  const std::vector<uint8_t> &params = ppuImage.bytes;
   const uint64_t pAddr = b.addConstant(params);
 
   TensorDesc in{"input",
                 TensorRole::Input,
-                ElementType::Int8,
+                ElementType::I8,
                 {1, kH, kW, kCin},
                 0.05,
                 kInZp,
                 0};
   TensorDesc out{"output",
                  TensorRole::Output,
-                 ElementType::Int8,
+                 ElementType::I8,
                  {1, kH, kW, kCout},
                  0.1,
                  kOutZp,
@@ -199,18 +207,7 @@ Program buildProgram(const ArchConfig &config, const Demo &d) {
     g.accumulate = pos > 0;
     b.emit(g);
   }
-  PpuConfig cfg;
-  cfg.perChannel = true;
-  cfg.hasBias = true;
-  cfg.biasAddr = 0;
-  cfg.multAddr = 4 * kCout;
-  cfg.shiftAddr = 8 * kCout;
-  cfg.outType = DType::I8;
-  cfg.outZp = kOutZp;
-  cfg.clampMin = kOutZp;
-  cfg.clampMax = 127;
-  cfg.doubleRound = true;
-  b.emit(cfg);
+  b.emit(ppuImage.config);
   Ppu ppu;
   ppu.srcAddr = 0;
   ppu.srcStride = 4 * kCout;
@@ -273,9 +270,9 @@ int main(int argc, char **argv) {
   const Demo demo = makeDemo();
   const Program program = buildProgram(*config, demo);
 
-  Tensor input(ElementType::Int8, {1, kH, kW, kCin});
+  Tensor input(ElementType::I8, {1, kH, kW, kCin});
   input.data = bytesOf(demo.input);
-  Tensor expected(ElementType::Int8, {1, kH, kW, kCout});
+  Tensor expected(ElementType::I8, {1, kH, kW, kCout});
   expected.data = bytesOf(reference(demo));
   for (Status s : {writeProgramFile(dir + "/conv.bin", program),
                    writeNpy(dir + "/input.npy", input),

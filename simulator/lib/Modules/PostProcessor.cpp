@@ -3,6 +3,8 @@
 
 #include "npusim/Modules/Lanes.h"
 
+#include "npu/Isa/PpuTable.h"
+
 #include <string>
 
 namespace npu::sim {
@@ -31,7 +33,7 @@ void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
   if (!functional.execute(instr))
     return;
   const uint64_t elements = uint64_t(p.pixels) * p.channels;
-  const uint32_t outBytes = isa::dtypeBytes(registers.outType);
+  const uint32_t outBytes = elementBytes(registers.outType);
   if (elements) {
     const uint64_t steps =
         uint64_t(p.pixels) * ((p.channels + lanes - 1) / lanes);
@@ -47,9 +49,7 @@ void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
   a.ppuElements += elements;
   sram[static_cast<int>(isa::Buffer::ABuf)]->read(elements * 4, instr);
   sram[static_cast<int>(p.dstBuf)]->write(elements * outBytes, instr);
-  const uint64_t paramBytes = (registers.perChannel ? 5 : 0) +
-                              (registers.hasBias ? 4 : 0) +
-                              (registers.hasKshift ? 1 : 0);
+  const uint64_t paramBytes = isa::ppuTableBytesPerChannel(registers);
   const uint64_t paramReads = p.channels <= lanes ? 1 : p.pixels;
   sram[static_cast<int>(isa::Buffer::PBuf)]->read(
       paramBytes * p.channels * paramReads + (registers.hasLut ? elements : 0),

@@ -14,7 +14,7 @@ namespace {
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 LaneStream streamOf(const Operand &o) {
-  const uint32_t bytes = dtypeBytes(o.type);
+  const uint32_t bytes = elementBytes(o.type);
   return {o.buf, o.addr, bytes, int64_t(o.strideInner) * bytes};
 }
 
@@ -92,10 +92,10 @@ struct VectorUnit::Work {
       reads.push_back(dst);
     for (const Operand &o : reads) {
       streams.push_back(streamOf(o));
-      traffic.push_back({o.buf, n * dtypeBytes(o.type), false});
+      traffic.push_back({o.buf, n * elementBytes(o.type), false});
     }
     streams.push_back(streamOf(dst));
-    traffic.push_back({dst.buf, n * dtypeBytes(dst.type), true});
+    traffic.push_back({dst.buf, n * elementBytes(dst.type), true});
     ops = n;
     detail = std::to_string(nOuter) + "x" + std::to_string(nInner);
   }
@@ -121,8 +121,8 @@ struct VectorUnit::Work {
   }
 
   void describe(uint32_t lanes, const Reduce &r) {
-    const uint32_t srcBytes = dtypeBytes(r.srcType);
-    const uint32_t dstBytes = dtypeBytes(r.dstType);
+    const uint32_t srcBytes = elementBytes(r.srcType);
+    const uint32_t dstBytes = elementBytes(r.dstType);
     inner = r.nInner;
     steps = uint64_t(r.nOuter) * r.nRed * ceilDiv(r.nInner, lanes);
     streams = {

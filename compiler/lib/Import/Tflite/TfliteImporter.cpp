@@ -21,6 +21,9 @@
 //===----------------------------------------------------------------------===//
 #include "npu/Import/Tflite.h"
 
+#include "npu/Golden/Arith.h"
+#include "npu/Isa/PpuTable.h"
+
 #include "TfliteMath.h"
 #include "tflite_generated.h"
 
@@ -481,18 +484,19 @@ Expected<Value> Importer::rescale(const OpContext &op, Value input,
                                       "finite non-negative number",
                                       scale)
                             .str());
-    const tflmath::QuantizedMultiplier q = tflmath::quantizeMultiplier(scale);
-    std::optional<int> shift = tflmath::tosaShift(q);
-    if (q.multiplier == 0)
-      shift = 31; // a zero scale: the result is the zero point
-    if (!shift)
+    // A zero scale (multiplier 0, shift 31): the result is the zero point.
+    const ::npu::golden::ScaleFactor q =
+        ::npu::golden::quantizeMultiplier(scale);
+    if (q.shift < ::npu::isa::kMinScaleShift ||
+        q.shift > ::npu::isa::kMaxScaleShift)
       return failOp(op, llvm::formatv("requantization scale {0} is outside "
                                       "the range a 32-bit multiplier and a "
-                                      "shift of 2..62 can express",
-                                      scale)
+                                      "shift of {1}..{2} can express",
+                                      scale, ::npu::isa::kMinScaleShift,
+                                      ::npu::isa::kMaxScaleShift)
                             .str());
     multipliers.push_back(q.multiplier);
-    shifts.push_back(static_cast<int8_t>(*shift));
+    shifts.push_back(static_cast<int8_t>(q.shift));
   }
   auto type = cast<RankedTensorType>(input.getType());
   return create(op.loc, "tosa.rescale",

@@ -6,38 +6,14 @@
 //===----------------------------------------------------------------------===//
 #include "TfliteMath.h"
 
+#include "npu/Golden/Arith.h"
+#include "npu/Isa/PpuTable.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace npu::tflmath {
-
-QuantizedMultiplier quantizeMultiplier(double real) {
-  QuantizedMultiplier q;
-  if (real == 0.0)
-    return q;
-  int exponent = 0;
-  const double fraction = std::frexp(real, &exponent);
-  int64_t fixed = static_cast<int64_t>(std::round(fraction * (1LL << 31)));
-  if (fixed == (1LL << 31)) {
-    fixed /= 2;
-    ++exponent;
-  }
-  if (exponent < -31) {
-    exponent = 0;
-    fixed = 0;
-  }
-  q.multiplier = static_cast<int32_t>(fixed);
-  q.exponent = exponent;
-  return q;
-}
-
-std::optional<int> tosaShift(const QuantizedMultiplier &q) {
-  const int shift = 31 - q.exponent;
-  if (shift < 2 || shift > 62)
-    return std::nullopt;
-  return shift;
-}
 
 int32_t srdhm(int32_t a, int32_t b) {
   if (a == b && a == std::numeric_limits<int32_t>::min())
@@ -117,10 +93,10 @@ SoftmaxParams softmaxParams(float inputScale, float beta) {
                                            static_cast<double>(inputScale) *
                                            (1 << (31 - kIntegerBits)),
                                        (1LL << 31) - 1.0);
-  const QuantizedMultiplier q = quantizeMultiplier(real);
+  const golden::ScaleFactor q = golden::quantizeMultiplier(real);
   SoftmaxParams p;
   p.inputMultiplier = q.multiplier;
-  p.inputLeftShift = q.exponent;
+  p.inputLeftShift = 31 - q.shift; // TFLite's exponent
   const double radius = 1.0 * ((1 << kIntegerBits) - 1) *
                         (1LL << (31 - kIntegerBits)) /
                         (1LL << std::max(0, p.inputLeftShift));
@@ -153,7 +129,7 @@ std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
   if (n < 1 || n > (1 << 20) || zMax < 0 || zMax >= (1LL << 31))
     return std::nullopt;
   const int64_t d = 2 * n;
-  for (int shift = 31; shift <= 62; ++shift) {
+  for (int shift = 31; shift <= isa::kMaxScaleShift; ++shift) {
     const int64_t base = ((int64_t(1) << shift) + n) / d; // round(2^s / d)
     for (int64_t m = base - 1; m <= base + 1; ++m) {
       if (m < (1LL << 30) || m >= (1LL << 31))

@@ -17,18 +17,6 @@
 
 namespace npu::tflmath {
 
-/// A real multiplier as multiplier * 2^exponent, multiplier in [2^30, 2^31)
-/// (or 0): TFLite's QuantizeMultiplier (frexp, round half away from zero).
-struct QuantizedMultiplier {
-  int32_t multiplier = 0;
-  int exponent = 0;
-};
-QuantizedMultiplier quantizeMultiplier(double real);
-
-/// The TOSA RESCALE form of `q`: value * multiplier >> shift. Empty when the
-/// shift falls outside TOSA's [2, 62].
-std::optional<int> tosaShift(const QuantizedMultiplier &q);
-
 /// gemmlowp's saturating rounding doubling high multiply.
 int32_t srdhm(int32_t a, int32_t b);
 /// gemmlowp's RoundingDivideByPOT (round half away from zero).

@@ -61,11 +61,15 @@ inline ScaleFactor reciprocalScale(uint32_t count) {
   return {static_cast<int32_t>(numerator / count), 30 + k};
 }
 
-/// Splits a positive real scale into a Q31 multiplier in [2^30, 2^31) and a
-/// right shift, scale ~= multiplier * 2^-shift (the decomposition TFLite's
-/// QuantizeMultiplier makes). The shift may fall outside [2, 62] for extreme
-/// scales; callers check.
-inline ScaleFactor quantizeScale(double scale) {
+/// Splits a non-negative real scale into a Q31 multiplier in [2^30, 2^31)
+/// and a right shift, scale ~= multiplier * 2^-shift: TFLite's
+/// QuantizeMultiplier (frexp, the fraction rounded half away from zero to
+/// 31 bits). Zero, and scales below 2^-32 that TFLite flushes to zero, give
+/// {0, 31}. The shift may fall outside the scale-shift range of the ISA
+/// (isa::kMinScaleShift..kMaxScaleShift) for extreme scales; callers check.
+inline ScaleFactor quantizeMultiplier(double scale) {
+  if (scale == 0.0)
+    return {0, 31};
   int exponent = 0;
   const double fraction = std::frexp(scale, &exponent); // [0.5, 1)
   int64_t fixed = std::llround(fraction * double(int64_t(1) << 31));
@@ -73,6 +77,8 @@ inline ScaleFactor quantizeScale(double scale) {
     fixed /= 2;
     ++exponent;
   }
+  if (exponent < -31)
+    return {0, 31};
   return {static_cast<int32_t>(fixed), 31 - exponent};
 }
 

@@ -14,8 +14,12 @@
 #ifndef NPU_ISA_ISA_H
 #define NPU_ISA_ISA_H
 
+#include "npu/Support/ElementType.h"
+
 #include <array>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -54,8 +58,9 @@ enum class Queue : uint8_t { Load, Compute, Store };
 /// On-chip scratchpads, byte addressed.
 enum class Buffer : uint8_t { IBuf, WBuf, ABuf, OBuf, PBuf };
 
-/// Element types of vector-unit operands and PPU outputs.
-enum class DType : uint8_t { I8, I16, I32, U8 };
+/// Element types of vector-unit operands and PPU outputs: the integer
+/// element types (F32 is not encodable).
+using DType = ::npu::ElementType;
 
 enum class PoolMode : uint8_t { Max, AvgTosa, AvgTflite };
 
@@ -92,6 +97,7 @@ template <> struct EnumInfo<Buffer> {
 };
 template <> struct EnumInfo<DType> {
   static constexpr const char *names[] = {"i8", "i16", "i32", "u8"};
+  static_assert(std::size(names) == kIntegerElementTypes);
 };
 template <> struct EnumInfo<PoolMode> {
   static constexpr const char *names[] = {"max", "avg_tosa", "avg_tflite"};
@@ -123,19 +129,6 @@ constexpr std::pair<int64_t, int64_t> fieldRange(unsigned width) {
     return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
   else
     return {0, (int64_t(1) << width) - 1};
-}
-
-inline constexpr unsigned dtypeBytes(DType type) {
-  switch (type) {
-  case DType::I8:
-  case DType::U8:
-    return 1;
-  case DType::I16:
-    return 2;
-  case DType::I32:
-    return 4;
-  }
-  return 1;
 }
 
 /// Dependency-token flags, present in every instruction (bits 8..11). "prev"
@@ -186,7 +179,7 @@ inline constexpr OperandNames kDstNames{"dst_buf", "dst_addr", "dst_type",
                                         "dst_stride_outer", "dst_stride_inner"};
 
 template <typename O, typename V>
-void visitOperand(O &op, const OperandNames &n, V &&v) {
+constexpr void visitOperand(O &op, const OperandNames &n, V &&v) {
   v(n.buf, op.buf, 3);
   v(n.addr, op.addr, 24);
   v(n.type, op.type, 2);
@@ -195,7 +188,7 @@ void visitOperand(O &op, const OperandNames &n, V &&v) {
 }
 
 /// Fields shared by dma.load and dma.store, in encoding order.
-template <typename S, typename V> void visitDmaFields(S &s, V &&v) {
+template <typename S, typename V> constexpr void visitDmaFields(S &s, V &&v) {
   v("buf", s.buf, 3);
   v("dram_addr", s.dramAddr, 32);
   v("dram_row_stride", s.dramRowStride, 24);
@@ -215,7 +208,8 @@ struct Halt {
   static constexpr Opcode kOpcode = Opcode::Halt;
   static constexpr const char *kMnemonic = "halt";
   Deps deps;
-  template <typename S, typename V> static void visitFields(S &, V &&) {}
+  template <typename S, typename V>
+  static constexpr void visitFields(S &, V &&) {}
 };
 
 /// No operation on `queue`; carries dependency-token flags only.
@@ -224,7 +218,8 @@ struct Token {
   static constexpr const char *kMnemonic = "token";
   Deps deps;
   Queue queue = Queue::Compute;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("queue", s.queue, 2);
   }
 };
@@ -248,7 +243,8 @@ struct DmaLoad {
   uint32_t padLeft = 0;
   uint32_t padRight = 0;
   int32_t padValue = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     visitDmaFields(s, v);
     v("pad_top", s.padTop, 8);
     v("pad_bottom", s.padBottom, 8);
@@ -272,7 +268,8 @@ struct DmaStore {
   uint32_t rows = 0;
   uint32_t cols = 0;
   uint32_t elemBytes = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     visitDmaFields(s, v);
   }
 };
@@ -287,7 +284,8 @@ struct LoadWeights {
   uint32_t rows = 0;
   uint32_t cols = 0;
   bool int4 = false;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("w_addr", s.wAddr, 24);
     v("w_stride", s.wStride, 16);
     v("rows", s.rows, 9);
@@ -314,7 +312,8 @@ struct Gemm {
   uint32_t cols = 0;
   bool accumulate = false;
   uint32_t accShift = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("in_addr", s.inAddr, 24);
     v("in_stride_y", s.inStrideY, 24);
     v("in_stride_x", s.inStrideX, 16);
@@ -351,7 +350,8 @@ struct PpuConfig {
   bool hasLut = false;
   uint32_t lutAddr = 0;
   bool doubleRound = false;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("per_channel", s.perChannel, 1);
     v("mult", s.mult, 32);
     v("shift", s.shift, 6);
@@ -384,7 +384,8 @@ struct Ppu {
   Buffer dstBuf = Buffer::OBuf;
   uint32_t dstAddr = 0;
   uint32_t dstStride = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("src_addr", s.srcAddr, 24);
     v("src_stride", s.srcStride, 16);
     v("pixels", s.pixels, 16);
@@ -419,7 +420,8 @@ struct DwConv {
   uint32_t accAddr = 0;
   uint32_t accStride = 0;
   bool accumulate = false;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("in_addr", s.inAddr, 24);
     v("in_row_stride", s.inRowStride, 16);
     v("in_pix_stride", s.inPixStride, 16);
@@ -469,7 +471,8 @@ struct Pool {
   int32_t clampMax = 127;
   Buffer dstBuf = Buffer::OBuf;
   uint32_t dstAddr = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("mode", s.mode, 2);
     v("in_addr", s.inAddr, 24);
     v("in_row_stride", s.inRowStride, 16);
@@ -511,7 +514,8 @@ struct Rescale {
   uint32_t shift = 0;
   bool doubleRound = false;
   bool accumulate = false;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     visitOperand(s.src, kSrcNames, v);
     visitOperand(s.dst, kDstNames, v);
     v("n_outer", s.nOuter, 16);
@@ -538,7 +542,8 @@ struct Alu {
   uint32_t nInner = 0;
   uint32_t shift = 0;
   bool round = false;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("op", s.op, 5);
     visitOperand(s.src1, kSrc1Names, v);
     visitOperand(s.src2, kSrc2Names, v);
@@ -570,7 +575,8 @@ struct Reduce {
   uint32_t nOuter = 0;
   uint32_t nRed = 0;
   uint32_t nInner = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("op", s.op, 2);
     v("src_buf", s.srcBuf, 3);
     v("src_addr", s.srcAddr, 24);
@@ -600,7 +606,8 @@ struct Table {
   uint32_t nOuter = 0;
   uint32_t nInner = 0;
   uint32_t tableAddr = 0;
-  template <typename S, typename V> static void visitFields(S &s, V &&v) {
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
     v("mode", s.mode, 1);
     visitOperand(s.src, kSrcNames, v);
     visitOperand(s.dst, kDstNames, v);
@@ -609,6 +616,39 @@ struct Table {
     v("table_addr", s.tableAddr, 24);
   }
 };
+
+namespace detail {
+/// Not constexpr: reached only when a field name is wrong, which makes the
+/// constant evaluation of fieldLimits fail to compile.
+inline void noSuchField() {}
+} // namespace detail
+
+/// Smallest and largest value field `name` of instruction I can encode,
+/// derived from the field's one declaration in I::visitFields. Usable in
+/// constant expressions, where a name I does not have fails to compile
+/// (at run time it gives {0, -1}).
+template <typename I>
+constexpr std::pair<int64_t, int64_t> fieldLimits(std::string_view name) {
+  I instr{};
+  int64_t lo = 0, hi = -1;
+  I::visitFields(instr, [&](const char *field, auto &member, unsigned width) {
+    if (std::string_view(field) == name) {
+      const auto range =
+          fieldRange<std::remove_reference_t<decltype(member)>>(width);
+      lo = range.first;
+      hi = range.second;
+    }
+  });
+  if (hi < lo)
+    detail::noSuchField();
+  return {lo, hi};
+}
+template <typename I> constexpr int64_t fieldMax(std::string_view name) {
+  return fieldLimits<I>(name).second;
+}
+template <typename I> constexpr int64_t fieldMin(std::string_view name) {
+  return fieldLimits<I>(name).first;
+}
 
 using Instruction =
     std::variant<Halt, Token, DmaLoad, DmaStore, LoadWeights, Gemm, PpuConfig,

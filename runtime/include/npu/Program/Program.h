@@ -32,7 +32,7 @@ enum class TensorRole : uint8_t { Input, Output };
 struct TensorDesc {
   std::string name;
   TensorRole role = TensorRole::Input;
-  ElementType type = ElementType::Int8;
+  ElementType type = ElementType::I8;
   std::vector<int64_t> shape;
   double scale = 1.0;
   int32_t zeroPoint = 0;

@@ -2,6 +2,7 @@
 #ifndef NPU_TENSOR_TENSOR_H
 #define NPU_TENSOR_TENSOR_H
 
+#include "npu/Support/ElementType.h"
 #include "npu/Support/Result.h"
 
 #include <cstdint>
@@ -11,16 +12,9 @@
 
 namespace npu {
 
-enum class ElementType : uint8_t { Int8, UInt8, Int16, Int32, Float32 };
-
-size_t elementBytes(ElementType type);
-/// Short name: i8, u8, i16, i32, f32.
-std::string_view elementTypeName(ElementType type);
-Result<ElementType> parseElementType(std::string_view name);
-
 /// A dense row-major tensor with little-endian elements.
 struct Tensor {
-  ElementType type = ElementType::Int8;
+  ElementType type = ElementType::I8;
   std::vector<int64_t> shape;
   std::vector<uint8_t> data;
 

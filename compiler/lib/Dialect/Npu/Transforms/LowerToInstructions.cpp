@@ -652,7 +652,7 @@ LogicalResult Lowering::lowerGemm(Operation *src, GemmLayer &g) {
   const int64_t hi = half(Buffer::IBuf), hw = half(Buffer::WBuf);
   const int64_t accBytes = ::npu::bufferBytes(arch, Buffer::ABuf);
   const int64_t ho = half(Buffer::OBuf);
-  const int64_t outSize = npuisa::dtypeBytes(g.ppu.outType);
+  const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
   const int64_t winH = (g.KH - 1) * g.DH + 1, winW = (g.KW - 1) * g.DW + 1;
   if (arch.array.weightBits != 8)
     return src->emitError("int8 weights need array.weight_bits = 8 (4-bit "
@@ -936,7 +936,7 @@ LogicalResult Lowering::lowerDepthwise(DepthwiseConv2DOp op) {
   const int64_t hi = half(Buffer::IBuf), hw = half(Buffer::WBuf);
   const int64_t accBytes = ::npu::bufferBytes(arch, Buffer::ABuf);
   const int64_t ho = half(Buffer::OBuf);
-  const int64_t outSize = npuisa::dtypeBytes(tables.outType);
+  const int64_t outSize = ::npu::elementBytes(tables.outType);
   const int64_t winH = (KH - 1) * d[0] + 1, winW = (KW - 1) * d[1] + 1;
 
   // Channel group: a multiple of the depth multiplier.
@@ -1583,7 +1583,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(inAddr) || failed(outAddr))
       return failure();
     const int64_t inImage = g.IH * g.IW * g.IC, outImage = g.OH * g.OW * g.OC;
-    const int64_t outSize = npuisa::dtypeBytes(g.ppu.outType);
+    const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
     g.inAddr = [=](int64_t b) { return *inAddr + b * inImage; };
     g.outAddr = [=](int64_t b) { return *outAddr + b * outImage * outSize; };
     beginLayer(c, "conv2d",
@@ -1627,7 +1627,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
                        outAddr = dramAddr(m.getOutput());
     if (failed(aAddr) || failed(bAddr) || failed(outAddr))
       return failure();
-    const int64_t outSize = npuisa::dtypeBytes(g.ppu.outType);
+    const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
     const int64_t H = a[1], C = b[1], W = b[2];
     g.inAddr = [=](int64_t n) { return *aAddr + n * H * C; };
     g.outAddr = [=](int64_t n) { return *outAddr + n * H * W * outSize; };
