@@ -5,10 +5,11 @@
 //                 [--json | --csv] [--trace[=FILE]] [--vcd FILE]
 //                 [--array-model tile|cycle|rtl] [--rtl] [--golden]
 //
-// Runs the program on the SystemC model and prints the report (design
-// section 9). --golden runs the functional executor alone: the same
-// outputs, event counts and no timing. --rtl (= --array-model rtl) steps
-// the Verilated RTL array (rtl/) in place of the SystemC array model.
+// Runs the program on the SystemC model and prints the report
+// (docs/simulator.md, "Statistics and reports"). --golden runs the functional
+// executor alone: the same outputs, event counts and no timing. --rtl (=
+// --array-model rtl) steps the Verilated RTL array (rtl/) in place of the
+// SystemC array model.
 //
 //===----------------------------------------------------------------------===//
 #include "npusim/Report/Report.h"
