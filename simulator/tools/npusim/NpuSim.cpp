@@ -59,8 +59,9 @@ void printHostTime(const char *what, double seconds, uint64_t macs,
 /// program was compiled for (when the binary's hash says it is unchanged),
 /// else the defaults with the fields the binary records. --set applies on
 /// top.
-Result<ArchConfig> chooseArch(const Program &program,
+Result<ArchConfig> chooseArch(const LoadedProgram &loaded,
                               const po::variables_map &vm, bool &guessed) {
+  const Program &program = loaded.program;
   guessed = false;
   Result<ArchConfig> config = makeError("unreachable");
   if (vm.count("arch")) {
@@ -74,7 +75,7 @@ Result<ArchConfig> chooseArch(const Program &program,
     if (preset && archConfigHash(*preset) == program.archHash) {
       config = std::move(preset);
     } else {
-      config = program.recordedArch();
+      config = loaded.recordedArch;
       guessed = true;
     }
   }
@@ -197,24 +198,23 @@ int sc_main(int argc, char **argv) {
                 "'");
 
   const std::string path = vm["file"].as<std::string>();
-  Result<Program> program = readProgramFile(path);
-  if (!program)
-    return fail(program.error().getMessage());
   std::vector<std::string> specs;
   if (vm.count("input"))
     specs = vm["input"].as<std::vector<std::string>>();
-  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
-  if (!inputs)
-    return fail(inputs.error().getMessage());
+  Result<LoadedProgram> loaded = loadProgramWithInputs(path, specs);
+  if (!loaded)
+    return fail(loaded.error().getMessage());
+  const Program &program = loaded->program;
+  const std::vector<Tensor> &inputs = loaded->inputs;
 
   if (vm.count("golden")) {
-    if (Status ordered = checkHazards(*program); !ordered)
+    if (Status ordered = checkHazards(program); !ordered)
       return fail(path + ": " + ordered.error().getMessage());
-    return runGolden(*program, path, *inputs, vm);
+    return runGolden(program, path, inputs, vm);
   }
 
   bool guessed = false;
-  Result<ArchConfig> config = chooseArch(*program, vm, guessed);
+  Result<ArchConfig> config = chooseArch(*loaded, vm, guessed);
   if (!config)
     return fail(config.error().getMessage());
   if (guessed)
@@ -222,7 +222,7 @@ int sc_main(int argc, char **argv) {
                  "npusim: note: %s was compiled for '%s', not an unchanged "
                  "preset; simulating the defaults with the fields the binary "
                  "records (pass --arch for the timing and energy fields)\n",
-                 path.c_str(), program->archName.c_str());
+                 path.c_str(), program.archName.c_str());
 
   sim::SimOptions simOptions;
   simOptions.arrayModel = model == "cycle" ? sim::ArrayModel::Cycle
@@ -236,7 +236,7 @@ int sc_main(int argc, char **argv) {
     simOptions.vcdPath = vm["vcd"].as<std::string>();
   const auto start = std::chrono::steady_clock::now();
   Result<sim::SimResult> result =
-      sim::simulate(*program, *config, *inputs, simOptions);
+      sim::simulate(program, *config, inputs, simOptions);
   const double seconds = secondsSince(start);
   if (!result)
     return fail(path + ": " + result.error().getMessage());
@@ -245,11 +245,11 @@ int sc_main(int argc, char **argv) {
                   result->stats.cycles);
 
   if (vm.count("output-dir"))
-    if (Status s = writeOutputs(*program, result->outputs,
+    if (Status s = writeOutputs(program, result->outputs,
                                 vm["output-dir"].as<std::string>());
         !s)
       return fail(s.error().getMessage());
-  sim::ReportContext context{path, &*program, &*config, simOptions.arrayModel,
+  sim::ReportContext context{path, &program, &*config, simOptions.arrayModel,
                              &result->stats};
   if (simOptions.collectTrace) {
     std::string tracePath = vm["trace"].as<std::string>();
