@@ -9,13 +9,16 @@
 // (docs/simulator.md, "Statistics and reports"). --golden runs the functional
 // executor alone: the same outputs, event counts and no timing. --rtl (=
 // --array-model rtl) steps the Verilated RTL array (rtl/) in place of the
-// SystemC array model.
+// SystemC array model; an npusim built without it (NPU_ENABLE_RTL=OFF)
+// refuses --rtl.
 //
 //===----------------------------------------------------------------------===//
 #include "npusim/Report/Report.h"
 #include "npusim/Simulator.h"
 
+#ifdef NPU_HAVE_RTL
 #include "npurtl/RtlArrays.h"
+#endif
 
 #include "npu/Golden/Machine.h"
 #include "npu/Program/Hazards.h"
@@ -196,6 +199,11 @@ int sc_main(int argc, char **argv) {
   if (model != "tile" && model != "cycle" && model != "rtl")
     return fail("--array-model must be tile, cycle or rtl, got '" + model +
                 "'");
+#ifndef NPU_HAVE_RTL
+  if (model == "rtl")
+    return fail(std::string(vm.count("rtl") ? "--rtl" : "--array-model rtl") +
+                ": npusim was built without RTL support (NPU_ENABLE_RTL=OFF)");
+#endif
 
   const std::string path = vm["file"].as<std::string>();
   std::vector<std::string> specs;
@@ -228,9 +236,11 @@ int sc_main(int argc, char **argv) {
   simOptions.arrayModel = model == "cycle" ? sim::ArrayModel::Cycle
                           : model == "rtl" ? sim::ArrayModel::Rtl
                                            : sim::ArrayModel::Tile;
+#ifdef NPU_HAVE_RTL
   simOptions.rtlArray = [](const ArchConfig &c) {
     return rtl::makeRtlArray(rtl::RtlArrayConfig::of(c));
   };
+#endif
   simOptions.collectTrace = vm.count("trace") != 0;
   if (vm.count("vcd"))
     simOptions.vcdPath = vm["vcd"].as<std::string>();
