@@ -22,7 +22,6 @@ module npu_array #(
     parameter int WEIGHT_BITS = 8,
     parameter int ACC_BITS = 32,
     parameter int SATURATE = 0,
-    parameter int INJECT_BUG = 0,
     localparam int ACT_BITS = 9,
     localparam int COL_BITS = $clog2(COLS + 1)
 ) (
@@ -85,12 +84,9 @@ module npu_array #(
       end
 
       npu_pe #(
-          .ROW(r),
-          .COL(c),
           .WEIGHT_BITS(WEIGHT_BITS),
           .ACC_BITS(ACC_BITS),
-          .SATURATE(SATURATE),
-          .INJECT_BUG(INJECT_BUG)
+          .SATURATE(SATURATE)
       ) u_pe (
           .clk,
           .rst,

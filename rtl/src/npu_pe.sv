@@ -12,14 +12,9 @@
 // preload shifts weights down the column). ovf flags, for the coming edge,
 // a partial sum outside the ACC_BITS range.
 module npu_pe #(
-    parameter int ROW = 0,
-    parameter int COL = 0,
     parameter int WEIGHT_BITS = 8,
     parameter int ACC_BITS = 32,
     parameter int SATURATE = 0,
-    // Test only: makes PE (1, 0) add one to products of odd activations,
-    // so that the co-simulation checker can show it catches a wrong PE.
-    parameter int INJECT_BUG = 0,
     localparam int ACT_BITS = 9,
     localparam int SUM_BITS = ACC_BITS + 2
 ) (
@@ -48,7 +43,6 @@ module npu_pe #(
 
   always_comb begin
     product = act_valid_in ? SUM_BITS'(act_in * weight) : '0;
-    if (INJECT_BUG != 0 && ROW == 1 && COL == 0 && act_in[0]) product = product + 1'b1;
     sum = SUM_BITS'(psum_in) + product;
     out_of_range = sum > Max || sum < Min;
     if (!out_of_range || SATURATE == 0) fitted = sum[ACC_BITS-1:0];

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests that the lockstep checker fails when the RTL is wrong: the array
-# built with INJECT_BUG (PE (1, 0) adds one to products of odd activations)
-# must be reported as a mismatch at PE (1, 0), with exit status 1 and the
-# RTL's waves kept in a VCD file.
+# built from the faulty variant rtl/dv/sv/npu_array_injected_bug.sv (PE
+# (1, 0) adds one to products of odd activations) must be reported as a
+# mismatch at PE (1, 0), with exit status 1 and the RTL's waves kept in a
+# VCD file.
 set -euo pipefail
 bin=$1
 tmp=$(mktemp -d)

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Lints the RTL with Verilator's -Wall for several parameter sets (the
-# configurations built and the corner shapes 1x1, 1xN, Nx1); any warning
-# fails.
+# configurations built and the corner shapes 1x1, 1xN, Nx1), and the
+# checker's faulty variant (rtl/dv/sv) over it; any warning fails.
 set -euo pipefail
-src=$(cd "$(dirname "$0")/../src" && pwd)
+rtl=$(cd "$(dirname "$0")/.." && pwd)
+design=("$rtl"/src/npu_pe.sv "$rtl"/src/npu_acc.sv "$rtl"/src/npu_array.sv)
 status=0
-while read -r params; do
-  if ! out=$(verilator --lint-only -Wall "$src"/npu_pe.sv "$src"/npu_acc.sv \
-               "$src"/npu_array.sv --top-module npu_array $params 2>&1) ||
+lint() { # top extra-file-or-empty params
+  local top=$1 extra=$2 params=$3 out
+  # shellcheck disable=SC2086 # params are several words
+  if ! out=$(verilator --lint-only -Wall "${design[@]}" $extra \
+               --top-module "$top" $params 2>&1) ||
      [ -n "$out" ]; then
-    echo "FAIL: verilator --lint-only -Wall $params"
+    echo "FAIL: verilator --lint-only -Wall ($top) $params"
     echo "$out"
     status=1
   else
-    echo "ok   lint clean: ${params:-defaults}"
+    echo "ok   lint clean: $top ${params:-defaults}"
   fi
+}
+while read -r params; do
+  lint npu_array "" "$params"
 done <<'PARAMS'
 
 -GROWS=1 -GCOLS=1
@@ -22,6 +28,12 @@ done <<'PARAMS'
 -GROWS=5 -GCOLS=1
 -GROWS=3 -GCOLS=5 -GWEIGHT_BITS=4 -GACC_BITS=16 -GSATURATE=1
 -GROWS=16 -GCOLS=16 -GACC_BITS=24 -GSATURATE=1
--GROWS=32 -GCOLS=32 -GINJECT_BUG=1
+-GROWS=32 -GCOLS=32
+PARAMS
+while read -r params; do
+  lint npu_array_injected_bug "$rtl/dv/sv/npu_array_injected_bug.sv" "$params"
+done <<'PARAMS'
+-GROWS=4 -GCOLS=4 -GACC_BITS=16
+-GROWS=2 -GCOLS=1 -GSATURATE=1
 PARAMS
 exit $status

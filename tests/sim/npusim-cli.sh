@@ -7,9 +7,13 @@
 # properly nested Chrome trace (and the checker rejects a broken one);
 # --vcd writes waves; a wrong input shape, a corrupt or truncated binary, a
 # configuration the program was not compiled for and a bad flag are one-line
-# errors with a non-zero exit.
+# errors with a non-zero exit. With --no-rtl (an npusim built with
+# NPU_ENABLE_RTL=OFF) the rtl mode is left out; npusim-without-rtl.sh tests
+# that it is refused.
 set -euo pipefail
 bin=$1
+rtl=yes
+[ "${2:-}" = "--no-rtl" ] && rtl=no
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -31,9 +35,13 @@ grep -q "cycles" "$tmp/report.txt"
 compare "$tmp/cycle"
 "$bin/npusim" "$prog" --golden --output-dir "$tmp/golden" > /dev/null
 compare "$tmp/golden"
-"$bin/npusim" "$prog" --rtl --output-dir "$tmp/rtl" > /dev/null
-compare "$tmp/rtl"
-echo "ok   tile, cycle, rtl and golden outputs equal expected.npy"
+if [ $rtl = yes ]; then
+  "$bin/npusim" "$prog" --rtl --output-dir "$tmp/rtl" > /dev/null
+  compare "$tmp/rtl"
+  echo "ok   tile, cycle, rtl and golden outputs equal expected.npy"
+else
+  echo "ok   tile, cycle and golden outputs equal expected.npy"
+fi
 
 "$bin/npusim" "$prog" --json > "$tmp/report.json"
 python3 - "$tmp/report.json" <<'PY'
@@ -102,7 +110,9 @@ fails "array.rows" "$prog" --arch npu-base
 fails "array.acc_bits" "$prog" --set array.acc_bits=24
 fails "--array-model must be tile, cycle or rtl" "$prog" --array-model fast
 "$bin/npu-mkdemo" "$tmp/base" --arch npu-base > /dev/null
-fails "no RTL array r16c16w8a32wrap in this build" "$tmp/base/conv.bin" --rtl
+if [ $rtl = yes ]; then
+  fails "no RTL array r16c16w8a32wrap in this build" "$tmp/base/conv.bin" --rtl
+fi
 # Fields that only change timing are fine.
 "$bin/npusim" "$prog" --set dram.bandwidth=2 --json > "$tmp/slow.json"
 python3 -c "

@@ -336,25 +336,20 @@ int main(int argc, char **argv) {
 
   if (vm.count("program")) {
     const std::string path = vm["program"].as<std::string>();
-    Result<Program> program = readProgramFile(path);
-    if (!program)
-      return fail(program.error().getMessage());
-    Result<ArchConfig> config = program->recordedArch();
-    if (!config)
-      return fail(path + ": " + config.error().getMessage());
     std::vector<std::string> specs;
     if (vm.count("input"))
       specs = vm["input"].as<std::vector<std::string>>();
-    Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
-    if (!inputs)
-      return fail(inputs.error().getMessage());
-    const rtl::RtlArrayConfig arrayConfig = rtl::RtlArrayConfig::of(*config);
+    Result<LoadedProgram> loaded = loadProgramWithInputs(path, specs);
+    if (!loaded)
+      return fail(loaded.error().getMessage());
+    const rtl::RtlArrayConfig arrayConfig =
+        rtl::RtlArrayConfig::of(loaded->recordedArch);
     Result<Pair> pair = makePair(arrayConfig, vcd);
     if (!pair)
       return fail(pair.error().getMessage());
     uint64_t gemms = 0, goldenEvents = 0;
     const Status status =
-        runProgram(*program, *inputs, *config, *pair,
+        runProgram(loaded->program, loaded->inputs, loaded->recordedArch, *pair,
                    vm["max-gemms"].as<uint64_t>(), gemms, goldenEvents);
     return finish(*pair, status,
                   "npu-cosim: " + arrayConfig.name() + ": " + path + ": " +

@@ -74,6 +74,21 @@ Result<std::vector<Tensor>> bindInputs(const Program &program,
   return result;
 }
 
+Result<LoadedProgram>
+loadProgramWithInputs(const std::string &path,
+                      const std::vector<std::string> &specs) {
+  Result<Program> program = readProgramFile(path);
+  if (!program)
+    return program.error();
+  Result<ArchConfig> arch = program->recordedArch();
+  if (!arch)
+    return arch.error().withContext(path);
+  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
+  if (!inputs)
+    return inputs.error();
+  return LoadedProgram{program.take(), arch.take(), inputs.take()};
+}
+
 std::string sanitizeTensorName(const std::string &name) {
   std::string out = name;
   for (char &c : out) {

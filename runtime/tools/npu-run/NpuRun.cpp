@@ -99,29 +99,26 @@ int main(int argc, char **argv) {
           vm))
     return *exit;
   const std::string path = vm["file"].as<std::string>();
-  Result<Program> program = readProgramFile(path);
-  if (!program)
-    return fail(program.error().getMessage());
-
   std::vector<std::string> specs;
   if (vm.count("input"))
     specs = vm["input"].as<std::vector<std::string>>();
-  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
-  if (!inputs)
-    return fail(inputs.error().getMessage());
+  Result<LoadedProgram> loaded = loadProgramWithInputs(path, specs);
+  if (!loaded)
+    return fail(loaded.error().getMessage());
+  const Program &program = loaded->program;
   if (!vm.count("no-hazard-check")) {
-    Status ordered = checkHazards(*program);
+    Status ordered = checkHazards(program);
     if (!ordered)
       return fail(path + ": " + ordered.error().getMessage());
   }
-  Result<golden::RunResult> run = golden::runProgram(*program, *inputs);
+  Result<golden::RunResult> run = golden::runProgram(program, loaded->inputs);
   if (!run)
     return fail(path + ": " + run.error().getMessage());
 
-  const std::vector<size_t> outputs = program->outputIndices();
+  const std::vector<size_t> outputs = program.outputIndices();
   if (!vm.count("quiet")) {
     for (size_t i = 0; i < outputs.size(); ++i)
-      printTensor(program->tensors[outputs[i]], run->outputs[i]);
+      printTensor(program.tensors[outputs[i]], run->outputs[i]);
     const golden::Counters &t = run->total;
     std::printf("instructions %llu, MACs %llu, accumulator overflows %llu, "
                 "saturations %llu\n",
@@ -129,26 +126,26 @@ int main(int argc, char **argv) {
                 static_cast<unsigned long long>(t.macs),
                 static_cast<unsigned long long>(t.accOverflow),
                 static_cast<unsigned long long>(t.saturation));
-    for (size_t l = 0; l < program->layers.size(); ++l) {
+    for (size_t l = 0; l < program.layers.size(); ++l) {
       const golden::Counters &c = run->perLayer[l];
       std::printf("  layer %-24s MACs %10llu  overflows %llu  saturations "
                   "%llu\n",
-                  program->layers[l].name.c_str(),
+                  program.layers[l].name.c_str(),
                   static_cast<unsigned long long>(c.macs),
                   static_cast<unsigned long long>(c.accOverflow),
                   static_cast<unsigned long long>(c.saturation));
     }
   }
   if (vm.count("output-dir")) {
-    Status written = writeOutputs(*program, run->outputs,
-                                  vm["output-dir"].as<std::string>());
+    Status written =
+        writeOutputs(program, run->outputs, vm["output-dir"].as<std::string>());
     if (!written)
       return fail(written.error().getMessage());
   }
   if (vm.count("expect"))
     for (const std::string &spec :
          vm["expect"].as<std::vector<std::string>>()) {
-      std::string problem = checkExpect(*program, run->outputs, spec);
+      std::string problem = checkExpect(program, run->outputs, spec);
       if (!problem.empty())
         return fail(problem);
     }

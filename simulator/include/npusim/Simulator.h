@@ -1,8 +1,8 @@
 //===- Simulator.h - Cycle-accurate simulation of a program -----*- C++ -*-===//
 //
 // The public entry point of npusim: runs a prog.bin on the SystemC model of
-// the NPU (design section 4) and returns its outputs, which equal the
-// golden executor's bit for bit, with cycle, traffic, energy and overflow
+// the NPU (docs/simulator.md, "Structure") and returns its outputs, which equal
+// the golden executor's bit for bit, with cycle, traffic, energy and overflow
 // statistics per layer.
 //
 // SystemC elaborates once per process: call simulate() at most once.

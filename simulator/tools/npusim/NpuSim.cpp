@@ -5,16 +5,20 @@
 //                 [--json | --csv] [--trace[=FILE]] [--vcd FILE]
 //                 [--array-model tile|cycle|rtl] [--rtl] [--golden]
 //
-// Runs the program on the SystemC model and prints the report (design
-// section 9). --golden runs the functional executor alone: the same
-// outputs, event counts and no timing. --rtl (= --array-model rtl) steps
-// the Verilated RTL array (rtl/) in place of the SystemC array model.
+// Runs the program on the SystemC model and prints the report
+// (docs/simulator.md, "Statistics and reports"). --golden runs the functional
+// executor alone: the same outputs, event counts and no timing. --rtl (=
+// --array-model rtl) steps the Verilated RTL array (rtl/) in place of the
+// SystemC array model; an npusim built without it (NPU_ENABLE_RTL=OFF)
+// refuses --rtl.
 //
 //===----------------------------------------------------------------------===//
 #include "npusim/Report/Report.h"
 #include "npusim/Simulator.h"
 
+#ifdef NPU_HAVE_RTL
 #include "npurtl/RtlArrays.h"
+#endif
 
 #include "npu/Golden/Machine.h"
 #include "npu/Program/Hazards.h"
@@ -58,8 +62,9 @@ void printHostTime(const char *what, double seconds, uint64_t macs,
 /// program was compiled for (when the binary's hash says it is unchanged),
 /// else the defaults with the fields the binary records. --set applies on
 /// top.
-Result<ArchConfig> chooseArch(const Program &program,
+Result<ArchConfig> chooseArch(const LoadedProgram &loaded,
                               const po::variables_map &vm, bool &guessed) {
+  const Program &program = loaded.program;
   guessed = false;
   Result<ArchConfig> config = makeError("unreachable");
   if (vm.count("arch")) {
@@ -73,7 +78,7 @@ Result<ArchConfig> chooseArch(const Program &program,
     if (preset && archConfigHash(*preset) == program.archHash) {
       config = std::move(preset);
     } else {
-      config = program.recordedArch();
+      config = loaded.recordedArch;
       guessed = true;
     }
   }
@@ -194,26 +199,30 @@ int sc_main(int argc, char **argv) {
   if (model != "tile" && model != "cycle" && model != "rtl")
     return fail("--array-model must be tile, cycle or rtl, got '" + model +
                 "'");
+#ifndef NPU_HAVE_RTL
+  if (model == "rtl")
+    return fail(std::string(vm.count("rtl") ? "--rtl" : "--array-model rtl") +
+                ": npusim was built without RTL support (NPU_ENABLE_RTL=OFF)");
+#endif
 
   const std::string path = vm["file"].as<std::string>();
-  Result<Program> program = readProgramFile(path);
-  if (!program)
-    return fail(program.error().getMessage());
   std::vector<std::string> specs;
   if (vm.count("input"))
     specs = vm["input"].as<std::vector<std::string>>();
-  Result<std::vector<Tensor>> inputs = bindInputs(*program, specs);
-  if (!inputs)
-    return fail(inputs.error().getMessage());
+  Result<LoadedProgram> loaded = loadProgramWithInputs(path, specs);
+  if (!loaded)
+    return fail(loaded.error().getMessage());
+  const Program &program = loaded->program;
+  const std::vector<Tensor> &inputs = loaded->inputs;
 
   if (vm.count("golden")) {
-    if (Status ordered = checkHazards(*program); !ordered)
+    if (Status ordered = checkHazards(program); !ordered)
       return fail(path + ": " + ordered.error().getMessage());
-    return runGolden(*program, path, *inputs, vm);
+    return runGolden(program, path, inputs, vm);
   }
 
   bool guessed = false;
-  Result<ArchConfig> config = chooseArch(*program, vm, guessed);
+  Result<ArchConfig> config = chooseArch(*loaded, vm, guessed);
   if (!config)
     return fail(config.error().getMessage());
   if (guessed)
@@ -221,21 +230,23 @@ int sc_main(int argc, char **argv) {
                  "npusim: note: %s was compiled for '%s', not an unchanged "
                  "preset; simulating the defaults with the fields the binary "
                  "records (pass --arch for the timing and energy fields)\n",
-                 path.c_str(), program->archName.c_str());
+                 path.c_str(), program.archName.c_str());
 
   sim::SimOptions simOptions;
   simOptions.arrayModel = model == "cycle" ? sim::ArrayModel::Cycle
                           : model == "rtl" ? sim::ArrayModel::Rtl
                                            : sim::ArrayModel::Tile;
+#ifdef NPU_HAVE_RTL
   simOptions.rtlArray = [](const ArchConfig &c) {
     return rtl::makeRtlArray(rtl::RtlArrayConfig::of(c));
   };
+#endif
   simOptions.collectTrace = vm.count("trace") != 0;
   if (vm.count("vcd"))
     simOptions.vcdPath = vm["vcd"].as<std::string>();
   const auto start = std::chrono::steady_clock::now();
   Result<sim::SimResult> result =
-      sim::simulate(*program, *config, *inputs, simOptions);
+      sim::simulate(program, *config, inputs, simOptions);
   const double seconds = secondsSince(start);
   if (!result)
     return fail(path + ": " + result.error().getMessage());
@@ -244,11 +255,11 @@ int sc_main(int argc, char **argv) {
                   result->stats.cycles);
 
   if (vm.count("output-dir"))
-    if (Status s = writeOutputs(*program, result->outputs,
+    if (Status s = writeOutputs(program, result->outputs,
                                 vm["output-dir"].as<std::string>());
         !s)
       return fail(s.error().getMessage());
-  sim::ReportContext context{path, &*program, &*config, simOptions.arrayModel,
+  sim::ReportContext context{path, &program, &*config, simOptions.arrayModel,
                              &result->stats};
   if (simOptions.collectTrace) {
     std::string tracePath = vm["trace"].as<std::string>();

@@ -24,7 +24,8 @@ namespace npu::rtl {
 struct RtlArrayConfig {
   unsigned rows = 0, cols = 0, weightBits = 8, accBits = 32;
   bool saturate = false;
-  /// Built with INJECT_BUG: PE (1, 0) is wrong on purpose (checker test).
+  /// Built from the faulty variant rtl/dv/sv/npu_array_injected_bug.sv:
+  /// PE (1, 0) is wrong on purpose (the checker's self-test).
   bool injectBug = false;
 
   /// e.g. "r8c8w8a32wrap".

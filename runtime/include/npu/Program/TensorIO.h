@@ -1,9 +1,9 @@
 //===- TensorIO.h - Binding program tensors to .npy files -------*- C++ -*-===//
 //
-// The command-line contract shared by npu-run and npusim (design section 9):
-// `--input NAME=FILE.npy` where NAME is the tensor's name or its 0-based
-// index among the inputs; outputs written as <sanitized name>.npy plus
-// outputs.json.
+// The command-line contract shared by npu-run, npusim and npu-cosim
+// (docs/simulator.md, the flags --input and --output-dir): `--input
+// NAME=FILE.npy` where NAME is the tensor's name or its 0-based index among
+// the inputs; outputs written as <sanitized name>.npy plus outputs.json.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPU_PROGRAM_TENSORIO_H
@@ -21,6 +21,23 @@ namespace npu {
 /// name the spec, the tensor or the file.
 Result<std::vector<Tensor>> bindInputs(const Program &program,
                                        const std::vector<std::string> &specs);
+
+/// A prog.bin read and validated, with the configuration it records and its
+/// inputs bound: where npu-run, npusim and npu-cosim start.
+struct LoadedProgram {
+  Program program;
+  /// The ArchConfig the binary records (Program::recordedArch).
+  ArchConfig recordedArch;
+  /// One tensor per program input, in program order (bindInputs).
+  std::vector<Tensor> inputs;
+};
+
+/// Reads `path` (readProgramFile), takes its recorded ArchConfig and binds
+/// `specs` (bindInputs). The errors are those of the three steps, the
+/// ArchConfig's prefixed with `path`.
+Result<LoadedProgram>
+loadProgramWithInputs(const std::string &path,
+                      const std::vector<std::string> &specs);
 
 /// Replaces every character outside [A-Za-z0-9_.-] with '_'.
 std::string sanitizeTensorName(const std::string &name);

@@ -46,12 +46,12 @@ private:
   sc_core::sc_time period;
 };
 
-/// A unit's view of time (design section 7: speed matters as much as
-/// fidelity). A coupled unit advances with the SystemC kernel: every
-/// advance is a timed wait. A decoupled unit keeps its own cycle count
-/// ahead of the kernel and only waits where cycles of different units must
-/// be ordered in kernel time, the shared DRAM bus (sync()); everything else
-/// it exchanges with other units carries cycle stamps (TimedFifo), so its
+/// A unit's view of time (docs/simulator.md, "Clocking and speed": speed
+/// matters as much as fidelity). A coupled unit advances with the SystemC
+/// kernel: every advance is a timed wait. A decoupled unit keeps its own cycle
+/// count ahead of the kernel and only waits where cycles of different units
+/// must be ordered in kernel time, the shared DRAM bus (sync()); everything
+/// else it exchanges with other units carries cycle stamps (TimedFifo), so its
 /// timing is the same, with far fewer context switches. Units are coupled
 /// when something watches kernel time: the cycle-level array (clock edges)
 /// and --vcd (signal waves).
@@ -227,8 +227,9 @@ private:
 };
 
 /// Function of the machine: the golden executor's state and semantics. The
-/// modules call it for the data of each instruction (design section 7:
-/// function separate from timing). The first error stops the simulation.
+/// modules call it for the data of each instruction (docs/simulator.md,
+/// "Structure": function separate from timing). The first error stops the
+/// simulation.
 class Functional {
 public:
   Functional(golden::Machine &machine, const Program &program,

@@ -1,9 +1,9 @@
 //===- PostProcessor.h - Requantization of accumulators ---------*- C++ -*-===//
 //
-// The PPU (design section 4): bias, fused rescale with the per-channel shift
-// table, output zero point, clamp and LUT, `ppu.lanes` elements per step.
-// ppu.cfg takes one cycle. A ppu of P pixels x C channels takes
-// P x ceil(C / lanes) steps of laneStepCycles (ABUF in, destination out)
+// The PPU (docs/isa.md, "Post-processing unit"): bias, fused rescale with
+// the per-channel shift table, output zero point, clamp and LUT, `ppu.lanes`
+// elements per step. ppu.cfg takes one cycle. A ppu of P pixels x C channels
+// takes P x ceil(C / lanes) steps of laneStepCycles (ABUF in, destination out)
 // plus kLatency cycles of pipeline. Per-channel parameters (multiplier,
 // shift, bias, shift table: 4 + 1 + 4 + 1 bytes per channel) are read from
 // PBUF once per instruction when C <= lanes (they stay in lane registers),

@@ -1,7 +1,8 @@
 //===- SystolicArray.h - Weight-stationary MAC array ------------*- C++ -*-===//
 //
 // The rows x cols weight-stationary array with its column accumulators
-// (design section 4). Three models with identical cycle counts and bits:
+// (docs/simulator.md, "The array models"). Three models with identical cycle
+// counts and bits:
 //
 //  - tile: computes a whole load.weights / gemm with the golden machine and
 //    advances time by its exact cycle count (the closed forms of

@@ -1,7 +1,8 @@
 //===- VectorUnit.h - Lane-parallel unit for everything else ----*- C++ -*-===//
 //
 // Depthwise convolution, pooling, rescale, the integer ALU, reductions and
-// tables, `vector.lanes` elements per step (design section 4). Lanes run
+// tables, `vector.lanes` elements per step (docs/isa.md, "Vector unit";
+// docs/simulator.md, "Structure"). Lanes run
 // along the innermost dimension (channels for vec.dwconv / vec.pool,
 // n_inner otherwise):
 //

@@ -1,6 +1,7 @@
 //===- Report.h - Text, JSON and CSV reports --------------------*- C++ -*-===//
 //
-// The report of one simulation (design section 9): cycles, latency, MACs,
+// The report of one simulation (docs/simulator.md, "Statistics and
+// reports"): cycles, latency, MACs,
 // array utilization, busy/stall cycles per unit, SRAM and DRAM bytes, energy
 // per component with pJ/MAC, accumulator overflow and saturation counts next
 // to the compiler's static bound; totals and per layer. docs/simulator.md
