@@ -175,11 +175,6 @@ private:
   template <typename T>
   Value constant(Location loc, ArrayRef<int64_t> shape, ArrayRef<T> values);
   Value splat(Location loc, int64_t rank, int32_t value);
-  Value create(Location loc, StringRef name, Type result, ValueRange operands,
-               ArrayRef<NamedAttribute> attrs = {});
-  NamedAttribute attr(StringRef name, Attribute value) {
-    return builder.getNamedAttr(name, value);
-  }
   Expected<Value> rescale(const OpContext &op, Value input, Type outElement,
                           ArrayRef<double> scales, int32_t inputZp,
                           int32_t outputZp, bool doubleRound);
@@ -425,22 +420,13 @@ Error Importer::requireType(const OpContext &op, const TensorInfo &t,
                         "; expected " + typeName(type));
 }
 
-Value Importer::create(Location loc, StringRef name, Type result,
-                       ValueRange operands, ArrayRef<NamedAttribute> attrs) {
-  OperationState state(loc, name);
-  state.addOperands(operands);
-  state.addTypes(result);
-  state.addAttributes(attrs);
-  return builder.create(state)->getResult(0);
-}
-
 Value Importer::constant(Location loc, RankedTensorType type,
                          ArrayRef<uint8_t> raw) {
   // TFLite buffers are little-endian, as is every host we build on.
   auto value = DenseElementsAttr::getFromRawBuffer(
       type,
       ArrayRef<char>(reinterpret_cast<const char *>(raw.data()), raw.size()));
-  return create(loc, "tosa.const", type, {}, {attr("value", value)});
+  return builder.create<tosa::ConstOp>(loc, type, value);
 }
 
 template <typename T>
@@ -448,8 +434,8 @@ Value Importer::constant(Location loc, ArrayRef<int64_t> shape,
                          ArrayRef<T> values) {
   auto type =
       RankedTensorType::get(shape, builder.getIntegerType(sizeof(T) * 8));
-  return create(loc, "tosa.const", type, {},
-                {attr("value", DenseElementsAttr::get(type, values))});
+  return builder.create<tosa::ConstOp>(loc, type,
+                                       DenseElementsAttr::get(type, values));
 }
 
 Value Importer::splat(Location loc, int64_t rank, int32_t value) {
@@ -461,15 +447,15 @@ Value Importer::reshape(Location loc, Value v, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getShape() == shape)
     return v;
-  return create(loc, "tosa.reshape",
-                RankedTensorType::get(shape, type.getElementType()), v,
-                {attr("new_shape", builder.getDenseI64ArrayAttr(shape))});
+  return builder.create<tosa::ReshapeOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), v,
+      builder.getDenseI64ArrayAttr(shape));
 }
 
 Value Importer::castTo(Location loc, Value v, Type element) {
   auto type = cast<RankedTensorType>(v.getType());
-  return create(loc, "tosa.cast",
-                RankedTensorType::get(type.getShape(), element), v);
+  return builder.create<tosa::CastOp>(
+      loc, RankedTensorType::get(type.getShape(), element), v);
 }
 
 Expected<Value> Importer::rescale(const OpContext &op, Value input,
@@ -499,31 +485,29 @@ Expected<Value> Importer::rescale(const OpContext &op, Value input,
     shifts.push_back(static_cast<int8_t>(q.shift));
   }
   auto type = cast<RankedTensorType>(input.getType());
-  return create(op.loc, "tosa.rescale",
-                RankedTensorType::get(type.getShape(), outElement), input,
-                {attr("input_zp", builder.getI32IntegerAttr(inputZp)),
-                 attr("output_zp", builder.getI32IntegerAttr(outputZp)),
-                 attr("multiplier", builder.getDenseI32ArrayAttr(multipliers)),
-                 attr("shift", builder.getDenseI8ArrayAttr(shifts)),
-                 attr("scale32", builder.getBoolAttr(true)),
-                 attr("double_round", builder.getBoolAttr(doubleRound)),
-                 attr("per_channel", builder.getBoolAttr(scales.size() > 1))});
+  return builder
+      .create<tosa::RescaleOp>(
+          op.loc, RankedTensorType::get(type.getShape(), outElement), input,
+          builder.getI32IntegerAttr(inputZp),
+          builder.getI32IntegerAttr(outputZp),
+          builder.getDenseI32ArrayAttr(multipliers),
+          builder.getDenseI8ArrayAttr(shifts), builder.getBoolAttr(true),
+          builder.getBoolAttr(doubleRound),
+          builder.getBoolAttr(scales.size() > 1))
+      .getResult();
 }
 
 Value Importer::rescaleExact(Location loc, Value input, Type outElement,
                              int32_t multiplier, int shift, int32_t inputZp,
                              int32_t outputZp) {
   auto type = cast<RankedTensorType>(input.getType());
-  return create(
-      loc, "tosa.rescale", RankedTensorType::get(type.getShape(), outElement),
-      input,
-      {attr("input_zp", builder.getI32IntegerAttr(inputZp)),
-       attr("output_zp", builder.getI32IntegerAttr(outputZp)),
-       attr("multiplier", builder.getDenseI32ArrayAttr({multiplier})),
-       attr("shift", builder.getDenseI8ArrayAttr({static_cast<int8_t>(shift)})),
-       attr("scale32", builder.getBoolAttr(true)),
-       attr("double_round", builder.getBoolAttr(false)),
-       attr("per_channel", builder.getBoolAttr(false))});
+  return builder.create<tosa::RescaleOp>(
+      loc, RankedTensorType::get(type.getShape(), outElement), input,
+      builder.getI32IntegerAttr(inputZp), builder.getI32IntegerAttr(outputZp),
+      builder.getDenseI32ArrayAttr({multiplier}),
+      builder.getDenseI8ArrayAttr({static_cast<int8_t>(shift)}),
+      builder.getBoolAttr(true), builder.getBoolAttr(false),
+      builder.getBoolAttr(false));
 }
 
 Expected<std::pair<int32_t, int32_t>>
@@ -546,11 +530,10 @@ Importer::activationBounds(const OpContext &op, int activationCode,
 }
 
 Value Importer::clampInt(Location loc, Value v, int64_t lo, int64_t hi) {
-  return create(loc, "tosa.clamp", v.getType(), v,
-                {attr("min_int", builder.getI64IntegerAttr(lo)),
-                 attr("max_int", builder.getI64IntegerAttr(hi)),
-                 attr("min_fp", builder.getF32FloatAttr(0.0f)),
-                 attr("max_fp", builder.getF32FloatAttr(0.0f))});
+  return builder.create<tosa::ClampOp>(
+      loc, v.getType(), v, builder.getI64IntegerAttr(lo),
+      builder.getI64IntegerAttr(hi), builder.getF32FloatAttr(0.0f),
+      builder.getF32FloatAttr(0.0f));
 }
 
 Expected<Value> Importer::clampActivation(const OpContext &op, Value v,
@@ -700,15 +683,22 @@ Error Importer::importConv(OpContext &op, bool depthwise) {
           : tensorType(w);
   Value weights = constant(op.loc, filterType, w.data);
   auto quant = tosa::ConvOpQuantizationAttr::get(&context, inQ->second, 0);
-  Value acc = create(
-      op.loc, depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
-      RankedTensorType::get(accShape, builder.getI32Type()),
-      {*input, weights, *biasValue},
-      {attr("pad", builder.getDenseI64ArrayAttr({row.padBefore, row.padAfter,
-                                                 col.padBefore, col.padAfter})),
-       attr("stride", builder.getDenseI64ArrayAttr({strideH, strideW})),
-       attr("dilation", builder.getDenseI64ArrayAttr({dilationH, dilationW})),
-       attr("quantization_info", quant)});
+  auto accType = RankedTensorType::get(accShape, builder.getI32Type());
+  auto pad = builder.getDenseI64ArrayAttr(
+      {row.padBefore, row.padAfter, col.padBefore, col.padAfter});
+  auto stride = builder.getDenseI64ArrayAttr({strideH, strideW});
+  auto dilation = builder.getDenseI64ArrayAttr({dilationH, dilationW});
+  Value acc =
+      depthwise ? builder
+                      .create<tosa::DepthwiseConv2DOp>(
+                          op.loc, accType, *input, weights, *biasValue, pad,
+                          stride, dilation, quant, /*local_bound=*/BoolAttr())
+                      .getResult()
+                : builder
+                      .create<tosa::Conv2DOp>(op.loc, accType, *input, weights,
+                                              *biasValue, pad, stride, dilation,
+                                              quant, /*local_bound=*/BoolAttr())
+                      .getResult();
   SmallVector<double> scales;
   for (float s : w.scales)
     scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
@@ -765,10 +755,9 @@ Error Importer::importFullyConnected(OpContext &op) {
   Value flat = reshape(op.loc, *input, {batch, ic});
   Value weights = constant(op.loc, tensorType(w), w.data);
   auto quant = tosa::ConvOpQuantizationAttr::get(&context, inQ->second, 0);
-  Value acc =
-      create(op.loc, "tosa.fully_connected",
-             RankedTensorType::get({batch, oc}, builder.getI32Type()),
-             {flat, weights, *biasValue}, {attr("quantization_info", quant)});
+  Value acc = builder.create<tosa::FullyConnectedOp>(
+      op.loc, RankedTensorType::get({batch, oc}, builder.getI32Type()), flat,
+      weights, *biasValue, quant);
   // TFLite: per tensor, the input * filter scale product is a float.
   SmallVector<double> scales;
   if (w.scales.size() == 1)
@@ -855,9 +844,12 @@ Error Importer::importAddSub(OpContext &op, bool isSub) {
       return r.takeError();
     scaled.push_back(*r);
   }
+  auto sumType = RankedTensorType::get(y.shape, builder.getI32Type());
   Value sum =
-      create(op.loc, isSub ? "tosa.sub" : "tosa.add",
-             RankedTensorType::get(y.shape, builder.getI32Type()), scaled);
+      isSub ? builder.create<tosa::SubOp>(op.loc, sumType, scaled[0], scaled[1])
+                  .getResult()
+            : builder.create<tosa::AddOp>(op.loc, sumType, scaled[0], scaled[1])
+                  .getResult();
   Expected<Value> output = requantize(
       op, sum,
       {twiceMax / ((1 << leftShift) * static_cast<double>(outQ->first))},
@@ -923,32 +915,31 @@ Error Importer::importAveragePool(OpContext &op) {
     return failOp(op, "no exact 32-bit division by " + Twine(n) + " found");
   Location loc = op.loc;
   const Type i32 = builder.getI32Type();
-  auto axisAttr = [&](int32_t axis) {
-    return attr("axis", builder.getI32IntegerAttr(axis));
-  };
   // acc = sum of the raw int8 values (zero points included, as in TFLite).
   Value acc = castTo(loc, *input, i32);
   SmallVector<int64_t> shape(x.shape.begin(), x.shape.end());
   shape[1] = 1;
-  acc = create(loc, "tosa.reduce_sum", RankedTensorType::get(shape, i32), acc,
-               {axisAttr(1)});
+  acc =
+      builder.create<tosa::ReduceSumOp>(loc, RankedTensorType::get(shape, i32),
+                                        acc, builder.getI32IntegerAttr(1));
   shape[2] = 1;
-  acc = create(loc, "tosa.reduce_sum", RankedTensorType::get(shape, i32), acc,
-               {axisAttr(2)});
+  acc =
+      builder.create<tosa::ReduceSumOp>(loc, RankedTensorType::get(shape, i32),
+                                        acc, builder.getI32IntegerAttr(2));
   auto type = RankedTensorType::get(shape, i32);
   // out = sign(acc) * floor((|acc| + n/2) / n): round half away from zero.
   Value sign = clampInt(loc, acc, -1, 1);
-  Value magnitude = create(loc, "tosa.abs", type, acc);
+  Value magnitude = builder.create<tosa::AbsOp>(loc, type, acc);
   // z = 2 * (|acc| + n / 2) - n + 1, and floor((z + n) / 2n) by a rounding
   // multiply.
-  Value z = create(loc, "tosa.mul", type, {magnitude, splat(loc, 4, 2)},
-                   {attr("shift", builder.getI8IntegerAttr(0))});
+  Value z = builder.create<tosa::MulOp>(loc, type, magnitude, splat(loc, 4, 2),
+                                        builder.getI8IntegerAttr(0));
   if (const int32_t offset = 2 * static_cast<int32_t>(n / 2) - n + 1)
-    z = create(loc, "tosa.add", type, {z, splat(loc, 4, offset)});
+    z = builder.create<tosa::AddOp>(loc, type, z, splat(loc, 4, offset));
   Value quotient =
       rescaleExact(loc, z, i32, divider->first, divider->second, 0, 0);
-  Value avg = create(loc, "tosa.mul", type, {quotient, sign},
-                     {attr("shift", builder.getI8IntegerAttr(0))});
+  Value avg = builder.create<tosa::MulOp>(loc, type, quotient, sign,
+                                          builder.getI8IntegerAttr(0));
   // Always clamped: the int32 result is narrowed by a (wrapping) cast.
   auto bounds = activationBounds(op, o->activation(), y);
   if (!bounds)
@@ -967,18 +958,17 @@ Error Importer::importMaxPool(OpContext &op) {
   Expected<Value> input = activation(op, 0);
   if (!input)
     return input.takeError();
-  Value pooled = create(
-      op.loc, "tosa.max_pool2d",
+  Value pooled = builder.create<tosa::MaxPool2dOp>(
+      op.loc,
       RankedTensorType::get({x.shape[0], row.out, col.out, x.shape[3]},
                             builder.getI8Type()),
       *input,
-      {attr("kernel", builder.getDenseI64ArrayAttr(
-                          {int64_t(o->filter_h()), int64_t(o->filter_w())})),
-       attr("stride", builder.getDenseI64ArrayAttr(
-                          {int64_t(o->stride_h()), int64_t(o->stride_w())})),
-       attr("pad",
-            builder.getDenseI64ArrayAttr(
-                {row.padBefore, row.padAfter, col.padBefore, col.padAfter}))});
+      builder.getDenseI64ArrayAttr(
+          {int64_t(o->filter_h()), int64_t(o->filter_w())}),
+      builder.getDenseI64ArrayAttr(
+          {int64_t(o->stride_h()), int64_t(o->stride_w())}),
+      builder.getDenseI64ArrayAttr(
+          {row.padBefore, row.padAfter, col.padBefore, col.padAfter}));
   Expected<Value> clamped = clampActivation(op, pooled, o->activation(), y);
   if (!clamped)
     return clamped.takeError();
@@ -1050,31 +1040,40 @@ Error Importer::importSoftmax(OpContext &op) {
   SmallVector<int64_t> rowShape(x.shape.begin(), x.shape.end());
   rowShape.back() = 1;
   auto row = RankedTensorType::get(rowShape, i32);
-  auto shiftAttr = [&](int8_t s) {
-    return attr("shift", builder.getI8IntegerAttr(s));
+  // Element-wise ops broadcast the row-shaped operand over the full one.
+  auto widerType = [](Value a, Value b) {
+    return cast<RankedTensorType>(a.getType()).getNumElements() >=
+                   cast<RankedTensorType>(b.getType()).getNumElements()
+               ? a.getType()
+               : b.getType();
   };
-  auto roundAttr = attr("round", builder.getBoolAttr(true));
-  auto mul = [&](Value a, Value b, int8_t shift) {
-    auto type = cast<RankedTensorType>(a.getType()).getNumElements() >=
-                        cast<RankedTensorType>(b.getType()).getNumElements()
-                    ? a.getType()
-                    : b.getType();
-    return create(loc, "tosa.mul", type, {a, b}, {shiftAttr(shift)});
+  auto add = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::AddOp>(loc, widerType(a, b), a, b);
   };
-  auto binary = [&](StringRef name, Value a, Value b) {
-    auto type = cast<RankedTensorType>(a.getType()).getNumElements() >=
-                        cast<RankedTensorType>(b.getType()).getNumElements()
-                    ? a.getType()
-                    : b.getType();
-    return create(loc, name, type, {a, b});
+  auto sub = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::SubOp>(loc, widerType(a, b), a, b);
+  };
+  auto mul = [&](Value a, Value b, int8_t shift) -> Value {
+    return builder.create<tosa::MulOp>(loc, widerType(a, b), a, b,
+                                       builder.getI8IntegerAttr(shift));
+  };
+  auto shiftLeft = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::LogicalLeftShiftOp>(loc, widerType(a, b), a, b);
+  };
+  auto roundingShiftRight = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::ArithmeticRightShiftOp>(
+        loc, widerType(a, b), a, b, builder.getBoolAttr(true));
   };
   auto c = [&](int32_t v) { return splat(loc, rank, v); };
+  // One op per statement where two operands create ops: the order of the
+  // ops (and constants) in the output does not depend on the compiler's
+  // order of evaluating arguments.
 
   // diff = x - max(x) over the last axis, in [-255, 0].
   Value x32 = castTo(loc, *input, i32);
-  Value rowMax = create(loc, "tosa.reduce_max", row, x32,
-                        {attr("axis", builder.getI32IntegerAttr(axis))});
-  Value diff = binary("tosa.sub", x32, rowMax);
+  Value rowMax = builder.create<tosa::ReduceMaxOp>(
+      loc, row, x32, builder.getI32IntegerAttr(axis));
+  Value diff = sub(x32, rowMax);
   // As int16 diff * 128: each table lookup then lands exactly on an entry
   // and returns entry << 7.
   Value index =
@@ -1083,35 +1082,32 @@ Error Importer::importSoftmax(OpContext &op) {
   SmallVector<Value, 4> bytes;
   for (const std::vector<int16_t> &table : tables) {
     Value t = constant<int16_t>(loc, {513}, table);
-    bytes.push_back(create(loc, "tosa.table", full, {index, t}));
+    bytes.push_back(builder.create<tosa::TableOp>(loc, full, index, t));
   }
   // exp = b3 << 24 | b2 << 16 | b1 << 8 | b0 (each bN looked up << 7).
-  Value e =
-      binary("tosa.add", binary("tosa.logical_left_shift", bytes[0], c(17)),
-             binary("tosa.logical_left_shift", bytes[1], c(9)));
-  e = binary("tosa.add", e, binary("tosa.logical_left_shift", bytes[2], c(1)));
-  e = binary("tosa.add", e,
-             create(loc, "tosa.arithmetic_right_shift", full, {bytes[3], c(7)},
-                    {roundAttr}));
+  Value byte2 = shiftLeft(bytes[1], c(9));
+  Value byte3 = shiftLeft(bytes[0], c(17));
+  Value e = add(byte3, byte2);
+  e = add(e, shiftLeft(bytes[2], c(1)));
+  e = add(e, roundingShiftRight(bytes[3], c(7)));
   // Sum in Q12.19 (gemmlowp Rescale<12>: rounding shift right by 12).
-  Value sum = create(
-      loc, "tosa.reduce_sum", row,
-      create(loc, "tosa.arithmetic_right_shift", full, {e, c(12)}, {roundAttr}),
-      {attr("axis", builder.getI32IntegerAttr(axis))});
+  Value sum = builder.create<tosa::ReduceSumOp>(
+      loc, row, roundingShiftRight(e, c(12)), builder.getI32IntegerAttr(axis));
   // 1 / sum: normalize to [1, 2) with clz, then three Newton-Raphson steps
   // on the half denominator in Q2.29 (gemmlowp one_over_one_plus_x).
-  Value clz = create(loc, "tosa.clz", row, sum);
-  Value half =
-      binary("tosa.logical_left_shift", sum, binary("tosa.sub", clz, c(1)));
-  Value r = binary("tosa.add", mul(half, c(-1010580540), 31), c(1515870810));
+  Value clz = builder.create<tosa::ClzOp>(loc, row, sum);
+  Value half = shiftLeft(sum, sub(clz, c(1)));
+  Value offset = c(1515870810);
+  Value r = add(mul(half, c(-1010580540), 31), offset);
   for (int i = 0; i < 3; ++i) {
-    Value oneMinus = binary("tosa.sub", c(1 << 29), mul(r, half, 31));
-    r = binary("tosa.add", r, mul(mul(r, oneMinus, 31), c(4), 0));
+    Value rHalf = mul(r, half, 31);
+    Value oneMinus = sub(c(1 << 29), rHalf);
+    Value four = c(4);
+    r = add(r, mul(mul(r, oneMinus, 31), four, 0));
   }
   // out = exp * (2r) >> 31, rounded >> (12 - clz + 23), minus 128.
   Value scaled = mul(e, r, 30);
-  Value shifted = create(loc, "tosa.arithmetic_right_shift", full,
-                         {scaled, binary("tosa.sub", c(35), clz)}, {roundAttr});
+  Value shifted = roundingShiftRight(scaled, sub(c(35), clz));
   Value result =
       rescaleExact(loc, shifted, builder.getI8Type(), 1 << 30, 30, 0, -128);
   return define(op, result);
