@@ -13,6 +13,9 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace mlir::npu {
 
 /// True if `bytes` carries the TFLite FlatBuffer file identifier ("TFL3").
@@ -24,6 +27,16 @@ bool isTfliteBuffer(llvm::StringRef bytes);
 llvm::Expected<OwningOpRef<ModuleOp>> importTflite(llvm::StringRef bytes,
                                                    llvm::StringRef fileName,
                                                    MLIRContext &context);
+
+/// A TFLite builtin operator the importer supports: its BuiltinOperator
+/// code and its name in the TFLite schema ("CONV_2D").
+struct TfliteOperator {
+  int32_t code;
+  llvm::StringRef name;
+};
+
+/// Every builtin operator the importer supports, ordered by code.
+std::vector<TfliteOperator> supportedTfliteOperators();
 
 } // namespace mlir::npu
 

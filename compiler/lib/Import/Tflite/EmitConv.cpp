@@ -1,0 +1,230 @@
+//===- EmitConv.cpp - CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED ---------===//
+//
+// The MAC operators, as TFLite's int8 kernels compute them: the TOSA MAC op
+// with the input zero point and an int32 bias, then a RESCALE by
+// QuantizeMultiplier(input_scale * filter_scale[c] / output_scale) with
+// double rounding, then a CLAMP to the fused activation's range.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteImporter.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::npu;
+using namespace mlir::npu::tflite;
+using llvm::Error;
+using llvm::Expected;
+
+namespace {
+
+/// The int32 bias of a MAC operator, or zeros when it has none.
+Expected<Value> biasConstant(Importer &im, const OpContext &op,
+                             const TensorInfo *bias, int64_t channels) {
+  if (!bias) {
+    SmallVector<int32_t> zeros(channels, 0);
+    return im.constant<int32_t>(op.loc, {channels}, zeros);
+  }
+  if (Error e = im.requireType(op, *bias, tfl::ElementType_INT32, "bias"))
+    return e;
+  if (bias->data.empty() || bias->elements != channels)
+    return im.failOp(op, "the bias must be a constant of " + Twine(channels) +
+                             " int32 values");
+  return im.constant(
+      op.loc, RankedTensorType::get({channels}, im.getBuilder().getI32Type()),
+      bias->data);
+}
+
+/// Symmetric int8 filters, quantized per tensor or per output channel
+/// (along `channelDim`).
+Error checkFilterQuantization(const Importer &im, const OpContext &op,
+                              const TensorInfo &filter, int64_t channels,
+                              int64_t channelDim) {
+  if (filter.scales.empty())
+    return im.failOp(op, "the filter is not quantized");
+  if (llvm::any_of(filter.zeroPoints, [](int64_t z) { return z != 0; }))
+    return im.failOp(op, "filter zero points must be 0 (symmetric int8)");
+  if (filter.scales.size() > 1 &&
+      (static_cast<int64_t>(filter.scales.size()) != channels ||
+       filter.quantDim != channelDim))
+    return im.failOp(op, "filter quantization is neither per tensor nor per "
+                         "output channel");
+  return Error::success();
+}
+
+/// CONV_2D and DEPTHWISE_CONV_2D: the MAC op with the input zero point,
+/// then requantization per output channel.
+Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
+  OpBuilder &b = im.getBuilder();
+  auto in = im.operand(op, 0);
+  auto filter = im.operand(op, 1);
+  auto bias = im.operand(op, 2, /*optional=*/true);
+  auto out = im.result(op);
+  if (!in || !filter || !bias || !out)
+    return llvm::joinErrors(
+        llvm::joinErrors(in.takeError(), filter.takeError()),
+        llvm::joinErrors(bias.takeError(), out.takeError()));
+  int32_t strideH, strideW, dilationH, dilationW, activationCode;
+  bool same;
+  if (depthwise) {
+    const auto *o = op.op->options_as_DepthwiseConv2DOptions();
+    if (!o)
+      return im.failOp(op, "missing DepthwiseConv2DOptions");
+    strideH = o->stride_h(), strideW = o->stride_w();
+    dilationH = o->dilation_h(), dilationW = o->dilation_w();
+    activationCode = o->activation(), same = o->padding() == tfl::Padding_SAME;
+  } else {
+    const auto *o = op.op->options_as_Conv2DOptions();
+    if (!o)
+      return im.failOp(op, "missing Conv2DOptions");
+    strideH = o->stride_h(), strideW = o->stride_w();
+    dilationH = o->dilation_h(), dilationW = o->dilation_w();
+    activationCode = o->activation(), same = o->padding() == tfl::Padding_SAME;
+  }
+  if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1)
+    return im.failOp(op, "strides and dilations must be at least 1");
+  for (auto [t, role] :
+       {std::make_pair(*in, "input"), std::make_pair(*filter, "filter"),
+        std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return e;
+  const TensorInfo &x = **in, &w = **filter, &y = **out;
+  if (x.shape.size() != 4 || w.shape.size() != 4 || y.shape.size() != 4)
+    return im.failOp(op, "input, filter and output must have rank 4");
+  if (w.data.empty())
+    return im.failOp(op, "the filter must be a constant");
+  const int64_t ic = x.shape[3], kh = w.shape[1], kw = w.shape[2];
+  const int64_t oc = depthwise ? w.shape[3] : w.shape[0];
+  if (depthwise ? (w.shape[0] != 1 || oc % ic != 0) : w.shape[3] != ic)
+    return im.failOp(op, "filter shape " + shapeText(w.shape) +
+                             " does not fit input shape " + shapeText(x.shape));
+  auto inQ = im.perTensor(op, x);
+  auto outQ = im.perTensor(op, y);
+  if (!inQ || !outQ)
+    return llvm::joinErrors(inQ.takeError(), outQ.takeError());
+  if (Error e = checkFilterQuantization(im, op, w, oc, depthwise ? 3 : 0))
+    return e;
+
+  const Window row = computeWindow(x.shape[1], kh, strideH, dilationH, same);
+  const Window col = computeWindow(x.shape[2], kw, strideW, dilationW, same);
+  SmallVector<int64_t> accShape{x.shape[0], row.out, col.out, oc};
+
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  // Bias: int32 [oc], or zeros.
+  Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
+  if (!biasValue)
+    return biasValue.takeError();
+  RankedTensorType filterType =
+      depthwise ? RankedTensorType::get({kh, kw, ic, oc / ic}, b.getI8Type())
+                : im.tensorType(w);
+  Value weights = im.constant(op.loc, filterType, w.data);
+  auto quant =
+      tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0);
+  auto accType = RankedTensorType::get(accShape, b.getI32Type());
+  auto pad = b.getDenseI64ArrayAttr(
+      {row.padBefore, row.padAfter, col.padBefore, col.padAfter});
+  auto stride = b.getDenseI64ArrayAttr({strideH, strideW});
+  auto dilation = b.getDenseI64ArrayAttr({dilationH, dilationW});
+  Value acc;
+  if (depthwise)
+    acc = b.create<tosa::DepthwiseConv2DOp>(op.loc, accType, *input, weights,
+                                            *biasValue, pad, stride, dilation,
+                                            quant, /*local_bound=*/BoolAttr());
+  else
+    acc = b.create<tosa::Conv2DOp>(op.loc, accType, *input, weights, *biasValue,
+                                   pad, stride, dilation, quant,
+                                   /*local_bound=*/BoolAttr());
+  SmallVector<double> scales;
+  for (float s : w.scales)
+    scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
+                     static_cast<double>(outQ->first));
+  Expected<Value> output =
+      im.requantize(op, acc, scales, outQ->second, activationCode, y);
+  if (!output)
+    return output.takeError();
+  return im.define(op, *output);
+}
+
+} // namespace
+
+Error tflite::emitConv2D(Importer &im, const OpContext &op) {
+  return emitConv(im, op, /*depthwise=*/false);
+}
+
+Error tflite::emitDepthwiseConv2D(Importer &im, const OpContext &op) {
+  return emitConv(im, op, /*depthwise=*/true);
+}
+
+/// FULLY_CONNECTED: the input flattened to [batch, IC], the MAC op, then
+/// requantization and the output shape.
+Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
+  OpBuilder &b = im.getBuilder();
+  auto in = im.operand(op, 0);
+  auto filter = im.operand(op, 1);
+  auto bias = im.operand(op, 2, /*optional=*/true);
+  auto out = im.result(op);
+  if (!in || !filter || !bias || !out)
+    return llvm::joinErrors(
+        llvm::joinErrors(in.takeError(), filter.takeError()),
+        llvm::joinErrors(bias.takeError(), out.takeError()));
+  const auto *o = op.op->options_as_FullyConnectedOptions();
+  const int activationCode = o ? o->activation() : 0;
+  if (o && o->weights_format() != 0)
+    return im.failOp(op, "shuffled weight formats are not supported");
+  for (auto [t, role] :
+       {std::make_pair(*in, "input"), std::make_pair(*filter, "filter"),
+        std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return e;
+  const TensorInfo &x = **in, &w = **filter, &y = **out;
+  if (w.shape.size() != 2 || w.data.empty())
+    return im.failOp(op, "the filter must be a constant of rank 2");
+  const int64_t oc = w.shape[0], ic = w.shape[1];
+  if (x.shape.empty() || x.elements % ic != 0)
+    return im.failOp(op, "input shape " + shapeText(x.shape) +
+                             " does not fit filter shape " +
+                             shapeText(w.shape));
+  const int64_t batch = x.elements / ic;
+  if (y.elements != batch * oc)
+    return im.failOp(op, "output shape " + shapeText(y.shape) +
+                             " does not hold " + Twine(batch) + "x" +
+                             Twine(oc) + " results");
+  auto inQ = im.perTensor(op, x);
+  auto outQ = im.perTensor(op, y);
+  if (!inQ || !outQ)
+    return llvm::joinErrors(inQ.takeError(), outQ.takeError());
+  if (Error e = checkFilterQuantization(im, op, w, oc, 0))
+    return e;
+
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
+  if (!biasValue)
+    return biasValue.takeError();
+  Value flat = im.reshape(op.loc, *input, {batch, ic});
+  Value weights = im.constant(op.loc, im.tensorType(w), w.data);
+  auto quant =
+      tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0);
+  Value acc = b.create<tosa::FullyConnectedOp>(
+      op.loc, RankedTensorType::get({batch, oc}, b.getI32Type()), flat, weights,
+      *biasValue, quant);
+  // TFLite: per tensor, the input * filter scale product is a float.
+  SmallVector<double> scales;
+  if (w.scales.size() == 1)
+    scales.push_back(static_cast<double>(inQ->first * w.scales[0]) /
+                     static_cast<double>(outQ->first));
+  else
+    for (float s : w.scales)
+      scales.push_back(static_cast<double>(inQ->first) *
+                       static_cast<double>(s) /
+                       static_cast<double>(outQ->first));
+  Expected<Value> output =
+      im.requantize(op, acc, scales, outQ->second, activationCode, y);
+  if (!output)
+    return output.takeError();
+  return im.define(op, im.reshape(op.loc, *output, y.shape));
+}

@@ -1,0 +1,145 @@
+//===- EmitPool.cpp - AVERAGE_POOL_2D, MAX_POOL_2D ------------------------===//
+//
+// TFLite's int8 pooling. AVERAGE_POOL_2D is supported as a global average
+// (one window over the whole image): the raw int8 sum divided by the count
+// with rounding half away from zero, as exact integer TOSA ops. MAX_POOL_2D
+// is TOSA's max_pool2d and the fused activation's clamp.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteImporter.h"
+
+#include "TfliteMath.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+using namespace mlir::npu;
+using namespace mlir::npu::tflite;
+using llvm::Error;
+using llvm::Expected;
+namespace tflmath = ::npu::tflmath;
+
+namespace {
+
+/// Operands, options and windows of AVERAGE_POOL_2D and MAX_POOL_2D: int8
+/// NHWC input and output, TFLite padding.
+struct PoolOperands {
+  const TensorInfo *input, *output;
+  const tfl::Pool2DOptions *options;
+  Window row, col;
+};
+
+Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const auto *o = op.op->options_as_Pool2DOptions();
+  if (!o)
+    return im.failOp(op, "missing Pool2DOptions");
+  for (auto [t, role] :
+       {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return e;
+  const TensorInfo &x = **in, &y = **out;
+  if (x.shape.size() != 4 || y.shape.size() != 4)
+    return im.failOp(op, "input and output must have rank 4");
+  if (o->stride_h() < 1 || o->stride_w() < 1 || o->filter_h() < 1 ||
+      o->filter_w() < 1)
+    return im.failOp(op, "filter sizes and strides must be at least 1");
+  const bool same = o->padding() == tfl::Padding_SAME;
+  return PoolOperands{
+      &x, &y, o,
+      computeWindow(x.shape[1], o->filter_h(), o->stride_h(), 1, same),
+      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same)};
+}
+
+} // namespace
+
+/// The global average as exact integer TOSA: the raw int8 sum divided by
+/// the count with rounding half away from zero, as TFLite does.
+Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
+  OpBuilder &b = im.getBuilder();
+  Expected<PoolOperands> pool = poolOperands(im, op);
+  if (!pool)
+    return pool.takeError();
+  const TensorInfo &x = *pool->input, &y = *pool->output;
+  const tfl::Pool2DOptions *o = pool->options;
+  const Window &row = pool->row, &col = pool->col;
+  // TFLite divides by the number of in-image taps. The TOSA form below
+  // covers the global average (one window over the whole image), which is
+  // what the shared models use.
+  if (row.out != 1 || col.out != 1 || o->filter_h() != x.shape[1] ||
+      o->filter_w() != x.shape[2] || row.padBefore + row.padAfter != 0 ||
+      col.padBefore + col.padAfter != 0)
+    return im.failOp(op, "only global average pooling (a " + Twine(x.shape[1]) +
+                             "x" + Twine(x.shape[2]) +
+                             " window without padding) is supported, not a " +
+                             Twine(o->filter_h()) + "x" + Twine(o->filter_w()) +
+                             " window with stride " + Twine(o->stride_h()) +
+                             "x" + Twine(o->stride_w()));
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  const int64_t n = x.shape[1] * x.shape[2];
+  auto divider = tflmath::halfUpDivider(n, 2 * 128 * n + 1);
+  if (!divider)
+    return im.failOp(op, "no exact 32-bit division by " + Twine(n) + " found");
+  Location loc = op.loc;
+  const Type i32 = b.getI32Type();
+  // acc = sum of the raw int8 values (zero points included, as in TFLite).
+  Value acc = im.castTo(loc, *input, i32);
+  SmallVector<int64_t> shape(x.shape.begin(), x.shape.end());
+  shape[1] = 1;
+  acc = b.create<tosa::ReduceSumOp>(loc, RankedTensorType::get(shape, i32), acc,
+                                    b.getI32IntegerAttr(1));
+  shape[2] = 1;
+  acc = b.create<tosa::ReduceSumOp>(loc, RankedTensorType::get(shape, i32), acc,
+                                    b.getI32IntegerAttr(2));
+  auto type = RankedTensorType::get(shape, i32);
+  // out = sign(acc) * floor((|acc| + n/2) / n): round half away from zero.
+  Value sign = im.clampInt(loc, acc, -1, 1);
+  Value magnitude = b.create<tosa::AbsOp>(loc, type, acc);
+  // z = 2 * (|acc| + n / 2) - n + 1, and floor((z + n) / 2n) by a rounding
+  // multiply.
+  Value z = b.create<tosa::MulOp>(loc, type, magnitude, im.splat(loc, 4, 2),
+                                  b.getI8IntegerAttr(0));
+  if (const int32_t offset = 2 * static_cast<int32_t>(n / 2) - n + 1)
+    z = b.create<tosa::AddOp>(loc, type, z, im.splat(loc, 4, offset));
+  Value quotient =
+      im.rescaleExact(loc, z, i32, divider->first, divider->second, 0, 0);
+  Value avg =
+      b.create<tosa::MulOp>(loc, type, quotient, sign, b.getI8IntegerAttr(0));
+  // Always clamped: the int32 result is narrowed by a (wrapping) cast.
+  auto bounds = im.activationBounds(op, o->activation(), y);
+  if (!bounds)
+    return bounds.takeError();
+  avg = im.clampInt(loc, avg, bounds->first, bounds->second);
+  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+}
+
+Error tflite::emitMaxPool2D(Importer &im, const OpContext &op) {
+  OpBuilder &b = im.getBuilder();
+  Expected<PoolOperands> pool = poolOperands(im, op);
+  if (!pool)
+    return pool.takeError();
+  const TensorInfo &x = *pool->input, &y = *pool->output;
+  const tfl::Pool2DOptions *o = pool->options;
+  const Window &row = pool->row, &col = pool->col;
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  Value pooled = b.create<tosa::MaxPool2dOp>(
+      op.loc,
+      RankedTensorType::get({x.shape[0], row.out, col.out, x.shape[3]},
+                            b.getI8Type()),
+      *input,
+      b.getDenseI64ArrayAttr({int64_t(o->filter_h()), int64_t(o->filter_w())}),
+      b.getDenseI64ArrayAttr({int64_t(o->stride_h()), int64_t(o->stride_w())}),
+      b.getDenseI64ArrayAttr(
+          {row.padBefore, row.padAfter, col.padBefore, col.padAfter}));
+  Expected<Value> clamped = im.clampActivation(op, pooled, o->activation(), y);
+  if (!clamped)
+    return clamped.takeError();
+  return im.define(op, *clamped);
+}

@@ -1,0 +1,141 @@
+//===- EmitSoftmax.cpp - SOFTMAX ------------------------------------------===//
+//
+// TFLite's int8 softmax, bit for bit, in integer TOSA: gemmlowp's
+// fixed-point exp as four byte tables indexed by x - max(x), the sum, a
+// Newton-Raphson reciprocal and the final rounding shift.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteImporter.h"
+
+#include "TfliteMath.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::npu;
+using namespace mlir::npu::tflite;
+using llvm::Error;
+using llvm::Expected;
+namespace tflmath = ::npu::tflmath;
+
+Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  for (auto [t, role] :
+       {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return e;
+  const TensorInfo &x = **in, &y = **out;
+  auto inQ = im.perTensor(op, x);
+  auto outQ = im.perTensor(op, y);
+  if (!inQ || !outQ)
+    return llvm::joinErrors(inQ.takeError(), outQ.takeError());
+  if (outQ->second != -128 || outQ->first != 1.0f / 256)
+    return im.failOp(op, "the int8 output must have scale 1/256 and zero point "
+                         "-128, as TFLite requires");
+  if (x.shape != y.shape || x.shape.empty())
+    return im.failOp(op, "input and output shapes must be equal");
+  const int64_t depth = x.shape.back();
+  // The sum of up to `depth` exponentials (each < 2^19 after the >> 12) must
+  // leave the final shift 35 - clz(sum) below 32.
+  if (depth > 256)
+    return im.failOp(op, "softmax over " + Twine(depth) +
+                             " classes; at most 256 are supported");
+  const auto *o = op.op->options_as_SoftmaxOptions();
+  const float beta = o ? o->beta() : 1.0f;
+  if (!(beta > 0.0f) || !std::isfinite(beta))
+    return im.failOp(op, "beta must be positive");
+  const tflmath::SoftmaxParams params =
+      tflmath::softmaxParams(inQ->first, beta);
+  if (params.inputLeftShift < 0 || params.inputLeftShift > 31)
+    return im.failOp(op, "input scale * beta is too small for TFLite's int8 "
+                         "softmax");
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+
+  OpBuilder &builder = im.getBuilder();
+  Location loc = op.loc;
+  const int64_t rank = x.shape.size();
+  const int32_t axis = static_cast<int32_t>(rank - 1);
+  const Type i32 = builder.getI32Type();
+  auto full = RankedTensorType::get(x.shape, i32);
+  SmallVector<int64_t> rowShape(x.shape.begin(), x.shape.end());
+  rowShape.back() = 1;
+  auto row = RankedTensorType::get(rowShape, i32);
+  // Element-wise ops broadcast the row-shaped operand over the full one.
+  auto widerType = [](Value a, Value b) {
+    return cast<RankedTensorType>(a.getType()).getNumElements() >=
+                   cast<RankedTensorType>(b.getType()).getNumElements()
+               ? a.getType()
+               : b.getType();
+  };
+  auto add = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::AddOp>(loc, widerType(a, b), a, b);
+  };
+  auto sub = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::SubOp>(loc, widerType(a, b), a, b);
+  };
+  auto mul = [&](Value a, Value b, int8_t shift) -> Value {
+    return builder.create<tosa::MulOp>(loc, widerType(a, b), a, b,
+                                       builder.getI8IntegerAttr(shift));
+  };
+  auto shiftLeft = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::LogicalLeftShiftOp>(loc, widerType(a, b), a, b);
+  };
+  auto roundingShiftRight = [&](Value a, Value b) -> Value {
+    return builder.create<tosa::ArithmeticRightShiftOp>(
+        loc, widerType(a, b), a, b, builder.getBoolAttr(true));
+  };
+  auto c = [&](int32_t v) { return im.splat(loc, rank, v); };
+  // One op per statement where two operands create ops: the order of the
+  // ops (and constants) in the output does not depend on the compiler's
+  // order of evaluating arguments.
+
+  // diff = x - max(x) over the last axis, in [-255, 0].
+  Value x32 = im.castTo(loc, *input, i32);
+  Value rowMax = builder.create<tosa::ReduceMaxOp>(
+      loc, row, x32, builder.getI32IntegerAttr(axis));
+  Value diff = sub(x32, rowMax);
+  // As int16 diff * 128: each table lookup then lands exactly on an entry
+  // and returns entry << 7.
+  Value index =
+      im.rescaleExact(loc, diff, builder.getIntegerType(16), 1 << 30, 23, 0, 0);
+  auto tables = tflmath::softmaxExpTables(params);
+  SmallVector<Value, 4> bytes;
+  for (const std::vector<int16_t> &table : tables) {
+    Value t = im.constant<int16_t>(loc, {513}, table);
+    bytes.push_back(builder.create<tosa::TableOp>(loc, full, index, t));
+  }
+  // exp = b3 << 24 | b2 << 16 | b1 << 8 | b0 (each bN looked up << 7).
+  Value byte2 = shiftLeft(bytes[1], c(9));
+  Value byte3 = shiftLeft(bytes[0], c(17));
+  Value e = add(byte3, byte2);
+  e = add(e, shiftLeft(bytes[2], c(1)));
+  e = add(e, roundingShiftRight(bytes[3], c(7)));
+  // Sum in Q12.19 (gemmlowp Rescale<12>: rounding shift right by 12).
+  Value sum = builder.create<tosa::ReduceSumOp>(
+      loc, row, roundingShiftRight(e, c(12)), builder.getI32IntegerAttr(axis));
+  // 1 / sum: normalize to [1, 2) with clz, then three Newton-Raphson steps
+  // on the half denominator in Q2.29 (gemmlowp one_over_one_plus_x).
+  Value clz = builder.create<tosa::ClzOp>(loc, row, sum);
+  Value half = shiftLeft(sum, sub(clz, c(1)));
+  Value offset = c(1515870810);
+  Value r = add(mul(half, c(-1010580540), 31), offset);
+  for (int i = 0; i < 3; ++i) {
+    Value rHalf = mul(r, half, 31);
+    Value oneMinus = sub(c(1 << 29), rHalf);
+    Value four = c(4);
+    r = add(r, mul(mul(r, oneMinus, 31), four, 0));
+  }
+  // out = exp * (2r) >> 31, rounded >> (12 - clz + 23), minus 128.
+  Value scaled = mul(e, r, 30);
+  Value shifted = roundingShiftRight(scaled, sub(c(35), clz));
+  Value result =
+      im.rescaleExact(loc, shifted, builder.getI8Type(), 1 << 30, 30, 0, -128);
+  return im.define(op, result);
+}

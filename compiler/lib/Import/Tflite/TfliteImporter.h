@@ -1,0 +1,193 @@
+//===- TfliteImporter.h - TFLite importer internals -------------*- C++ -*-===//
+//
+// What the parts of the TFLite importer share:
+//
+//   TfliteImporter.cpp  reading and validation: the model, its buffers,
+//                       tensors and quantization parameters, operator
+//                       operands, the order operators define values in,
+//                       and the driver that builds func.func @main;
+//   TfliteBuilders.cpp  the TOSA every operator needs: constants, reshape,
+//                       cast, rescale, requantize, activation clamps;
+//   TfliteOperators.cpp the table of supported operators;
+//   Emit*.cpp           one emitter per operator family.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_IMPORT_TFLITE_TFLITEIMPORTER_H
+#define NPU_IMPORT_TFLITE_TFLITEIMPORTER_H
+
+#include "npu/Import/Tflite.h"
+
+#include "tflite_generated.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlir::npu::tflite {
+
+namespace tfl = ::npu::tfl;
+
+/// What the importer knows about one tensor of the main subgraph.
+struct TensorInfo {
+  std::string name;
+  tfl::ElementType type = tfl::ElementType_FLOAT32;
+  SmallVector<int64_t> shape;
+  int64_t elements = 1;
+  SmallVector<float> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t quantDim = 0;
+  ArrayRef<uint8_t> data; // constant contents, empty if none
+};
+
+/// The operator being imported.
+struct OpContext {
+  unsigned index = 0;
+  std::string kind; // e.g. CONV_2D, or CUSTOM 'name'
+  const tfl::Operator *op = nullptr;
+  SmallVector<int32_t> inputs, outputs;
+  Location loc;
+};
+
+/// The schema's name of an element type ("INT8"), or "type N".
+std::string typeName(tfl::ElementType type);
+/// A shape as "[1, 2, 3]".
+std::string shapeText(ArrayRef<int64_t> shape);
+
+/// Output size and padding (before, after) of one spatial dimension under
+/// TFLite's SAME / VALID rules.
+struct Window {
+  int64_t out = 0, padBefore = 0, padAfter = 0;
+};
+Window computeWindow(int64_t in, int64_t kernel, int64_t stride,
+                     int64_t dilation, bool same);
+
+/// Imports one model. The emitters reach the model's tensors and the values
+/// defined so far only through the operand and result accessors below.
+class Importer {
+public:
+  Importer(MLIRContext &context, StringRef fileName, const tfl::Model &model)
+      : context(context), builder(&context), fileName(fileName.str()),
+        model(model) {}
+
+  llvm::Expected<OwningOpRef<ModuleOp>> run();
+
+  // Diagnostics: "FILE: what" and "FILE: operator N (KIND): what".
+  llvm::Error fail(const Twine &message) const;
+  llvm::Error failOp(const OpContext &op, const Twine &message) const;
+
+  // Operands and results (TfliteImporter.cpp) ----------------------------
+  /// Input `k` of `op`; nullptr if it is absent and `optional`.
+  llvm::Expected<const TensorInfo *> operand(const OpContext &op, unsigned k,
+                                             bool optional = false) const;
+  /// The only output of `op`.
+  llvm::Expected<const TensorInfo *> result(const OpContext &op) const;
+  /// The value of input `k`: a function argument, an earlier operator's
+  /// result, or the tensor's constant data.
+  llvm::Expected<Value> activation(const OpContext &op, unsigned k);
+  /// Binds `v` to the output of `op`, which must not be defined yet and
+  /// must have `v`'s shape.
+  llvm::Error define(const OpContext &op, Value v);
+  /// The scale and zero point of a per-tensor quantized int8 activation.
+  llvm::Expected<std::pair<float, int32_t>>
+  perTensor(const OpContext &op, const TensorInfo &t) const;
+  llvm::Error requireType(const OpContext &op, const TensorInfo &t,
+                          tfl::ElementType type, StringRef role) const;
+
+  // TOSA building (TfliteBuilders.cpp) -----------------------------------
+  OpBuilder &getBuilder() { return builder; }
+  /// The MLIR element type of an integer tensor type; null for others.
+  Type elementType(tfl::ElementType type);
+  RankedTensorType tensorType(const TensorInfo &t);
+  /// A tosa.const of `type` from little-endian bytes.
+  Value constant(Location loc, RankedTensorType type, ArrayRef<uint8_t> raw);
+  /// A tosa.const of int16 or int32 values.
+  template <typename T>
+  Value constant(Location loc, ArrayRef<int64_t> shape, ArrayRef<T> values);
+  /// An int32 constant of `rank` dimensions of size 1.
+  Value splat(Location loc, int64_t rank, int32_t value);
+  /// `v` reshaped, or `v` itself if it has that shape.
+  Value reshape(Location loc, Value v, ArrayRef<int64_t> shape);
+  Value castTo(Location loc, Value v, Type element);
+  /// A tosa.rescale by QuantizeMultiplier(scale), per channel if there is
+  /// more than one scale.
+  llvm::Expected<Value> rescale(const OpContext &op, Value input,
+                                Type outElement, ArrayRef<double> scales,
+                                int32_t inputZp, int32_t outputZp,
+                                bool doubleRound);
+  /// A tosa.rescale by a given multiplier and shift (single rounding).
+  Value rescaleExact(Location loc, Value input, Type outElement,
+                     int32_t multiplier, int shift, int32_t inputZp,
+                     int32_t outputZp);
+  /// The int8 output of a MAC or element-wise operator: `acc` requantized
+  /// with TFLite's double rounding and clamped to the fused activation.
+  llvm::Expected<Value> requantize(const OpContext &op, Value acc,
+                                   ArrayRef<double> scales, int32_t outputZp,
+                                   int activationCode, const TensorInfo &out);
+  /// The int8 range of a fused activation for the output's quantization.
+  llvm::Expected<std::pair<int32_t, int32_t>>
+  activationBounds(const OpContext &op, int activationCode,
+                   const TensorInfo &out) const;
+  Value clampInt(Location loc, Value v, int64_t lo, int64_t hi);
+  /// `v` clamped to the fused activation's range, if that is narrower than
+  /// int8.
+  llvm::Expected<Value> clampActivation(const OpContext &op, Value v,
+                                        int activationCode,
+                                        const TensorInfo &out);
+
+private:
+  llvm::Error readTensors();
+  int32_t builtinCode(uint32_t opcodeIndex) const;
+  std::string opKind(uint32_t opcodeIndex) const;
+  llvm::Error importOperator(const OpContext &op);
+
+  MLIRContext &context;
+  OpBuilder builder;
+  std::string fileName;
+  const tfl::Model &model;
+  const tfl::SubGraph *graph = nullptr;
+  std::vector<TensorInfo> tensors;
+  std::vector<Value> values;
+};
+
+//===----------------------------------------------------------------------===//
+// Supported operators (TfliteOperators.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Builds the TOSA of one operator: checks its operands and options, then
+/// defines its output.
+using EmitFn = llvm::Error (*)(Importer &im, const OpContext &op);
+
+struct OperatorEmitter {
+  TfliteOperator op;
+  EmitFn emit;
+};
+
+/// The entry of a builtin code in the table of supported operators
+/// (TfliteOperators.cpp); nullptr if the code is not supported.
+const OperatorEmitter *findOperator(int32_t code);
+
+// EmitConv.cpp
+llvm::Error emitConv2D(Importer &im, const OpContext &op);
+llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
+llvm::Error emitFullyConnected(Importer &im, const OpContext &op);
+// EmitElementwise.cpp
+llvm::Error emitAdd(Importer &im, const OpContext &op);
+llvm::Error emitSub(Importer &im, const OpContext &op);
+// EmitPool.cpp
+llvm::Error emitAveragePool2D(Importer &im, const OpContext &op);
+llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
+// EmitReshape.cpp (RESHAPE and SQUEEZE)
+llvm::Error emitReshape(Importer &im, const OpContext &op);
+// EmitSoftmax.cpp
+llvm::Error emitSoftmax(Importer &im, const OpContext &op);
+
+} // namespace mlir::npu::tflite
+
+#endif // NPU_IMPORT_TFLITE_TFLITEIMPORTER_H

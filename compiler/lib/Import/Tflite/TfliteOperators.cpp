@@ -1,0 +1,60 @@
+//===- TfliteOperators.cpp - Supported TFLite operators -------------------===//
+//
+// The one list of builtin operators the importer supports. The driver
+// rejects every other operator before importing anything and dispatches
+// through this table; supportedTfliteOperators() lists it for tools and
+// documentation.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteImporter.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <iterator>
+
+using namespace mlir;
+using namespace mlir::npu::tflite;
+
+namespace {
+
+// The name is the schema's: the OpCode enumerator's identifier.
+#define TFLITE_OPERATOR(NAME, EMIT)                                            \
+  OperatorEmitter { {tfl::OpCode_##NAME, #NAME}, EMIT }
+
+constexpr OperatorEmitter kOperators[] = {
+    TFLITE_OPERATOR(ADD, emitAdd),
+    TFLITE_OPERATOR(AVERAGE_POOL_2D, emitAveragePool2D),
+    TFLITE_OPERATOR(CONV_2D, emitConv2D),
+    TFLITE_OPERATOR(DEPTHWISE_CONV_2D, emitDepthwiseConv2D),
+    TFLITE_OPERATOR(FULLY_CONNECTED, emitFullyConnected),
+    TFLITE_OPERATOR(MAX_POOL_2D, emitMaxPool2D),
+    TFLITE_OPERATOR(RESHAPE, emitReshape),
+    TFLITE_OPERATOR(SOFTMAX, emitSoftmax),
+    TFLITE_OPERATOR(SUB, emitSub),
+    TFLITE_OPERATOR(SQUEEZE, emitReshape),
+};
+
+#undef TFLITE_OPERATOR
+
+constexpr bool orderedByCode() {
+  for (size_t i = 1; i < std::size(kOperators); ++i)
+    if (kOperators[i - 1].op.code >= kOperators[i].op.code)
+      return false;
+  return true;
+}
+static_assert(orderedByCode(), "one entry per operator, ordered by code");
+
+} // namespace
+
+const OperatorEmitter *mlir::npu::tflite::findOperator(int32_t code) {
+  const auto *it = llvm::find_if(
+      kOperators, [&](const OperatorEmitter &e) { return e.op.code == code; });
+  return it == std::end(kOperators) ? nullptr : it;
+}
+
+std::vector<mlir::npu::TfliteOperator> mlir::npu::supportedTfliteOperators() {
+  std::vector<TfliteOperator> list;
+  for (const OperatorEmitter &e : kOperators)
+    list.push_back(e.op);
+  return list;
+}
