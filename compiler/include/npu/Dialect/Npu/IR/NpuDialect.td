@@ -17,6 +17,7 @@ def Npu_Dialect : Dialect {
     (docs/isa.md).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let useDefaultAttributePrinterParser = 1;
 }
 
 // A signless 32-bit integer attribute read back as int32_t (ODS's I32Attr
