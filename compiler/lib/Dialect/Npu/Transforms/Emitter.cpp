@@ -12,15 +12,15 @@ using namespace mlir::npu::lowering;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-isa::DType lowering::dtypeOf(Type type) {
+npuisa::DType lowering::dtypeOf(Type type) {
   auto i = cast<IntegerType>(getElementTypeOrSelf(type));
   switch (i.getWidth()) {
   case 8:
-    return i.isUnsigned() ? isa::DType::U8 : isa::DType::I8;
+    return i.isUnsigned() ? npuisa::DType::U8 : npuisa::DType::I8;
   case 16:
-    return isa::DType::I16;
+    return npuisa::DType::I16;
   default:
-    return isa::DType::I32;
+    return npuisa::DType::I32;
   }
 }
 
@@ -131,15 +131,14 @@ std::string layerName(Operation *op, LayerKind kind, unsigned counter) {
 }
 
 // The DMA's field limits (dma.load and dma.store share their fields).
-constexpr int64_t kMaxDmaRows = isa::fieldMax<isa::DmaLoad>("rows");
-constexpr int64_t kMaxDmaCols = isa::fieldMax<isa::DmaLoad>("cols");
-constexpr int64_t kMaxDmaElemBytes = isa::fieldMax<isa::DmaLoad>("elem_bytes");
+constexpr int64_t kMaxDmaRows = npuisa::fieldMax<npuisa::DmaLoad>("rows");
+constexpr int64_t kMaxDmaCols = npuisa::fieldMax<npuisa::DmaLoad>("cols");
 constexpr int64_t kMaxDmaRowStride =
-    isa::fieldMax<isa::DmaLoad>("dram_row_stride");
+    npuisa::fieldMax<npuisa::DmaLoad>("dram_row_stride");
 constexpr int64_t kMaxDmaColStride =
-    isa::fieldMax<isa::DmaLoad>("dram_col_stride");
+    npuisa::fieldMax<npuisa::DmaLoad>("dram_col_stride");
 constexpr int64_t kMaxSramRowStride =
-    isa::fieldMax<isa::DmaLoad>("sram_row_stride");
+    npuisa::fieldMax<npuisa::DmaLoad>("sram_row_stride");
 
 /// Simplifies a view for DMA: drops unit dims, merges contiguous dims and
 /// folds a contiguous innermost dim into the element size.
@@ -220,7 +219,7 @@ int64_t ProgramEmitter::addSegment(const std::vector<uint8_t> &bytes,
 
 Operation *ProgramEmitter::firstNonSegment() {
   for (Operation &op : program.getBody().front())
-    if (!llvm::isa<SegmentOp, TensorOp>(op))
+    if (!isa<SegmentOp, TensorOp>(op))
       return &op;
   return nullptr;
 }
@@ -304,7 +303,7 @@ void ProgramEmitter::beginLayer(Operation *src, LayerKind kind, int64_t macs) {
   currentLoc = src->getLoc();
 }
 
-void ProgramEmitter::emit(const isa::Instruction &instr) {
+void ProgramEmitter::emit(const npuisa::Instruction &instr) {
   createInstr(builder, currentLoc, instr);
 }
 
@@ -314,7 +313,7 @@ void ProgramEmitter::finish(Location loc) {
       builder.create<LayerOp>(loc, "halt", LayerKind::Control, 0, 0, 0, false);
   halt.getBody().emplaceBlock();
   builder.setInsertionPointToEnd(&halt.getBody().front());
-  createInstr(builder, loc, isa::Halt{});
+  createInstr(builder, loc, npuisa::Halt{});
   // Drop layers without instructions (aliased reshapes).
   for (LayerOp layer : llvm::make_early_inc_range(program.getOps<LayerOp>()))
     if (layer.getBody().front().empty())
@@ -361,11 +360,11 @@ LogicalResult ProgramEmitter::transfer(const DramView &raw, Buffer buf,
         const int64_t n = std::min(rows - r0, kMaxDmaRows);
         const int64_t m = std::min(cols - c0, kMaxDmaCols);
         if (load)
-          emit(dmaFields<isa::DmaLoad>(buf, dram, rowStride, colStride, at,
-                                       rowBytes, n, m, v.elem));
+          emit(dmaFields<npuisa::DmaLoad>(buf, dram, rowStride, colStride, at,
+                                          rowBytes, n, m, v.elem));
         else
-          emit(dmaFields<isa::DmaStore>(buf, dram, rowStride, colStride, at,
-                                        rowBytes, n, m, v.elem));
+          emit(dmaFields<npuisa::DmaStore>(buf, dram, rowStride, colStride, at,
+                                           rowBytes, n, m, v.elem));
       }
     sram += rows * rowBytes;
     int64_t d = static_cast<int64_t>(lead) - 1;

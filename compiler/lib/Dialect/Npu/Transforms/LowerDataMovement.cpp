@@ -104,16 +104,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PadOp op) {
              << value << " is not one repeated byte for this element type";
   e.beginLayer(op, LayerKind::Pad, 0);
   // Fill a scratchpad region with the pad value (a DMA that writes only
-  // padding: up to kMaxRows rows of up to kMaxCols elements), store it over
-  // the whole output, then copy the input into the interior.
-  constexpr int64_t kMaxRows = isa::fieldMax<isa::DmaLoad>("pad_top");
-  constexpr int64_t kMaxCols = isa::fieldMax<isa::DmaLoad>("pad_left");
+  // padding: pad_top rows of pad_left elements, each at most kMaxDmaPad),
+  // store it over the whole output, then copy the input into the interior.
   const int64_t hi = e.half(Buffer::IBuf);
-  const int64_t fillElems =
-      std::min<int64_t>({hi / elem, out->numElements(), kMaxRows * kMaxCols});
-  const int64_t perRow = std::min<int64_t>(kMaxCols, fillElems);
+  const int64_t fillElems = std::min<int64_t>(
+      {hi / elem, out->numElements(), kMaxDmaPad * kMaxDmaPad});
+  const int64_t perRow = std::min<int64_t>(kMaxDmaPad, fillElems);
   const int64_t fullRows = fillElems / perRow;
-  isa::DmaLoad fillRows;
+  npuisa::DmaLoad fillRows;
   fillRows.buf = Buffer::IBuf;
   fillRows.elemBytes = static_cast<uint32_t>(elem);
   fillRows.padValue = static_cast<int8_t>(byte);
@@ -122,7 +120,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PadOp op) {
   fillRows.sramRowStride = static_cast<uint32_t>(perRow * elem);
   e.emit(fillRows);
   if (fullRows * perRow < fillElems) {
-    isa::DmaLoad rest = fillRows;
+    npuisa::DmaLoad rest = fillRows;
     rest.sramAddr = static_cast<uint32_t>(fullRows * perRow * elem);
     rest.padTop = 1;
     rest.padLeft = static_cast<uint32_t>(fillElems - fullRows * perRow);

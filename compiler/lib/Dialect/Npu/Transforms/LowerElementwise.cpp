@@ -15,7 +15,7 @@
 using namespace mlir;
 using namespace mlir::npu;
 using namespace mlir::npu::lowering;
-using isa::fieldMax;
+using npuisa::fieldMax;
 
 namespace {
 
@@ -81,8 +81,8 @@ LayerKind layerKindOf(ReduceKind kind) {
 }
 
 /// A dense vector operand of `n` elements at `addr`.
-isa::Operand dense(Buffer buf, int64_t addr, isa::DType type) {
-  return isa::Operand{buf, static_cast<uint32_t>(addr), type, 0, 1};
+npuisa::Operand dense(Buffer buf, int64_t addr, npuisa::DType type) {
+  return npuisa::Operand{buf, static_cast<uint32_t>(addr), type, 0, 1};
 }
 
 LogicalResult
@@ -137,20 +137,20 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
   const int64_t n = std::min<int64_t>(
       {maxTileElems(e.half(Buffer::IBuf), {*lhs, *rhs}),
        e.bufferBytes(Buffer::ABuf) / 8, e.half(Buffer::OBuf) / os,
-       fieldMax<isa::Rescale>("n_inner")});
+       fieldMax<npuisa::Rescale>("n_inner")});
   // One requantization for all elements: the per-layer registers only (no
   // tables are loaded).
-  isa::PpuParams params = ppuParams(op, 1);
-  params.form = isa::PpuForm::PerLayer;
+  npuisa::PpuParams params = ppuParams(op, 1);
+  params.form = npuisa::PpuForm::PerLayer;
   e.beginLayer(op, layerKindOf(op.getKind()), 0);
-  e.emit(isa::packPpuTables(params, 0, 1).config);
+  e.emit(npuisa::packPpuTables(params, 0, 1).config);
   return tiled(
       e, shape, n, {*lhs, *rhs}, *out,
       [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
         // Both inputs rescaled to int32 in ABUF; add accumulates the second.
-        isa::Rescale a;
+        npuisa::Rescale a;
         a.src = dense(Buffer::IBuf, in[0], dtypeOf(op.getLhs().getType()));
-        a.dst = dense(Buffer::ABuf, 0, isa::DType::I32);
+        a.dst = dense(Buffer::ABuf, 0, npuisa::DType::I32);
         a.nOuter = 1;
         a.nInner = static_cast<uint32_t>(count);
         a.inZp = op.getLhsZp();
@@ -158,7 +158,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
         a.shift = static_cast<uint32_t>(op.getLhsShift());
         a.doubleRound = op.getLhsDoubleRound();
         e.emit(a);
-        isa::Rescale b = a;
+        npuisa::Rescale b = a;
         b.src = dense(Buffer::IBuf, in[1], dtypeOf(op.getRhs().getType()));
         b.inZp = op.getRhsZp();
         b.mult = op.getRhsMultiplier();
@@ -168,13 +168,13 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
           b.accumulate = true;
           e.emit(b);
         } else {
-          b.dst = dense(Buffer::ABuf, 4 * count, isa::DType::I32);
+          b.dst = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
           e.emit(b);
-          isa::Alu alu;
-          alu.op = op.getKind() == EltwiseKind::Sub ? isa::AluOp::Sub
-                                                    : isa::AluOp::Mul;
-          alu.src1 = dense(Buffer::ABuf, 0, isa::DType::I32);
-          alu.src2 = dense(Buffer::ABuf, 4 * count, isa::DType::I32);
+          npuisa::Alu alu;
+          alu.op = op.getKind() == EltwiseKind::Sub ? npuisa::AluOp::Sub
+                                                    : npuisa::AluOp::Mul;
+          alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
+          alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
           alu.dst = alu.src1;
           alu.nOuter = 1;
           alu.nInner = static_cast<uint32_t>(count);
@@ -183,8 +183,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
         }
         // The PPU reads the accumulators as rows of at most its channel
         // count.
-        const int64_t width =
-            std::min<int64_t>(count, fieldMax<isa::Ppu>("channels"));
+        const int64_t width = std::min<int64_t>(count, kMaxPpuChannels);
         const int64_t full = count / width;
         emitPpu(e, 0, 4 * width, full, width, 0, Buffer::OBuf, ob, width * os,
                 os);
@@ -208,13 +207,13 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, AluOp op) {
     return failure();
   const int64_t n = std::min<int64_t>({maxTileElems(e.half(Buffer::IBuf), ins),
                                        e.half(Buffer::OBuf) / out->elem,
-                                       fieldMax<isa::Alu>("n_inner")});
+                                       fieldMax<npuisa::Alu>("n_inner")});
   e.beginLayer(op, layerKindOf(op.getOp()), 0);
-  const isa::AluOp aluOp = toRuntime(op.getOp());
+  const npuisa::AluOp aluOp = toRuntime(op.getOp());
   return tiled(
       e, shape, n, ins, *out,
       [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
-        isa::Alu a;
+        npuisa::Alu a;
         a.op = aluOp;
         a.src1 =
             dense(Buffer::IBuf, in[0], dtypeOf(op.getInputs()[0].getType()));
@@ -241,7 +240,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, RescaleOp op) {
   // One instruction per channel iterates over the tile's pixels.
   int64_t n = std::min<int64_t>({maxTileElems(e.half(Buffer::IBuf), {*in}),
                                  e.half(Buffer::OBuf) / out->elem,
-                                 fieldMax<isa::Rescale>("n_outer")});
+                                 fieldMax<npuisa::Rescale>("n_outer")});
   // Per-channel: tiles hold whole pixels (the last dimension stays whole).
   n = n / channels * channels;
   e.beginLayer(op, LayerKind::Rescale, 0);
@@ -250,7 +249,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, RescaleOp op) {
       [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
         // One instruction per channel, stepping over pixels.
         for (int64_t c = 0; c < channels; ++c) {
-          isa::Rescale r;
+          npuisa::Rescale r;
           r.src = {Buffer::IBuf, static_cast<uint32_t>(ib[0] + c * in->elem),
                    dtypeOf(op.getInput().getType()),
                    static_cast<int32_t>(channels), 0};
@@ -277,28 +276,28 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ClampOp op) {
     return failure();
   const int64_t n = std::min<int64_t>(
       {maxTileElems(e.half(Buffer::IBuf), {*in}),
-       e.half(Buffer::OBuf) / out->elem, fieldMax<isa::Alu>("n_inner")});
+       e.half(Buffer::OBuf) / out->elem, fieldMax<npuisa::Alu>("n_inner")});
   e.beginLayer(op, LayerKind::Clamp, 0);
   // The bounds as two int32 constants in pbuf, broadcast with stride 0.
   ::npu::ByteWriter bounds;
   bounds.put<int32_t>(static_cast<int32_t>(op.getMin()));
   bounds.put<int32_t>(static_cast<int32_t>(op.getMax()));
   e.loadConstant(bounds.data(), Buffer::PBuf, 0);
-  const isa::DType type = dtypeOf(op.getOutput().getType());
+  const npuisa::DType type = dtypeOf(op.getOutput().getType());
   return tiled(e, shape, n, {*in}, *out,
                [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
-                 isa::Alu lo;
-                 lo.op = isa::AluOp::Max;
+                 npuisa::Alu lo;
+                 lo.op = npuisa::AluOp::Max;
                  lo.src1 = dense(Buffer::IBuf, ib[0], type);
-                 lo.src2 = {Buffer::PBuf, 0, isa::DType::I32, 0, 0};
+                 lo.src2 = {Buffer::PBuf, 0, npuisa::DType::I32, 0, 0};
                  lo.dst = dense(Buffer::OBuf, ob, type);
                  lo.nOuter = 1;
                  lo.nInner = static_cast<uint32_t>(count);
                  e.emit(lo);
-                 isa::Alu up = lo;
-                 up.op = isa::AluOp::Min;
+                 npuisa::Alu up = lo;
+                 up.op = npuisa::AluOp::Min;
                  up.src1 = lo.dst;
-                 up.src2 = {Buffer::PBuf, 4, isa::DType::I32, 0, 0};
+                 up.src2 = {Buffer::PBuf, 4, npuisa::DType::I32, 0, 0};
                  e.emit(up);
                });
 }
@@ -313,18 +312,18 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, TableOp op) {
     return failure();
   const int64_t n = std::min<int64_t>(
       {maxTileElems(e.half(Buffer::IBuf), {*in}),
-       e.half(Buffer::OBuf) / out->elem, fieldMax<isa::Table>("n_inner")});
+       e.half(Buffer::OBuf) / out->elem, fieldMax<npuisa::Table>("n_inner")});
   e.beginLayer(op, LayerKind::Table, 0);
   e.loadConstant(constantBytes(table), Buffer::PBuf, 0);
   const bool wide = in->elem == 2;
   return tiled(e, shape, n, {*in}, *out,
                [&](int64_t count, ArrayRef<int64_t> ib, int64_t ob) {
-                 isa::Table t;
-                 t.mode = wide ? isa::TableMode::I16 : isa::TableMode::I8;
+                 npuisa::Table t;
+                 t.mode = wide ? npuisa::TableMode::I16 : npuisa::TableMode::I8;
                  t.src = dense(Buffer::IBuf, ib[0],
-                               wide ? isa::DType::I16 : isa::DType::I8);
+                               wide ? npuisa::DType::I16 : npuisa::DType::I8);
                  t.dst = dense(Buffer::OBuf, ob,
-                               wide ? isa::DType::I32 : isa::DType::I8);
+                               wide ? npuisa::DType::I32 : npuisa::DType::I8);
                  t.nOuter = 1;
                  t.nInner = static_cast<uint32_t>(count);
                  t.tableAddr = 0;
@@ -357,7 +356,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ReduceOp op) {
     return op.emitError("the reduced axis does not fit sram.ibuf_kib");
   // Tile over (outer, inner) with the whole reduced axis in each tile.
   const int64_t maxOut = std::min<int64_t>(
-      {hi / (red * ie), ho / oe, fieldMax<isa::Reduce>("n_inner")});
+      {hi / (red * ie), ho / oe, fieldMax<npuisa::Reduce>("n_inner")});
   e.beginLayer(op, layerKindOf(op.getKind()), 0);
   int64_t tiles = 0;
   for (const Box &box : tileBoxes(out2.shape, maxOut)) {
@@ -368,7 +367,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ReduceOp op) {
     if (failed(e.gather(in3.box({box.start[0], 0, box.start[1]}, {to, red, ti}),
                         Buffer::IBuf, ib)))
       return failure();
-    isa::Reduce r;
+    npuisa::Reduce r;
     r.op = toRuntime(op.getKind());
     r.srcBuf = Buffer::IBuf;
     r.srcAddr = static_cast<uint32_t>(ib);
@@ -384,8 +383,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ReduceOp op) {
     r.nOuter = static_cast<uint32_t>(to);
     r.nRed = static_cast<uint32_t>(red);
     r.nInner = static_cast<uint32_t>(ti);
-    if (red * ti > fieldMax<isa::Reduce>("src_stride_outer") ||
-        ti > fieldMax<isa::Reduce>("src_stride_red"))
+    if (red * ti > fieldMax<npuisa::Reduce>("src_stride_outer") ||
+        ti > fieldMax<npuisa::Reduce>("src_stride_red"))
       return op.emitError("reduction tile exceeds the vector unit's strides");
     e.emit(r);
     if (failed(e.scatter(Buffer::OBuf, ob, out2.box(box.start, box.sizes))))

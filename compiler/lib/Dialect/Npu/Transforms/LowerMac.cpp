@@ -23,17 +23,13 @@ using namespace mlir::npu::lowering;
 namespace {
 
 // Field limits the tiling respects.
-constexpr int64_t kMaxPpuChannels = isa::fieldMax<isa::Ppu>("channels");
-constexpr int64_t kMaxPpuPixels = isa::fieldMax<isa::Ppu>("pixels");
-constexpr int64_t kMaxAccStride = isa::fieldMax<isa::Gemm>("acc_stride");
-constexpr int64_t kMaxInStrideX = isa::fieldMax<isa::Gemm>("in_stride_x");
-constexpr int64_t kMaxDmaElemBytes = isa::fieldMax<isa::DmaLoad>("elem_bytes");
-constexpr int64_t kMaxDmaPad = isa::fieldMax<isa::DmaLoad>("pad_top");
-static_assert(kMaxDmaPad == isa::fieldMax<isa::DmaLoad>("pad_left"));
+constexpr int64_t kMaxAccStride = npuisa::fieldMax<npuisa::Gemm>("acc_stride");
+constexpr int64_t kMaxInStrideX = npuisa::fieldMax<npuisa::Gemm>("in_stride_x");
 /// An input tile row (tile columns x channels) is kept within the vector
 /// unit's input row stride, as the depthwise tiles are; no gemm field needs
 /// it.
-constexpr int64_t kMaxInputRow = isa::fieldMax<isa::DwConv>("in_row_stride");
+constexpr int64_t kMaxInputRow =
+    npuisa::fieldMax<npuisa::DwConv>("in_row_stride");
 
 /// One MAC layer as the array sees it: a batch of NHWC images convolved with
 /// a KH x KW window (fully connected and matmul are 1 x 1 windows over a
@@ -49,7 +45,7 @@ struct GemmLayer {
   /// row-major matrix per batch already in DRAM (matmul's b).
   std::optional<std::vector<int64_t>> constWeights; // OHWI values
   std::function<int64_t(int64_t)> weightMatrixAddr;
-  isa::PpuParams ppu;
+  npuisa::PpuParams ppu;
 };
 
 LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
@@ -223,7 +219,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
               const int64_t y1 = std::min(g.IH, iy + tileRows);
               const int64_t x0 = std::max<int64_t>(0, ix);
               const int64_t x1 = std::min(g.IW, ix + tileCols);
-              isa::DmaLoad d;
+              npuisa::DmaLoad d;
               d.buf = Buffer::IBuf;
               d.sramAddr = static_cast<uint32_t>(e.slot(Buffer::IBuf, loads++));
               d.sramRowStride = static_cast<uint32_t>(tileCols * icn);
@@ -262,14 +258,14 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
               const Chunk &ch = chunks[c];
               for (int64_t cp = 0; cp < ocn; cp += C) {
                 const int64_t cols = std::min(C, ocn - cp);
-                isa::LoadWeights lw;
+                npuisa::LoadWeights lw;
                 lw.wAddr =
                     static_cast<uint32_t>(wbase + (ch.k - wg.k0) * ocn + cp);
                 lw.wStride = static_cast<uint32_t>(ocn);
                 lw.rows = static_cast<uint32_t>(ch.rows);
                 lw.cols = static_cast<uint32_t>(cols);
                 e.emit(lw);
-                isa::Gemm gm;
+                npuisa::Gemm gm;
                 gm.inAddr = static_cast<uint32_t>(
                     *inputBase + ch.ky * g.DH * rowStride + ch.within);
                 gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);

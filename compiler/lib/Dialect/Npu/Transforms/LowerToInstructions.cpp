@@ -118,7 +118,7 @@ LogicalResult lowerFunction(func::FuncOp func, ProgramOp program,
                     func.getResultAttrDict(i));
   }
   for (Operation &op : func.getBody().front()) {
-    if (llvm::isa<arith::ConstantOp, func::ReturnOp>(op))
+    if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
     if (failed(lowerGraphOp(e, &op)))
       return failure();

@@ -12,7 +12,7 @@
 using namespace mlir;
 using namespace mlir::npu;
 using namespace mlir::npu::lowering;
-using isa::fieldMax;
+using npuisa::fieldMax;
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
@@ -21,15 +21,16 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   const int64_t KH = w[0], KW = w[1], M = w[3];
   const int64_t OH = out[1], OW = out[2], OC = out[3];
   auto s = op.getStride(), d = op.getDilation(), p = op.getPad();
-  if (KH > fieldMax<isa::DwConv>("kh") || KW > fieldMax<isa::DwConv>("kw") ||
-      s[0] > fieldMax<isa::DwConv>("stride_h") ||
-      s[1] > fieldMax<isa::DwConv>("stride_w") ||
-      d[0] > fieldMax<isa::DwConv>("dil_h") ||
-      d[1] > fieldMax<isa::DwConv>("dil_w") ||
-      M > fieldMax<isa::DwConv>("depth_mult"))
+  if (KH > fieldMax<npuisa::DwConv>("kh") ||
+      KW > fieldMax<npuisa::DwConv>("kw") ||
+      s[0] > fieldMax<npuisa::DwConv>("stride_h") ||
+      s[1] > fieldMax<npuisa::DwConv>("stride_w") ||
+      d[0] > fieldMax<npuisa::DwConv>("dil_h") ||
+      d[1] > fieldMax<npuisa::DwConv>("dil_w") ||
+      M > fieldMax<npuisa::DwConv>("depth_mult"))
     return op.emitError("depthwise kernel, stride, dilation or depth "
                         "multiplier exceeds the vector unit's limits");
-  isa::PpuParams tables = ppuParams(op, OC);
+  npuisa::PpuParams tables = ppuParams(op, OC);
   if (failed(addBias(tables, op.getBias())))
     return op.emitError("bias must be a constant");
   DenseIntElementsAttr weights;
@@ -51,7 +52,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   // Channel group: a multiple of the depth multiplier.
   int64_t ict = std::min<int64_t>({IC, hi / (winH * winW), hw / (KH * KW * M),
                                    accBytes / (4 * M), ho / (M * outSize),
-                                   fieldMax<isa::DwConv>("channels") / M,
+                                   fieldMax<npuisa::DwConv>("channels") / M,
                                    ppuMaxChannels(e, tables) / M});
   if (ict < 1)
     return op.emitError("scratchpads too small for one depthwise channel");
@@ -61,19 +62,18 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   if (placement == TablePlacement::TooLarge)
     return op.emitError("sram.pbuf_kib is too small for the PPU tables");
 
-  const int64_t maxPixels =
-      std::min<int64_t>({accBytes / (4 * oct), ho / (oct * outSize),
-                         fieldMax<isa::Ppu>("pixels")});
-  constexpr int64_t kMaxRow = fieldMax<isa::DwConv>("in_row_stride");
+  const int64_t maxPixels = std::min<int64_t>(
+      {accBytes / (4 * oct), ho / (oct * outSize), kMaxPpuPixels});
+  constexpr int64_t kMaxRow = fieldMax<npuisa::DwConv>("in_row_stride");
   auto inRows = [&](int64_t oh) { return (oh - 1) * s[0] + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * s[1] + winW; };
   int64_t owt =
-      std::min<int64_t>({OW, maxPixels, fieldMax<isa::DwConv>("out_w")});
+      std::min<int64_t>({OW, maxPixels, fieldMax<npuisa::DwConv>("out_w")});
   while (owt > 1 &&
          (inRows(1) * inCols(owt) * ict > hi || inCols(owt) * ict > kMaxRow))
     --owt;
   int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, maxPixels / owt),
-                                   fieldMax<isa::DwConv>("out_h")});
+                                   fieldMax<npuisa::DwConv>("out_h")});
   while (oht > 1 && inRows(oht) * inCols(owt) * ict > hi)
     --oht;
   if (inRows(oht) * inCols(owt) * ict > hi || inCols(owt) * ict > kMaxRow)
@@ -113,7 +113,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
                         x1 = std::min(IW, ix + tileCols);
           const int64_t dataRows = std::max<int64_t>(0, y1 - y0);
           const int64_t dataCols = std::max<int64_t>(0, x1 - x0);
-          isa::DmaLoad dl;
+          npuisa::DmaLoad dl;
           dl.buf = Buffer::IBuf;
           dl.sramAddr = static_cast<uint32_t>(e.slot(Buffer::IBuf, loads++));
           dl.sramRowStride = static_cast<uint32_t>(tileCols * icn);
@@ -132,11 +132,10 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
             dl.padTop = static_cast<uint32_t>(tileRows);
             dl.padLeft = static_cast<uint32_t>(tileCols);
           }
-          constexpr int64_t kMaxPad = fieldMax<isa::DmaLoad>("pad_top");
-          if (dl.padTop > kMaxPad || dl.padBottom > kMaxPad ||
-              dl.padLeft > kMaxPad || dl.padRight > kMaxPad)
+          if (dl.padTop > kMaxDmaPad || dl.padBottom > kMaxDmaPad ||
+              dl.padLeft > kMaxDmaPad || dl.padRight > kMaxDmaPad)
             return op.emitError("padding wider than ")
-                   << kMaxPad << " elements";
+                   << kMaxDmaPad << " elements";
           dl.dramAddr = static_cast<uint32_t>(
               *inAddr + ((b * IH + y0) * IW + x0) * IC + ic0);
           dl.dramRowStride = static_cast<uint32_t>(IW * IC);
@@ -147,7 +146,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
             wbase = e.slot(Buffer::WBuf, wloads++);
             loadWeights(oc0, ocn, wbase);
           }
-          isa::DwConv dw;
+          npuisa::DwConv dw;
           dw.inAddr = dl.sramAddr;
           dw.inRowStride = static_cast<uint32_t>(tileCols * icn);
           dw.inPixStride = static_cast<uint32_t>(icn);
@@ -186,14 +185,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
   const int64_t N = in[0], IH = in[1], IW = in[2], C = in[3];
   const int64_t OH = out[1], OW = out[2];
   auto k = op.getKernel(), s = op.getStride(), p = op.getPad();
-  constexpr int64_t kMaxKernel = fieldMax<isa::Pool>("kh");
-  constexpr int64_t kMaxStride = fieldMax<isa::Pool>("stride_h");
-  constexpr int64_t kMaxPad = fieldMax<isa::Pool>("pad_top");
-  static_assert(kMaxKernel == fieldMax<isa::Pool>("kw") &&
-                kMaxStride == fieldMax<isa::Pool>("stride_w") &&
-                kMaxPad == fieldMax<isa::Pool>("pad_bottom") &&
-                kMaxPad == fieldMax<isa::Pool>("pad_left") &&
-                kMaxPad == fieldMax<isa::Pool>("pad_right"));
+  constexpr int64_t kMaxKernel = fieldMax<npuisa::Pool>("kh");
+  constexpr int64_t kMaxStride = fieldMax<npuisa::Pool>("stride_h");
+  constexpr int64_t kMaxPad = fieldMax<npuisa::Pool>("pad_top");
+  static_assert(kMaxKernel == fieldMax<npuisa::Pool>("kw") &&
+                kMaxStride == fieldMax<npuisa::Pool>("stride_w") &&
+                kMaxPad == fieldMax<npuisa::Pool>("pad_bottom") &&
+                kMaxPad == fieldMax<npuisa::Pool>("pad_left") &&
+                kMaxPad == fieldMax<npuisa::Pool>("pad_right"));
   if (k[0] > kMaxKernel || k[1] > kMaxKernel || s[0] > kMaxStride ||
       s[1] > kMaxStride ||
       llvm::any_of(p, [](int64_t v) { return v > kMaxPad; }))
@@ -206,19 +205,20 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
     return failure();
   const int64_t hi = e.half(Buffer::IBuf), ho = e.half(Buffer::OBuf);
   const int64_t winH = k[0], winW = k[1];
-  constexpr int64_t kMaxRow = fieldMax<isa::Pool>("in_row_stride");
+  constexpr int64_t kMaxRow = fieldMax<npuisa::Pool>("in_row_stride");
   int64_t ct = std::min<int64_t>(
-      {C, hi / (winH * winW), ho, fieldMax<isa::Pool>("channels")});
+      {C, hi / (winH * winW), ho, fieldMax<npuisa::Pool>("channels")});
   if (ct < 1)
     return op.emitError("sram.ibuf_kib is too small for one pooling window");
   auto inRows = [&](int64_t oh) { return (oh - 1) * s[0] + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * s[1] + winW; };
-  int64_t owt = std::min<int64_t>({OW, ho / ct, fieldMax<isa::Pool>("out_w")});
+  int64_t owt =
+      std::min<int64_t>({OW, ho / ct, fieldMax<npuisa::Pool>("out_w")});
   while (owt > 1 &&
          (inRows(1) * inCols(owt) * ct > hi || inCols(owt) * ct > kMaxRow))
     --owt;
   int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, ho / (ct * owt)),
-                                   fieldMax<isa::Pool>("out_h")});
+                                   fieldMax<npuisa::Pool>("out_h")});
   while (oht > 1 && inRows(oht) * inCols(owt) * ct > hi)
     --oht;
 
@@ -246,7 +246,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
           v.strides = {IW * C, C, 1};
           if (failed(e.gather(v, Buffer::IBuf, ibase)))
             return failure();
-          isa::Pool pl;
+          npuisa::Pool pl;
           pl.mode = toRuntime(kind);
           pl.inAddr = static_cast<uint32_t>(ibase);
           pl.inRowStride = static_cast<uint32_t>((x1 - x0) * cn);

@@ -25,8 +25,27 @@
 
 namespace mlir::npu::lowering {
 
-namespace isa = ::npu::isa;
-using isa::Buffer;
+namespace npuisa = ::npu::isa;
+using npuisa::Buffer;
+
+//===----------------------------------------------------------------------===//
+// Instruction field limits shared by the lowerings
+//===----------------------------------------------------------------------===//
+
+/// Bytes of one DMA element (dma.load and dma.store share their fields).
+inline constexpr int64_t kMaxDmaElemBytes =
+    npuisa::fieldMax<npuisa::DmaLoad>("elem_bytes");
+/// Elements of DMA padding on each side.
+inline constexpr int64_t kMaxDmaPad =
+    npuisa::fieldMax<npuisa::DmaLoad>("pad_top");
+static_assert(kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_bottom") &&
+              kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_left") &&
+              kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_right"));
+/// Channels and pixels of one ppu instruction.
+inline constexpr int64_t kMaxPpuChannels =
+    npuisa::fieldMax<npuisa::Ppu>("channels");
+inline constexpr int64_t kMaxPpuPixels =
+    npuisa::fieldMax<npuisa::Ppu>("pixels");
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -40,7 +59,7 @@ inline unsigned elemBytes(Type type) {
 }
 
 /// The vector unit's element type of an integer tensor type.
-isa::DType dtypeOf(Type type);
+npuisa::DType dtypeOf(Type type);
 
 inline ArrayRef<int64_t> shapeOf(Value v) {
   return cast<ShapedType>(v.getType()).getShape();
@@ -105,7 +124,7 @@ public:
   /// Starts the layer of graph op `src`; instructions go there until the
   /// next beginLayer.
   void beginLayer(Operation *src, LayerKind kind, int64_t macs);
-  void emit(const isa::Instruction &instr);
+  void emit(const npuisa::Instruction &instr);
   /// Ends the program with the halt layer, drops empty layers and records
   /// the DRAM size.
   void finish(Location loc);
@@ -158,24 +177,25 @@ private:
 /// The requantization of `op` for `channels` output channels, in the form
 /// npu-fold-rescale chose (per layer or per channel when it did not run),
 /// without bias.
-isa::PpuParams ppuParams(RequantOpInterface op, int64_t channels);
+npuisa::PpuParams ppuParams(RequantOpInterface op, int64_t channels);
 /// Appends the constant `bias` to `params`.
-LogicalResult addBias(isa::PpuParams &params, Value bias);
+LogicalResult addBias(npuisa::PpuParams &params, Value bias);
 
 /// Most channels whose tables fit PBUF at once (INT64_MAX when the tables
 /// do not grow with the channel count).
-int64_t ppuMaxChannels(const ProgramEmitter &e, const isa::PpuParams &params);
+int64_t ppuMaxChannels(const ProgramEmitter &e,
+                       const npuisa::PpuParams &params);
 
 /// Where a layer's PPU tables go: loaded once for all its channels, or per
 /// output-channel group.
 enum class TablePlacement { Layer, PerGroup, TooLarge };
 TablePlacement placePpuTables(const ProgramEmitter &e,
-                              const isa::PpuParams &params, int64_t channels,
+                              const npuisa::PpuParams &params, int64_t channels,
                               int64_t groupChannels);
 
 /// Loads the tables of channels [first, first + count) at PBUF 0 and emits
 /// the ppu.cfg that reads them.
-void loadPpuTables(ProgramEmitter &e, const isa::PpuParams &params,
+void loadPpuTables(ProgramEmitter &e, const npuisa::PpuParams &params,
                    int64_t first, int64_t count);
 
 /// Emits ppu instructions for `pixels` x `channels` accumulators, splitting

@@ -1,7 +1,7 @@
 //===- Ppu.cpp - Requantization tables and ppu instructions ---------------===//
 //
-// The PBUF layout of a layer's tables is the runtime's (isa::packPpuTables);
-// this file only turns a RequantOpInterface op into isa::PpuParams, decides
+// The PBUF layout of a layer's tables is the runtime's (npuisa::packPpuTables);
+// this file only turns a RequantOpInterface op into npuisa::PpuParams, decides
 // whether the tables of all channels fit PBUF at once, and emits the loads,
 // the ppu.cfg and the ppu instructions.
 //
@@ -16,17 +16,17 @@ using namespace mlir;
 using namespace mlir::npu;
 using namespace mlir::npu::lowering;
 
-isa::PpuParams lowering::ppuParams(RequantOpInterface op, int64_t channels) {
-  isa::PpuParams p;
+npuisa::PpuParams lowering::ppuParams(RequantOpInterface op, int64_t channels) {
+  npuisa::PpuParams p;
   ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
   // npu-fold-rescale picks the form; unfolded ops use tables unless the
   // parameters are per layer already.
   if (std::optional<PpuForm> form = op.getPpuForm())
     p.form = toRuntime(*form);
   else
-    p.form =
-        mult.size() == 1 ? isa::PpuForm::PerLayer : isa::PpuForm::PerChannel;
-  if (p.form == isa::PpuForm::PerChannel) {
+    p.form = mult.size() == 1 ? npuisa::PpuForm::PerLayer
+                              : npuisa::PpuForm::PerChannel;
+  if (p.form == npuisa::PpuForm::PerChannel) {
     for (int64_t c = 0; c < channels; ++c) {
       p.mult.push_back(mult.size() == 1 ? mult[0] : mult[c]);
       p.shift.push_back(shift.size() == 1 ? shift[0] : shift[c]);
@@ -49,7 +49,7 @@ isa::PpuParams lowering::ppuParams(RequantOpInterface op, int64_t channels) {
   return p;
 }
 
-LogicalResult lowering::addBias(isa::PpuParams &params, Value bias) {
+LogicalResult lowering::addBias(npuisa::PpuParams &params, Value bias) {
   DenseIntElementsAttr values;
   if (!matchPattern(bias, m_Constant(&values)))
     return failure();
@@ -59,28 +59,28 @@ LogicalResult lowering::addBias(isa::PpuParams &params, Value bias) {
 }
 
 int64_t lowering::ppuMaxChannels(const ProgramEmitter &e,
-                                 const isa::PpuParams &params) {
-  const size_t n = isa::ppuMaxChannels(
+                                 const npuisa::PpuParams &params) {
+  const size_t n = npuisa::ppuMaxChannels(
       params, static_cast<size_t>(e.bufferBytes(Buffer::PBuf)));
   return n > static_cast<size_t>(INT64_MAX) ? INT64_MAX
                                             : static_cast<int64_t>(n);
 }
 
 TablePlacement lowering::placePpuTables(const ProgramEmitter &e,
-                                        const isa::PpuParams &params,
+                                        const npuisa::PpuParams &params,
                                         int64_t channels,
                                         int64_t groupChannels) {
   const auto pbufBytes = static_cast<size_t>(e.bufferBytes(Buffer::PBuf));
-  if (isa::packPpuTables(params, 0, channels).bytes.size() <= pbufBytes)
+  if (npuisa::packPpuTables(params, 0, channels).bytes.size() <= pbufBytes)
     return TablePlacement::Layer;
-  if (isa::packPpuTables(params, 0, groupChannels).bytes.size() <= pbufBytes)
+  if (npuisa::packPpuTables(params, 0, groupChannels).bytes.size() <= pbufBytes)
     return TablePlacement::PerGroup;
   return TablePlacement::TooLarge;
 }
 
-void lowering::loadPpuTables(ProgramEmitter &e, const isa::PpuParams &params,
+void lowering::loadPpuTables(ProgramEmitter &e, const npuisa::PpuParams &params,
                              int64_t first, int64_t count) {
-  isa::PpuImage image = isa::packPpuTables(params, first, count);
+  npuisa::PpuImage image = npuisa::packPpuTables(params, first, count);
   if (!image.bytes.empty())
     e.loadConstant(image.bytes, Buffer::PBuf, 0);
   e.emit(image.config);
@@ -90,13 +90,11 @@ void lowering::emitPpu(ProgramEmitter &e, int64_t srcAddr, int64_t srcStride,
                        int64_t pixels, int64_t channels, int64_t chOffset,
                        Buffer dst, int64_t dstAddr, int64_t dstStride,
                        int64_t outSize) {
-  constexpr int64_t kMaxChannels = isa::fieldMax<isa::Ppu>("channels");
-  constexpr int64_t kMaxPixels = isa::fieldMax<isa::Ppu>("pixels");
-  for (int64_t c0 = 0; c0 < channels; c0 += kMaxChannels) {
-    const int64_t n = std::min(kMaxChannels, channels - c0);
-    for (int64_t p0 = 0; p0 < pixels; p0 += kMaxPixels) {
-      const int64_t np = std::min(kMaxPixels, pixels - p0);
-      isa::Ppu p;
+  for (int64_t c0 = 0; c0 < channels; c0 += kMaxPpuChannels) {
+    const int64_t n = std::min(kMaxPpuChannels, channels - c0);
+    for (int64_t p0 = 0; p0 < pixels; p0 += kMaxPpuPixels) {
+      const int64_t np = std::min(kMaxPpuPixels, pixels - p0);
+      npuisa::Ppu p;
       p.srcAddr = static_cast<uint32_t>(srcAddr + p0 * srcStride + 4 * c0);
       p.srcStride = static_cast<uint32_t>(srcStride);
       p.pixels = static_cast<uint32_t>(np);
