@@ -18,8 +18,7 @@ namespace {
 FailureOr<::npu::ElementType> elementType(Operation *op, Type type) {
   auto i = dyn_cast<IntegerType>(type);
   if (i && i.getWidth() == 8)
-    return i.isUnsigned() ? ::npu::ElementType::U8
-                          : ::npu::ElementType::I8;
+    return i.isUnsigned() ? ::npu::ElementType::U8 : ::npu::ElementType::I8;
   if (i && i.getWidth() == 16)
     return ::npu::ElementType::I16;
   if (i && i.getWidth() == 32)
@@ -73,8 +72,7 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
         return failure();
       ::npu::TensorDesc desc;
       desc.name = t.getName().str();
-      desc.role = t.getRole() == "input" ? ::npu::TensorRole::Input
-                                         : ::npu::TensorRole::Output;
+      desc.role = toRuntime(t.getRole());
       desc.type = *elem;
       desc.shape.assign(type.getShape().begin(), type.getShape().end());
       desc.scale = t.getScale().convertToDouble();
@@ -92,12 +90,11 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
           return instr.emitError(decoded.error().getMessage());
         p.instructions.push_back(decoded.take());
       }
-      const bool isHalt = layer.getKind() == "control";
-      if (isHalt)
+      if (layer.getKind() == LayerKind::Control)
         continue;
       ::npu::LayerInfo info;
       info.name = layer.getName().str();
-      info.kind = layer.getKind().str();
+      info.kind = stringifyLayerKind(layer.getKind()).str();
       info.macs = static_cast<uint64_t>(layer.getMacs());
       info.accBound = static_cast<uint64_t>(layer.getAccBound());
       info.accBitsNeeded = static_cast<uint32_t>(layer.getAccBits());

@@ -11,12 +11,12 @@
 // TOSA: tosa.fully_connected
 // TOSA: tosa.rescale
 
-// NPU: npu.fully_connected %arg0, {{.*}}acc_bits = 15 : i32, acc_bound = 12240 : i64, {{.*}}ppu_form = "per_layer"
+// NPU: npu.fully_connected %arg0, {{.*}}acc_bits = 15 : i32, acc_bound = 12240 : i64, {{.*}}ppu_form = #npu<ppu_form per_layer>
 
 // PROG: npu.program @main
-// PROG: npu.tensor "input" "x:0" : tensor<1x16xi8> at 0 {{.*}}zero_point = -128
-// PROG: npu.tensor "output" "y/out" : tensor<1x3xi8> at 64 {{.*}}zero_point = -4
-// PROG: npu.layer "fully_connected_L{{[0-9]+}}"
+// PROG: npu.tensor input "x:0" : tensor<1x16xi8> at 0 {{.*}}zero_point = -128
+// PROG: npu.tensor output "y/out" : tensor<1x3xi8> at 64 {{.*}}zero_point = -4
+// PROG: npu.layer fully_connected "fully_connected_L{{[0-9]+}}"
 // PROG: npu.instr gemm
 
 // ASM: ; fully_connected_L{{[0-9]+}} @ {{.*}}fc.mlir:{{[0-9]+}}:{{[0-9]+}}

@@ -4,20 +4,18 @@
 //      [--emit=tosa|npu|npu-program|asm|bin] [--embed-input NAME=FILE.npy]...
 //
 // Parses a TOSA int8 network (or imports an int8 TFLite model into TOSA,
-// see npu/Import/Tflite.h), runs the npu pipeline
-//   npu-set-arch, tosa-to-npu, npu-fold-rescale, npu-acc-bound,
-//   npu-plan-memory, npu-lower-to-instructions, npu-schedule
-// and writes a prog.bin through the runtime. MLIR's debugging flags
-// (--mlir-print-ir-after-all, --mlir-timing, --mlir-pass-statistics, ...)
-// apply. Every error is one
-// line "file:line:col: error: message" and the exit status is 1.
+// see npu/Import/Tflite.h), runs the npu compile pipeline
+// (npu/Pipeline/CompilePipeline.h) and writes a prog.bin through the
+// runtime. MLIR's debugging flags (--mlir-print-ir-after-all, --mlir-timing,
+// --mlir-pass-statistics, ...) apply; --help lists them and npuc's own
+// options only. Every error is one line "file:line:col: error: message" and
+// the exit status is 1.
 //
 //===----------------------------------------------------------------------===//
-#include "npu/Conversion/TosaToNpu/TosaToNpu.h"
 #include "npu/Dialect/Npu/IR/NpuOps.h"
-#include "npu/Dialect/Npu/Transforms/Passes.h"
 #include "npu/Import/Tflite.h"
 #include "npu/Isa/Encoding.h"
+#include "npu/Pipeline/CompilePipeline.h"
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
 
@@ -121,6 +119,27 @@ private:
   int errors = 0;
 };
 
+/// The MLIR options --help shows besides npuc's own: printing the IR around
+/// passes, timing and statistics, and how the IR prints. Every other
+/// option (LLVM's code generators, MLIR's other flags) stays accepted but
+/// hidden.
+void showOnlyNpucAndDebugOptions() {
+  static cl::OptionCategory debugCategory("MLIR debugging options");
+  static const char *const kDebugPrefixes[] = {
+      "mlir-print-ir",        "mlir-timing",
+      "mlir-pass-statistics", "mlir-elide-elementsattrs-if-larger",
+      "mlir-print-debuginfo", "mlir-disable-threading",
+      "mlir-pretty-debuginfo"};
+  for (auto &entry : cl::getRegisteredOptions()) {
+    StringRef name = entry.getKey();
+    if (llvm::any_of(kDebugPrefixes, [&](const char *prefix) {
+          return name.starts_with(prefix);
+        }))
+      entry.getValue()->addCategory(debugCategory);
+  }
+  cl::HideUnrelatedOptions({&npucCategory, &debugCategory});
+}
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "npuc: " << message << "\n";
   return 1;
@@ -134,7 +153,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
-  cl::HideUnrelatedOptions({&npucCategory, &cl::getGeneralCategory()});
+  showOnlyNpucAndDebugOptions();
   cl::ParseCommandLineOptions(argc, argv, "NPU compiler\n");
 
   DialectRegistry registry;
@@ -184,18 +203,12 @@ int main(int argc, char **argv) {
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
   pm.enableTiming(timing);
-  mlir::npu::NpuSetArchOptions archOptions;
-  archOptions.arch = archOption;
-  archOptions.overrides = setOptions;
-  pm.addPass(mlir::npu::createNpuSetArch(archOptions));
-  pm.addNestedPass<func::FuncOp>(mlir::npu::createTosaToNpu());
-  pm.addNestedPass<func::FuncOp>(mlir::npu::createNpuFoldRescale());
-  pm.addPass(mlir::npu::createNpuAccBound());
-  if (emitOption != Emit::Npu) {
-    pm.addPass(mlir::npu::createNpuPlanMemory());
-    pm.addPass(mlir::npu::createNpuLowerToInstructions());
-    pm.addPass(mlir::npu::createNpuSchedule());
-  }
+  mlir::npu::NpuCompilePipelineOptions pipeline;
+  pipeline.arch = archOption.getValue();
+  pipeline.overrides = ArrayRef<std::string>(
+      std::vector<std::string>(setOptions.begin(), setOptions.end()));
+  pipeline.graphOnly = emitOption == Emit::Npu;
+  mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;
   if (emitOption == Emit::Npu || emitOption == Emit::NpuProgram) {

@@ -268,16 +268,17 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
       last = table;
     }
 
-    StringRef kind = isa<tosa::AddOp>(op)   ? "add"
-                     : isa<tosa::SubOp>(op) ? "sub"
-                                            : "mul";
+    const EltwiseKind kind = isa<tosa::AddOp>(op)   ? EltwiseKind::Add
+                             : isa<tosa::SubOp>(op) ? EltwiseKind::Sub
+                                                    : EltwiseKind::Mul;
     int32_t mulShift = 0;
     if (auto mul = dyn_cast<tosa::MulOp>(op))
       mulShift = mul.getShift();
     OperationState state(rescale.getLoc(), EltwiseOp::getOperationName());
     state.addOperands({lhs.getInput(), rhs.getInput()});
     state.addTypes(rescale.getType());
-    state.addAttribute("kind", rewriter.getStringAttr(kind));
+    state.addAttribute("kind",
+                       EltwiseKindAttr::get(rewriter.getContext(), kind));
     auto side = [&](StringRef prefix, tosa::RescaleOp r) {
       state.addAttribute((prefix + "_zp").str(),
                          rewriter.getI32IntegerAttr(r.getInputZp()));
@@ -306,13 +307,13 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
 
 /// An npu.pool with its attributes, for replaceChain.
 OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
-                         StringRef kind, ArrayRef<int64_t> kernel,
+                         PoolKind kind, ArrayRef<int64_t> kernel,
                          ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
                          int64_t inZp, int64_t outZp, int64_t lo, int64_t hi) {
   OperationState state(loc, PoolOp::getOperationName());
   state.addOperands(input);
   state.addTypes(type);
-  state.addAttribute("kind", b.getStringAttr(kind));
+  state.addAttribute("kind", PoolKindAttr::get(b.getContext(), kind));
   state.addAttribute("kernel", b.getDenseI64ArrayAttr(kernel));
   state.addAttribute("stride", b.getDenseI64ArrayAttr(stride));
   state.addAttribute("pad", b.getDenseI64ArrayAttr(pad));
@@ -331,9 +332,9 @@ template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
     if (!isInt(pool.getType(), 8))
       return rewriter.notifyMatchFailure(pool, "only int8 pooling");
     int64_t inZp = 0, outZp = 0;
-    StringRef kind = "max";
+    PoolKind kind = PoolKind::Max;
     if constexpr (std::is_same_v<PoolT, tosa::AvgPool2dOp>) {
-      kind = "avg_tosa";
+      kind = PoolKind::AvgTosa;
       if (auto q = pool.getQuantizationInfo()) {
         inZp = q->getInputZp();
         outZp = q->getOutputZp();
@@ -439,7 +440,7 @@ struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
     if (lo > hi)
       return failure();
     OperationState state = poolState(
-        rewriter, root.getLoc(), input, root.getType(), "avg_tflite",
+        rewriter, root.getLoc(), input, root.getType(), PoolKind::AvgTflite,
         {inType.getDimSize(1), inType.getDimSize(2)}, {1, 1}, {0, 0, 0, 0},
         /*inZp=*/0, /*outZp=*/0, lo, hi);
     replaceChain(rewriter, root, state,
@@ -489,10 +490,10 @@ struct ConvertClamp : OpRewritePattern<tosa::ClampOp> {
   }
 };
 
-/// TOSA integer element-wise op -> npu.alu with the given op name.
+/// TOSA integer element-wise op -> npu.alu of the given kind.
 template <typename SourceOp> struct ConvertToAlu : OpRewritePattern<SourceOp> {
-  ConvertToAlu(MLIRContext *ctx, StringRef aluOp)
-      : OpRewritePattern<SourceOp>(ctx), aluOp(aluOp.str()) {}
+  ConvertToAlu(MLIRContext *ctx, AluKind aluOp)
+      : OpRewritePattern<SourceOp>(ctx), aluOp(aluOp) {}
 
   LogicalResult matchAndRewrite(SourceOp op,
                                 PatternRewriter &rewriter) const override {
@@ -518,19 +519,19 @@ template <typename SourceOp> struct ConvertToAlu : OpRewritePattern<SourceOp> {
     return success();
   }
 
-  std::string aluOp;
+  AluKind aluOp;
 };
 
 template <typename SourceOp> struct ConvertReduce : OpRewritePattern<SourceOp> {
-  ConvertReduce(MLIRContext *ctx, StringRef kind)
-      : OpRewritePattern<SourceOp>(ctx), kind(kind.str()) {}
+  ConvertReduce(MLIRContext *ctx, ReduceKind kind)
+      : OpRewritePattern<SourceOp>(ctx), kind(kind) {}
   LogicalResult matchAndRewrite(SourceOp op,
                                 PatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<ReduceOp>(op, op.getType(), op.getInput(), kind,
                                           op.getAxis());
     return success();
   }
-  std::string kind;
+  ReduceKind kind;
 };
 
 struct ConvertTable : OpRewritePattern<tosa::TableOp> {
@@ -742,22 +743,22 @@ void mlir::npu::populateTosaToNpuPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvertRescale, ConvertClamp, ConvertTable, ConvertReshape,
                ConvertTranspose, ConvertConcat, ConvertPad, ConvertSlice,
                ConvertConst, ConvertIdentity>(ctx);
-  patterns.add<ConvertToAlu<tosa::AddOp>>(ctx, "add");
-  patterns.add<ConvertToAlu<tosa::SubOp>>(ctx, "sub");
-  patterns.add<ConvertToAlu<tosa::MulOp>>(ctx, "mul");
-  patterns.add<ConvertToAlu<tosa::MaximumOp>>(ctx, "max");
-  patterns.add<ConvertToAlu<tosa::MinimumOp>>(ctx, "min");
-  patterns.add<ConvertToAlu<tosa::LogicalLeftShiftOp>>(ctx, "shl");
-  patterns.add<ConvertToAlu<tosa::ArithmeticRightShiftOp>>(ctx, "ashr");
-  patterns.add<ConvertToAlu<tosa::LogicalRightShiftOp>>(ctx, "lshr");
-  patterns.add<ConvertToAlu<tosa::BitwiseAndOp>>(ctx, "and");
-  patterns.add<ConvertToAlu<tosa::BitwiseOrOp>>(ctx, "or");
-  patterns.add<ConvertToAlu<tosa::BitwiseXorOp>>(ctx, "xor");
-  patterns.add<ConvertToAlu<tosa::ClzOp>>(ctx, "clz");
-  patterns.add<ConvertToAlu<tosa::AbsOp>>(ctx, "abs");
-  patterns.add<ConvertToAlu<tosa::NegateOp>>(ctx, "neg");
-  patterns.add<ConvertToAlu<tosa::CastOp>>(ctx, "copy");
-  patterns.add<ConvertReduce<tosa::ReduceSumOp>>(ctx, "sum");
-  patterns.add<ConvertReduce<tosa::ReduceMaxOp>>(ctx, "max");
-  patterns.add<ConvertReduce<tosa::ReduceMinOp>>(ctx, "min");
+  patterns.add<ConvertToAlu<tosa::AddOp>>(ctx, AluKind::Add);
+  patterns.add<ConvertToAlu<tosa::SubOp>>(ctx, AluKind::Sub);
+  patterns.add<ConvertToAlu<tosa::MulOp>>(ctx, AluKind::Mul);
+  patterns.add<ConvertToAlu<tosa::MaximumOp>>(ctx, AluKind::Max);
+  patterns.add<ConvertToAlu<tosa::MinimumOp>>(ctx, AluKind::Min);
+  patterns.add<ConvertToAlu<tosa::LogicalLeftShiftOp>>(ctx, AluKind::Shl);
+  patterns.add<ConvertToAlu<tosa::ArithmeticRightShiftOp>>(ctx, AluKind::AShr);
+  patterns.add<ConvertToAlu<tosa::LogicalRightShiftOp>>(ctx, AluKind::LShr);
+  patterns.add<ConvertToAlu<tosa::BitwiseAndOp>>(ctx, AluKind::And);
+  patterns.add<ConvertToAlu<tosa::BitwiseOrOp>>(ctx, AluKind::Or);
+  patterns.add<ConvertToAlu<tosa::BitwiseXorOp>>(ctx, AluKind::Xor);
+  patterns.add<ConvertToAlu<tosa::ClzOp>>(ctx, AluKind::Clz);
+  patterns.add<ConvertToAlu<tosa::AbsOp>>(ctx, AluKind::Abs);
+  patterns.add<ConvertToAlu<tosa::NegateOp>>(ctx, AluKind::Neg);
+  patterns.add<ConvertToAlu<tosa::CastOp>>(ctx, AluKind::Copy);
+  patterns.add<ConvertReduce<tosa::ReduceSumOp>>(ctx, ReduceKind::Sum);
+  patterns.add<ConvertReduce<tosa::ReduceMaxOp>>(ctx, ReduceKind::Max);
+  patterns.add<ConvertReduce<tosa::ReduceMinOp>>(ctx, ReduceKind::Min);
 }

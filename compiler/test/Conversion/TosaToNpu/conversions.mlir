@@ -5,12 +5,12 @@
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-npu))" | FileCheck %s
 
 // CHECK-LABEL: func.func @softmax_pieces
-// CHECK: %[[M:.*]] = npu.reduce "max" %arg0 {axis = 1 : i64}
-// CHECK: %[[S:.*]] = npu.alu "sub" %arg0, %[[M]]
-// CHECK: %[[R:.*]] = npu.alu "ashr" %[[S]], %{{.*}} {round = true}
-// CHECK: %[[Z:.*]] = npu.alu "clz" %[[R]]
-// CHECK: %[[P:.*]] = npu.alu "mul" %[[Z]], %[[Z]] {shift = 31 : i32}
-// CHECK: %[[C:.*]] = npu.alu "copy" %[[P]] : (tensor<1x4xi32>) -> tensor<1x4xi8>
+// CHECK: %[[M:.*]] = npu.reduce max %arg0 {axis = 1 : i64}
+// CHECK: %[[S:.*]] = npu.alu sub %arg0, %[[M]]
+// CHECK: %[[R:.*]] = npu.alu ashr %[[S]], %{{.*}} {round = true}
+// CHECK: %[[Z:.*]] = npu.alu clz %[[R]]
+// CHECK: %[[P:.*]] = npu.alu mul %[[Z]], %[[Z]] {shift = 31 : i32}
+// CHECK: %[[C:.*]] = npu.alu copy %[[P]] : (tensor<1x4xi32>) -> tensor<1x4xi8>
 // CHECK: return %[[C]]
 func.func @softmax_pieces(%arg0: tensor<1x4xi32>) -> tensor<1x4xi8> {
   %k = "tosa.const"() <{value = dense<3> : tensor<1x1xi32>}> : () -> tensor<1x1xi32>

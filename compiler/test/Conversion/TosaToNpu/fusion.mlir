@@ -39,7 +39,7 @@ func.func @depthwise_and_fc(%arg0: tensor<1x2x2x2xi8>) -> tensor<1x3xi8> {
 // -----
 
 // CHECK-LABEL: func.func @add
-// CHECK: npu.eltwise "add" %arg0, %arg1 {clamp_max = 127 : i32, clamp_min = -10 : i32, double_round = true, lhs_double_round = true, lhs_multiplier = 1073741824 : i32, lhs_shift = 10 : i32, lhs_zp = -4 : i32, mul_shift = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, rhs_double_round = true, rhs_multiplier = 1500000000 : i32, rhs_shift = 11 : i32, rhs_zp = 9 : i32, shift = array<i32: 40>}
+// CHECK: npu.eltwise add %arg0, %arg1 {clamp_max = 127 : i32, clamp_min = -10 : i32, double_round = true, lhs_double_round = true, lhs_multiplier = 1073741824 : i32, lhs_shift = 10 : i32, lhs_zp = -4 : i32, mul_shift = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, rhs_double_round = true, rhs_multiplier = 1500000000 : i32, rhs_shift = 11 : i32, rhs_zp = 9 : i32, shift = array<i32: 40>}
 func.func @add(%arg0: tensor<1x8xi8>, %arg1: tensor<1x8xi8>) -> tensor<1x8xi8> {
   %0 = tosa.rescale %arg0 {double_round = true, input_zp = -4 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
   %1 = tosa.rescale %arg1 {double_round = true, input_zp = 9 : i32, multiplier = array<i32: 1500000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 11>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
@@ -52,7 +52,7 @@ func.func @add(%arg0: tensor<1x8xi8>, %arg1: tensor<1x8xi8>) -> tensor<1x8xi8> {
 // -----
 
 // CHECK-LABEL: func.func @pool
-// CHECK: npu.pool "avg_tosa" %arg0 {clamp_max = 100 : i32, clamp_min = -128 : i32, input_zp = -3 : i32, kernel = array<i64: 2, 2>, output_zp = 4 : i32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
+// CHECK: npu.pool avg_tosa %arg0 {clamp_max = 100 : i32, clamp_min = -128 : i32, input_zp = -3 : i32, kernel = array<i64: 2, 2>, output_zp = 4 : i32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
 func.func @pool(%arg0: tensor<1x4x4x1xi8>) -> tensor<1x2x2x1xi8> {
   %0 = tosa.avg_pool2d %arg0 {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>, quantization_info = #tosa.unary_quant<input_zp = -3, output_zp = 4>} : (tensor<1x4x4x1xi8>) -> tensor<1x2x2x1xi8>
   %1 = tosa.clamp %0 {max_fp = 0.0 : f32, max_int = 100 : i64, min_fp = 0.0 : f32, min_int = -128 : i64} : (tensor<1x2x2x1xi8>) -> tensor<1x2x2x1xi8>

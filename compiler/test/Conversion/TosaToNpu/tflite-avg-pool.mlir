@@ -6,7 +6,7 @@
 
 // A 2x2 window (n = 4): z = 2|acc| + 1, divided by 8 = 2^30 >> 33.
 // CHECK-LABEL: func.func @global_2x2
-// CHECK: %[[P:.*]] = npu.pool "avg_tflite" %arg0 {clamp_max = 127 : i32, clamp_min = 0 : i32, input_zp = 0 : i32, kernel = array<i64: 2, 2>, output_zp = 0 : i32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x3xi8>) -> tensor<1x1x1x3xi8>
+// CHECK: %[[P:.*]] = npu.pool avg_tflite %arg0 {clamp_max = 127 : i32, clamp_min = 0 : i32, input_zp = 0 : i32, kernel = array<i64: 2, 2>, output_zp = 0 : i32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x3xi8>) -> tensor<1x1x1x3xi8>
 // CHECK-NEXT: return %[[P]]
 func.func @global_2x2(%x: tensor<1x2x2x3xi8>) -> tensor<1x1x1x3xi8> {
   %two = "tosa.const"() <{value = dense<2> : tensor<1x1x1x1xi32>}> : () -> tensor<1x1x1x1xi32>

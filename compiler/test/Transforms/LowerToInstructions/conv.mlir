@@ -13,9 +13,9 @@
 // 192, the PPU table (8 int32 biases) follows.
 // CHECK-DAG: npu.segment 192 = dense<1> : tensor<288xi8>
 // CHECK-DAG: npu.segment 512 = dense<[7, 0, 0, 0, 7, {{.*}}]> : tensor<32xi8>
-// CHECK-DAG: npu.tensor "input" "arg0" : tensor<1x4x4x4xi8> at 0 {scale = 0.000000e+00 : f64, zero_point = -3 : i32}
-// CHECK-DAG: npu.tensor "output" "output0" : tensor<1x4x4x8xi8> at 64
-// CHECK: npu.layer "conv2d_L{{[0-9]+}}" attributes {acc_bits = 0 : i32, acc_bound = 0 : i64, kind = "conv2d", macs = 4608 : i64, may_overflow = false}
+// CHECK-DAG: npu.tensor input "arg0" : tensor<1x4x4x4xi8> at 0 {scale = 0.000000e+00 : f64, zero_point = -3 : i32}
+// CHECK-DAG: npu.tensor output "output0" : tensor<1x4x4x8xi8> at 64
+// CHECK: npu.layer conv2d "conv2d_L{{[0-9]+}}" attributes {acc_bits = 0 : i32, acc_bound = 0 : i64, macs = 4608 : i64, may_overflow = false}
 // CHECK-NEXT: npu.instr dma.load(buf = pbuf, dram_addr = 0x200,
 // CHECK-NEXT: npu.instr ppu.cfg(per_channel = 0, mult = 1073741824, shift = 36, {{.*}}has_bias = 1, {{.*}}out_zp = 2, clamp_min = 2, clamp_max = 127,
 // CHECK-NEXT: npu.instr dma.load(buf = wbuf, dram_addr = 0xc0, dram_row_stride = 0, dram_col_stride = 0, sram_addr = 0x0, sram_row_stride = 288, rows = 1, cols = 1, elem_bytes = 288,
@@ -29,7 +29,7 @@
 // CHECK-COUNT-3: npu.instr load.weights
 // CHECK: npu.instr ppu(src_addr = 0x0, src_stride = 32, pixels = 16, channels = 8, ch_offset = 0, dst_buf = obuf, dst_addr = 0x0, dst_stride = 8)
 // CHECK-NEXT: npu.instr dma.store(buf = obuf, dram_addr = 0x40, dram_row_stride = 0, dram_col_stride = 0, sram_addr = 0x0, sram_row_stride = 128, rows = 1, cols = 1, elem_bytes = 128)
-// CHECK: npu.layer "halt"
+// CHECK: npu.layer control "halt"
 // CHECK-NEXT: npu.instr halt()
 module {
   func.func @main(%arg0: tensor<1x4x4x4xi8>) -> tensor<1x4x4x8xi8> {

@@ -19,7 +19,7 @@
 // CHECK-NEXT: npu.instr dma.load({{.*}}sram_addr = 0x20{{.*}}) [pop_next]
 // CHECK-NEXT: npu.instr halt()
 npu.program @p attributes {arch = {}, arch_name = "x", arch_hash = 0, dram_size = 4096} {
-  npu.layer "l" attributes {kind = "x", macs = 0, acc_bound = 0, acc_bits = 0 : i32, may_overflow = false} {
+  npu.layer conv2d "l" attributes {macs = 0, acc_bound = 0, acc_bits = 0 : i32, may_overflow = false} {
     npu.instr dma.load(buf = ibuf, dram_addr = 0x100, sram_addr = 0x0, rows = 1, cols = 1, elem_bytes = 16)
     npu.instr vec.alu(op = copy, src1_buf = ibuf, src1_addr = 0x0, src1_type = i8, dst_buf = obuf, dst_addr = 0x0, dst_type = i8, n_outer = 1, n_inner = 16)
     npu.instr dma.store(buf = obuf, dram_addr = 0x0, sram_addr = 0x0, rows = 1, cols = 1, elem_bytes = 16)
@@ -48,7 +48,7 @@ npu.program @p attributes {arch = {}, arch_name = "x", arch_hash = 0, dram_size 
 // CHECK-NEXT: npu.instr dma.load({{.*}}) [pop_next]
 // CHECK-NEXT: npu.instr halt()
 npu.program @relay attributes {arch = {}, arch_name = "x", arch_hash = 0, dram_size = 4096} {
-  npu.layer "l" attributes {kind = "x", macs = 0, acc_bound = 0, acc_bits = 0 : i32, may_overflow = false} {
+  npu.layer conv2d "l" attributes {macs = 0, acc_bound = 0, acc_bits = 0 : i32, may_overflow = false} {
     npu.instr vec.alu(op = copy, src1_buf = ibuf, src1_addr = 0x0, src1_type = i8, dst_buf = abuf, dst_addr = 0x0, dst_type = i8, n_outer = 1, n_inner = 16)
     npu.instr dma.store(buf = obuf, dram_addr = 0x0, sram_addr = 0x0, rows = 1, cols = 1, elem_bytes = 16)
     npu.instr vec.alu(op = copy, src1_buf = abuf, src1_addr = 0x40, src1_type = i8, dst_buf = obuf, dst_addr = 0x0, dst_type = i8, n_outer = 1, n_inner = 16)

@@ -12,7 +12,9 @@
 
 using namespace mlir;
 using namespace mlir::npu;
+namespace npuisa = ::npu::isa;
 
+#include "npu/Dialect/Npu/IR/NpuInterfaces.cpp.inc"
 #include "npu/Dialect/Npu/IR/NpuOpsDialect.cpp.inc"
 
 void NpuDialect::initialize() {
@@ -20,6 +22,7 @@ void NpuDialect::initialize() {
 #define GET_OP_LIST
 #include "npu/Dialect/Npu/IR/NpuOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 //===----------------------------------------------------------------------===//
@@ -57,41 +60,57 @@ LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> stride,
   return success();
 }
 
-/// Checks the requantization attributes shared by conv-like ops.
-template <typename OpT> LogicalResult verifyRequant(OpT op, int64_t channels) {
+LogicalResult verifyScaleShift(Operation *op, int32_t shift, StringRef what) {
+  if (shift < npuisa::kMinScaleShift || shift > npuisa::kMaxScaleShift)
+    return op->emitOpError()
+           << what << " " << shift << " is outside [" << npuisa::kMinScaleShift
+           << ", " << npuisa::kMaxScaleShift << "]";
+  return success();
+}
+
+/// The right shift of a product (vec.alu mul): no rounding bit below 0.
+LogicalResult verifyProductShift(Operation *op, int32_t shift, StringRef what) {
+  if (shift < 0 || shift > npuisa::kMaxScaleShift)
+    return op->emitOpError()
+           << what << " must be in [0, " << npuisa::kMaxScaleShift << "]";
+  return success();
+}
+
+/// Checks the requantization attributes (RequantOpInterface), once the op's
+/// own verifier has checked the shapes its channel count comes from.
+LogicalResult verifyRequant(RequantOpInterface op) {
+  Operation *o = op;
+  const int64_t channels = op.getRequantChannels();
   ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
   if (mult.size() != shift.size())
-    return op.emitOpError("multiplier and shift must have the same length");
+    return o->emitOpError("multiplier and shift must have the same length");
   if (mult.size() != 1 && static_cast<int64_t>(mult.size()) != channels)
-    return op.emitOpError("expected 1 or ")
+    return o->emitOpError("expected 1 or ")
            << channels << " multipliers, got " << mult.size();
   for (int32_t m : mult)
     if (m < 0)
-      return op.emitOpError("multiplier ") << m << " is negative";
+      return o->emitOpError("multiplier ") << m << " is negative";
   for (int32_t s : shift)
-    if (s < 2 || s > 62)
-      return op.emitOpError("shift ") << s << " is outside [2, 62]";
+    if (failed(verifyScaleShift(o, s, "shift")))
+      return failure();
   if (op.getClampMin() > op.getClampMax())
-    return op.emitOpError("clamp_min exceeds clamp_max");
+    return o->emitOpError("clamp_min exceeds clamp_max");
   Type out = getElementTypeOrSelf(op.getOutput().getType());
   if (!isIntOfWidth(out, 8) && !isIntOfWidth(out, 16))
-    return op.emitOpError("result must be 8- or 16-bit integers, got ") << out;
+    return o->emitOpError("result must be 8- or 16-bit integers, got ") << out;
   if (auto lut = op.getLut()) {
-    if (lut->size() != 256 || !isIntOfWidth(out, 8))
-      return op.emitOpError("a LUT has 256 entries and needs an i8 result");
+    if (lut->size() != npuisa::kPpuLutEntries || !isIntOfWidth(out, 8))
+      return o->emitOpError("a LUT has ")
+             << npuisa::kPpuLutEntries << " entries and needs an i8 result";
   }
-  if (auto form = op.getPpuForm()) {
-    if (*form != "per_layer" && *form != "shift_table" &&
-        *form != "per_channel")
-      return op.emitOpError("unknown ppu_form '") << *form << "'";
-    if (*form == "shift_table") {
-      auto k = op.getKshift();
-      if (!k || static_cast<int64_t>(k->size()) != channels)
-        return op.emitOpError("shift_table form needs one kshift per channel");
-      for (int32_t v : *k)
-        if (v < 0 || v > 15)
-          return op.emitOpError("kshift ") << v << " is outside [0, 15]";
-    }
+  if (op.getPpuForm() == PpuForm::ShiftTable) {
+    auto k = op.getKshift();
+    if (!k || static_cast<int64_t>(k->size()) != channels)
+      return o->emitOpError("shift_table form needs one kshift per channel");
+    for (int32_t v : *k)
+      if (v < 0 || v > npuisa::kMaxKshift)
+        return o->emitOpError("kshift ")
+               << v << " is outside [0, " << npuisa::kMaxKshift << "]";
   }
   return success();
 }
@@ -147,7 +166,7 @@ LogicalResult verifyConvResult(ConvOp op, RankedTensorType in,
     return op.emitOpError(
                "result shape does not match the convolution (expected ")
            << oh << "x" << ow << ")";
-  return verifyRequant(op, oc);
+  return verifyRequant(op);
 }
 
 } // namespace
@@ -207,7 +226,7 @@ LogicalResult FullyConnectedOp::verify() {
       out.getDimSize(0) != in.getDimSize(0) ||
       out.getDimSize(1) != w.getDimSize(0))
     return emitOpError("operand shapes do not match");
-  return verifyRequant(*this, w.getDimSize(0));
+  return verifyRequant(*this);
 }
 
 LogicalResult MatMulOp::verify() {
@@ -225,32 +244,27 @@ LogicalResult MatMulOp::verify() {
       out.getDimSize(1) != a.getDimSize(1) ||
       out.getDimSize(2) != b.getDimSize(2))
     return emitOpError("expected [N,H,C] x [N,C,W] -> [N,H,W]");
-  return verifyRequant(*this, b.getDimSize(2));
+  return verifyRequant(*this);
 }
 
 LogicalResult EltwiseOp::verify() {
-  StringRef kind = getKind();
-  if (kind != "add" && kind != "sub" && kind != "mul")
-    return emitOpError("kind must be add, sub or mul, got '") << kind << "'";
   auto out = tensorType(getOutput());
   if (!broadcastsTo(tensorType(getLhs()).getShape(), out.getShape()) ||
       !broadcastsTo(tensorType(getRhs()).getShape(), out.getShape()))
     return emitOpError("operands do not broadcast to the result shape");
   for (int32_t s : {getLhsShift(), getRhsShift()})
-    if (s < 2 || s > 62)
-      return emitOpError("input shift ") << s << " is outside [2, 62]";
+    if (failed(verifyScaleShift(*this, s, "input shift")))
+      return failure();
   if (getLhsMultiplier() < 0 || getRhsMultiplier() < 0)
     return emitOpError("input multipliers must not be negative");
-  if (getMulShift() < 0 || getMulShift() > 62 ||
-      (kind != "mul" && getMulShift() != 0))
-    return emitOpError("mul_shift must be in [0, 62] and only set for mul");
-  return verifyRequant(*this, 1);
+  if (failed(verifyProductShift(*this, getMulShift(), "mul_shift")))
+    return failure();
+  if (getKind() != EltwiseKind::Mul && getMulShift() != 0)
+    return emitOpError("mul_shift is only set for mul");
+  return verifyRequant(*this);
 }
 
 LogicalResult PoolOp::verify() {
-  StringRef kind = getKind();
-  if (kind != "max" && kind != "avg_tosa" && kind != "avg_tflite")
-    return emitOpError("kind must be max, avg_tosa or avg_tflite");
   auto in = tensorType(getInput()), out = tensorType(getOutput());
   if (in.getRank() != 4 || out.getRank() != 4 ||
       in.getElementType() != out.getElementType() ||
@@ -286,29 +300,25 @@ LogicalResult RescaleOp::verify() {
     if (m < 0)
       return emitOpError("multiplier ") << m << " is negative";
   for (int32_t s : shift)
-    if (s < 2 || s > 62)
-      return emitOpError("shift ") << s << " is outside [2, 62]";
+    if (failed(verifyScaleShift(*this, s, "shift")))
+      return failure();
   for (Type t : {in.getElementType(), out.getElementType()})
     if (!isa<IntegerType>(t) || t.getIntOrFloatBitWidth() > 32)
       return emitOpError("operands must be integers of at most 32 bits");
   return success();
 }
 
-static bool isUnaryAluOp(StringRef op) {
-  return op == "clz" || op == "abs" || op == "neg" || op == "copy";
+static bool isUnary(AluKind kind) {
+  return kind == AluKind::Clz || kind == AluKind::Abs || kind == AluKind::Neg ||
+         kind == AluKind::Copy;
 }
 
 LogicalResult AluOp::verify() {
-  static const char *const binary[] = {"add", "sub", "mul",  "max",
-                                       "min", "shl", "ashr", "lshr",
-                                       "and", "or",  "xor"};
-  StringRef op = getOp();
-  const bool unary = isUnaryAluOp(op);
-  if (!unary && !llvm::is_contained(binary, op))
-    return emitOpError("unknown alu op '") << op << "'";
-  if (getInputs().size() != (unary ? 1u : 2u))
+  const AluKind kind = getOp();
+  const unsigned arity = isUnary(kind) ? 1 : 2;
+  if (getInputs().size() != arity)
     return emitOpError("'")
-           << op << "' takes " << (unary ? 1 : 2) << " operands";
+           << stringifyAluKind(kind) << "' takes " << arity << " operands";
   auto out = tensorType(getOutput());
   for (Value in : getInputs()) {
     if (!broadcastsTo(tensorType(in).getShape(), out.getShape()))
@@ -317,11 +327,11 @@ LogicalResult AluOp::verify() {
     if (!isa<IntegerType>(t) || t.getIntOrFloatBitWidth() > 32)
       return emitOpError("operands must be integers of at most 32 bits");
   }
-  if (getShift() != 0 && op != "mul")
+  if (getShift() != 0 && kind != AluKind::Mul)
     return emitOpError("shift is only used by mul");
-  if (getShift() < 0 || getShift() > 62)
-    return emitOpError("shift must be in [0, 62]");
-  if (getRound() && op != "ashr")
+  if (failed(verifyProductShift(*this, getShift(), "shift")))
+    return failure();
+  if (getRound() && kind != AluKind::AShr)
     return emitOpError("round is only used by ashr");
   return success();
 }
@@ -335,9 +345,6 @@ LogicalResult ClampOp::verify() {
 }
 
 LogicalResult ReduceOp::verify() {
-  StringRef kind = getKind();
-  if (kind != "sum" && kind != "max" && kind != "min")
-    return emitOpError("kind must be sum, max or min");
   auto in = tensorType(getInput()), out = tensorType(getOutput());
   const int64_t axis = getAxis();
   if (axis < 0 || axis >= in.getRank())
@@ -439,6 +446,70 @@ LogicalResult SliceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// RequantOpInterface and MacOpInterface
+//===----------------------------------------------------------------------===//
+
+static int64_t dim(Value v, int64_t d) { return tensorType(v).getDimSize(d); }
+
+int64_t Conv2DOp::getRequantChannels() { return dim(getWeights(), 0); }
+int64_t DepthwiseConv2DOp::getRequantChannels() {
+  return dim(getWeights(), 2) * dim(getWeights(), 3);
+}
+int64_t FullyConnectedOp::getRequantChannels() { return dim(getWeights(), 0); }
+int64_t MatMulOp::getRequantChannels() { return dim(getB(), 2); }
+int64_t EltwiseOp::getRequantChannels() { return 1; }
+
+Value Conv2DOp::getMacInput() { return getInput(); }
+Value Conv2DOp::getMacWeights() { return getWeights(); }
+int32_t Conv2DOp::getMacInputZp() { return getInputZp(); }
+int64_t Conv2DOp::getMacCount() {
+  // Every output element sums KH * KW * IC products.
+  return tensorType(getOutput()).getNumElements() *
+         getMacWeightLayout().reduction;
+}
+MacWeightLayout Conv2DOp::getMacWeightLayout() {
+  // OHWI: channel o sums its KH * KW * IC weights.
+  auto w = tensorType(getWeights());
+  return {w.getDimSize(0), w.getNumElements() / w.getDimSize(0), 1};
+}
+
+Value DepthwiseConv2DOp::getMacInput() { return getInput(); }
+Value DepthwiseConv2DOp::getMacWeights() { return getWeights(); }
+int32_t DepthwiseConv2DOp::getMacInputZp() { return getInputZp(); }
+int64_t DepthwiseConv2DOp::getMacCount() {
+  return tensorType(getOutput()).getNumElements() *
+         getMacWeightLayout().reduction;
+}
+MacWeightLayout DepthwiseConv2DOp::getMacWeightLayout() {
+  // [KH, KW, C, M]: channel c * M + m sums over the KH * KW window.
+  auto w = tensorType(getWeights());
+  return {1, w.getDimSize(0) * w.getDimSize(1),
+          w.getDimSize(2) * w.getDimSize(3)};
+}
+
+Value FullyConnectedOp::getMacInput() { return getInput(); }
+Value FullyConnectedOp::getMacWeights() { return getWeights(); }
+int32_t FullyConnectedOp::getMacInputZp() { return getInputZp(); }
+int64_t FullyConnectedOp::getMacCount() {
+  return tensorType(getOutput()).getNumElements() * dim(getWeights(), 1);
+}
+MacWeightLayout FullyConnectedOp::getMacWeightLayout() {
+  // [OC, IC]: channel o sums its IC weights.
+  return {dim(getWeights(), 0), dim(getWeights(), 1), 1};
+}
+
+Value MatMulOp::getMacInput() { return getA(); }
+Value MatMulOp::getMacWeights() { return getB(); }
+int32_t MatMulOp::getMacInputZp() { return getAZp(); }
+int64_t MatMulOp::getMacCount() {
+  return tensorType(getOutput()).getNumElements() * dim(getB(), 1);
+}
+MacWeightLayout MatMulOp::getMacWeightLayout() {
+  // [N, C, W]: column (n, w) sums over C.
+  return {dim(getB(), 0), dim(getB(), 1), dim(getB(), 2)};
+}
+
+//===----------------------------------------------------------------------===//
 // Instruction level
 //===----------------------------------------------------------------------===//
 
@@ -452,8 +523,6 @@ LogicalResult SegmentOp::verify() {
 }
 
 LogicalResult TensorOp::verify() {
-  if (getRole() != "input" && getRole() != "output")
-    return emitOpError("role must be input or output");
   auto type = dyn_cast<RankedTensorType>(getType());
   if (!type || !type.hasStaticShape() ||
       !isa<IntegerType>(type.getElementType()))

@@ -44,25 +44,22 @@ std::pair<int64_t, int64_t> inputRange(Value v) {
     narrow(c.getMin(), c.getMax());
   else if (auto p = dyn_cast<PoolOp>(def))
     narrow(p.getClampMin(), p.getClampMax());
-  else if (def->hasAttr("clamp_min") && def->hasAttr("clamp_max"))
-    narrow(cast<IntegerAttr>(def->getAttr("clamp_min")).getInt(),
-           cast<IntegerAttr>(def->getAttr("clamp_max")).getInt());
+  else if (auto r = dyn_cast<RequantOpInterface>(def))
+    narrow(r.getClampMin(), r.getClampMax());
   return {lo, hi};
 }
 
-/// Sum of |w| per group of a constant weight tensor, where `groupOf` maps
-/// a flat element index to its group (an output channel, or a batch and
-/// column); nullopt when the weights are not constant.
-std::optional<SmallVector<int64_t>>
-groupAbsSums(Value weights, int64_t groups,
-             llvm::function_ref<int64_t(int64_t)> groupOf) {
+/// Sum of |w| per accumulator of a constant weight tensor; nullopt when the
+/// weights are not constant.
+std::optional<SmallVector<int64_t>> accumulatorAbsSums(Value weights,
+                                                       MacWeightLayout layout) {
   DenseIntElementsAttr attr;
   if (!matchPattern(weights, m_Constant(&attr)))
     return std::nullopt;
-  SmallVector<int64_t> sums(groups, 0);
+  SmallVector<int64_t> sums(layout.accumulators(), 0);
   int64_t index = 0;
   for (const APInt &w : attr.getValues<APInt>())
-    sums[groupOf(index++)] += std::abs(w.getSExtValue());
+    sums[layout.accumulatorOf(index++)] += std::abs(w.getSExtValue());
   return sums;
 }
 
@@ -85,60 +82,24 @@ struct AccBoundPass : mlir::npu::impl::NpuAccBoundBase<AccBoundPass> {
                              ? "wrap"
                              : "saturate";
 
-    auto record = [&](Operation *op, Value input, int64_t zp,
-                      std::optional<SmallVector<int64_t>> sums,
-                      int64_t fallbackTerms) {
-      auto [lo, hi] = inputRange(input);
+    getOperation().walk([&](MacOpInterface op) {
+      auto [lo, hi] = inputRange(op.getMacInput());
+      const int64_t zp = op.getMacInputZp();
       const int64_t maxIn = std::max(std::abs(lo - zp), std::abs(hi - zp));
-      int64_t maxSum = 128 * fallbackTerms; // |w| <= 128 when not constant
-      if (sums)
+      const MacWeightLayout layout = op.getMacWeightLayout();
+      // |w| <= 128 when the weights are not constant.
+      int64_t maxSum = 128 * layout.reduction;
+      if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout))
         maxSum = *llvm::max_element(*sums);
       const int64_t bound = maxIn * maxSum;
       const int64_t bits = bitsFor(bound);
-      Builder b(op->getContext());
-      op->setAttr("acc_bound", b.getI64IntegerAttr(bound));
-      op->setAttr("acc_bits", b.getI32IntegerAttr(static_cast<int32_t>(bits)));
+      auto requant = cast<RequantOpInterface>(op.getOperation());
+      requant.setAccBound(bound);
+      requant.setAccBits(static_cast<int32_t>(bits));
       if (bits > accBits)
         op->emitWarning("accumulator may overflow: worst case |acc| = ")
             << bound << " needs " << bits << " bits, array.acc_bits is "
             << accBits << " (policy " << policy << ")";
-    };
-
-    getOperation().walk([&](Operation *op) {
-      if (auto c = dyn_cast<Conv2DOp>(op)) {
-        // OHWI: channel = index / (KH * KW * IC).
-        auto w = cast<ShapedType>(c.getWeights().getType());
-        const int64_t perChannel = w.getNumElements() / w.getDimSize(0);
-        record(op, c.getInput(), c.getInputZp(),
-               groupAbsSums(c.getWeights(), w.getDimSize(0),
-                            [&](int64_t i) { return i / perChannel; }),
-               perChannel);
-      } else if (auto d = dyn_cast<DepthwiseConv2DOp>(op)) {
-        // [KH, KW, C, M]: channel c * M + m = index % (C * M).
-        auto w = cast<ShapedType>(d.getWeights().getType());
-        const int64_t channels = w.getDimSize(2) * w.getDimSize(3);
-        record(op, d.getInput(), d.getInputZp(),
-               groupAbsSums(d.getWeights(), channels,
-                            [&](int64_t i) { return i % channels; }),
-               w.getDimSize(0) * w.getDimSize(1));
-      } else if (auto f = dyn_cast<FullyConnectedOp>(op)) {
-        // [OC, IC]: channel = index / IC.
-        auto w = cast<ShapedType>(f.getWeights().getType());
-        const int64_t ic = w.getDimSize(1);
-        record(op, f.getInput(), f.getInputZp(),
-               groupAbsSums(f.getWeights(), w.getDimSize(0),
-                            [&](int64_t i) { return i / ic; }),
-               ic);
-      } else if (auto m = dyn_cast<MatMulOp>(op)) {
-        // [N, C, W]: group (n, w) = (index / (C * W)) * W + index % W.
-        auto b = cast<ShapedType>(m.getB().getType());
-        const int64_t c = b.getDimSize(1), w = b.getDimSize(2);
-        record(
-            op, m.getA(), m.getAZp(),
-            groupAbsSums(m.getB(), b.getDimSize(0) * w,
-                         [&](int64_t i) { return (i / (c * w)) * w + i % w; }),
-            c);
-      }
     });
   }
 };

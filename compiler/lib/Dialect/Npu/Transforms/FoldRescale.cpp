@@ -22,48 +22,37 @@ using namespace mlir::npu;
 
 namespace {
 
-template <typename OpT> void foldRequant(OpT op) {
-  ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
-  Builder b(op.getContext());
+void foldRequant(RequantOpInterface op) {
+  // Copies: the setters below replace the attributes these point into.
+  SmallVector<int32_t> mult(op.getMultiplier()), shift(op.getShift());
   const bool sameMult = llvm::all_equal(mult);
   const bool sameShift = llvm::all_equal(shift);
   if (sameMult && sameShift) {
-    op.setPpuForm("per_layer");
-    op.setMultiplier(mult.take_front(1));
-    op.setShift(shift.take_front(1));
-    op.removeKshiftAttr();
+    op.setPpuForm(PpuForm::PerLayer);
+    op.setMultiplier(ArrayRef(mult).take_front(1));
+    op.setShift(ArrayRef(shift).take_front(1));
+    op.setKshift(std::nullopt);
     return;
   }
   const int32_t base = *llvm::min_element(shift);
   const int32_t top = *llvm::max_element(shift);
-  if (sameMult && top - base <= 15) {
+  if (sameMult && top - base <= ::npu::isa::kMaxKshift) {
     SmallVector<int32_t> k;
     for (int32_t s : shift)
       k.push_back(s - base);
-    op.setPpuForm("shift_table");
-    op.setKshift(k);
-    op.setMultiplier(mult.take_front(1));
+    op.setPpuForm(PpuForm::ShiftTable);
+    op.setKshift(ArrayRef<int32_t>(k));
+    op.setMultiplier(ArrayRef(mult).take_front(1));
     op.setShift(ArrayRef<int32_t>{base});
     return;
   }
-  op.setPpuForm("per_channel");
-  op.removeKshiftAttr();
+  op.setPpuForm(PpuForm::PerChannel);
+  op.setKshift(std::nullopt);
 }
 
 struct FoldRescalePass : mlir::npu::impl::NpuFoldRescaleBase<FoldRescalePass> {
   void runOnOperation() override {
-    getOperation().walk([](Operation *op) {
-      if (auto c = dyn_cast<Conv2DOp>(op))
-        foldRequant(c);
-      else if (auto d = dyn_cast<DepthwiseConv2DOp>(op))
-        foldRequant(d);
-      else if (auto f = dyn_cast<FullyConnectedOp>(op))
-        foldRequant(f);
-      else if (auto m = dyn_cast<MatMulOp>(op))
-        foldRequant(m);
-      else if (auto e = dyn_cast<EltwiseOp>(op))
-        foldRequant(e);
-    });
+    getOperation().walk([](RequantOpInterface op) { foldRequant(op); });
   }
 };
 

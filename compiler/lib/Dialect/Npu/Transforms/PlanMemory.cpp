@@ -13,6 +13,7 @@
 #include "npu/Dialect/Npu/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include <functional>
 
 namespace mlir::npu {
@@ -84,10 +85,13 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
         b.end = kPinned; // inputs stay intact for the whole run
     }
 
-    // First fit in order of definition.
+    // First fit in order of definition (arguments in their order: the
+    // order of `values`, not the map's, which depends on addresses).
     std::vector<Buffer *> order;
-    for (auto &entry : buffers)
-      order.push_back(&entry.second);
+    llvm::SmallPtrSet<Buffer *, 16> seen;
+    for (Value v : values)
+      if (Buffer *b = &buffers[leader(v)]; seen.insert(b).second)
+        order.push_back(b);
     std::stable_sort(
         order.begin(), order.end(),
         [](const Buffer *a, const Buffer *b) { return a->start < b->start; });

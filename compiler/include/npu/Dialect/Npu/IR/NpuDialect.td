@@ -17,6 +17,11 @@ def Npu_Dialect : Dialect {
     (docs/isa.md).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Registers the enum attributes (NpuEnums.cpp).
+    void registerAttributes();
+  }];
 }
 
 // A signless 32-bit integer attribute read back as int32_t (ODS's I32Attr

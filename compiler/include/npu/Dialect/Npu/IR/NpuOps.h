@@ -12,12 +12,47 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "npu/Isa/Isa.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Support/Result.h"
+
+namespace npu {
+enum class TensorRole : uint8_t; // npu/Program/Program.h
+} // namespace npu
+
+#include "npu/Dialect/Npu/IR/NpuEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "npu/Dialect/Npu/IR/NpuAttrs.h.inc"
+
+namespace mlir::npu {
+
+/// The weights of a MacOpInterface op seen as [outer, reduction, inner]
+/// (row-major, the operand's own layout): accumulator o * inner + i sums
+/// the `reduction` products of weights (o, *, i).
+struct MacWeightLayout {
+  int64_t outer = 1, reduction = 1, inner = 1;
+  int64_t accumulators() const { return outer * inner; }
+  /// The accumulator a flat weight index feeds.
+  int64_t accumulatorOf(int64_t index) const {
+    return index / (reduction * inner) * inner + index % inner;
+  }
+};
+
+} // namespace mlir::npu
+
+#include "npu/Dialect/Npu/IR/NpuInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "npu/Dialect/Npu/IR/NpuOps.h.inc"
 
 namespace mlir::npu {
+
+/// The runtime's form of each dialect enum that the runtime also has.
+::npu::isa::PpuForm toRuntime(PpuForm form);
+::npu::isa::PoolMode toRuntime(PoolKind kind);
+::npu::isa::AluOp toRuntime(AluKind kind);
+::npu::isa::ReduceOp toRuntime(ReduceKind kind);
+::npu::TensorRole toRuntime(TensorRole role);
 
 /// Token mask bits of npu.instr's `deps`.
 enum DepBits : int32_t {

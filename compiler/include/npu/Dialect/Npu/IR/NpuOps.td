@@ -3,6 +3,8 @@
 #define NPU_OPS_TD
 
 include "npu/Dialect/Npu/IR/NpuDialect.td"
+include "npu/Dialect/Npu/IR/NpuEnums.td"
+include "npu/Dialect/Npu/IR/NpuInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -15,8 +17,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //               shift[c] (+ kshift[c]), double_round), clamp_min, clamp_max)
 // `multiplier`/`shift` have one entry (per layer) or one per output channel.
 // `ppu_form` (set by npu-fold-rescale) is the hardware form chosen:
-// "per_layer", "shift_table" (one multiplier, base shift + 4-bit kshift per
-// channel) or "per_channel" (multiplier and shift tables).
+// per_layer, shift_table (one multiplier, base shift + 4-bit kshift per
+// channel) or per_channel (multiplier and shift tables). The ops carrying
+// these arguments implement RequantOpInterface.
 defvar RequantArgs = (ins
   DenseI32ArrayAttr:$multiplier,
   DenseI32ArrayAttr:$shift,
@@ -25,16 +28,22 @@ defvar RequantArgs = (ins
   Npu_I32Attr:$clamp_min,
   Npu_I32Attr:$clamp_max,
   OptionalAttr<DenseI32ArrayAttr>:$lut,
-  OptionalAttr<StrAttr>:$ppu_form,
+  OptionalAttr<Npu_PpuFormAttr>:$ppu_form,
   OptionalAttr<DenseI32ArrayAttr>:$kshift,
   OptionalAttr<Npu_I64Attr>:$acc_bound,
   OptionalAttr<Npu_I32Attr>:$acc_bits
 );
 
+// RequantOpInterface, with the channel count each op defines.
+defvar Npu_RequantTrait =
+    DeclareOpInterfaceMethods<Npu_RequantOpInterface, ["getRequantChannels"]>;
+defvar Npu_MacRequantTraits = [Npu_RequantTrait,
+                               DeclareOpInterfaceMethods<Npu_MacOpInterface>];
+
 class Npu_GraphOp<string mnemonic, list<Trait> traits = []>
     : Npu_Op<mnemonic, !listconcat(traits, [Pure])>;
 
-def Npu_Conv2DOp : Npu_GraphOp<"conv2d"> {
+def Npu_Conv2DOp : Npu_GraphOp<"conv2d", Npu_MacRequantTraits> {
   let summary = "2-D convolution with fused requantization (systolic array)";
   let description = [{
     TOSA CONV2D (input NHWC int8, weights OHWI int8, bias int32, weight zero
@@ -51,7 +60,8 @@ def Npu_Conv2DOp : Npu_GraphOp<"conv2d"> {
   }];
 }
 
-def Npu_DepthwiseConv2DOp : Npu_GraphOp<"depthwise_conv2d"> {
+def Npu_DepthwiseConv2DOp
+    : Npu_GraphOp<"depthwise_conv2d", Npu_MacRequantTraits> {
   let summary = "Depthwise 2-D convolution with fused requantization (vector unit)";
   let description = [{
     TOSA DEPTHWISE_CONV2D (weights [KH, KW, C, M]; output channel c * M + m
@@ -68,7 +78,8 @@ def Npu_DepthwiseConv2DOp : Npu_GraphOp<"depthwise_conv2d"> {
   }];
 }
 
-def Npu_FullyConnectedOp : Npu_GraphOp<"fully_connected"> {
+def Npu_FullyConnectedOp
+    : Npu_GraphOp<"fully_connected", Npu_MacRequantTraits> {
   let summary = "Fully connected layer with fused requantization";
   let arguments = !con((ins
     AnyRankedTensor:$input, AnyRankedTensor:$weights, AnyRankedTensor:$bias,
@@ -80,7 +91,7 @@ def Npu_FullyConnectedOp : Npu_GraphOp<"fully_connected"> {
   }];
 }
 
-def Npu_MatMulOp : Npu_GraphOp<"matmul"> {
+def Npu_MatMulOp : Npu_GraphOp<"matmul", Npu_MacRequantTraits> {
   let summary = "Batched matrix multiply with fused requantization";
   let description = [{
     TOSA MATMUL [N, H, C] x [N, C, W] (b zero point 0) followed by
@@ -95,16 +106,16 @@ def Npu_MatMulOp : Npu_GraphOp<"matmul"> {
   }];
 }
 
-def Npu_EltwiseOp : Npu_GraphOp<"eltwise"> {
+def Npu_EltwiseOp : Npu_GraphOp<"eltwise", [Npu_RequantTrait]> {
   let summary = "Element-wise add, sub or mul of rescaled inputs";
   let description = [{
     The TFLite/TOSA pattern rescale(lhs) op rescale(rhs) -> requantize:
     each input is rescaled to int32 (zero point removed, multiplied), the
-    two are combined (`kind` = "add", "sub" or "mul" with `mul_shift`) and
+    two are combined (`kind` = add, sub or mul with `mul_shift`) and
     the int32 result is requantized. Shapes broadcast.
   }];
   let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-    StrAttr:$kind,
+    Npu_EltwiseKindAttr:$kind,
     Npu_I32Attr:$lhs_zp, Npu_I32Attr:$lhs_multiplier, Npu_I32Attr:$lhs_shift,
     BoolAttr:$lhs_double_round,
     Npu_I32Attr:$rhs_zp, Npu_I32Attr:$rhs_multiplier, Npu_I32Attr:$rhs_shift,
@@ -113,25 +124,25 @@ def Npu_EltwiseOp : Npu_GraphOp<"eltwise"> {
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+    `` $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
 }
 
 def Npu_PoolOp : Npu_GraphOp<"pool"> {
   let summary = "Max or average pooling (vector unit)";
   let description = [{
-    `kind` is "max", "avg_tosa" (TOSA AVG_POOL2D: zero points, reciprocal
-    scale, round half up) or "avg_tflite" (TFLite: raw average rounded half
+    `kind` is max, avg_tosa (TOSA AVG_POOL2D: zero points, reciprocal
+    scale, round half up) or avg_tflite (TFLite: raw average rounded half
     away from zero). Padding positions are not counted.
   }];
-  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind,
+  let arguments = (ins AnyRankedTensor:$input, Npu_PoolKindAttr:$kind,
     DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$stride,
     DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp, Npu_I32Attr:$output_zp,
     Npu_I32Attr:$clamp_min, Npu_I32Attr:$clamp_max);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $kind $input attr-dict `:` functional-type(operands, results)
+    `` $kind $input attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -158,13 +169,13 @@ def Npu_AluOp : Npu_GraphOp<"alu"> {
     `round`), lshr, and, or, xor (binary) or clz, abs, neg, copy (unary;
     copy is an integer cast). Semantics of vec.alu in docs/isa.md.
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$op,
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, Npu_AluKindAttr:$op,
     DefaultValuedAttr<Npu_I32Attr, "0">:$shift,
     DefaultValuedAttr<BoolAttr, "false">:$round);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $op $inputs attr-dict `:` functional-type(operands, results)
+    `` $op $inputs attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -180,11 +191,12 @@ def Npu_ClampOp : Npu_GraphOp<"clamp"> {
 
 def Npu_ReduceOp : Npu_GraphOp<"reduce"> {
   let summary = "Reduce one axis with sum, max or min";
-  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind, Npu_I64Attr:$axis);
+  let arguments = (ins AnyRankedTensor:$input, Npu_ReduceKindAttr:$kind,
+                       Npu_I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $kind $input attr-dict `:` functional-type(operands, results)
+    `` $kind $input attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -277,10 +289,10 @@ def Npu_SegmentOp : Npu_Op<"segment", [HasParent<"ProgramOp">]> {
 
 def Npu_TensorOp : Npu_Op<"tensor", [HasParent<"ProgramOp">]> {
   let summary = "An input or output tensor of the program";
-  let arguments = (ins StrAttr:$name, StrAttr:$role, TypeAttr:$type,
+  let arguments = (ins StrAttr:$name, Npu_TensorRoleAttr:$role, TypeAttr:$type,
                    Npu_I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point);
   let hasVerifier = 1;
-  let assemblyFormat = "$role $name `:` $type `at` $addr attr-dict";
+  let assemblyFormat = "`` $role $name `:` $type `at` $addr attr-dict";
 }
 
 def Npu_LayerOp : Npu_Op<"layer", [HasParent<"ProgramOp">, NoTerminator,
@@ -288,14 +300,15 @@ def Npu_LayerOp : Npu_Op<"layer", [HasParent<"ProgramOp">, NoTerminator,
   let summary = "The instructions of one source layer";
   let description = [{
     Named after the source op; its location becomes the program's debug
-    information. `macs` and the accumulator bound feed the simulator's
+    information. `kind` is what the program's LAYERS section records
+    (`control` for the final halt, which is not recorded). `macs` and the accumulator bound feed the simulator's
     report.
   }];
-  let arguments = (ins StrAttr:$name, StrAttr:$kind, Npu_I64Attr:$macs,
+  let arguments = (ins StrAttr:$name, Npu_LayerKindAttr:$kind, Npu_I64Attr:$macs,
                    Npu_I64Attr:$acc_bound, Npu_I32Attr:$acc_bits,
                    BoolAttr:$may_overflow);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$name attr-dict-with-keyword $body";
+  let assemblyFormat = "`` $kind $name attr-dict-with-keyword $body";
 }
 
 def Npu_InstrOp : Npu_Op<"instr"> {

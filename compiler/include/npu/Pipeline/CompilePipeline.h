@@ -1,0 +1,42 @@
+//===- CompilePipeline.h - The npu compilation pipeline ---------*- C++ -*-===//
+//
+// One definition of the pass sequence that compiles a TOSA module for the
+// NPU, used by npuc and registered for npu-opt as --npu-compile-pipeline.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_PIPELINE_COMPILEPIPELINE_H
+#define NPU_PIPELINE_COMPILEPIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir::npu {
+
+struct NpuCompilePipelineOptions
+    : public PassPipelineOptions<NpuCompilePipelineOptions> {
+  Option<std::string> arch{*this, "arch",
+                           llvm::cl::desc("Target: preset name or YAML file"),
+                           llvm::cl::init("npu-base")};
+  ListOption<std::string> overrides{
+      *this, "set", llvm::cl::desc("key=value ArchConfig overrides")};
+  Option<bool> graphOnly{
+      *this, "graph-only",
+      llvm::cl::desc("Stop at the graph-level npu dialect (no memory plan, "
+                     "no program)"),
+      llvm::cl::init(false)};
+};
+
+/// npu-set-arch, then on each function tosa-to-npu and npu-fold-rescale,
+/// then npu-acc-bound; unless `graphOnly`, npu-plan-memory,
+/// npu-lower-to-instructions and npu-schedule, which leave an npu.program.
+void buildNpuCompilePipeline(OpPassManager &pm,
+                             const NpuCompilePipelineOptions &options);
+
+/// Registers the pipeline as "npu-compile-pipeline".
+void registerNpuCompilePipeline();
+
+} // namespace mlir::npu
+
+#endif // NPU_PIPELINE_COMPILEPIPELINE_H

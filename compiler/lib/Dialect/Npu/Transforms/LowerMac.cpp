@@ -1,0 +1,386 @@
+//===- LowerMac.cpp - MAC layers as gemm sequences on the array -----------===//
+//
+// conv2d, fully_connected and matmul become weight-stationary gemm
+// sequences. The weights are re-laid out at compile time as a K x OC matrix
+// whose K order follows the reduction steps: for each input-channel group
+// and kernel row, the (kx, ic) run that is contiguous in an NHWC input tile
+// (implicit im2col), split into chunks of at most array.rows. Per output
+// tile: one load.weights + one gemm per chunk and column pass, accumulating
+// in ABUF, then the PPU and a store.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <functional>
+#include <optional>
+
+using namespace mlir;
+using namespace mlir::npu;
+using namespace mlir::npu::lowering;
+
+namespace {
+
+// Field limits the tiling respects.
+constexpr int64_t kMaxAccStride = npuisa::fieldMax<npuisa::Gemm>("acc_stride");
+constexpr int64_t kMaxInStrideX = npuisa::fieldMax<npuisa::Gemm>("in_stride_x");
+/// An input tile row (tile columns x channels) is kept within the vector
+/// unit's input row stride, as the depthwise tiles are; no gemm field needs
+/// it.
+constexpr int64_t kMaxInputRow =
+    npuisa::fieldMax<npuisa::DwConv>("in_row_stride");
+
+/// One MAC layer as the array sees it: a batch of NHWC images convolved with
+/// a KH x KW window (fully connected and matmul are 1 x 1 windows over a
+/// 1 x W image).
+struct GemmLayer {
+  int64_t batches = 1;
+  int64_t IH = 1, IW = 1, IC = 1, OH = 1, OW = 1, OC = 1;
+  int64_t KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1;
+  int64_t PT = 0, PB = 0, PL = 0, PR = 0;
+  int32_t inZp = 0;
+  std::function<int64_t(int64_t)> inAddr, outAddr;
+  /// Weights: a constant OHWI tensor (re-laid out here), or a K x OC
+  /// row-major matrix per batch already in DRAM (matmul's b).
+  std::optional<std::vector<int64_t>> constWeights; // OHWI values
+  std::function<int64_t(int64_t)> weightMatrixAddr;
+  npuisa::PpuParams ppu;
+};
+
+LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
+  const ::npu::ArchConfig &arch = e.arch();
+  const int64_t R = arch.array.rows, C = arch.array.cols;
+  const int64_t hi = e.half(Buffer::IBuf), hw = e.half(Buffer::WBuf);
+  const int64_t accBytes = e.bufferBytes(Buffer::ABuf);
+  const int64_t ho = e.half(Buffer::OBuf);
+  const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
+  const int64_t winH = (g.KH - 1) * g.DH + 1, winW = (g.KW - 1) * g.DW + 1;
+  if (arch.array.weightBits != 8)
+    return src->emitError("int8 weights need array.weight_bits = 8 (4-bit "
+                          "arrays run multi-point weights, not lowered yet)");
+
+  // Input-channel group: the whole window of one output pixel must fit.
+  // (One window pixel's channels are one DMA element.)
+  const int64_t ict =
+      std::min<int64_t>({g.IC, hi / (winH * winW), kMaxDmaElemBytes});
+  if (ict < 1)
+    return src->emitError("sram.ibuf_kib is too small for one ")
+           << winH << "x" << winW << " input window";
+  const int64_t icGroups = ceilDiv(g.IC, ict);
+
+  // Output-channel group (its PPU tables must fit pbuf).
+  int64_t oct = std::min<int64_t>({g.OC, accBytes / 4, ho / outSize, hw / R,
+                                   kMaxPpuChannels, kMaxAccStride / 4,
+                                   ppuMaxChannels(e, g.ppu)});
+  if (oct < g.OC && oct >= C)
+    oct = oct / C * C;
+  if (oct < 1)
+    return src->emitError("scratchpads too small for one output channel "
+                          "(wbuf must hold array.rows weights, abuf 4 bytes)");
+
+  // Reduction steps (chunks of at most R rows) and the K x OC row order.
+  struct Chunk {
+    int64_t icg;    ///< Input-channel group.
+    int64_t ky;     ///< Kernel row.
+    int64_t within; ///< Byte offset of the chunk within the window row.
+    int64_t rows;   ///< Reduction length (array rows used).
+    int64_t k;      ///< First row in the K x OC weight matrix.
+  };
+  struct WeightRow {
+    int64_t ky, kx, ic;
+  };
+  std::vector<Chunk> chunks;
+  std::vector<WeightRow> rows;
+  for (int64_t gi = 0; gi < icGroups; ++gi) {
+    const int64_t ic0 = gi * ict, n = std::min(ict, g.IC - ic0);
+    for (int64_t ky = 0; ky < g.KH; ++ky) {
+      // Runs of contiguous bytes in the tile: all (kx, ic) when DW == 1.
+      SmallVector<std::pair<int64_t, int64_t>> runs; // (kx0, kxCount)
+      if (g.DW == 1)
+        runs.push_back({0, g.KW});
+      else
+        for (int64_t kx = 0; kx < g.KW; ++kx)
+          runs.push_back({kx, 1});
+      for (auto [kx0, kxn] : runs) {
+        const int64_t len = kxn * n;
+        for (int64_t j = 0; j < len; j += R) {
+          const int64_t L = std::min(R, len - j);
+          chunks.push_back({gi, ky, kx0 * g.DW * n + j, L,
+                            static_cast<int64_t>(rows.size())});
+          for (int64_t t = j; t < j + L; ++t)
+            rows.push_back({ky, kx0 + t / n, ic0 + t % n});
+        }
+      }
+    }
+  }
+  const int64_t K = static_cast<int64_t>(rows.size());
+
+  // Weight groups: consecutive chunks (of one input-channel group) whose
+  // rows fit a wbuf half at oct columns.
+  const int64_t maxRows = hw / oct;
+  struct WeightGroup {
+    size_t firstChunk, endChunk;
+    int64_t k0, k1;
+  };
+  std::vector<WeightGroup> wgroups;
+  for (size_t c = 0; c < chunks.size();) {
+    WeightGroup wg{c, c, chunks[c].k, chunks[c].k};
+    while (wg.endChunk < chunks.size() &&
+           chunks[wg.endChunk].icg == chunks[c].icg &&
+           chunks[wg.endChunk].k + chunks[wg.endChunk].rows - wg.k0 <=
+               maxRows) {
+      wg.k1 = chunks[wg.endChunk].k + chunks[wg.endChunk].rows;
+      ++wg.endChunk;
+    }
+    wgroups.push_back(wg);
+    c = wg.endChunk;
+  }
+
+  // Weights in DRAM as a K x OC matrix (row k = reduction index).
+  std::function<int64_t(int64_t)> weightsAt = g.weightMatrixAddr;
+  if (g.constWeights) {
+    std::vector<uint8_t> matrix(K * g.OC);
+    const std::vector<int64_t> &w = *g.constWeights; // OHWI
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t oc = 0; oc < g.OC; ++oc)
+        matrix[k * g.OC + oc] = static_cast<uint8_t>(
+            w[((oc * g.KH + rows[k].ky) * g.KW + rows[k].kx) * g.IC +
+              rows[k].ic]);
+    const int64_t addr = e.addSegment(matrix, src->getLoc());
+    weightsAt = [addr](int64_t) { return addr; };
+  }
+
+  // PPU tables: layer-wide when they fit pbuf, else per output-channel group.
+  const TablePlacement tables = placePpuTables(e, g.ppu, g.OC, oct);
+  const bool layerTables = tables == TablePlacement::Layer;
+  if (tables == TablePlacement::TooLarge)
+    return src->emitError("sram.pbuf_kib is too small for the PPU tables of ")
+           << oct << " channels";
+
+  // Spatial tile.
+  const int64_t maxPixels = std::min<int64_t>(
+      {accBytes / (4 * oct), ho / (oct * outSize), kMaxPpuPixels});
+  auto inRows = [&](int64_t oh) { return (oh - 1) * g.SH + winH; };
+  auto inCols = [&](int64_t ow) { return (ow - 1) * g.SW + winW; };
+  int64_t owt = std::min(g.OW, maxPixels);
+  while (owt > 1 &&
+         (inRows(1) * inCols(owt) * ict > hi ||
+          inCols(owt) * ict > kMaxInputRow || g.SW * ict > kMaxInStrideX))
+    --owt;
+  int64_t oht = std::min(g.OH, std::max<int64_t>(1, maxPixels / owt));
+  while (oht > 1 && inRows(oht) * inCols(owt) * ict > hi)
+    --oht;
+  if (inRows(oht) * inCols(owt) * ict > hi || g.SW * ict > kMaxInStrideX)
+    return src->emitError("sram.ibuf_kib is too small for one output pixel");
+
+  const bool weightsResident = wgroups.size() == 1 && oct == g.OC;
+  int64_t loads = 0, wloads = 0, stores = 0; // slot counters
+
+  auto loadWeights = [&](int64_t b, const WeightGroup &wg, int64_t oc0,
+                         int64_t ocn) -> int64_t {
+    const int64_t base = e.slot(Buffer::WBuf, wloads++);
+    DramView v;
+    v.base = weightsAt(b) + wg.k0 * g.OC + oc0;
+    v.shape = {wg.k1 - wg.k0, ocn};
+    v.strides = {g.OC, 1};
+    v.elem = 1;
+    (void)e.gather(v, Buffer::WBuf, base);
+    return base;
+  };
+
+  if (layerTables)
+    loadPpuTables(e, g.ppu, 0, g.OC);
+  std::optional<int64_t> residentBase;
+  for (int64_t b = 0; b < g.batches; ++b) {
+    if (weightsResident && (!residentBase || !g.constWeights))
+      residentBase = loadWeights(b, wgroups[0], 0, g.OC);
+    for (int64_t oy0 = 0; oy0 < g.OH; oy0 += oht)
+      for (int64_t ox0 = 0; ox0 < g.OW; ox0 += owt) {
+        const int64_t th = std::min(oht, g.OH - oy0);
+        const int64_t tw = std::min(owt, g.OW - ox0);
+        const int64_t pixels = th * tw;
+        const int64_t tileRows = inRows(th), tileCols = inCols(tw);
+        std::optional<int64_t> inputBase;
+        int64_t inputGroup = -1;
+        for (int64_t oc0 = 0; oc0 < g.OC; oc0 += oct) {
+          const int64_t ocn = std::min(oct, g.OC - oc0);
+          if (!layerTables)
+            loadPpuTables(e, g.ppu, oc0, ocn);
+          bool first = true;
+          for (const WeightGroup &wg : wgroups) {
+            const int64_t gi = chunks[wg.firstChunk].icg;
+            const int64_t ic0 = gi * ict, icn = std::min(ict, g.IC - ic0);
+            if (inputGroup != gi || !inputBase) {
+              // Input tile with convolution padding filled with the zero
+              // point.
+              const int64_t iy = oy0 * g.SH - g.PT, ix = ox0 * g.SW - g.PL;
+              const int64_t y0 = std::max<int64_t>(0, iy);
+              const int64_t y1 = std::min(g.IH, iy + tileRows);
+              const int64_t x0 = std::max<int64_t>(0, ix);
+              const int64_t x1 = std::min(g.IW, ix + tileCols);
+              npuisa::DmaLoad d;
+              d.buf = Buffer::IBuf;
+              d.sramAddr = static_cast<uint32_t>(e.slot(Buffer::IBuf, loads++));
+              d.sramRowStride = static_cast<uint32_t>(tileCols * icn);
+              d.elemBytes = static_cast<uint32_t>(icn);
+              d.padValue = g.inZp;
+              const int64_t dataRows = std::max<int64_t>(0, y1 - y0);
+              const int64_t dataCols = std::max<int64_t>(0, x1 - x0);
+              d.padTop = static_cast<uint32_t>(dataRows ? y0 - iy : tileRows);
+              d.rows = static_cast<uint32_t>(dataCols ? dataRows : 0);
+              d.padBottom = static_cast<uint32_t>(
+                  dataRows ? tileRows - d.padTop - dataRows : 0);
+              if (!dataCols) {
+                d.padTop = static_cast<uint32_t>(tileRows);
+                d.padBottom = 0;
+              }
+              d.padLeft = static_cast<uint32_t>(dataCols ? x0 - ix : tileCols);
+              d.cols = static_cast<uint32_t>(dataCols);
+              d.padRight = static_cast<uint32_t>(
+                  dataCols ? tileCols - d.padLeft - dataCols : 0);
+              d.dramAddr = static_cast<uint32_t>(g.inAddr(b) +
+                                                 (y0 * g.IW + x0) * g.IC + ic0);
+              d.dramRowStride = static_cast<uint32_t>(g.IW * g.IC);
+              d.dramColStride = static_cast<uint32_t>(g.IC);
+              if (d.padTop > kMaxDmaPad || d.padBottom > kMaxDmaPad ||
+                  d.padLeft > kMaxDmaPad || d.padRight > kMaxDmaPad)
+                return src->emitError("padding wider than ")
+                       << kMaxDmaPad << " elements";
+              e.emit(d);
+              inputBase = d.sramAddr;
+              inputGroup = gi;
+            }
+            const int64_t wbase =
+                weightsResident ? *residentBase : loadWeights(b, wg, oc0, ocn);
+            const int64_t rowStride = tileCols * icn;
+            for (size_t c = wg.firstChunk; c < wg.endChunk; ++c) {
+              const Chunk &ch = chunks[c];
+              for (int64_t cp = 0; cp < ocn; cp += C) {
+                const int64_t cols = std::min(C, ocn - cp);
+                npuisa::LoadWeights lw;
+                lw.wAddr =
+                    static_cast<uint32_t>(wbase + (ch.k - wg.k0) * ocn + cp);
+                lw.wStride = static_cast<uint32_t>(ocn);
+                lw.rows = static_cast<uint32_t>(ch.rows);
+                lw.cols = static_cast<uint32_t>(cols);
+                e.emit(lw);
+                npuisa::Gemm gm;
+                gm.inAddr = static_cast<uint32_t>(
+                    *inputBase + ch.ky * g.DH * rowStride + ch.within);
+                gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);
+                gm.inStrideX = static_cast<uint32_t>(g.SW * icn);
+                gm.outH = static_cast<uint32_t>(th);
+                gm.outW = static_cast<uint32_t>(tw);
+                gm.k = static_cast<uint32_t>(ch.rows);
+                gm.inZp = g.inZp;
+                gm.accAddr = static_cast<uint32_t>(4 * cp);
+                gm.accStride = static_cast<uint32_t>(4 * ocn);
+                gm.cols = static_cast<uint32_t>(cols);
+                gm.accumulate = !first;
+                e.emit(gm);
+              }
+              first = false;
+            }
+          }
+          // Requantize and store the tile.
+          const int64_t obase = e.slot(Buffer::OBuf, stores++);
+          emitPpu(e, 0, 4 * ocn, pixels, ocn, layerTables ? oc0 : 0,
+                  Buffer::OBuf, obase, ocn * outSize, outSize);
+          DramView out;
+          out.base = g.outAddr(b) + ((oy0 * g.OW + ox0) * g.OC + oc0) * outSize;
+          out.shape = {th, tw, ocn};
+          out.strides = {g.OW * g.OC * outSize, g.OC * outSize, outSize};
+          out.elem = outSize;
+          if (failed(e.scatter(Buffer::OBuf, obase, out)))
+            return failure();
+        }
+      }
+  }
+  return success();
+}
+
+/// The PPU parameters, bias and constant weights shared by conv2d and
+/// fully_connected.
+template <typename OpT>
+LogicalResult constantWeightsAndBias(OpT op, GemmLayer &g) {
+  DenseIntElementsAttr weights;
+  g.ppu = ppuParams(op, g.OC);
+  if (!matchPattern(op.getWeights(), m_Constant(&weights)) ||
+      failed(addBias(g.ppu, op.getBias())))
+    return op.emitError("weights and bias must be constants");
+  g.constWeights = constantInts(weights);
+  return success();
+}
+
+} // namespace
+
+LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
+  auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
+       out = shapeOf(op.getOutput());
+  GemmLayer g;
+  g.batches = in[0];
+  g.IH = in[1], g.IW = in[2], g.IC = in[3];
+  g.OH = out[1], g.OW = out[2], g.OC = out[3];
+  g.KH = w[1], g.KW = w[2];
+  g.SH = op.getStride()[0], g.SW = op.getStride()[1];
+  g.DH = op.getDilation()[0], g.DW = op.getDilation()[1];
+  g.PT = op.getPad()[0], g.PB = op.getPad()[1];
+  g.PL = op.getPad()[2], g.PR = op.getPad()[3];
+  g.inZp = op.getInputZp();
+  if (failed(constantWeightsAndBias(op, g)))
+    return failure();
+  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput()),
+                     outAddr = e.dramAddr(op.getOutput());
+  if (failed(inAddr) || failed(outAddr))
+    return failure();
+  const int64_t inImage = g.IH * g.IW * g.IC, outImage = g.OH * g.OW * g.OC;
+  const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
+  g.inAddr = [=](int64_t b) { return *inAddr + b * inImage; };
+  g.outAddr = [=](int64_t b) { return *outAddr + b * outImage * outSize; };
+  e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
+  return lowerGemm(e, op, g);
+}
+
+LogicalResult lowering::lowerOp(ProgramEmitter &e, FullyConnectedOp op) {
+  auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights());
+  GemmLayer g;
+  g.IW = g.OW = in[0];
+  g.IC = in[1];
+  g.OC = w[0];
+  g.inZp = op.getInputZp();
+  // [OC, IC] weights are OHWI with H = W = 1.
+  if (failed(constantWeightsAndBias(op, g)))
+    return failure();
+  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput()),
+                     outAddr = e.dramAddr(op.getOutput());
+  if (failed(inAddr) || failed(outAddr))
+    return failure();
+  g.inAddr = [=](int64_t) { return *inAddr; };
+  g.outAddr = [=](int64_t) { return *outAddr; };
+  e.beginLayer(op, LayerKind::FullyConnected, op.getMacCount());
+  return lowerGemm(e, op, g);
+}
+
+LogicalResult lowering::lowerOp(ProgramEmitter &e, MatMulOp op) {
+  auto a = shapeOf(op.getA()), b = shapeOf(op.getB());
+  GemmLayer g;
+  g.batches = a[0];
+  g.IW = g.OW = a[1];
+  g.IC = b[1];
+  g.OC = b[2];
+  g.inZp = op.getAZp();
+  g.ppu = ppuParams(op, g.OC);
+  FailureOr<int64_t> aAddr = e.dramAddr(op.getA()),
+                     bAddr = e.dramAddr(op.getB()),
+                     outAddr = e.dramAddr(op.getOutput());
+  if (failed(aAddr) || failed(bAddr) || failed(outAddr))
+    return failure();
+  const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
+  const int64_t H = a[1], C = b[1], W = b[2];
+  g.inAddr = [=](int64_t n) { return *aAddr + n * H * C; };
+  g.outAddr = [=](int64_t n) { return *outAddr + n * H * W * outSize; };
+  g.weightMatrixAddr = [=](int64_t n) { return *bAddr + n * C * W; };
+  e.beginLayer(op, LayerKind::MatMul, op.getMacCount());
+  return lowerGemm(e, op, g);
+}

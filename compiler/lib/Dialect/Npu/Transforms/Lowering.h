@@ -1,0 +1,234 @@
+//===- Lowering.h - Instruction emission for npu-lower-to-instructions ---===//
+//
+// Private to the npu transforms. ProgramEmitter builds one npu.program:
+// DRAM segments, tensor declarations, layers and their instructions, and the
+// strided DMA transfers between DRAM views and the scratchpads. The lowering
+// of each graph op (one overload of lowerOp per op, grouped by family in
+// Lower*.cpp) tiles the op to the scratchpads and emits through it; Ppu.cpp
+// lays out the PPU's tables with the runtime's packPpuTables.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_LIB_DIALECT_NPU_TRANSFORMS_LOWERING_H
+#define NPU_LIB_DIALECT_NPU_TRANSFORMS_LOWERING_H
+
+#include "Common.h"
+
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Isa/Isa.h"
+#include "npu/Isa/PpuTable.h"
+#include "npu/Program/Verify.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <vector>
+
+namespace mlir::npu::lowering {
+
+namespace npuisa = ::npu::isa;
+using npuisa::Buffer;
+
+//===----------------------------------------------------------------------===//
+// Instruction field limits shared by the lowerings
+//===----------------------------------------------------------------------===//
+
+/// Bytes of one DMA element (dma.load and dma.store share their fields).
+inline constexpr int64_t kMaxDmaElemBytes =
+    npuisa::fieldMax<npuisa::DmaLoad>("elem_bytes");
+/// Elements of DMA padding on each side.
+inline constexpr int64_t kMaxDmaPad =
+    npuisa::fieldMax<npuisa::DmaLoad>("pad_top");
+static_assert(kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_bottom") &&
+              kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_left") &&
+              kMaxDmaPad == npuisa::fieldMax<npuisa::DmaLoad>("pad_right"));
+/// Channels and pixels of one ppu instruction.
+inline constexpr int64_t kMaxPpuChannels =
+    npuisa::fieldMax<npuisa::Ppu>("channels");
+inline constexpr int64_t kMaxPpuPixels =
+    npuisa::fieldMax<npuisa::Ppu>("pixels");
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Bytes of one element of a tensor type (or an element type).
+inline unsigned elemBytes(Type type) {
+  return (getElementTypeOrSelf(type).getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// The vector unit's element type of an integer tensor type.
+npuisa::DType dtypeOf(Type type);
+
+inline ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+/// Little-endian bytes of an integer constant.
+std::vector<uint8_t> constantBytes(DenseIntElementsAttr attr);
+std::vector<int64_t> constantInts(DenseIntElementsAttr attr);
+
+/// An N-d strided view of DRAM: element idx at base + sum(idx[d]*strides[d]).
+struct DramView {
+  int64_t base = 0;
+  SmallVector<int64_t> shape, strides;
+  int64_t elem = 1;
+
+  int64_t numElements() const;
+  /// The sub-box starting at `start` with sizes `sizes`.
+  DramView box(ArrayRef<int64_t> start, ArrayRef<int64_t> sizes) const;
+};
+
+/// A box of an N-d index space.
+struct Box {
+  SmallVector<int64_t> start, sizes;
+  int64_t numElements() const;
+};
+
+/// Splits `shape` into boxes of at most `maxElems` elements: trailing dims
+/// whole, one dim chunked, leading dims one at a time.
+std::vector<Box> tileBoxes(ArrayRef<int64_t> shape, int64_t maxElems);
+
+//===----------------------------------------------------------------------===//
+// The emitter
+//===----------------------------------------------------------------------===//
+
+/// DRAM segments, tensors, layers and instructions of one npu.program.
+class ProgramEmitter {
+public:
+  ProgramEmitter(func::FuncOp func, ProgramOp program,
+                 const ::npu::ArchConfig &arch, int64_t arena);
+
+  const ::npu::ArchConfig &arch() const { return archConfig; }
+  /// Location of the layer being emitted.
+  Location loc() const { return currentLoc; }
+
+  //--- DRAM ---------------------------------------------------------------
+
+  /// Places constant bytes after the arena; returns their DRAM address.
+  int64_t addSegment(const std::vector<uint8_t> &bytes, Location loc);
+  /// DRAM address of a tensor value (planned buffer or constant segment).
+  FailureOr<int64_t> dramAddr(Value v);
+  /// The dense row-major view of a tensor value.
+  FailureOr<DramView> denseView(Value v);
+  /// Broadcast view of operand `v` against result shape `out`.
+  FailureOr<DramView> broadcastView(Value v, ArrayRef<int64_t> out);
+  /// Declares an input or output of the program.
+  void declareTensor(Location loc, const std::string &name, TensorRole role,
+                     Type type, int64_t addr, int32_t zeroPoint,
+                     DictionaryAttr attrs);
+
+  //--- Layers and instructions --------------------------------------------
+
+  /// Starts the layer of graph op `src`; instructions go there until the
+  /// next beginLayer.
+  void beginLayer(Operation *src, LayerKind kind, int64_t macs);
+  void emit(const npuisa::Instruction &instr);
+  /// Ends the program with the halt layer, drops empty layers and records
+  /// the DRAM size.
+  void finish(Location loc);
+
+  //--- Scratchpads --------------------------------------------------------
+
+  int64_t bufferBytes(Buffer b) const {
+    return ::npu::bufferBytes(archConfig, b);
+  }
+  /// Capacity of a scratchpad half (the whole scratchpad without double
+  /// buffering).
+  int64_t half(Buffer b) const;
+  /// Base address of slot `i` (alternating halves).
+  int64_t slot(Buffer b, int64_t i) const;
+
+  //--- DMA ----------------------------------------------------------------
+
+  /// DMAs copying `v` densely into `buf` at `sramAddr`.
+  LogicalResult gather(const DramView &v, Buffer buf, int64_t sramAddr) {
+    return transfer(v, buf, sramAddr, /*load=*/true);
+  }
+  /// DMAs copying `buf` at `sramAddr` densely out to `v`.
+  LogicalResult scatter(Buffer buf, int64_t sramAddr, const DramView &v) {
+    return transfer(v, buf, sramAddr, /*load=*/false);
+  }
+  /// Places constant bytes in DRAM and loads them into `buf` at `sramAddr`.
+  int64_t loadConstant(const std::vector<uint8_t> &bytes, Buffer buf,
+                       int64_t sramAddr);
+
+private:
+  LogicalResult transfer(const DramView &raw, Buffer buf, int64_t sramAddr,
+                         bool load);
+  /// Segments and tensor declarations come first in the program.
+  Operation *firstNonSegment();
+
+  func::FuncOp func;
+  ProgramOp program;
+  const ::npu::ArchConfig &archConfig;
+  OpBuilder builder;
+  int64_t constTop;
+  llvm::DenseMap<Value, int64_t> constAddrs;
+  unsigned layerCounter = 0;
+  Location currentLoc;
+};
+
+//===----------------------------------------------------------------------===//
+// The PPU (Ppu.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The requantization of `op` for `channels` output channels, in the form
+/// npu-fold-rescale chose (per layer or per channel when it did not run),
+/// without bias.
+npuisa::PpuParams ppuParams(RequantOpInterface op, int64_t channels);
+/// Appends the constant `bias` to `params`.
+LogicalResult addBias(npuisa::PpuParams &params, Value bias);
+
+/// Most channels whose tables fit PBUF at once (INT64_MAX when the tables
+/// do not grow with the channel count).
+int64_t ppuMaxChannels(const ProgramEmitter &e,
+                       const npuisa::PpuParams &params);
+
+/// Where a layer's PPU tables go: loaded once for all its channels, or per
+/// output-channel group.
+enum class TablePlacement { Layer, PerGroup, TooLarge };
+TablePlacement placePpuTables(const ProgramEmitter &e,
+                              const npuisa::PpuParams &params, int64_t channels,
+                              int64_t groupChannels);
+
+/// Loads the tables of channels [first, first + count) at PBUF 0 and emits
+/// the ppu.cfg that reads them.
+void loadPpuTables(ProgramEmitter &e, const npuisa::PpuParams &params,
+                   int64_t first, int64_t count);
+
+/// Emits ppu instructions for `pixels` x `channels` accumulators, splitting
+/// them at the instruction's field limits.
+void emitPpu(ProgramEmitter &e, int64_t srcAddr, int64_t srcStride,
+             int64_t pixels, int64_t channels, int64_t chOffset, Buffer dst,
+             int64_t dstAddr, int64_t dstStride, int64_t outSize);
+
+//===----------------------------------------------------------------------===//
+// Op lowerings
+//===----------------------------------------------------------------------===//
+
+// MAC layers on the systolic array (LowerMac.cpp).
+LogicalResult lowerOp(ProgramEmitter &e, Conv2DOp op);
+LogicalResult lowerOp(ProgramEmitter &e, FullyConnectedOp op);
+LogicalResult lowerOp(ProgramEmitter &e, MatMulOp op);
+// The vector unit's windowed ops (LowerVector.cpp).
+LogicalResult lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op);
+LogicalResult lowerOp(ProgramEmitter &e, PoolOp op);
+// Element-wise ops (LowerElementwise.cpp).
+LogicalResult lowerOp(ProgramEmitter &e, EltwiseOp op);
+LogicalResult lowerOp(ProgramEmitter &e, AluOp op);
+LogicalResult lowerOp(ProgramEmitter &e, RescaleOp op);
+LogicalResult lowerOp(ProgramEmitter &e, ClampOp op);
+LogicalResult lowerOp(ProgramEmitter &e, TableOp op);
+LogicalResult lowerOp(ProgramEmitter &e, ReduceOp op);
+// Data movement (LowerDataMovement.cpp).
+LogicalResult lowerOp(ProgramEmitter &e, ReshapeOp op);
+LogicalResult lowerOp(ProgramEmitter &e, TransposeOp op);
+LogicalResult lowerOp(ProgramEmitter &e, SliceOp op);
+LogicalResult lowerOp(ProgramEmitter &e, ConcatOp op);
+LogicalResult lowerOp(ProgramEmitter &e, PadOp op);
+
+} // namespace mlir::npu::lowering
+
+#endif // NPU_LIB_DIALECT_NPU_TRANSFORMS_LOWERING_H

@@ -1,0 +1,36 @@
+//===- CompilePipeline.cpp - The npu compilation pipeline -----------------===//
+#include "npu/Pipeline/CompilePipeline.h"
+
+#include "npu/Conversion/TosaToNpu/TosaToNpu.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+void mlir::npu::buildNpuCompilePipeline(
+    OpPassManager &pm, const NpuCompilePipelineOptions &options) {
+  const SmallVector<std::string> overrides(options.overrides.begin(),
+                                           options.overrides.end());
+  NpuSetArchOptions archOptions;
+  archOptions.arch = options.arch;
+  archOptions.overrides = overrides;
+  pm.addPass(createNpuSetArch(archOptions));
+  pm.addNestedPass<func::FuncOp>(createTosaToNpu());
+  pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
+  pm.addPass(createNpuAccBound());
+  if (options.graphOnly)
+    return;
+  pm.addPass(createNpuPlanMemory());
+  pm.addPass(createNpuLowerToInstructions());
+  pm.addPass(createNpuSchedule());
+}
+
+void mlir::npu::registerNpuCompilePipeline() {
+  PassPipelineRegistration<NpuCompilePipelineOptions>(
+      "npu-compile-pipeline",
+      "Compile a TOSA int8 module for the NPU: graph-level npu ops, then "
+      "(unless graph-only) an npu.program with its dependency tokens",
+      buildNpuCompilePipeline);
+}
