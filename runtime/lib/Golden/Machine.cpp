@@ -92,7 +92,7 @@ int32_t *scratchOf(std::vector<int32_t> &scratch, size_t size) {
 } // namespace
 
 Machine::Machine(const ArchConfig &config, uint64_t dramSize)
-    : state(config, dramSize), kernels(&hostKernels()),
+    : state(config, dramSize), kernelTable(&hostKernels()),
       paddedCols((size_t(config.array.cols) + kLanes - 1) / kLanes * kLanes) {
   repackWeights();
 }
@@ -205,7 +205,7 @@ struct Machine::Exec {
     counters.macs += vectors * g.cols * g.k;
     if (vectors == 0)
       return Status::success();
-    const Kernels &kernel = *m.kernels;
+    const Kernels &kernel = *m.kernelTable;
     const std::vector<uint8_t> &ibuf = buf(Buffer::IBuf);
     std::vector<uint8_t> &abuf = buf(Buffer::ABuf);
     const LaneFit fit = accFit();
@@ -326,7 +326,7 @@ struct Machine::Exec {
                        std::max(cfg.clampMin, lo),
                        std::min(cfg.clampMax, hi),
                        row};
-    const PpuEvents events = m.kernels->ppu(args);
+    const PpuEvents events = m.kernelTable->ppu(args);
     counters.accOverflow += events.accOverflow;
     counters.saturation += events.saturation;
     return Status::success();
@@ -336,7 +336,7 @@ struct Machine::Exec {
     counters.macs += uint64_t(d.outH) * d.outW * d.channels * d.kh * d.kw;
     if (uint64_t(d.outH) * d.outW == 0)
       return Status::success();
-    const Kernels &kernel = *m.kernels;
+    const Kernels &kernel = *m.kernelTable;
     const std::vector<uint8_t> &ibuf = buf(Buffer::IBuf);
     const uint8_t *weights = buf(Buffer::WBuf).data() + d.wAddr;
     std::vector<uint8_t> &abuf = buf(Buffer::ABuf);

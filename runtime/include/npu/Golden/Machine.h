@@ -58,7 +58,7 @@ private:
 
   ArchState state;
   /// The data-parallel kernels for this host (Machine.cpp).
-  const kernels::Kernels *kernels;
+  const kernels::Kernels *kernelTable;
   /// array.cols rounded up to a multiple of 16 (zero weights beyond).
   size_t paddedCols = 0;
   /// Weights row-major, [row][paddedCols], for the portable kernels.
