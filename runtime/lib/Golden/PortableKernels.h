@@ -52,7 +52,17 @@ NPU_ALWAYS_INLINE void storeI16(uint8_t *p, int16_t v) {
 }
 #endif
 
-NPU_ALWAYS_INLINE size_t minSize(size_t a, size_t b) { return b < a ? b : a; }
+/// std::min, and std::copy_n of int32s, private to each includer: nothing
+/// of the standard library is instantiated with X86Kernels.cpp's code
+/// generation. (The ordered gemm copies its results as fast as before only
+/// with this form of the copy.)
+template <typename T> inline const T &minOf(const T &a, const T &b) {
+  return b < a ? b : a;
+}
+inline void copyInts(const int32_t *from, size_t count, int32_t *to) {
+  if (count)
+    std::memmove(to, from, count * sizeof(int32_t));
+}
 
 //===----------------------------------------------------------------------===//
 // gemm
@@ -73,8 +83,7 @@ template <size_t Lanes> NPU_ALWAYS_INLINE void gemmSumsBody(const GemmArgs &a) {
         for (size_t c = 0; c < Lanes; ++c)
           s[c] += static_cast<int16_t>(v * w[c]);
       }
-      std::memcpy(a.out + n * cols + col, s,
-                  minSize(Lanes, cols - col) * sizeof(int32_t));
+      copyInts(s, minOf(Lanes, cols - col), a.out + n * cols + col);
     }
   }
 }
@@ -109,8 +118,8 @@ NPU_ALWAYS_INLINE uint64_t gemmOrderedBody(const GemmArgs &a) {
       for (size_t c = 0; c < Lanes; ++c)
         p[c] = shiftFit(p[c], laneEvents[c]);
       // Columns beyond cols (weights of unused columns) do not count.
-      const size_t used = minSize(Lanes, cols - col);
-      std::memcpy(a.out + n * cols + col, p, used * sizeof(int32_t));
+      const size_t used = minOf(Lanes, cols - col);
+      copyInts(p, used, a.out + n * cols + col);
       for (size_t c = 0; c < used; ++c)
         events += laneEvents[c];
     }
@@ -257,7 +266,7 @@ NPU_ALWAYS_INLINE void ppuChannels(const PpuArgs &a, const uint8_t *from,
                                         static_cast<uint32_t>(outZp));
     saturations += (v < lo) | (v > hi);
     // std::clamp's order, also for an empty range (clampLo > clampHi).
-    const int32_t out = v < clampLo ? clampLo : (clampHi < v ? clampHi : v);
+    const int32_t out = v < clampLo ? clampLo : minOf(v, clampHi);
     if (Store == PpuStore::Byte)
       to[c] = static_cast<uint8_t>(out);
     else if (Store == PpuStore::Int16)
