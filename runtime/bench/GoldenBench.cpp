@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Golden/Machine.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Program/Verify.h"
 #include "npu/Support/ByteIO.h"
 
@@ -231,37 +232,29 @@ void ppu(benchmark::State &state) {
   const bool perChannel = state.range(2) != 0;
   Machine m(arch, 64);
   fillAll(m);
-  // Accumulators of a realistic magnitude (|acc| < 2^14) and valid tables.
+  // Accumulators of a realistic magnitude (|acc| < 2^14) and valid tables:
+  // per-channel multipliers and shifts, or one multiplier with a k_c table.
   shrinkInt32s(m.sram(Buffer::ABuf), 17);
-  std::vector<uint8_t> &pbuf = m.sram(Buffer::PBuf);
-  const uint32_t multAddr = 0, biasAddr = 1024, shiftAddr = 2048,
-                 kshiftAddr = 3072;
-  for (uint32_t c = 0; c < 256; ++c) {
-    const uint32_t mult = (1u << 30) + c * 12345u;
-    for (int b = 0; b < 4; ++b)
-      pbuf[multAddr + 4 * c + b] = static_cast<uint8_t>(mult >> (8 * b));
-    storeLE<int32_t>(pbuf.data() + biasAddr + 4 * c,
-                     loadLE<int32_t>(pbuf.data() + biasAddr + 4 * c) >> 20);
-    pbuf[shiftAddr + c] = static_cast<uint8_t>(36 + c % 4);
-    pbuf[kshiftAddr + c] = static_cast<uint8_t>(c % 8);
+  PpuParams params;
+  params.form = perChannel ? PpuForm::PerChannel : PpuForm::ShiftTable;
+  for (uint32_t c = 0; c < channels; ++c) {
+    params.bias.push_back(static_cast<int32_t>((c * 2654435761u) >> 20) - 2048);
+    params.mult.push_back(static_cast<int32_t>((1u << 30) + c * 12345u));
+    params.shift.push_back(static_cast<int32_t>(36 + c % 4));
+    params.kshift.push_back(static_cast<int32_t>(c % 8));
   }
+  if (!perChannel) {
+    params.mult = {1 << 30};
+    params.shift = {30};
+  }
+  params.outType = DType::I8;
+  params.outZp = -7;
+  params.doubleRound = true;
+  const PpuImage image = packPpuTables(params, 0, channels);
+  std::copy(image.bytes.begin(), image.bytes.end(),
+            m.sram(Buffer::PBuf).begin());
   Counters counters;
-  PpuConfig cfg;
-  cfg.perChannel = perChannel;
-  cfg.mult = 1 << 30;
-  cfg.shift = 30;
-  cfg.multAddr = multAddr;
-  cfg.shiftAddr = shiftAddr;
-  cfg.hasBias = true;
-  cfg.biasAddr = biasAddr;
-  cfg.hasKshift = !perChannel;
-  cfg.kshiftAddr = kshiftAddr;
-  cfg.outType = DType::I8;
-  cfg.outZp = -7;
-  cfg.clampMin = -128;
-  cfg.clampMax = 127;
-  cfg.doubleRound = true;
-  mustRun(state, m, cfg, counters);
+  mustRun(state, m, image.config, counters);
   Ppu p;
   p.pixels = pixels;
   p.channels = channels;

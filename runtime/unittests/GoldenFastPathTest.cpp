@@ -1,13 +1,16 @@
-// Randomized differential tests of the golden executor's data-parallel
-// kernels (gemm, vec.dwconv, ppu, dma.load, dma.store) against the
-// pseudo-code of docs/isa.md, written here as plainly as possible with
-// 64-bit arithmetic and one fitAcc per MAC. Every case runs on a Machine
-// with the host's best kernels and on one forced to the portable kernels
-// (NPU_GOLDEN_KERNELS=portable), and compares all scratchpad and DRAM bytes
-// and the event counters, across narrow accumulators, both overflow
-// policies, accumulate, acc_shift, int4 weights, odd sizes and strides.
-#include "npu/Golden/Arith.h"
+// Randomized differential tests of the golden executor against the
+// normative reference semantics (npu/Golden/Reference.h: the pseudo-code of
+// docs/isa.md with 64-bit arithmetic and one fitAcc per MAC). Every case
+// runs on the reference, on a Machine with the host's best kernels and on
+// one forced to the portable kernels (NPU_GOLDEN_KERNELS=portable), and
+// compares all scratchpad and DRAM bytes, the weight registers, the event
+// counters and errors: gemm, vec.dwconv, ppu and DMA (the Machine's
+// data-parallel paths) across narrow accumulators, both overflow policies,
+// accumulate, acc_shift, int4 weights, odd sizes and strides, and every
+// other instruction (which the Machine runs through the reference).
 #include "npu/Golden/Machine.h"
+#include "npu/Golden/Reference.h"
+#include "npu/Isa/PpuTable.h"
 #include "npu/Program/Verify.h"
 #include "npu/Support/ByteIO.h"
 
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -25,223 +29,90 @@ using namespace npu::isa;
 namespace {
 
 //===----------------------------------------------------------------------===//
-// Reference semantics (docs/isa.md)
-//===----------------------------------------------------------------------===//
-
-struct RefFit {
-  RefFit(unsigned bits, OverflowPolicy policy)
-      : bits(bits), saturate(policy == OverflowPolicy::Saturate),
-        lo(-(int64_t(1) << (bits - 1))), hi((int64_t(1) << (bits - 1)) - 1) {}
-
-  int64_t operator()(int64_t x, uint64_t &events) const {
-    if (x >= lo && x <= hi)
-      return x;
-    ++events;
-    if (saturate)
-      return x < lo ? lo : hi;
-    return wrapBits(x, bits);
-  }
-
-  unsigned bits;
-  bool saturate;
-  int64_t lo, hi;
-};
-
-RefFit refFit(const ArchConfig &config) {
-  return RefFit(static_cast<unsigned>(config.array.accBits),
-                config.array.overflow);
-}
-
-/// Copy of the machine state an instruction reads and writes.
-struct State {
-  explicit State(Machine &m) : dram(m.dram()) {
-    for (unsigned b = 0; b < 5; ++b)
-      sram[b] = m.sram(static_cast<Buffer>(b));
-  }
-  std::vector<uint8_t> &buf(Buffer b) { return sram[static_cast<int>(b)]; }
-  int32_t load32(Buffer b, int64_t addr) {
-    return loadLE<int32_t>(buf(b).data() + addr);
-  }
-  void store32(Buffer b, int64_t addr, int64_t v) {
-    storeLE<int32_t>(buf(b).data() + addr, static_cast<int32_t>(v));
-  }
-
-  std::vector<uint8_t> dram;
-  std::vector<uint8_t> sram[5];
-  Counters counters;
-};
-
-/// W[r][c], row-major, after `l` (zero outside the loaded block).
-std::vector<int64_t> refLoadWeights(const ArchConfig &config,
-                                    const LoadWeights &l, State &s) {
-  std::vector<int64_t> w(size_t(config.array.rows) * config.array.cols, 0);
-  const std::vector<uint8_t> &wbuf = s.buf(Buffer::WBuf);
-  for (uint32_t r = 0; r < l.rows; ++r)
-    for (uint32_t c = 0; c < l.cols; ++c) {
-      const int64_t at = int64_t(l.wAddr) + int64_t(r) * l.wStride;
-      int64_t v;
-      if (l.int4) {
-        const int nibble =
-            c % 2 == 0 ? wbuf[at + c / 2] & 0xf : wbuf[at + c / 2] >> 4;
-        v = nibble >= 8 ? nibble - 16 : nibble;
-      } else {
-        v = static_cast<int8_t>(wbuf[at + c]);
-      }
-      w[size_t(r) * config.array.cols + c] = v;
-    }
-  return w;
-}
-
-void refGemm(const ArchConfig &config, const std::vector<int64_t> &w,
-             const Gemm &g, State &s) {
-  const RefFit fit = refFit(config);
-  uint64_t &events = s.counters.accOverflow;
-  for (uint32_t y = 0; y < g.outH; ++y)
-    for (uint32_t x = 0; x < g.outW; ++x) {
-      const int64_t base = int64_t(g.inAddr) + int64_t(y) * g.inStrideY +
-                           int64_t(x) * g.inStrideX;
-      for (uint32_t c = 0; c < g.cols; ++c) {
-        int64_t p = 0;
-        for (uint32_t r = 0; r < g.k; ++r) {
-          const int64_t a =
-              static_cast<int8_t>(s.buf(Buffer::IBuf)[base + r]) - g.inZp;
-          p = fit(p + a * w[size_t(r) * config.array.cols + c], events);
-        }
-        p = fit(p * (int64_t(1) << g.accShift), events);
-        const int64_t dst = int64_t(g.accAddr) +
-                            (int64_t(y) * g.outW + x) * g.accStride + 4 * c;
-        if (g.accumulate)
-          p = fit(s.load32(Buffer::ABuf, dst) + p, events);
-        s.store32(Buffer::ABuf, dst, p);
-      }
-    }
-  s.counters.macs += uint64_t(g.outH) * g.outW * g.cols * g.k;
-}
-
-void refDwConv(const ArchConfig &config, const DwConv &d, State &s) {
-  const RefFit fit = refFit(config);
-  uint64_t &events = s.counters.accOverflow;
-  for (uint32_t y = 0; y < d.outH; ++y)
-    for (uint32_t x = 0; x < d.outW; ++x)
-      for (uint32_t oc = 0; oc < d.channels; ++oc) {
-        int64_t p = 0;
-        for (uint32_t ky = 0; ky < d.kh; ++ky)
-          for (uint32_t kx = 0; kx < d.kw; ++kx) {
-            const int64_t at = int64_t(d.inAddr) +
-                               (int64_t(y) * d.strideH + int64_t(ky) * d.dilH) *
-                                   d.inRowStride +
-                               (int64_t(x) * d.strideW + int64_t(kx) * d.dilW) *
-                                   d.inPixStride +
-                               oc / d.depthMult;
-            const int64_t a =
-                static_cast<int8_t>(s.buf(Buffer::IBuf)[at]) - d.inZp;
-            const int64_t weight = static_cast<int8_t>(s.buf(
-                Buffer::WBuf)[int64_t(d.wAddr) +
-                              (int64_t(ky) * d.kw + kx) * d.channels + oc]);
-            p = fit(p + a * weight, events);
-          }
-        const int64_t dst = int64_t(d.accAddr) +
-                            (int64_t(y) * d.outW + x) * d.accStride + 4 * oc;
-        if (d.accumulate)
-          p = fit(s.load32(Buffer::ABuf, dst) + p, events);
-        s.store32(Buffer::ABuf, dst, p);
-      }
-  s.counters.macs += uint64_t(d.outH) * d.outW * d.channels * d.kh * d.kw;
-}
-
-int64_t typeLo(DType t) {
-  return t == DType::I8 ? -128 : t == DType::U8 ? 0 : -32768;
-}
-int64_t typeHi(DType t) {
-  return t == DType::I8 ? 127 : t == DType::U8 ? 255 : 32767;
-}
-
-/// Assumes valid tables (the executor's error paths have their own tests).
-void refPpu(const ArchConfig &config, const PpuConfig &cfg, const Ppu &p,
-            State &s) {
-  const RefFit fit32(32, config.array.overflow);
-  const std::vector<uint8_t> &pbuf = s.buf(Buffer::PBuf);
-  for (uint32_t px = 0; px < p.pixels; ++px)
-    for (uint32_t c = 0; c < p.channels; ++c) {
-      const int64_t ch = int64_t(p.chOffset) + c;
-      const int32_t mult =
-          cfg.perChannel ? loadLE<int32_t>(pbuf.data() + cfg.multAddr + 4 * ch)
-                         : cfg.mult;
-      int shift = cfg.perChannel ? pbuf[cfg.shiftAddr + ch]
-                                 : static_cast<int>(cfg.shift);
-      if (cfg.hasKshift)
-        shift += pbuf[cfg.kshiftAddr + ch];
-      const int64_t bias =
-          cfg.hasBias ? loadLE<int32_t>(pbuf.data() + cfg.biasAddr + 4 * ch)
-                      : 0;
-      const int64_t acc = s.load32(
-          Buffer::ABuf, int64_t(p.srcAddr) + int64_t(px) * p.srcStride + 4 * c);
-      const int64_t t = fit32(acc + bias, s.counters.accOverflow);
-      int64_t v = wrap32(int64_t(applyScale32(static_cast<int32_t>(t), mult,
-                                              shift, cfg.doubleRound)) +
-                         cfg.outZp);
-      const int64_t lo = typeLo(cfg.outType), hi = typeHi(cfg.outType);
-      if (v < lo || v > hi)
-        ++s.counters.saturation;
-      v = std::clamp<int64_t>(v, std::max<int64_t>(cfg.clampMin, lo),
-                              std::min<int64_t>(cfg.clampMax, hi));
-      if (cfg.hasLut)
-        v = static_cast<int8_t>(pbuf[cfg.lutAddr + v + 128]);
-      uint8_t *to = s.buf(p.dstBuf).data() + p.dstAddr +
-                    int64_t(px) * p.dstStride +
-                    int64_t(c) * elementBytes(cfg.outType);
-      if (cfg.outType == DType::I16)
-        storeLE<int16_t>(to, static_cast<int16_t>(v));
-      else
-        *to = static_cast<uint8_t>(v);
-    }
-}
-
-void refDmaLoad(const DmaLoad &d, State &s) {
-  for (uint32_t r = 0; r < d.padTop + d.rows + d.padBottom; ++r)
-    for (uint32_t c = 0; c < d.padLeft + d.cols + d.padRight; ++c)
-      for (uint32_t b = 0; b < d.elemBytes; ++b) {
-        const int64_t dst = int64_t(d.sramAddr) + int64_t(r) * d.sramRowStride +
-                            int64_t(c) * d.elemBytes + b;
-        const bool pad = r < d.padTop || r >= d.padTop + d.rows ||
-                         c < d.padLeft || c >= d.padLeft + d.cols;
-        s.buf(d.buf)[dst] =
-            pad ? static_cast<uint8_t>(d.padValue)
-                : s.dram[int64_t(d.dramAddr) +
-                         int64_t(r - d.padTop) * d.dramRowStride +
-                         int64_t(c - d.padLeft) * d.dramColStride + b];
-      }
-}
-
-void refDmaStore(const DmaStore &d, State &s) {
-  for (uint32_t r = 0; r < d.rows; ++r)
-    for (uint32_t c = 0; c < d.cols; ++c)
-      for (uint32_t b = 0; b < d.elemBytes; ++b)
-        s.dram[int64_t(d.dramAddr) + int64_t(r) * d.dramRowStride +
-               int64_t(c) * d.dramColStride + b] =
-            s.buf(d.buf)[int64_t(d.sramAddr) + int64_t(r) * d.sramRowStride +
-                         int64_t(c) * d.elemBytes + b];
-}
-
-//===----------------------------------------------------------------------===//
 // Harness
 //===----------------------------------------------------------------------===//
 
-/// A copy of `m`'s memories in a Machine built while
-/// NPU_GOLDEN_KERNELS=portable (the variable is restored after).
-Machine portableCopy(Machine &m) {
+/// A Machine built while NPU_GOLDEN_KERNELS=portable (the variable is
+/// restored after).
+Machine portableMachine(const ArchConfig &config, uint64_t dramSize) {
   const char *previous = std::getenv("NPU_GOLDEN_KERNELS");
   const std::string saved = previous ? previous : "";
   setenv("NPU_GOLDEN_KERNELS", "portable", 1);
-  Machine copy(m.config(), m.dram().size());
+  Machine machine(config, dramSize);
   if (previous)
     setenv("NPU_GOLDEN_KERNELS", saved.c_str(), 1);
   else
     unsetenv("NPU_GOLDEN_KERNELS");
-  copy.dram() = m.dram();
-  for (unsigned b = 0; b < 5; ++b)
-    copy.sram(static_cast<Buffer>(b)) = m.sram(static_cast<Buffer>(b));
-  return copy;
+  return machine;
+}
+
+/// The three executors of a case: the reference and Machines with the
+/// host's best and with the portable kernels. A case fills the reference's
+/// memories, copies them to the machines (sync), then runs instructions on
+/// all three.
+struct Executors {
+  Executors(const ArchConfig &config, uint64_t dramSize)
+      : reference(config, dramSize), fast(config, dramSize),
+        portable(portableMachine(config, dramSize)) {}
+
+  void sync() {
+    for (Machine *m : {&fast, &portable}) {
+      m->dram() = reference.dram;
+      for (unsigned b = 0; b < reference.scratchpads.size(); ++b)
+        m->sram(static_cast<Buffer>(b)) = reference.scratchpads[b];
+    }
+  }
+
+  ArchState reference;
+  Machine fast, portable;
+};
+
+/// Runs `instr` on the three executors and checks that the machines end
+/// in the reference's state with its events. The instruction must
+/// succeed, or, with `fails`, fail with the same error everywhere.
+void expectSame(Executors &ex, const Instruction &instr,
+                const std::string &what, bool fails = false) {
+  Counters expected;
+  const Status expectedStatus =
+      reference::execute(ex.reference, instr, expected);
+  ASSERT_EQ(expectedStatus.ok(), !fails)
+      << what << ": "
+      << (fails ? "no error" : expectedStatus.error().getMessage());
+  const ArchState &ref = ex.reference;
+  const ArchConfig &config = ref.arch;
+  for (Machine *m : {&ex.fast, &ex.portable}) {
+    const std::string name =
+        what + (m == &ex.fast ? " (host kernels)" : " (portable kernels)");
+    Counters counters;
+    Status status = m->execute(instr, counters);
+    ASSERT_EQ(status.ok(), expectedStatus.ok())
+        << name << ": "
+        << (status.ok() ? expectedStatus : status).error().getMessage();
+    if (!status.ok()) {
+      EXPECT_EQ(status.error().getMessage(),
+                expectedStatus.error().getMessage())
+          << name;
+    }
+    EXPECT_EQ(counters.instructions, expected.instructions) << name;
+    EXPECT_EQ(counters.accOverflow, expected.accOverflow) << name;
+    EXPECT_EQ(counters.saturation, expected.saturation) << name;
+    EXPECT_EQ(counters.macs, expected.macs) << name;
+    for (unsigned b = 0; b < ref.scratchpads.size(); ++b)
+      EXPECT_TRUE(m->sram(static_cast<Buffer>(b)) == ref.scratchpads[b])
+          << name << ": scratchpad " << b << " differs";
+    EXPECT_TRUE(m->dram() == ref.dram) << name << ": DRAM differs";
+    bool sameWeights = true;
+    for (unsigned r = 0; r < config.array.rows; ++r)
+      for (unsigned c = 0; c < config.array.cols; ++c)
+        sameWeights &= m->weight(r, c) == ref.weight(r, c);
+    EXPECT_TRUE(sameWeights) << name << ": weight registers differ";
+  }
+}
+
+bool fits(const Instruction &instr, const ArchState &s) {
+  return checkInstruction(instr, s.arch, s.dram.size(),
+                          s.ppu ? &*s.ppu : nullptr)
+      .ok();
 }
 
 class Rng {
@@ -277,10 +148,10 @@ ArchConfig randomConfig(Rng &rng) {
 /// Fills every scratchpad and DRAM with data of a random flavour: uniform
 /// bytes, small values, only -128 and 127 (the largest |x - zp|), or int32
 /// words near the accumulator limits.
-void fillState(Rng &rng, Machine &m) {
-  rng.fill(m.dram());
-  for (unsigned b = 0; b < 5; ++b) {
-    std::vector<uint8_t> &bytes = m.sram(static_cast<Buffer>(b));
+void fillState(Rng &rng, ArchState &s) {
+  rng.fill(s.dram);
+  for (unsigned b = 0; b < s.scratchpads.size(); ++b) {
+    std::vector<uint8_t> &bytes = s.scratchpads[b];
     rng.fill(bytes);
     const int flavour = int(rng.uniform(0, 3));
     if (flavour == 1)
@@ -290,7 +161,7 @@ void fillState(Rng &rng, Machine &m) {
       for (uint8_t &v : bytes)
         v = v & 1 ? 0x80 : 0x7f;
     if (flavour == 2 && b == unsigned(Buffer::ABuf)) {
-      const int64_t limit = int64_t(1) << (m.config().array.accBits - 1);
+      const int64_t limit = int64_t(1) << (s.arch.array.accBits - 1);
       for (size_t i = 0; i + 4 <= bytes.size(); i += 4)
         storeLE<int32_t>(
             bytes.data() + i,
@@ -317,33 +188,6 @@ uint8_t weightByte(Rng &rng, Weights kind, bool int4, int64_t channel) {
   return static_cast<uint8_t>(one(channel, 8, 40));
 }
 
-/// Runs `instr` on both machines and checks them against `expected`.
-void expectSame(Machine &fast, Machine &portable, State &expected,
-                const Instruction &instr, const std::string &what) {
-  for (Machine *m : {&fast, &portable}) {
-    Counters counters;
-    Status status = m->execute(instr, counters);
-    ASSERT_TRUE(status.ok()) << what << ": " << status.error().getMessage();
-    const char *name = m == &fast ? "host kernels" : "portable kernels";
-    EXPECT_EQ(counters.accOverflow, expected.counters.accOverflow)
-        << what << " (" << name << ")";
-    EXPECT_EQ(counters.saturation, expected.counters.saturation)
-        << what << " (" << name << ")";
-    EXPECT_EQ(counters.macs, expected.counters.macs)
-        << what << " (" << name << ")";
-    for (unsigned b = 0; b < 5; ++b)
-      EXPECT_TRUE(m->sram(static_cast<Buffer>(b)) == expected.sram[b])
-          << what << " (" << name << "): scratchpad " << b << " differs";
-    EXPECT_TRUE(m->dram() == expected.dram)
-        << what << " (" << name << "): DRAM differs";
-  }
-}
-
-bool fits(const Instruction &instr, const Machine &m,
-          const PpuConfig *ppu = nullptr) {
-  return checkInstruction(instr, m.config(), m.dram().size(), ppu).ok();
-}
-
 /// Address in [0, capacity - span], a multiple of `align` (or -1).
 int64_t placeIn(Rng &rng, int64_t capacity, int64_t span, int64_t align) {
   if (span > capacity)
@@ -360,9 +204,8 @@ TEST(GoldenFastPath, GemmMatchesThePseudoCode) {
   int cases = 0;
   while (cases < 300) {
     const ArchConfig config = randomConfig(rng);
-    Machine fast(config, 64);
-    fillState(rng, fast);
-    Machine portable = portableCopy(fast);
+    Executors ex(config, 64);
+    fillState(rng, ex.reference);
 
     LoadWeights l;
     l.int4 = config.array.weightBits == 4 || rng.chance(0.2);
@@ -376,15 +219,12 @@ TEST(GoldenFastPath, GemmMatchesThePseudoCode) {
     if (kind != Weights::Uniform)
       for (uint32_t r = 0; r < l.rows; ++r)
         for (uint32_t b = 0; b < l.wStride; ++b)
-          fast.sram(Buffer::WBuf)[l.wAddr + r * l.wStride + b] =
-              portable.sram(Buffer::WBuf)[l.wAddr + r * l.wStride + b] =
-                  weightByte(rng, kind, l.int4, b);
-    State expected(fast);
-    const std::vector<int64_t> w = refLoadWeights(config, l, expected);
-    expectSame(fast, portable, expected, l, "load.weights");
-    for (uint32_t r = 0; r < config.array.rows; ++r)
-      for (uint32_t c = 0; c < config.array.cols; ++c)
-        ASSERT_EQ(fast.weight(r, c), w[size_t(r) * config.array.cols + c]);
+          ex.reference.sram(Buffer::WBuf)[l.wAddr + r * l.wStride + b] =
+              weightByte(rng, kind, l.int4, b);
+    ex.sync();
+    expectSame(ex, l, "load.weights");
+    if (HasFailure())
+      return;
 
     for (int g = 0; g < 4; ++g, ++cases) {
       Gemm gemm;
@@ -413,10 +253,8 @@ TEST(GoldenFastPath, GemmMatchesThePseudoCode) {
         continue;
       gemm.inAddr = uint32_t(in);
       gemm.accAddr = uint32_t(acc);
-      ASSERT_TRUE(fits(gemm, fast));
-      State expectedGemm(fast);
-      refGemm(config, w, gemm, expectedGemm);
-      expectSame(fast, portable, expectedGemm, gemm,
+      ASSERT_TRUE(fits(gemm, ex.reference));
+      expectSame(ex, gemm,
                  "gemm case " + std::to_string(cases) + " (" +
                      std::to_string(config.array.rows) + "x" +
                      std::to_string(config.array.cols) + ", acc_bits " +
@@ -431,9 +269,8 @@ TEST(GoldenFastPath, DepthwiseConvMatchesThePseudoCode) {
   Rng rng(77);
   for (int cases = 0; cases < 300;) {
     const ArchConfig config = randomConfig(rng);
-    Machine fast(config, 64);
-    fillState(rng, fast);
-    Machine portable = portableCopy(fast);
+    Executors ex(config, 64);
+    fillState(rng, ex.reference);
 
     DwConv d;
     d.depthMult = uint32_t(rng.pick<int64_t>({1, 1, 1, 2, 3}));
@@ -473,13 +310,11 @@ TEST(GoldenFastPath, DepthwiseConvMatchesThePseudoCode) {
         {Weights::Uniform, Weights::Small, Weights::Moderate});
     if (kind != Weights::Uniform)
       for (int64_t i = 0; i < int64_t(d.kh) * d.kw * d.channels; ++i)
-        fast.sram(Buffer::WBuf)[weights + i] =
-            portable.sram(Buffer::WBuf)[weights + i] =
-                weightByte(rng, kind, false, i % d.channels);
-    ASSERT_TRUE(fits(d, fast));
-    State expected(fast);
-    refDwConv(config, d, expected);
-    expectSame(fast, portable, expected, d,
+        ex.reference.sram(Buffer::WBuf)[weights + i] =
+            weightByte(rng, kind, false, i % d.channels);
+    ex.sync();
+    ASSERT_TRUE(fits(d, ex.reference));
+    expectSame(ex, d,
                "vec.dwconv case " + std::to_string(cases) + " (acc_bits " +
                    std::to_string(config.array.accBits) + ")");
     if (HasFailure())
@@ -493,8 +328,8 @@ TEST(GoldenFastPath, PpuMatchesThePseudoCode) {
   for (int cases = 0; cases < 300; ++cases) {
     ArchConfig config = randomConfig(rng);
     config.array.accBits = 32;
-    Machine fast(config, 64);
-    fillState(rng, fast);
+    Executors ex(config, 64);
+    fillState(rng, ex.reference);
 
     PpuConfig cfg;
     cfg.perChannel = rng.chance(0.5);
@@ -504,7 +339,7 @@ TEST(GoldenFastPath, PpuMatchesThePseudoCode) {
     cfg.outType = rng.pick<DType>({DType::I8, DType::I16, DType::U8});
     cfg.hasLut = cfg.outType == DType::I8 && rng.chance(0.3);
     cfg.outZp = int32_t(rng.uniform(-300, 300));
-    const int64_t lo = typeLo(cfg.outType), hi = typeHi(cfg.outType);
+    const int64_t lo = elementMin(cfg.outType), hi = elementMax(cfg.outType);
     cfg.clampMin = int32_t(rng.chance(0.5) ? lo : rng.uniform(lo, hi));
     cfg.clampMax =
         int32_t(rng.chance(0.5) ? hi : rng.uniform(cfg.clampMin, hi));
@@ -531,7 +366,7 @@ TEST(GoldenFastPath, PpuMatchesThePseudoCode) {
         rng, bufferBytes(config, p.dstBuf),
         int64_t(p.pixels - 1) * p.dstStride + outSize * p.channels, outSize));
     // Valid tables: non-negative multipliers, shifts that stay in [2, 62].
-    std::vector<uint8_t> &pbuf = fast.sram(Buffer::PBuf);
+    std::vector<uint8_t> &pbuf = ex.reference.sram(Buffer::PBuf);
     for (uint32_t ch = 0; ch < 256; ++ch) {
       storeLE<int32_t>(
           pbuf.data() + cfg.multAddr + 4 * ch,
@@ -541,21 +376,18 @@ TEST(GoldenFastPath, PpuMatchesThePseudoCode) {
       pbuf[cfg.kshiftAddr + ch] = uint8_t(rng.uniform(0, 15));
     }
     if (rng.chance(0.5)) { // accumulators of a realistic size
-      std::vector<uint8_t> &abuf = fast.sram(Buffer::ABuf);
+      std::vector<uint8_t> &abuf = ex.reference.sram(Buffer::ABuf);
       for (size_t i = 0; i + 4 <= abuf.size(); i += 4)
         storeLE<int32_t>(abuf.data() + i, int32_t(rng.uniform(-40000, 40000)));
       cfg.mult = int32_t(rng.uniform(1 << 29, (1u << 31) - 1));
       cfg.shift = uint32_t(rng.uniform(30, 40));
     }
-    Machine portable = portableCopy(fast);
-    if (!fits(cfg, fast))
+    ex.sync();
+    if (!fits(cfg, ex.reference))
       continue;
-    State expected(fast);
-    expectSame(fast, portable, expected, cfg, "ppu.cfg");
-    ASSERT_TRUE(fits(p, fast, &cfg));
-    refPpu(config, cfg, p, expected);
-    expectSame(fast, portable, expected, p,
-               "ppu case " + std::to_string(cases));
+    expectSame(ex, cfg, "ppu.cfg");
+    ASSERT_TRUE(fits(p, ex.reference));
+    expectSame(ex, p, "ppu case " + std::to_string(cases));
     if (HasFailure())
       return;
   }
@@ -565,9 +397,9 @@ TEST(GoldenFastPath, DmaMatchesThePseudoCode) {
   Rng rng(9001);
   const ArchConfig config = *resolveArchConfig("npu-tiny");
   for (int cases = 0; cases < 400; ++cases) {
-    Machine fast(config, 8192);
-    fillState(rng, fast);
-    Machine portable = portableCopy(fast);
+    Executors ex(config, 8192);
+    fillState(rng, ex.reference);
+    ex.sync();
 
     const uint32_t elemBytes = uint32_t(rng.pick<int64_t>({0, 1, 2, 3, 8, 17}));
     const uint32_t rows = uint32_t(rng.uniform(0, 6));
@@ -577,7 +409,6 @@ TEST(GoldenFastPath, DmaMatchesThePseudoCode) {
         {elemBytes, elemBytes, 0, elemBytes / 2, elemBytes + 5}));
     const uint32_t rowStride =
         uint32_t(rng.pick<int64_t>({0, 3, cols * colStride + 11, 97}));
-    State expected(fast);
     if (rng.chance(0.5)) {
       DmaLoad d;
       d.buf = rng.pick<Buffer>({Buffer::IBuf, Buffer::WBuf, Buffer::OBuf});
@@ -595,11 +426,9 @@ TEST(GoldenFastPath, DmaMatchesThePseudoCode) {
                         uint32_t(rng.uniform(0, 4));
       d.dramAddr = uint32_t(rng.uniform(0, 2048));
       d.sramAddr = uint32_t(rng.uniform(0, 2048));
-      if (!fits(d, fast))
+      if (!fits(d, ex.reference))
         continue;
-      refDmaLoad(d, expected);
-      expectSame(fast, portable, expected, d,
-                 "dma.load case " + std::to_string(cases));
+      expectSame(ex, d, "dma.load case " + std::to_string(cases));
     } else {
       DmaStore d;
       d.buf = rng.pick<Buffer>({Buffer::OBuf, Buffer::ABuf});
@@ -611,15 +440,264 @@ TEST(GoldenFastPath, DmaMatchesThePseudoCode) {
       d.sramRowStride = cols * elemBytes + uint32_t(rng.uniform(0, 4));
       d.dramAddr = uint32_t(rng.uniform(0, 2048));
       d.sramAddr = uint32_t(rng.uniform(0, 2048));
-      if (!fits(d, fast))
+      if (!fits(d, ex.reference))
         continue;
-      refDmaStore(d, expected);
-      expectSame(fast, portable, expected, d,
-                 "dma.store case " + std::to_string(cases));
+      expectSame(ex, d, "dma.store case " + std::to_string(cases));
     }
     if (HasFailure())
       return;
   }
+}
+
+TEST(GoldenFastPath, PpuTableErrorsMatchTheReference) {
+  Rng rng(31337);
+  for (int cases = 0; cases < 100; ++cases) {
+    Executors ex(randomConfig(rng), 64);
+    fillState(rng, ex.reference);
+    // Valid tables for 64 channels at pbuf 256, then one bad entry among
+    // the channels the ppu reads.
+    PpuParams params;
+    params.form = rng.pick<PpuForm>({PpuForm::ShiftTable, PpuForm::PerChannel});
+    for (int ch = 0; ch < 64; ++ch) {
+      params.bias.push_back(int32_t(rng.uniform(-1000, 1000)));
+      params.mult.push_back(int32_t(rng.uniform(1 << 29, (1u << 31) - 1)));
+      params.shift.push_back(int32_t(rng.uniform(30, 40)));
+      params.kshift.push_back(int32_t(rng.uniform(0, kMaxKshift)));
+    }
+    if (params.form == PpuForm::ShiftTable) {
+      params.mult.resize(1);
+      params.shift.resize(1);
+    }
+    const uint32_t base = 256;
+    PpuImage image = packPpuTables(params, 0, 64, base);
+    const PpuConfig &cfg = image.config;
+    Ppu p;
+    p.channels = uint32_t(rng.uniform(1, 32));
+    p.chOffset = uint32_t(rng.uniform(0, 64 - p.channels));
+    p.pixels = uint32_t(rng.uniform(0, 3));
+    p.srcStride = 4 * p.channels;
+    p.dstStride = p.channels;
+    const uint32_t bad = p.chOffset + uint32_t(rng.uniform(0, p.channels - 1));
+    uint8_t *bytes = image.bytes.data() - base;
+    if (params.form == PpuForm::ShiftTable)
+      bytes[cfg.kshiftAddr + bad] = uint8_t(rng.uniform(kMaxKshift + 1, 255));
+    else if (rng.chance(0.5))
+      bytes[cfg.shiftAddr + bad] =
+          uint8_t(rng.pick<int>({0, kMinScaleShift - 1, kMaxScaleShift + 1}));
+    else
+      storeLE<int32_t>(bytes + cfg.multAddr + 4 * bad,
+                       int32_t(rng.uniform(INT32_MIN, -1)));
+    std::copy(image.bytes.begin(), image.bytes.end(),
+              ex.reference.sram(Buffer::PBuf).begin() + base);
+    ex.sync();
+    expectSame(ex, cfg, "ppu.cfg");
+    expectSame(ex, p, "invalid ppu table case " + std::to_string(cases),
+               /*fails=*/true);
+    if (HasFailure())
+      return;
+  }
+}
+
+/// Element types of vector operands.
+DType randomType(Rng &rng) {
+  return rng.pick<DType>({DType::I8, DType::I16, DType::I32, DType::U8});
+}
+
+/// Base byte address, in a scratchpad of `capacity` bytes, of a block of
+/// `size`-byte elements at element offsets sum(i_k * strides[k]) for
+/// i_k < counts[k]; -1 when it does not fit.
+int64_t placeBlock(Rng &rng, int64_t capacity, int64_t size,
+                   std::initializer_list<std::pair<int64_t, int64_t>> axes) {
+  int64_t lo = 0, hi = 0;
+  for (auto [count, stride] : axes) {
+    const int64_t extent = (count - 1) * stride;
+    (extent < 0 ? lo : hi) += extent;
+  }
+  const int64_t at = placeIn(rng, capacity, (hi - lo + 1) * size, size);
+  return at < 0 ? -1 : at - lo * size;
+}
+
+/// Gives `op` a random scratchpad, strides and address for n_outer x
+/// n_inner elements of its type; false when it does not fit.
+bool placeOperand(Rng &rng, const ArchState &s, Operand &op, uint32_t nOuter,
+                  uint32_t nInner) {
+  op.buf = rng.pick<Buffer>(
+      {Buffer::IBuf, Buffer::WBuf, Buffer::ABuf, Buffer::OBuf, Buffer::PBuf});
+  op.strideInner = int32_t(rng.pick<int64_t>({1, 1, 1, 0, 2, -1, 3}));
+  op.strideOuter =
+      int32_t(rng.pick<int64_t>({int64_t(nInner) * std::abs(op.strideInner), 0,
+                                 -int64_t(nInner), int64_t(nInner) + 5}));
+  const int64_t at =
+      placeBlock(rng, int64_t(s.sram(op.buf).size()), elementBytes(op.type),
+                 {{nOuter, op.strideOuter}, {nInner, op.strideInner}});
+  op.addr = uint32_t(at);
+  return at >= 0;
+}
+
+Instruction randomPool(Rng &rng, const ArchState &s) {
+  Pool p;
+  p.mode = rng.pick<PoolMode>(
+      {PoolMode::Max, PoolMode::AvgTosa, PoolMode::AvgTflite});
+  p.channels = uint32_t(rng.pick<int64_t>({1, 3, 8, 16, 17}));
+  p.kh = uint32_t(rng.uniform(1, 4));
+  p.kw = uint32_t(rng.uniform(1, 4));
+  p.strideH = uint32_t(rng.uniform(1, 3));
+  p.strideW = uint32_t(rng.uniform(1, 3));
+  p.padTop = uint32_t(rng.uniform(0, 2));
+  p.padBottom = uint32_t(rng.uniform(0, 2));
+  p.padLeft = uint32_t(rng.uniform(0, 2));
+  p.padRight = uint32_t(rng.uniform(0, 2));
+  p.inH = uint32_t(rng.uniform(1, 9));
+  p.inW = uint32_t(rng.uniform(1, 9));
+  const int64_t outH =
+      (int64_t(p.inH) + p.padTop + p.padBottom - p.kh) / p.strideH + 1;
+  const int64_t outW =
+      (int64_t(p.inW) + p.padLeft + p.padRight - p.kw) / p.strideW + 1;
+  p.outH = uint32_t(std::max<int64_t>(outH, 1));
+  p.outW = uint32_t(std::max<int64_t>(outW, 1));
+  p.inPixStride = p.channels + uint32_t(rng.uniform(0, 2));
+  p.inRowStride = p.inW * p.inPixStride + uint32_t(rng.uniform(0, 3));
+  p.inZp = int32_t(rng.uniform(-128, 127));
+  p.outZp = int32_t(rng.uniform(-128, 127));
+  p.clampMin = int32_t(rng.chance(0.5) ? -128 : rng.uniform(-128, 127));
+  p.clampMax = int32_t(rng.chance(0.5) ? 127 : rng.uniform(p.clampMin, 127));
+  p.dstBuf = rng.pick<Buffer>({Buffer::OBuf, Buffer::ABuf, Buffer::PBuf});
+  p.inAddr = uint32_t(std::max<int64_t>(
+      0, placeIn(rng, int64_t(s.sram(Buffer::IBuf).size()),
+                 int64_t(p.inH - 1) * p.inRowStride +
+                     int64_t(p.inW - 1) * p.inPixStride + p.channels,
+                 1)));
+  p.dstAddr = uint32_t(
+      std::max<int64_t>(0, placeIn(rng, int64_t(s.sram(p.dstBuf).size()),
+                                   int64_t(p.outH) * p.outW * p.channels, 1)));
+  return p;
+}
+
+Instruction randomRescale(Rng &rng, const ArchState &s) {
+  Rescale r;
+  r.nOuter = uint32_t(rng.uniform(0, 6));
+  r.nInner = uint32_t(rng.uniform(1, 40));
+  r.src.type = randomType(rng);
+  r.accumulate = rng.chance(0.3);
+  r.dst.type = r.accumulate ? DType::I32 : randomType(rng);
+  r.inZp = int32_t(rng.uniform(-32768, 32767));
+  r.outZp = int32_t(rng.uniform(-32768, 32767));
+  r.mult = int32_t(rng.uniform(0, INT32_MAX));
+  r.shift = uint32_t(rng.uniform(kMinScaleShift, kMaxScaleShift));
+  r.doubleRound = rng.chance(0.5);
+  placeOperand(rng, s, r.src, r.nOuter, r.nInner);
+  placeOperand(rng, s, r.dst, r.nOuter, r.nInner);
+  return r;
+}
+
+Instruction randomAlu(Rng &rng, const ArchState &s) {
+  Alu a;
+  a.op = AluOp(rng.uniform(0, enumCount<AluOp>() - 1));
+  a.nOuter = uint32_t(rng.uniform(0, 6));
+  a.nInner = uint32_t(rng.uniform(1, 40));
+  a.src1.type = randomType(rng);
+  a.src2.type = randomType(rng);
+  a.dst.type = randomType(rng);
+  a.shift = a.op == AluOp::Mul && rng.chance(0.5)
+                ? uint32_t(rng.uniform(0, kMaxScaleShift))
+                : 0;
+  a.round = a.op == AluOp::AShr && rng.chance(0.5);
+  placeOperand(rng, s, a.src1, a.nOuter, a.nInner);
+  placeOperand(rng, s, a.src2, a.nOuter, a.nInner);
+  placeOperand(rng, s, a.dst, a.nOuter, a.nInner);
+  return a;
+}
+
+Instruction randomReduce(Rng &rng, const ArchState &s) {
+  Reduce r;
+  r.op = rng.pick<ReduceOp>({ReduceOp::Sum, ReduceOp::Max, ReduceOp::Min});
+  r.nOuter = uint32_t(rng.uniform(0, 4));
+  r.nRed = uint32_t(rng.uniform(1, 9));
+  r.nInner = uint32_t(rng.uniform(1, 12));
+  r.srcType = randomType(rng);
+  r.dstType = randomType(rng);
+  r.srcBuf = rng.pick<Buffer>({Buffer::ABuf, Buffer::IBuf, Buffer::OBuf});
+  r.dstBuf = rng.pick<Buffer>({Buffer::ABuf, Buffer::OBuf, Buffer::PBuf});
+  r.srcStrideInner = int32_t(rng.pick<int64_t>({1, 0, 2, -1}));
+  r.srcStrideRed = int32_t(rng.pick<int64_t>({int64_t(r.nInner) * 2, 1, -3}));
+  r.srcStrideOuter = int32_t(rng.pick<int64_t>({int64_t(r.nRed) * 40, 0, 7}));
+  r.dstStrideInner = int32_t(rng.pick<int64_t>({1, 1, -1, 3}));
+  r.dstStrideOuter = int32_t(rng.pick<int64_t>({int64_t(r.nInner) * 3, -13}));
+  r.srcAddr = uint32_t(placeBlock(rng, int64_t(s.sram(r.srcBuf).size()),
+                                  elementBytes(r.srcType),
+                                  {{r.nOuter, r.srcStrideOuter},
+                                   {r.nRed, r.srcStrideRed},
+                                   {r.nInner, r.srcStrideInner}}));
+  r.dstAddr = uint32_t(
+      placeBlock(rng, int64_t(s.sram(r.dstBuf).size()), elementBytes(r.dstType),
+                 {{r.nOuter, r.dstStrideOuter}, {r.nInner, r.dstStrideInner}}));
+  return r;
+}
+
+Instruction randomTable(Rng &rng, const ArchState &s) {
+  Table t;
+  t.mode = rng.chance(0.5) ? TableMode::I8 : TableMode::I16;
+  t.src.type = t.mode == TableMode::I8 ? DType::I8 : DType::I16;
+  t.dst.type = t.mode == TableMode::I8 ? DType::I8 : DType::I32;
+  t.nOuter = uint32_t(rng.uniform(0, 6));
+  t.nInner = uint32_t(rng.uniform(1, 40));
+  t.tableAddr = uint32_t(placeIn(rng, int64_t(s.sram(Buffer::PBuf).size()),
+                                 t.mode == TableMode::I8 ? 256 : 2 * 513, 2));
+  placeOperand(rng, s, t.src, t.nOuter, t.nInner);
+  placeOperand(rng, s, t.dst, t.nOuter, t.nInner);
+  return t;
+}
+
+/// The instructions the Machine runs through the reference itself, a few
+/// in a row on each random machine.
+TEST(GoldenFastPath, VectorAndControlInstructionsMatchTheReference) {
+  Rng rng(8086);
+  int cases = 0;
+  for (int attempts = 0; cases < 600 && attempts < 6000;) {
+    Executors ex(randomConfig(rng), 64);
+    fillState(rng, ex.reference);
+    ex.sync();
+    const ArchState &s = ex.reference;
+    for (int i = 0; i < 8 && cases < 600; ++i, ++attempts) {
+      Instruction instr;
+      switch (rng.uniform(0, 6)) {
+      case 0:
+        instr = randomPool(rng, s);
+        break;
+      case 1:
+        instr = randomRescale(rng, s);
+        break;
+      case 2:
+        instr = randomAlu(rng, s);
+        break;
+      case 3:
+        instr = randomReduce(rng, s);
+        break;
+      case 4:
+        instr = randomTable(rng, s);
+        break;
+      case 5: {
+        Token token;
+        token.queue =
+            rng.pick<Queue>({Queue::Load, Queue::Compute, Queue::Store});
+        instr = token;
+        break;
+      }
+      default:
+        instr = Halt();
+        break;
+      }
+      if (!fits(instr, s))
+        continue;
+      expectSame(ex, instr,
+                 std::string(mnemonicOf(instr)) + " case " +
+                     std::to_string(cases));
+      if (HasFailure())
+        return;
+      ++cases;
+    }
+  }
+  EXPECT_EQ(cases, 600) << "too few valid random instructions";
 }
 
 } // namespace
