@@ -833,6 +833,13 @@ def lut_cases():
     yield ("fc_ic24_oc6_zp-128_none_random_lut",
            with_table(lambda b, rng: build_fully_connected(
                b, rng, 1, 24, 6, -128, "none"), "random"))
+    # An element-wise ADD whose requantization the PPU applies: the table
+    # must reach PBUF too.
+    yield ("add_i8_tflite_relu_tanh_lut",
+           with_table(lambda b, rng: build_tflite_addsub(
+               b, rng, "tosa.add", (1, 4, 4, 8), (1, 4, 4, 8),
+               (-128, 4, -128), (0.039394, 0.104195, 0.050946), "relu"),
+               "tanh"))
 
 
 def fc_cases():

@@ -38,20 +38,18 @@ namespace {
 class AccumulatorFit {
 public:
   AccumulatorFit(unsigned bits, OverflowPolicy policy)
-      : bits(bits), saturate(policy == OverflowPolicy::Saturate),
-        lo(-(int64_t(1) << (bits - 1))), hi((int64_t(1) << (bits - 1)) - 1) {}
+      : bits(bits), saturate(policy == OverflowPolicy::Saturate) {}
 
   int64_t operator()(int64_t x, uint64_t &events) const {
-    if (x >= lo && x <= hi)
-      return x;
-    ++events;
-    return saturate ? std::clamp(x, lo, hi) : wrapBits(x, bits);
+    bool overflowed = false;
+    const int64_t v = fitAccumulator(x, bits, saturate, overflowed);
+    events += overflowed;
+    return v;
   }
 
 private:
   unsigned bits;
   bool saturate;
-  int64_t lo, hi;
 };
 
 /// fitAcc for the array's and the vector unit's accumulators.

@@ -17,17 +17,16 @@ uint64_t ArrayOutputs::events() const {
 CycleArrayModel::CycleArrayModel(unsigned rows, unsigned cols, unsigned accBits,
                                  OverflowPolicy policy)
     : rows(rows), cols(cols), accBits(accBits), policy(policy),
-      lo(-(int64_t(1) << (accBits - 1))), hi((int64_t(1) << (accBits - 1)) - 1),
       w(size_t(rows) * cols, 0), a(size_t(rows) * cols, 0),
       p(size_t(rows) * cols, 0), aValid(size_t(rows) * cols, 0),
       pValid(size_t(rows) * cols, 0) {}
 
 int64_t CycleArrayModel::fit(int64_t v, uint8_t &flag) const {
-  if (v >= lo && v <= hi)
-    return v;
-  flag = 1;
-  return policy == OverflowPolicy::Wrap ? golden::wrapBits(v, accBits)
-                                        : std::clamp(v, lo, hi);
+  bool overflowed = false;
+  v = golden::fitAccumulator(v, accBits, policy == OverflowPolicy::Saturate,
+                             overflowed);
+  flag |= overflowed;
+  return v;
 }
 
 void CycleArrayModel::evaluate(const ArrayInputs &in, ArrayOutputs &out) {

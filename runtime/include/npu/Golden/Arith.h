@@ -46,6 +46,20 @@ inline int64_t wrapBits(int64_t value, unsigned bits) {
   return static_cast<int64_t>(u);
 }
 
+/// fitAcc of docs/isa.md: `value` brought into a `bits`-wide two's complement
+/// accumulator, wrapped or (with `saturate`) clamped when it is out of
+/// range, which sets `overflowed`. The one scalar definition, shared by the
+/// golden reference and the simulator's cycle-level array.
+inline int64_t fitAccumulator(int64_t value, unsigned bits, bool saturate,
+                              bool &overflowed) {
+  const int64_t lo = -(int64_t(1) << (bits - 1));
+  const int64_t hi = (int64_t(1) << (bits - 1)) - 1;
+  overflowed = value < lo || value > hi;
+  if (!overflowed)
+    return value;
+  return saturate ? std::clamp(value, lo, hi) : wrapBits(value, bits);
+}
+
 /// TOSA reciprocal_scale(count): multiplier and shift with
 /// apply_scale_32(x, multiplier, shift) ~= x / count.
 struct ScaleFactor {

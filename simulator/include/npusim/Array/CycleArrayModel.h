@@ -62,7 +62,6 @@ private:
 
   unsigned rows, cols, accBits;
   OverflowPolicy policy;
-  int64_t lo, hi;
   std::vector<int32_t> w, a;
   std::vector<int64_t> p;
   std::vector<uint8_t> aValid, pValid;

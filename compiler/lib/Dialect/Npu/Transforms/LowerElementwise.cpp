@@ -138,12 +138,12 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
       {maxTileElems(e.half(Buffer::IBuf), {*lhs, *rhs}),
        e.bufferBytes(Buffer::ABuf) / 8, e.half(Buffer::OBuf) / os,
        fieldMax<npuisa::Rescale>("n_inner")});
-  // One requantization for all elements: the per-layer registers only (no
-  // tables are loaded).
+  // One requantization for all elements: the per-layer registers, and the
+  // LUT (the only table) when an int8 table was fused.
   npuisa::PpuParams params = ppuParams(op, 1);
   params.form = npuisa::PpuForm::PerLayer;
   e.beginLayer(op, layerKindOf(op.getKind()), 0);
-  e.emit(npuisa::packPpuTables(params, 0, 1).config);
+  loadPpuTables(e, params, 0, 1);
   return tiled(
       e, shape, n, {*lhs, *rhs}, *out,
       [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {

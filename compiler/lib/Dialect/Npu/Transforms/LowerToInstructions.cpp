@@ -74,6 +74,9 @@ int32_t inputZeroPoint(Value arg) {
   for (Operation *user : arg.getUsers()) {
     if (auto r = dyn_cast<ReshapeOp>(user))
       return inputZeroPoint(r.getResult());
+    // A MAC op's activation operand (matmul's b has zero point 0).
+    if (auto mac = dyn_cast<MacOpInterface>(user))
+      return mac.getMacInput() == arg ? mac.getMacInputZp() : 0;
     if (auto a = user->getAttrOfType<IntegerAttr>("input_zp"))
       return static_cast<int32_t>(a.getInt());
     if (auto e = dyn_cast<EltwiseOp>(user))
