@@ -22,6 +22,7 @@ void mlir::npu::buildNpuCompilePipeline(
   pm.addPass(createNpuAccBound());
   if (options.graphOnly)
     return;
+  pm.addPass(createNpuPlanSram());
   pm.addPass(createNpuPlanMemory());
   pm.addPass(createNpuLowerToInstructions());
   pm.addPass(createNpuSchedule());

@@ -130,6 +130,17 @@ std::string layerName(Operation *op, LayerKind kind, unsigned counter) {
   return llvm::formatv("{0}_{1}", kindName, counter).str();
 }
 
+/// The zero point the convolutions reading `v` pad it with.
+int32_t haloValue(Value v) {
+  for (Operation *user : v.getUsers()) {
+    if (auto conv = dyn_cast<Conv2DOp>(user))
+      return conv.getInputZp();
+    if (auto dw = dyn_cast<DepthwiseConv2DOp>(user))
+      return dw.getInputZp();
+  }
+  return 0;
+}
+
 // The DMA's field limits (dma.load and dma.store share their fields).
 constexpr int64_t kMaxDmaRows = npuisa::fieldMax<npuisa::DmaLoad>("rows");
 constexpr int64_t kMaxDmaCols = npuisa::fieldMax<npuisa::DmaLoad>("cols");
@@ -295,12 +306,51 @@ void ProgramEmitter::beginLayer(Operation *src, LayerKind kind, int64_t macs) {
     bits = requant.getAccBits().value_or(0);
   }
   builder.setInsertionPointToEnd(&program.getBody().front());
+  ++layersBegun;
   auto layer = builder.create<LayerOp>(
       src->getLoc(), layerName(src, kind, layerCounter++), kind, macs, bound,
       static_cast<int32_t>(bits), bits > archConfig.array.accBits);
   layer.getBody().emplaceBlock();
   builder.setInsertionPointToEnd(&layer.getBody().front());
   currentLoc = src->getLoc();
+  if (src->getNumResults() == 1)
+    if (std::optional<SramHome> home = getSramHome(src->getResult(0));
+        home && !home->halo.empty())
+      fillHalo(*home, haloValue(src->getResult(0)));
+}
+
+void ProgramEmitter::fillHalo(const SramHome &home, int32_t value) {
+  // One padding-only dma.load writes `rows` rows of `bytes` bytes,
+  // `pitch` apart, starting at `addr`.
+  auto fill = [&](int64_t addr, int64_t bytes, int64_t rows, int64_t pitch) {
+    if (bytes <= 0 || rows <= 0)
+      return;
+    for (int64_t r0 = 0; r0 < rows; r0 += kMaxDmaPad)
+      for (int64_t b0 = 0; b0 < bytes; b0 += kMaxDmaElemBytes) {
+        npuisa::DmaLoad d;
+        d.buf = home.buf;
+        d.sramAddr = static_cast<uint32_t>(addr + r0 * pitch + b0);
+        d.sramRowStride = static_cast<uint32_t>(pitch);
+        d.elemBytes =
+            static_cast<uint32_t>(std::min(kMaxDmaElemBytes, bytes - b0));
+        d.padTop = static_cast<uint32_t>(std::min(kMaxDmaPad, rows - r0));
+        d.padLeft = 1;
+        d.padValue = value;
+        emit(d);
+      }
+  };
+  const Halo &h = home.halo;
+  const int64_t pix = home.pixPitch(), row = home.rowPitch();
+  for (int64_t n = 0; n < home.shape.n; ++n) {
+    // Top rows and the left halo of row 0 are contiguous; so are the right
+    // halo of each row and the left halo of the next, and the right halo
+    // of the last row and the bottom rows.
+    fill(home.addr(n, -h.top, -h.left), h.top * row + h.left * pix, 1, 0);
+    fill(home.addr(n, 0, home.shape.w), (h.right + h.left) * pix,
+         home.shape.h - 1, row);
+    fill(home.addr(n, home.shape.h - 1, home.shape.w),
+         h.right * pix + h.bottom * row, 1, 0);
+  }
 }
 
 void ProgramEmitter::emit(const npuisa::Instruction &instr) {
@@ -321,13 +371,36 @@ void ProgramEmitter::finish(Location loc) {
   program.setDramSize(constTop);
 }
 
+namespace {
+/// The op's working area in `b` as (base, size), or the whole scratchpad.
+std::pair<int64_t, int64_t> workArea(const WorkAreas &w, Buffer b,
+                                     int64_t bytes) {
+  if (b == Buffer::IBuf && w.ibufSize > 0)
+    return {w.ibufBase, w.ibufSize};
+  if (b == Buffer::OBuf && w.obufSize > 0)
+    return {w.obufBase, w.obufSize};
+  return {0, bytes};
+}
+} // namespace
+
+std::pair<int64_t, int64_t> ProgramEmitter::layerHalf(Buffer b) const {
+  const int64_t h = bufferBytes(b) / 2 / kSramAlignment * kSramAlignment;
+  // The current layer is number layersBegun - 1; the first takes half 0.
+  return {((layersBegun + 1) % 2) * h, h};
+}
+
 int64_t ProgramEmitter::half(Buffer b) const {
-  const int64_t bytes = bufferBytes(b);
-  return archConfig.sram.doubleBuffer ? bytes / 2 : bytes;
+  const auto [base, bytes] = workArea(workAreas, b, bufferBytes(b));
+  (void)base;
+  return archConfig.sram.doubleBuffer
+             ? bytes / 2 / kSramAlignment * kSramAlignment
+             : bytes;
 }
 
 int64_t ProgramEmitter::slot(Buffer b, int64_t i) const {
-  return archConfig.sram.doubleBuffer ? (i % 2) * half(b) : 0;
+  const auto [base, bytes] = workArea(workAreas, b, bufferBytes(b));
+  (void)bytes;
+  return base + (archConfig.sram.doubleBuffer ? (i % 2) * half(b) : 0);
 }
 
 LogicalResult ProgramEmitter::transfer(const DramView &raw, Buffer buf,

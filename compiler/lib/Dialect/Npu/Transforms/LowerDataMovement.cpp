@@ -33,7 +33,80 @@ LogicalResult copyViews(ProgramEmitter &e, Operation *src, LayerKind kind,
 
 } // namespace
 
+/// A reshape with an on-chip side: the elements keep their row-major order,
+/// so the copy walks the shape of the dense side (or the DRAM side, loaded
+/// or staged whole) and addresses the other side with the strides of its
+/// layout.
+static LogicalResult reshapeOnChip(ProgramEmitter &e, ReshapeOp op) {
+  std::optional<SramHome> in = getSramHome(op.getInput());
+  std::optional<SramHome> out = getSramHome(op.getOutput());
+  if (in && out && in->base == out->base && in->buf == out->buf &&
+      in->dense() && out->dense())
+    return success(); // aliased by the plan: no data moves
+  if (!canRunOnChip(e, op))
+    return op.emitError("reshape between a scratchpad and DRAM does not fit "
+                        "its working area");
+  e.beginLayer(op, LayerKind::Reshape, 0);
+  // Walk the output's shape when the input is dense, else the input's.
+  const bool walkOutput = !in || in->dense();
+  Value walked = walkOutput ? op.getOutput() : op.getInput();
+  Value other = walkOutput ? op.getInput() : op.getOutput();
+  ArrayRef<int64_t> shape = shapeOf(walked);
+  std::optional<SramHome> otherHome = getSramHome(other);
+  if (otherHome && !otherHome->dense())
+    return op.emitError("reshape between two padded on-chip layouts");
+  int64_t cursor = e.currentWorkAreas().ibufBase;
+  OnChipTensor src, dst;
+  if (walkOutput) {
+    // The input (dense) seen in the output's shape.
+    FailureOr<OnChipTensor> d = onChipResult(e, op.getOutput());
+    FailureOr<OnChipTensor> s =
+        onChipOperand(e, op.getInput(), shapeOf(op.getInput()), cursor);
+    if (failed(d) || failed(s))
+      return failure();
+    dst = *d;
+    src = *s;
+    src.strides.assign(shape.size(), 0);
+    int64_t stride = 1;
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
+      src.strides[i] = stride;
+      stride *= shape[i];
+    }
+  } else {
+    // The output (dense or staged) seen in the input's shape.
+    FailureOr<OnChipTensor> s = onChipOperand(e, op.getInput(), shape, cursor);
+    FailureOr<OnChipTensor> d = onChipResult(e, op.getOutput());
+    if (failed(d) || failed(s))
+      return failure();
+    src = *s;
+    dst = *d;
+    dst.strides.assign(shape.size(), 0);
+    int64_t stride = 1;
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
+      dst.strides[i] = stride;
+      stride *= shape[i];
+    }
+  }
+  LogicalResult status = forEachPiece(
+      e, shape, {&src, &dst}, npuisa::fieldMax<npuisa::Alu>("n_outer"),
+      npuisa::fieldMax<npuisa::Alu>("n_inner"), INT64_MAX,
+      [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+        npuisa::Alu a;
+        a.op = npuisa::AluOp::Copy;
+        a.src1 = a.src2 = o[0];
+        a.dst = o[1];
+        a.nOuter = static_cast<uint32_t>(no);
+        a.nInner = static_cast<uint32_t>(ni);
+        e.emit(a);
+      });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), dst);
+}
+
 LogicalResult lowering::lowerOp(ProgramEmitter &e, ReshapeOp op) {
+  if (getSramHome(op.getInput()) || getSramHome(op.getOutput()))
+    return reshapeOnChip(e, op);
   // Aliased by the memory plan: no data moves, unless the input is a
   // constant or lives elsewhere.
   FailureOr<int64_t> from = e.dramAddr(op.getInput()),

@@ -124,9 +124,289 @@ int64_t maxTileElems(int64_t ibufBytes, ArrayRef<DramView> inputs) {
   return (ibufBytes - 4 * static_cast<int64_t>(inputs.size())) / perElem;
 }
 
+//===----------------------------------------------------------------------===//
+// On chip: operands in place (or loaded whole), no tiles
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kAluOuter = fieldMax<npuisa::Alu>("n_outer");
+constexpr int64_t kAluInner = fieldMax<npuisa::Alu>("n_inner");
+
+/// Operands of `op` (in `values` order) and its result, on chip.
+struct OnChipOperands {
+  SmallVector<OnChipTensor, 3> in;
+  OnChipTensor out;
+};
+
+FailureOr<OnChipOperands> onChipOperands(ProgramEmitter &e, ValueRange values,
+                                         Value result) {
+  OnChipOperands t;
+  ArrayRef<int64_t> shape = shapeOf(result);
+  int64_t cursor = e.currentWorkAreas().ibufBase;
+  for (Value v : values) {
+    FailureOr<OnChipTensor> x = onChipOperand(e, v, shape, cursor);
+    if (failed(x))
+      return failure();
+    t.in.push_back(*x);
+  }
+  FailureOr<OnChipTensor> out = onChipResult(e, result);
+  if (failed(out))
+    return failure();
+  t.out = *out;
+  return t;
+}
+
+/// Loads int32 constants into the layer's half of PBUF; returns its base.
+int64_t loadPbufConstants(ProgramEmitter &e, ArrayRef<int32_t> values) {
+  ::npu::ByteWriter bytes;
+  for (int32_t v : values)
+    bytes.put<int32_t>(v);
+  const int64_t base = e.layerHalf(Buffer::PBuf).first;
+  e.loadConstant(bytes.data(), Buffer::PBuf, base);
+  return base;
+}
+
+LogicalResult eltwiseOnChip(ProgramEmitter &e, EltwiseOp op) {
+  npuisa::PpuParams params = ppuParams(op, 1);
+  params.form = npuisa::PpuForm::PerLayer;
+  e.beginLayer(op, layerKindOf(op.getKind()), 0);
+  loadPpuTables(e, params, 0, 1);
+  FailureOr<OnChipOperands> t =
+      onChipOperands(e, {op.getLhs(), op.getRhs()}, op.getOutput());
+  if (failed(t))
+    return failure();
+  const int64_t os = ::npu::elementBytes(t->out.type);
+  // The two rescaled inputs take 8 bytes of ABUF per element.
+  const int64_t maxElems = e.bufferBytes(Buffer::ABuf) / 8;
+  LogicalResult status = forEachPiece(
+      e, shapeOf(op.getOutput()), {&t->in[0], &t->in[1], &t->out},
+      fieldMax<npuisa::Rescale>("n_outer"), kMaxPpuChannels, maxElems,
+      [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+        const int64_t count = no * ni;
+        npuisa::Rescale a;
+        a.src = o[0];
+        a.dst = {Buffer::ABuf, 0, npuisa::DType::I32, static_cast<int32_t>(ni),
+                 1};
+        a.nOuter = static_cast<uint32_t>(no);
+        a.nInner = static_cast<uint32_t>(ni);
+        a.inZp = op.getLhsZp();
+        a.mult = op.getLhsMultiplier();
+        a.shift = static_cast<uint32_t>(op.getLhsShift());
+        a.doubleRound = op.getLhsDoubleRound();
+        e.emit(a);
+        npuisa::Rescale b = a;
+        b.src = o[1];
+        b.inZp = op.getRhsZp();
+        b.mult = op.getRhsMultiplier();
+        b.shift = static_cast<uint32_t>(op.getRhsShift());
+        b.doubleRound = op.getRhsDoubleRound();
+        if (op.getKind() == EltwiseKind::Add) {
+          b.accumulate = true;
+          e.emit(b);
+        } else {
+          b.dst.addr = static_cast<uint32_t>(4 * count);
+          e.emit(b);
+          npuisa::Alu alu;
+          alu.op = op.getKind() == EltwiseKind::Sub ? npuisa::AluOp::Sub
+                                                    : npuisa::AluOp::Mul;
+          alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
+          alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
+          alu.dst = alu.src1;
+          alu.nOuter = 1;
+          alu.nInner = static_cast<uint32_t>(count);
+          alu.shift = static_cast<uint32_t>(op.getMulShift());
+          e.emit(alu);
+        }
+        // The PPU writes each row's elements contiguously.
+        assert(o[2].strideInner == 1 || ni == 1);
+        emitPpu(e, 0, 4 * ni, no, ni, 0, o[2].buf, o[2].addr,
+                o[2].strideOuter * os, os);
+      });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), t->out);
+}
+
+LogicalResult aluOnChip(ProgramEmitter &e, AluOp op) {
+  e.beginLayer(op, layerKindOf(op.getOp()), 0);
+  FailureOr<OnChipOperands> t =
+      onChipOperands(e, op.getInputs(), op.getOutput());
+  if (failed(t))
+    return failure();
+  SmallVector<const OnChipTensor *, 3> tensors;
+  for (const OnChipTensor &x : t->in)
+    tensors.push_back(&x);
+  tensors.push_back(&t->out);
+  const npuisa::AluOp aluOp = toRuntime(op.getOp());
+  LogicalResult status = forEachPiece(
+      e, shapeOf(op.getOutput()), tensors, kAluOuter, kAluInner, INT64_MAX,
+      [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+        npuisa::Alu a;
+        a.op = aluOp;
+        a.src1 = o[0];
+        a.src2 = o.size() > 2 ? o[1] : o[0];
+        a.dst = o.back();
+        a.nOuter = static_cast<uint32_t>(no);
+        a.nInner = static_cast<uint32_t>(ni);
+        a.shift = static_cast<uint32_t>(op.getShift());
+        a.round = op.getRound();
+        e.emit(a);
+      });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), t->out);
+}
+
+LogicalResult rescaleOnChip(ProgramEmitter &e, RescaleOp op) {
+  e.beginLayer(op, LayerKind::Rescale, 0);
+  FailureOr<OnChipOperands> t =
+      onChipOperands(e, op.getInput(), op.getOutput());
+  if (failed(t))
+    return failure();
+  SmallVector<int64_t> shape(shapeOf(op.getOutput()));
+  const bool perChannel = op.getMultiplier().size() > 1;
+  const int64_t channels = perChannel ? shape.back() : 1;
+  // Per channel: one instruction per channel over all its elements (lanes
+  // along the pixels); per layer: all elements at once.
+  OnChipTensor in = t->in[0], out = t->out;
+  if (perChannel)
+    shape.back() = 1;
+  for (int64_t c = 0; c < channels; ++c) {
+    OnChipTensor ic = in, oc = out;
+    if (perChannel) {
+      ic.base += c * in.strides.back() * ::npu::elementBytes(in.type);
+      oc.base += c * out.strides.back() * ::npu::elementBytes(out.type);
+    }
+    LogicalResult status = forEachPiece(
+        e, shape, {&ic, &oc}, fieldMax<npuisa::Rescale>("n_outer"),
+        fieldMax<npuisa::Rescale>("n_inner"), INT64_MAX,
+        [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+          npuisa::Rescale r;
+          r.src = o[0];
+          r.dst = o[1];
+          r.nOuter = static_cast<uint32_t>(no);
+          r.nInner = static_cast<uint32_t>(ni);
+          r.inZp = op.getInputZp();
+          r.outZp = op.getOutputZp();
+          r.mult = op.getMultiplier()[perChannel ? c : 0];
+          r.shift = static_cast<uint32_t>(op.getShift()[perChannel ? c : 0]);
+          r.doubleRound = op.getDoubleRound();
+          e.emit(r);
+        });
+    if (failed(status))
+      return failure();
+  }
+  return storeResult(e, op.getOutput(), t->out);
+}
+
+LogicalResult clampOnChip(ProgramEmitter &e, ClampOp op) {
+  e.beginLayer(op, LayerKind::Clamp, 0);
+  const int64_t bounds =
+      loadPbufConstants(e, {static_cast<int32_t>(op.getMin()),
+                            static_cast<int32_t>(op.getMax())});
+  FailureOr<OnChipOperands> t =
+      onChipOperands(e, op.getInput(), op.getOutput());
+  if (failed(t))
+    return failure();
+  LogicalResult status = forEachPiece(
+      e, shapeOf(op.getOutput()), {&t->in[0], &t->out}, kAluOuter, kAluInner,
+      INT64_MAX, [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+        npuisa::Alu lo;
+        lo.op = npuisa::AluOp::Max;
+        lo.src1 = o[0];
+        lo.src2 = {Buffer::PBuf, static_cast<uint32_t>(bounds),
+                   npuisa::DType::I32, 0, 0};
+        lo.dst = o[1];
+        lo.nOuter = static_cast<uint32_t>(no);
+        lo.nInner = static_cast<uint32_t>(ni);
+        e.emit(lo);
+        npuisa::Alu up = lo;
+        up.op = npuisa::AluOp::Min;
+        up.src1 = o[1];
+        up.src2.addr = static_cast<uint32_t>(bounds + 4);
+        e.emit(up);
+      });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), t->out);
+}
+
+LogicalResult tableOnChip(ProgramEmitter &e, TableOp op,
+                          DenseIntElementsAttr table) {
+  e.beginLayer(op, LayerKind::Table, 0);
+  const int64_t base = e.layerHalf(Buffer::PBuf).first;
+  e.loadConstant(constantBytes(table), Buffer::PBuf, base);
+  FailureOr<OnChipOperands> t =
+      onChipOperands(e, op.getInput(), op.getOutput());
+  if (failed(t))
+    return failure();
+  const bool wide = t->in[0].type == npuisa::DType::I16;
+  LogicalResult status = forEachPiece(
+      e, shapeOf(op.getOutput()), {&t->in[0], &t->out},
+      fieldMax<npuisa::Table>("n_outer"), fieldMax<npuisa::Table>("n_inner"),
+      INT64_MAX, [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+        npuisa::Table x;
+        x.mode = wide ? npuisa::TableMode::I16 : npuisa::TableMode::I8;
+        x.src = o[0];
+        x.dst = o[1];
+        x.nOuter = static_cast<uint32_t>(no);
+        x.nInner = static_cast<uint32_t>(ni);
+        x.tableAddr = static_cast<uint32_t>(base);
+        e.emit(x);
+      });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), t->out);
+}
+
+LogicalResult reduceOnChip(ProgramEmitter &e, ReduceOp op) {
+  e.beginLayer(op, layerKindOf(op.getKind()), 0);
+  int64_t cursor = e.currentWorkAreas().ibufBase;
+  ArrayRef<int64_t> inShape = shapeOf(op.getInput());
+  FailureOr<OnChipTensor> in = onChipOperand(e, op.getInput(), inShape, cursor);
+  FailureOr<OnChipTensor> out = onChipResult(e, op.getOutput());
+  if (failed(in) || failed(out))
+    return failure();
+  const int64_t axis = op.getAxis();
+  // The index space of the result; the input steps over the reduced axis
+  // with its own stride.
+  SmallVector<int64_t> shape(inShape);
+  shape[axis] = 1;
+  const int64_t redStride = in->strides[axis];
+  if (redStride > fieldMax<npuisa::Reduce>("src_stride_red"))
+    return op.emitError("the reduced axis' stride exceeds the vector unit's "
+                        "field");
+  LogicalResult status =
+      forEachPiece(e, shape, {&*in, &*out}, fieldMax<npuisa::Reduce>("n_outer"),
+                   fieldMax<npuisa::Reduce>("n_inner"), INT64_MAX,
+                   [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
+                     npuisa::Reduce r;
+                     r.op = toRuntime(op.getKind());
+                     r.srcBuf = o[0].buf;
+                     r.srcAddr = o[0].addr;
+                     r.srcType = o[0].type;
+                     r.srcStrideOuter = o[0].strideOuter;
+                     r.srcStrideRed = static_cast<int32_t>(redStride);
+                     r.srcStrideInner = o[0].strideInner;
+                     r.dstBuf = o[1].buf;
+                     r.dstAddr = o[1].addr;
+                     r.dstType = o[1].type;
+                     r.dstStrideOuter = o[1].strideOuter;
+                     r.dstStrideInner = o[1].strideInner;
+                     r.nOuter = static_cast<uint32_t>(no);
+                     r.nRed = static_cast<uint32_t>(inShape[axis]);
+                     r.nInner = static_cast<uint32_t>(ni);
+                     e.emit(r);
+                   });
+  if (failed(status))
+    return failure();
+  return storeResult(e, op.getOutput(), *out);
+}
+
 } // namespace
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
+  if (canRunOnChip(e, op))
+    return eltwiseOnChip(e, op);
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   FailureOr<DramView> lhs = e.broadcastView(op.getLhs(), shape);
   FailureOr<DramView> rhs = e.broadcastView(op.getRhs(), shape);
@@ -194,6 +474,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, AluOp op) {
+  if (canRunOnChip(e, op))
+    return aluOnChip(e, op);
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   SmallVector<DramView, 2> ins;
   for (Value v : op.getInputs()) {
@@ -230,6 +512,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, AluOp op) {
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, RescaleOp op) {
+  if (canRunOnChip(e, op))
+    return rescaleOnChip(e, op);
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   FailureOr<DramView> in = e.denseView(op.getInput());
   FailureOr<DramView> out = e.denseView(op.getOutput());
@@ -269,6 +553,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, RescaleOp op) {
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, ClampOp op) {
+  if (canRunOnChip(e, op))
+    return clampOnChip(e, op);
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   FailureOr<DramView> in = e.denseView(op.getInput());
   FailureOr<DramView> out = e.denseView(op.getOutput());
@@ -303,12 +589,15 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ClampOp op) {
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, TableOp op) {
+  DenseIntElementsAttr table;
+  if (!matchPattern(op.getTable(), m_Constant(&table)))
+    return op.emitError("the table must be a constant");
+  if (canRunOnChip(e, op))
+    return tableOnChip(e, op, table);
   ArrayRef<int64_t> shape = shapeOf(op.getOutput());
   FailureOr<DramView> in = e.denseView(op.getInput());
   FailureOr<DramView> out = e.denseView(op.getOutput());
-  DenseIntElementsAttr table;
-  if (failed(in) || failed(out) ||
-      !matchPattern(op.getTable(), m_Constant(&table)))
+  if (failed(in) || failed(out))
     return failure();
   const int64_t n = std::min<int64_t>(
       {maxTileElems(e.half(Buffer::IBuf), {*in}),
@@ -332,6 +621,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, TableOp op) {
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, ReduceOp op) {
+  if (canRunOnChip(e, op))
+    return reduceOnChip(e, op);
   ArrayRef<int64_t> shape = shapeOf(op.getInput());
   const int64_t axis = op.getAxis();
   int64_t outer = 1, inner = 1;

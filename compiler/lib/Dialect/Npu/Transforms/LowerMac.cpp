@@ -46,6 +46,8 @@ struct GemmLayer {
   std::optional<std::vector<int64_t>> constWeights; // OHWI values
   std::function<int64_t(int64_t)> weightMatrixAddr;
   npuisa::PpuParams ppu;
+  /// On-chip homes of the input and the output (else DRAM).
+  std::optional<SramHome> inHome, outHome;
 };
 
 LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
@@ -61,18 +63,22 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                           "arrays run multi-point weights, not lowered yet)");
 
   // Input-channel group: the whole window of one output pixel must fit.
-  // (One window pixel's channels are one DMA element.)
+  // (One window pixel's channels are one DMA element.) An on-chip input is
+  // read in place, all channels at once.
   const int64_t ict =
-      std::min<int64_t>({g.IC, hi / (winH * winW), kMaxDmaElemBytes});
+      g.inHome
+          ? g.IC
+          : std::min<int64_t>({g.IC, hi / (winH * winW), kMaxDmaElemBytes});
   if (ict < 1)
     return src->emitError("sram.ibuf_kib is too small for one ")
            << winH << "x" << winW << " input window";
   const int64_t icGroups = ceilDiv(g.IC, ict);
 
-  // Output-channel group (its PPU tables must fit pbuf).
-  int64_t oct = std::min<int64_t>({g.OC, accBytes / 4, ho / outSize, hw / R,
-                                   kMaxPpuChannels, kMaxAccStride / 4,
-                                   ppuMaxChannels(e, g.ppu)});
+  // Output-channel group (its PPU tables must fit pbuf; an output going to
+  // DRAM is staged in OBUF).
+  int64_t oct = std::min<int64_t>(
+      {g.OC, accBytes / 4, g.outHome ? g.OC : ho / outSize, hw / R,
+       kMaxPpuChannels, kMaxAccStride / 4, ppuMaxChannels(e, g.ppu)});
   if (oct < g.OC && oct >= C)
     oct = oct / C * C;
   if (oct < 1)
@@ -160,18 +166,24 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
 
   // Spatial tile.
   const int64_t maxPixels = std::min<int64_t>(
-      {accBytes / (4 * oct), ho / (oct * outSize), kMaxPpuPixels});
+      {accBytes / (4 * oct), g.outHome ? kMaxPpuPixels : ho / (oct * outSize),
+       kMaxPpuPixels});
   auto inRows = [&](int64_t oh) { return (oh - 1) * g.SH + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * g.SW + winW; };
+  // An on-chip input needs no tile in IBUF.
+  auto tileFits = [&](int64_t oh, int64_t ow) {
+    return g.inHome || inRows(oh) * inCols(ow) * ict <= hi;
+  };
+  const int64_t pixStride = g.inHome ? g.inHome->pixPitch() : ict;
   int64_t owt = std::min(g.OW, maxPixels);
-  while (owt > 1 &&
-         (inRows(1) * inCols(owt) * ict > hi ||
-          inCols(owt) * ict > kMaxInputRow || g.SW * ict > kMaxInStrideX))
+  while (owt > 1 && (!tileFits(1, owt) ||
+                     (!g.inHome && inCols(owt) * ict > kMaxInputRow) ||
+                     g.SW * pixStride > kMaxInStrideX))
     --owt;
   int64_t oht = std::min(g.OH, std::max<int64_t>(1, maxPixels / owt));
-  while (oht > 1 && inRows(oht) * inCols(owt) * ict > hi)
+  while (oht > 1 && !tileFits(oht, owt))
     --oht;
-  if (inRows(oht) * inCols(owt) * ict > hi || g.SW * ict > kMaxInStrideX)
+  if (!tileFits(oht, owt) || g.SW * pixStride > kMaxInStrideX)
     return src->emitError("sram.ibuf_kib is too small for one output pixel");
 
   const bool weightsResident = wgroups.size() == 1 && oct == g.OC;
@@ -179,7 +191,10 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
 
   auto loadWeights = [&](int64_t b, const WeightGroup &wg, int64_t oc0,
                          int64_t ocn) -> int64_t {
-    const int64_t base = e.slot(Buffer::WBuf, wloads++);
+    // Weights that stay for the whole layer go to its half of WBUF (the
+    // next layer's load there meanwhile); streamed groups alternate halves.
+    const int64_t base = weightsResident ? e.layerHalf(Buffer::WBuf).first
+                                         : e.slot(Buffer::WBuf, wloads++);
     DramView v;
     v.base = weightsAt(b) + wg.k0 * g.OC + oc0;
     v.shape = {wg.k1 - wg.k0, ocn};
@@ -211,6 +226,12 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
           for (const WeightGroup &wg : wgroups) {
             const int64_t gi = chunks[wg.firstChunk].icg;
             const int64_t ic0 = gi * ict, icn = std::min(ict, g.IC - ic0);
+            if (g.inHome && !inputBase) {
+              // In place: the halo holds the convolution's padding.
+              inputBase =
+                  g.inHome->addr(b, oy0 * g.SH - g.PT, ox0 * g.SW - g.PL, 0);
+              inputGroup = gi;
+            }
             if (inputGroup != gi || !inputBase) {
               // Input tile with convolution padding filled with the zero
               // point.
@@ -253,7 +274,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
             }
             const int64_t wbase =
                 weightsResident ? *residentBase : loadWeights(b, wg, oc0, ocn);
-            const int64_t rowStride = tileCols * icn;
+            const int64_t rowStride =
+                g.inHome ? g.inHome->rowPitch() : tileCols * icn;
             for (size_t c = wg.firstChunk; c < wg.endChunk; ++c) {
               const Chunk &ch = chunks[c];
               for (int64_t cp = 0; cp < ocn; cp += C) {
@@ -269,7 +291,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                 gm.inAddr = static_cast<uint32_t>(
                     *inputBase + ch.ky * g.DH * rowStride + ch.within);
                 gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);
-                gm.inStrideX = static_cast<uint32_t>(g.SW * icn);
+                gm.inStrideX = static_cast<uint32_t>(g.SW * pixStride);
                 gm.outH = static_cast<uint32_t>(th);
                 gm.outW = static_cast<uint32_t>(tw);
                 gm.k = static_cast<uint32_t>(ch.rows);
@@ -282,6 +304,17 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
               }
               first = false;
             }
+          }
+          // Requantize into the output's home, row by row where its rows
+          // are not contiguous.
+          if (g.outHome) {
+            const SramHome &o = *g.outHome;
+            const bool contiguous = tw == g.OW && o.dense();
+            for (int64_t r = 0; r < (contiguous ? 1 : th); ++r)
+              emitPpu(e, 4 * ocn * tw * r, 4 * ocn, contiguous ? pixels : tw,
+                      ocn, layerTables ? oc0 : 0, o.buf,
+                      o.addr(b, oy0 + r, ox0, oc0), o.pixPitch(), outSize);
+            continue;
           }
           // Requantize and store the tile.
           const int64_t obase = e.slot(Buffer::OBuf, stores++);
@@ -330,14 +363,16 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
   g.inZp = op.getInputZp();
   if (failed(constantWeightsAndBias(op, g)))
     return failure();
-  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput()),
-                     outAddr = e.dramAddr(op.getOutput());
+  FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput()),
+                     outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))
     return failure();
   const int64_t inImage = g.IH * g.IW * g.IC, outImage = g.OH * g.OW * g.OC;
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
   g.inAddr = [=](int64_t b) { return *inAddr + b * inImage; };
   g.outAddr = [=](int64_t b) { return *outAddr + b * outImage * outSize; };
+  g.inHome = getSramHome(op.getInput());
+  g.outHome = getSramHome(op.getOutput());
   e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
   return lowerGemm(e, op, g);
 }
@@ -352,12 +387,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, FullyConnectedOp op) {
   // [OC, IC] weights are OHWI with H = W = 1.
   if (failed(constantWeightsAndBias(op, g)))
     return failure();
-  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput()),
-                     outAddr = e.dramAddr(op.getOutput());
+  FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput()),
+                     outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))
     return failure();
   g.inAddr = [=](int64_t) { return *inAddr; };
   g.outAddr = [=](int64_t) { return *outAddr; };
+  g.inHome = getSramHome(op.getInput());
+  g.outHome = getSramHome(op.getOutput());
   e.beginLayer(op, LayerKind::FullyConnected, op.getMacCount());
   return lowerGemm(e, op, g);
 }
@@ -371,9 +408,9 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, MatMulOp op) {
   g.OC = b[2];
   g.inZp = op.getAZp();
   g.ppu = ppuParams(op, g.OC);
-  FailureOr<int64_t> aAddr = e.dramAddr(op.getA()),
+  FailureOr<int64_t> aAddr = e.dramAddrOrZero(op.getA()),
                      bAddr = e.dramAddr(op.getB()),
-                     outAddr = e.dramAddr(op.getOutput());
+                     outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(aAddr) || failed(bAddr) || failed(outAddr))
     return failure();
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
@@ -381,6 +418,8 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, MatMulOp op) {
   g.inAddr = [=](int64_t n) { return *aAddr + n * H * C; };
   g.outAddr = [=](int64_t n) { return *outAddr + n * H * W * outSize; };
   g.weightMatrixAddr = [=](int64_t n) { return *bAddr + n * C * W; };
+  g.inHome = getSramHome(op.getA());
+  g.outHome = getSramHome(op.getOutput());
   e.beginLayer(op, LayerKind::MatMul, op.getMacCount());
   return lowerGemm(e, op, g);
 }

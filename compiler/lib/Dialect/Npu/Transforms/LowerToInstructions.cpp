@@ -123,6 +123,7 @@ LogicalResult lowerFunction(func::FuncOp func, ProgramOp program,
   for (Operation &op : func.getBody().front()) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
+    e.setWorkAreas(getWorkAreas(&op));
     if (failed(lowerGraphOp(e, &op)))
       return failure();
   }

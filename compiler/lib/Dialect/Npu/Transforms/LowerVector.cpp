@@ -38,10 +38,13 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
     return op.emitError("weights must be a constant");
   // [KH, KW, C, M] is already [KH*KW][OC] row-major.
   const int64_t wAddr = e.addSegment(constantBytes(weights), op.getLoc());
-  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput());
-  FailureOr<int64_t> outAddr = e.dramAddr(op.getOutput());
+  FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput());
+  FailureOr<int64_t> outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))
     return failure();
+  // On-chip input and output are read and written in place.
+  const std::optional<SramHome> inHome = getSramHome(op.getInput());
+  const std::optional<SramHome> outHome = getSramHome(op.getOutput());
 
   const int64_t hi = e.half(Buffer::IBuf), hw = e.half(Buffer::WBuf);
   const int64_t accBytes = e.bufferBytes(Buffer::ABuf);
@@ -50,8 +53,9 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   const int64_t winH = (KH - 1) * d[0] + 1, winW = (KW - 1) * d[1] + 1;
 
   // Channel group: a multiple of the depth multiplier.
-  int64_t ict = std::min<int64_t>({IC, hi / (winH * winW), hw / (KH * KW * M),
-                                   accBytes / (4 * M), ho / (M * outSize),
+  int64_t ict = std::min<int64_t>({IC, inHome ? IC : hi / (winH * winW),
+                                   hw / (KH * KW * M), accBytes / (4 * M),
+                                   outHome ? IC : ho / (M * outSize),
                                    fieldMax<npuisa::DwConv>("channels") / M,
                                    ppuMaxChannels(e, tables) / M});
   if (ict < 1)
@@ -63,20 +67,26 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
     return op.emitError("sram.pbuf_kib is too small for the PPU tables");
 
   const int64_t maxPixels = std::min<int64_t>(
-      {accBytes / (4 * oct), ho / (oct * outSize), kMaxPpuPixels});
+      {accBytes / (4 * oct), outHome ? kMaxPpuPixels : ho / (oct * outSize),
+       kMaxPpuPixels});
   constexpr int64_t kMaxRow = fieldMax<npuisa::DwConv>("in_row_stride");
+  constexpr int64_t kMaxPix = fieldMax<npuisa::DwConv>("in_pix_stride");
   auto inRows = [&](int64_t oh) { return (oh - 1) * s[0] + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * s[1] + winW; };
+  auto fits = [&](int64_t oh, int64_t ow) {
+    if (inHome)
+      return inHome->rowPitch() <= kMaxRow && inHome->pixPitch() <= kMaxPix;
+    return inRows(oh) * inCols(ow) * ict <= hi && inCols(ow) * ict <= kMaxRow;
+  };
   int64_t owt =
       std::min<int64_t>({OW, maxPixels, fieldMax<npuisa::DwConv>("out_w")});
-  while (owt > 1 &&
-         (inRows(1) * inCols(owt) * ict > hi || inCols(owt) * ict > kMaxRow))
+  while (owt > 1 && !fits(1, owt))
     --owt;
   int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, maxPixels / owt),
                                    fieldMax<npuisa::DwConv>("out_h")});
-  while (oht > 1 && inRows(oht) * inCols(owt) * ict > hi)
+  while (oht > 1 && !fits(oht, owt))
     --oht;
-  if (inRows(oht) * inCols(owt) * ict > hi || inCols(owt) * ict > kMaxRow)
+  if (!fits(oht, owt))
     return op.emitError("sram.ibuf_kib is too small for one output pixel");
 
   const auto mac = static_cast<int64_t>(N * OH * OW * OC * KH * KW);
@@ -93,7 +103,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   if (layerTables)
     loadPpuTables(e, tables, 0, OC);
   if (weightsResident)
-    loadWeights(0, OC, 0);
+    loadWeights(0, OC, e.layerHalf(Buffer::WBuf).first);
   int64_t loads = 0, wloads = 0, stores = 0;
   for (int64_t b = 0; b < N; ++b)
     for (int64_t oy0 = 0; oy0 < OH; oy0 += oht)
@@ -107,49 +117,56 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
           if (!layerTables)
             loadPpuTables(e, tables, oc0, ocn);
           const int64_t iy = oy0 * s[0] - p[0], ix = ox0 * s[1] - p[2];
-          const int64_t y0 = std::max<int64_t>(0, iy),
-                        y1 = std::min(IH, iy + tileRows);
-          const int64_t x0 = std::max<int64_t>(0, ix),
-                        x1 = std::min(IW, ix + tileCols);
-          const int64_t dataRows = std::max<int64_t>(0, y1 - y0);
-          const int64_t dataCols = std::max<int64_t>(0, x1 - x0);
-          npuisa::DmaLoad dl;
-          dl.buf = Buffer::IBuf;
-          dl.sramAddr = static_cast<uint32_t>(e.slot(Buffer::IBuf, loads++));
-          dl.sramRowStride = static_cast<uint32_t>(tileCols * icn);
-          dl.elemBytes = static_cast<uint32_t>(icn);
-          dl.padValue = op.getInputZp();
-          if (dataRows && dataCols) {
-            dl.padTop = static_cast<uint32_t>(y0 - iy);
-            dl.rows = static_cast<uint32_t>(dataRows);
-            dl.padBottom =
-                static_cast<uint32_t>(tileRows - dl.padTop - dataRows);
-            dl.padLeft = static_cast<uint32_t>(x0 - ix);
-            dl.cols = static_cast<uint32_t>(dataCols);
-            dl.padRight =
-                static_cast<uint32_t>(tileCols - dl.padLeft - dataCols);
+          npuisa::DwConv dw;
+          if (inHome) {
+            // In place: the halo holds the padding.
+            dw.inAddr = static_cast<uint32_t>(inHome->addr(b, iy, ix, ic0));
+            dw.inRowStride = static_cast<uint32_t>(inHome->rowPitch());
+            dw.inPixStride = static_cast<uint32_t>(inHome->pixPitch());
           } else {
-            dl.padTop = static_cast<uint32_t>(tileRows);
-            dl.padLeft = static_cast<uint32_t>(tileCols);
+            const int64_t y0 = std::max<int64_t>(0, iy),
+                          y1 = std::min(IH, iy + tileRows);
+            const int64_t x0 = std::max<int64_t>(0, ix),
+                          x1 = std::min(IW, ix + tileCols);
+            const int64_t dataRows = std::max<int64_t>(0, y1 - y0);
+            const int64_t dataCols = std::max<int64_t>(0, x1 - x0);
+            npuisa::DmaLoad dl;
+            dl.buf = Buffer::IBuf;
+            dl.sramAddr = static_cast<uint32_t>(e.slot(Buffer::IBuf, loads++));
+            dl.sramRowStride = static_cast<uint32_t>(tileCols * icn);
+            dl.elemBytes = static_cast<uint32_t>(icn);
+            dl.padValue = op.getInputZp();
+            if (dataRows && dataCols) {
+              dl.padTop = static_cast<uint32_t>(y0 - iy);
+              dl.rows = static_cast<uint32_t>(dataRows);
+              dl.padBottom =
+                  static_cast<uint32_t>(tileRows - dl.padTop - dataRows);
+              dl.padLeft = static_cast<uint32_t>(x0 - ix);
+              dl.cols = static_cast<uint32_t>(dataCols);
+              dl.padRight =
+                  static_cast<uint32_t>(tileCols - dl.padLeft - dataCols);
+            } else {
+              dl.padTop = static_cast<uint32_t>(tileRows);
+              dl.padLeft = static_cast<uint32_t>(tileCols);
+            }
+            if (dl.padTop > kMaxDmaPad || dl.padBottom > kMaxDmaPad ||
+                dl.padLeft > kMaxDmaPad || dl.padRight > kMaxDmaPad)
+              return op.emitError("padding wider than ")
+                     << kMaxDmaPad << " elements";
+            dl.dramAddr = static_cast<uint32_t>(
+                *inAddr + ((b * IH + y0) * IW + x0) * IC + ic0);
+            dl.dramRowStride = static_cast<uint32_t>(IW * IC);
+            dl.dramColStride = static_cast<uint32_t>(IC);
+            e.emit(dl);
+            dw.inAddr = dl.sramAddr;
+            dw.inRowStride = static_cast<uint32_t>(tileCols * icn);
+            dw.inPixStride = static_cast<uint32_t>(icn);
           }
-          if (dl.padTop > kMaxDmaPad || dl.padBottom > kMaxDmaPad ||
-              dl.padLeft > kMaxDmaPad || dl.padRight > kMaxDmaPad)
-            return op.emitError("padding wider than ")
-                   << kMaxDmaPad << " elements";
-          dl.dramAddr = static_cast<uint32_t>(
-              *inAddr + ((b * IH + y0) * IW + x0) * IC + ic0);
-          dl.dramRowStride = static_cast<uint32_t>(IW * IC);
-          dl.dramColStride = static_cast<uint32_t>(IC);
-          e.emit(dl);
-          int64_t wbase = 0;
+          int64_t wbase = e.layerHalf(Buffer::WBuf).first;
           if (!weightsResident) {
             wbase = e.slot(Buffer::WBuf, wloads++);
             loadWeights(oc0, ocn, wbase);
           }
-          npuisa::DwConv dw;
-          dw.inAddr = dl.sramAddr;
-          dw.inRowStride = static_cast<uint32_t>(tileCols * icn);
-          dw.inPixStride = static_cast<uint32_t>(icn);
           dw.channels = static_cast<uint32_t>(ocn);
           dw.depthMult = static_cast<uint32_t>(M);
           dw.outH = static_cast<uint32_t>(th);
@@ -165,6 +182,15 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
           dw.accAddr = 0;
           dw.accStride = static_cast<uint32_t>(4 * ocn);
           e.emit(dw);
+          if (outHome) {
+            const bool contiguous = tw == OW && outHome->dense();
+            for (int64_t r = 0; r < (contiguous ? 1 : th); ++r)
+              emitPpu(e, 4 * ocn * tw * r, 4 * ocn, contiguous ? th * tw : tw,
+                      ocn, layerTables ? oc0 : 0, outHome->buf,
+                      outHome->addr(b, oy0 + r, ox0, oc0), outHome->pixPitch(),
+                      outSize);
+            continue;
+          }
           const int64_t obase = e.slot(Buffer::OBuf, stores++);
           emitPpu(e, 0, 4 * ocn, th * tw, ocn, layerTables ? oc0 : 0,
                   Buffer::OBuf, obase, ocn * outSize, outSize);
@@ -199,27 +225,45 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
     return op.emitError("pooling window, stride or padding exceeds the "
                         "vector unit's limits (")
            << kMaxKernel << ", " << kMaxStride << ", " << kMaxPad << ")";
-  FailureOr<int64_t> inAddr = e.dramAddr(op.getInput());
-  FailureOr<int64_t> outAddr = e.dramAddr(op.getOutput());
+  FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput());
+  FailureOr<int64_t> outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))
     return failure();
+  // On-chip input and output are read and written in place.
+  const std::optional<SramHome> inHome = getSramHome(op.getInput());
+  const std::optional<SramHome> outHome = getSramHome(op.getOutput());
   const int64_t hi = e.half(Buffer::IBuf), ho = e.half(Buffer::OBuf);
   const int64_t winH = k[0], winW = k[1];
   constexpr int64_t kMaxRow = fieldMax<npuisa::Pool>("in_row_stride");
-  int64_t ct = std::min<int64_t>(
-      {C, hi / (winH * winW), ho, fieldMax<npuisa::Pool>("channels")});
+  constexpr int64_t kMaxPix = fieldMax<npuisa::Pool>("in_pix_stride");
+  constexpr int64_t kMaxChannels = fieldMax<npuisa::Pool>("channels");
+  if (inHome && (inHome->rowPitch() > kMaxRow || inHome->pixPitch() > kMaxPix))
+    return op.emitError("pooling input rows exceed the vector unit's strides");
+  // vec.pool writes dense pixels of all the tile's channels: an on-chip
+  // output takes whole pixels, and whole rows unless it is dense.
+  if (outHome && C > kMaxChannels)
+    return op.emitError("pooling over more channels than one vec.pool takes");
+  int64_t ct = outHome ? C
+                       : std::min<int64_t>({C, inHome ? C : hi / (winH * winW),
+                                            ho, kMaxChannels});
   if (ct < 1)
     return op.emitError("sram.ibuf_kib is too small for one pooling window");
   auto inRows = [&](int64_t oh) { return (oh - 1) * s[0] + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * s[1] + winW; };
+  auto fits = [&](int64_t oh, int64_t ow) {
+    return inHome ||
+           (inRows(oh) * inCols(ow) * ct <= hi && inCols(ow) * ct <= kMaxRow);
+  };
+  const int64_t outRoom = outHome ? INT64_MAX : ho / ct;
   int64_t owt =
-      std::min<int64_t>({OW, ho / ct, fieldMax<npuisa::Pool>("out_w")});
-  while (owt > 1 &&
-         (inRows(1) * inCols(owt) * ct > hi || inCols(owt) * ct > kMaxRow))
+      std::min<int64_t>({OW, outRoom, fieldMax<npuisa::Pool>("out_w")});
+  while (owt > 1 && !fits(1, owt))
     --owt;
-  int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, ho / (ct * owt)),
+  int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, outRoom / owt),
                                    fieldMax<npuisa::Pool>("out_h")});
-  while (oht > 1 && inRows(oht) * inCols(owt) * ct > hi)
+  if (outHome && !(owt == OW && outHome->dense()))
+    oht = 1;
+  while (oht > 1 && !fits(oht, owt))
     --oht;
 
   const PoolKind kind = op.getKind();
@@ -239,18 +283,24 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
           const int64_t y1 = std::min(IH, iy + inRows(th));
           const int64_t x0 = std::max<int64_t>(0, ix);
           const int64_t x1 = std::min(IW, ix + inCols(tw));
-          const int64_t ibase = e.slot(Buffer::IBuf, loads++);
-          DramView v;
-          v.base = *inAddr + ((b * IH + y0) * IW + x0) * C + c0;
-          v.shape = {y1 - y0, x1 - x0, cn};
-          v.strides = {IW * C, C, 1};
-          if (failed(e.gather(v, Buffer::IBuf, ibase)))
-            return failure();
           npuisa::Pool pl;
+          if (inHome) {
+            pl.inAddr = static_cast<uint32_t>(inHome->addr(b, y0, x0, c0));
+            pl.inRowStride = static_cast<uint32_t>(inHome->rowPitch());
+            pl.inPixStride = static_cast<uint32_t>(inHome->pixPitch());
+          } else {
+            const int64_t ibase = e.slot(Buffer::IBuf, loads++);
+            DramView v;
+            v.base = *inAddr + ((b * IH + y0) * IW + x0) * C + c0;
+            v.shape = {y1 - y0, x1 - x0, cn};
+            v.strides = {IW * C, C, 1};
+            if (failed(e.gather(v, Buffer::IBuf, ibase)))
+              return failure();
+            pl.inAddr = static_cast<uint32_t>(ibase);
+            pl.inRowStride = static_cast<uint32_t>((x1 - x0) * cn);
+            pl.inPixStride = static_cast<uint32_t>(cn);
+          }
           pl.mode = toRuntime(kind);
-          pl.inAddr = static_cast<uint32_t>(ibase);
-          pl.inRowStride = static_cast<uint32_t>((x1 - x0) * cn);
-          pl.inPixStride = static_cast<uint32_t>(cn);
           pl.channels = static_cast<uint32_t>(cn);
           pl.outH = static_cast<uint32_t>(th);
           pl.outW = static_cast<uint32_t>(tw);
@@ -270,6 +320,12 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
           pl.outZp = op.getOutputZp();
           pl.clampMin = op.getClampMin();
           pl.clampMax = op.getClampMax();
+          if (outHome) {
+            pl.dstBuf = outHome->buf;
+            pl.dstAddr = static_cast<uint32_t>(outHome->addr(b, oy0, ox0, c0));
+            e.emit(pl);
+            continue;
+          }
           pl.dstBuf = Buffer::OBuf;
           pl.dstAddr = static_cast<uint32_t>(e.slot(Buffer::OBuf, stores++));
           e.emit(pl);

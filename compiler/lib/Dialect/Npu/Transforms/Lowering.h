@@ -12,6 +12,7 @@
 #define NPU_LIB_DIALECT_NPU_TRANSFORMS_LOWERING_H
 
 #include "Common.h"
+#include "SramHome.h"
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Isa/Isa.h"
@@ -110,6 +111,12 @@ public:
   int64_t addSegment(const std::vector<uint8_t> &bytes, Location loc);
   /// DRAM address of a tensor value (planned buffer or constant segment).
   FailureOr<int64_t> dramAddr(Value v);
+  /// dramAddr, or 0 for a tensor with an on-chip home (never read then).
+  FailureOr<int64_t> dramAddrOrZero(Value v) {
+    if (getSramHome(v))
+      return 0;
+    return dramAddr(v);
+  }
   /// The dense row-major view of a tensor value.
   FailureOr<DramView> denseView(Value v);
   /// Broadcast view of operand `v` against result shape `out`.
@@ -122,8 +129,16 @@ public:
   //--- Layers and instructions --------------------------------------------
 
   /// Starts the layer of graph op `src`; instructions go there until the
-  /// next beginLayer.
+  /// next beginLayer. When `src`'s result has an on-chip home with a halo,
+  /// first fills the halo with the zero point its convolutions pad with.
   void beginLayer(Operation *src, LayerKind kind, int64_t macs);
+  /// Uses `work` as the op's IBUF and OBUF tile space (half() and slot()).
+  void setWorkAreas(const WorkAreas &work) { workAreas = work; }
+  const WorkAreas &currentWorkAreas() const { return workAreas; }
+  /// The current layer's half of WBUF or PBUF (layers alternate halves, so
+  /// the next layer's weights and tables can load while this one computes)
+  /// as (base, size).
+  std::pair<int64_t, int64_t> layerHalf(Buffer b) const;
   void emit(const npuisa::Instruction &instr);
   /// Ends the program with the halt layer, drops empty layers and records
   /// the DRAM size.
@@ -134,11 +149,13 @@ public:
   int64_t bufferBytes(Buffer b) const {
     return ::npu::bufferBytes(archConfig, b);
   }
-  /// Capacity of a scratchpad half (the whole scratchpad without double
-  /// buffering).
+  /// Capacity of a tile slot: half the op's working area in IBUF/OBUF, or
+  /// half the scratchpad (the whole of either without double buffering).
   int64_t half(Buffer b) const;
   /// Base address of slot `i` (alternating halves).
   int64_t slot(Buffer b, int64_t i) const;
+  /// Fills the halo of `home` with `value` (padding-only DMA loads).
+  void fillHalo(const SramHome &home, int32_t value);
 
   //--- DMA ----------------------------------------------------------------
 
@@ -166,9 +183,49 @@ private:
   OpBuilder builder;
   int64_t constTop;
   llvm::DenseMap<Value, int64_t> constAddrs;
+  WorkAreas workAreas;
+  /// Layers begun so far.
+  int64_t layersBegun = 0;
   unsigned layerCounter = 0;
   Location currentLoc;
 };
+
+//===----------------------------------------------------------------------===//
+// Element-wise tensors on chip (OnChip.cpp)
+//===----------------------------------------------------------------------===//
+
+/// A tensor an element-wise op reads or writes in a scratchpad: element
+/// (i0, i1, ...) of the op's index space at base + sum(i_d * strides[d])
+/// elements.
+struct OnChipTensor {
+  Buffer buf = Buffer::IBuf;
+  int64_t base = 0;
+  npuisa::DType type = npuisa::DType::I8;
+  SmallVector<int64_t> strides;
+  /// A result staged in the OBUF working area, stored to DRAM afterwards.
+  bool staged = false;
+};
+
+/// True when every operand of `op` is on chip or fits the op's IBUF working
+/// area whole, and its result is on chip or fits its OBUF working area.
+bool canRunOnChip(const ProgramEmitter &e, Operation *op);
+/// Operand `v` broadcast to `shape`: in its home, or (constants and DRAM
+/// tensors) loaded into the IBUF working area at `cursor`, which advances.
+FailureOr<OnChipTensor> onChipOperand(ProgramEmitter &e, Value v,
+                                      ArrayRef<int64_t> shape, int64_t &cursor);
+/// Where result `v` is written: its home, or staged in the OBUF working area.
+FailureOr<OnChipTensor> onChipResult(ProgramEmitter &e, Value v);
+/// Stores a staged result to its DRAM buffer.
+LogicalResult storeResult(ProgramEmitter &e, Value v, const OnChipTensor &t);
+/// Cuts the index space `shape` into 2-d pieces of at most maxOuter x
+/// maxInner (and maxElems in all) elements that every tensor addresses with
+/// one outer and one inner stride; calls `fn` with one operand per tensor,
+/// in order, and the piece's outer and inner counts.
+LogicalResult forEachPiece(
+    ProgramEmitter &e, ArrayRef<int64_t> shape,
+    ArrayRef<const OnChipTensor *> tensors, int64_t maxOuter, int64_t maxInner,
+    int64_t maxElems,
+    llvm::function_ref<void(ArrayRef<npuisa::Operand>, int64_t, int64_t)> fn);
 
 //===----------------------------------------------------------------------===//
 // The PPU (Ppu.cpp)

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
+#include "SramHome.h"
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
@@ -61,9 +62,13 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
     for (Operation &op : body) {
       if (isa<arith::ConstantOp, func::ReturnOp>(op))
         continue;
+      // Tensors with an on-chip home need no DRAM.
+      if (op.hasAttr(kSramAttrName))
+        continue;
       llvm::append_range(values, op.getResults());
       if (auto reshape = dyn_cast<ReshapeOp>(op))
-        if (!reshape.getInput().getDefiningOp<arith::ConstantOp>())
+        if (!reshape.getInput().getDefiningOp<arith::ConstantOp>() &&
+            !getSramHome(reshape.getInput()))
           parent[reshape.getResult()] = leader(reshape.getInput());
     }
 
@@ -122,7 +127,8 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
       func.setArgAttr(arg.getArgNumber(), kDramAttrName,
                       builder.getI64IntegerAttr(buffers[leader(arg)].offset));
     for (Operation &op : body) {
-      if (isa<arith::ConstantOp, func::ReturnOp>(op) || op.getNumResults() != 1)
+      if (isa<arith::ConstantOp, func::ReturnOp>(op) ||
+          op.getNumResults() != 1 || op.hasAttr(kSramAttrName))
         continue;
       op.setAttr(kDramAttrName, builder.getI64IntegerAttr(
                                     buffers[leader(op.getResult(0))].offset));

@@ -41,14 +41,29 @@ def NpuAccBound : Pass<"npu-acc-bound", "::mlir::ModuleOp"> {
   }];
 }
 
-def NpuPlanMemory : Pass<"npu-plan-memory", "::mlir::ModuleOp"> {
-  let summary = "Place activations in DRAM, reusing space by liveness";
+def NpuPlanSram : Pass<"npu-plan-sram", "::mlir::ModuleOp"> {
+  let summary = "Keep activations on chip: scratchpad homes by liveness";
   let description = [{
-    Assigns every tensor produced in @main (and every argument) a DRAM
-    offset (`npu.dram` attributes). Intermediate tensors share space when
-    their live ranges do not overlap (first fit); reshapes alias their
-    input; inputs and outputs keep their space for the whole program. The
-    arena size is recorded as `npu.arena_size` on the module.
+    Gives every intermediate tensor that fits a home in IBUF or OBUF for its
+    whole live range (`npu.sram` on the defining op: buffer, address and the
+    halo of padding a convolution reading it needs), so layers pass
+    activations on chip. Tensors read by the array, the depthwise or the
+    pooling unit live in IBUF. Tensors share bytes when their live ranges
+    do not overlap (first fit by start time). Ops that still read from or
+    write to DRAM get working areas for their tiles (`npu.work`). What does
+    not fit, function arguments and returned values stay in DRAM.
+  }];
+}
+
+def NpuPlanMemory : Pass<"npu-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place the tensors that live in DRAM, reusing space by liveness";
+  let description = [{
+    Assigns every tensor produced in @main without an on-chip home (and
+    every argument) a DRAM offset (`npu.dram` attributes). Intermediate
+    tensors share space when their live ranges do not overlap (first fit);
+    reshapes alias their input; inputs and outputs keep their space for the
+    whole program. The arena size is recorded as `npu.arena_size` on the
+    module.
   }];
 }
 
