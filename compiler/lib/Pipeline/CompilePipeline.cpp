@@ -25,6 +25,7 @@ void mlir::npu::buildNpuCompilePipeline(
   pm.addPass(createNpuPlanSram());
   pm.addPass(createNpuPlanMemory());
   pm.addPass(createNpuLowerToInstructions());
+  pm.addPass(createNpuPrefetch());
   pm.addPass(createNpuSchedule());
 }
 

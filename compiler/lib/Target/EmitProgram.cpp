@@ -54,6 +54,7 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
     p.archFields.emplace_back(field.getName().str(),
                               cast<StringAttr>(field.getValue()).str());
   p.dramSize = static_cast<uint64_t>(program.getDramSize());
+  llvm::DenseMap<int64_t, uint32_t> layerIndex;
 
   for (Operation &op : program.getBody().front()) {
     if (auto seg = dyn_cast<SegmentOp>(op)) {
@@ -92,18 +93,29 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
       }
       if (layer.getKind() == LayerKind::Control)
         continue;
-      ::npu::LayerInfo info;
-      info.name = layer.getName().str();
-      info.kind = stringifyLayerKind(layer.getKind()).str();
-      info.macs = static_cast<uint64_t>(layer.getMacs());
-      info.accBound = static_cast<uint64_t>(layer.getAccBound());
-      info.accBitsNeeded = static_cast<uint32_t>(layer.getAccBits());
-      info.mayOverflow = layer.getMayOverflow();
-      p.layers.push_back(std::move(info));
+      // Pieces of one layer (same id) share its LayerInfo.
+      uint32_t index = 0;
+      std::optional<int64_t> id = layer.getId();
+      if (auto it = id ? layerIndex.find(*id) : layerIndex.end();
+          it != layerIndex.end()) {
+        index = it->second;
+      } else {
+        ::npu::LayerInfo info;
+        info.name = layer.getName().str();
+        info.kind = stringifyLayerKind(layer.getKind()).str();
+        info.macs = static_cast<uint64_t>(layer.getMacs());
+        info.accBound = static_cast<uint64_t>(layer.getAccBound());
+        info.accBitsNeeded = static_cast<uint32_t>(layer.getAccBits());
+        info.mayOverflow = layer.getMayOverflow();
+        p.layers.push_back(std::move(info));
+        index = static_cast<uint32_t>(p.layers.size() - 1);
+        if (id)
+          layerIndex[*id] = index;
+      }
       ::npu::DebugRange range;
       range.firstInstr = first;
       range.numInstrs = static_cast<uint32_t>(p.instructions.size()) - first;
-      range.layer = static_cast<uint32_t>(p.layers.size() - 1);
+      range.layer = index;
       range.location = locationText(layer.getLoc());
       if (range.numInstrs)
         p.debug.push_back(std::move(range));

@@ -309,7 +309,8 @@ void ProgramEmitter::beginLayer(Operation *src, LayerKind kind, int64_t macs) {
   ++layersBegun;
   auto layer = builder.create<LayerOp>(
       src->getLoc(), layerName(src, kind, layerCounter++), kind, macs, bound,
-      static_cast<int32_t>(bits), bits > archConfig.array.accBits);
+      static_cast<int32_t>(bits), bits > archConfig.array.accBits,
+      /*id=*/nullptr);
   layer.getBody().emplaceBlock();
   builder.setInsertionPointToEnd(&layer.getBody().front());
   currentLoc = src->getLoc();
@@ -360,7 +361,8 @@ void ProgramEmitter::emit(const npuisa::Instruction &instr) {
 void ProgramEmitter::finish(Location loc) {
   builder.setInsertionPointToEnd(&program.getBody().front());
   auto halt =
-      builder.create<LayerOp>(loc, "halt", LayerKind::Control, 0, 0, 0, false);
+      builder.create<LayerOp>(loc, "halt", LayerKind::Control, 0, 0, 0, false,
+                              /*id=*/nullptr);
   halt.getBody().emplaceBlock();
   builder.setInsertionPointToEnd(&halt.getBody().front());
   createInstr(builder, loc, npuisa::Halt{});

@@ -301,12 +301,15 @@ def Npu_LayerOp : Npu_Op<"layer", [HasParent<"ProgramOp">, NoTerminator,
   let description = [{
     Named after the source op; its location becomes the program's debug
     information. `kind` is what the program's LAYERS section records
-    (`control` for the final halt, which is not recorded). `macs` and the accumulator bound feed the simulator's
-    report.
+    (`control` for the final halt, which is not recorded). `macs` and the
+    accumulator bound feed the simulator's report. Layers with the same `id`
+    are pieces of one source layer (npu-prefetch moves a layer's weight
+    loads into the previous layer): the program records one layer with a
+    debug range per piece.
   }];
   let arguments = (ins StrAttr:$name, Npu_LayerKindAttr:$kind, Npu_I64Attr:$macs,
                    Npu_I64Attr:$acc_bound, Npu_I32Attr:$acc_bits,
-                   BoolAttr:$may_overflow);
+                   BoolAttr:$may_overflow, OptionalAttr<Npu_I64Attr>:$id);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "`` $kind $name attr-dict-with-keyword $body";
 }

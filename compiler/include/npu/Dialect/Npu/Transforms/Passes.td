@@ -80,6 +80,17 @@ def NpuLowerToInstructions
   let dependentDialects = ["::mlir::npu::NpuDialect"];
 }
 
+def NpuPrefetch : Pass<"npu-prefetch", "::mlir::ModuleOp"> {
+  let summary = "Load each layer's constants while the previous layer computes";
+  let description = [{
+    Moves the loads a layer starts with (weights, PPU tables, halo fills:
+    loads that read only DRAM constants) into the previous layer, after its
+    first compute instruction and after every instruction touching the same
+    scratchpad bytes, so the load queue fetches them early. The moved loads
+    form an npu.layer piece with their layer's id. Run before npu-schedule.
+  }];
+}
+
 def NpuSchedule : Pass<"npu-schedule", "::mlir::ModuleOp"> {
   let summary = "Insert load/compute/store dependency tokens";
   let description = [{
