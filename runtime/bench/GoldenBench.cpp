@@ -120,7 +120,7 @@ void checkGemm(benchmark::State &state) {
   g.k = g.cols = 8;
   g.accStride = 32;
   for (auto _ : state) {
-    Status s = checkInstruction(g, arch, 64, nullptr);
+    Status s = checkInstruction(g, arch, 64, nullptr, nullptr);
     benchmark::DoNotOptimize(s);
   }
 }

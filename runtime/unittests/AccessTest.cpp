@@ -87,3 +87,79 @@ TEST(Access, NegativeStridesAndAccumulateReads) {
   EXPECT_TRUE(has(a, Space::ABuf, 100, 112, true));
   EXPECT_TRUE(has(a, Space::ABuf, 100, 112, false));
 }
+
+TEST(Access, TransposedPpuReadsTheTablesOfItsRows) {
+  // 3 rows (channels 5, 6, 7) x 4 columns of accumulators, i16 output
+  // transposed: element (px, c) at 100 + c * 16 + 2 px.
+  Ppu p;
+  p.srcAddr = 0;
+  p.srcStride = 32;
+  p.pixels = 3;
+  p.channels = 4;
+  p.chOffset = 5;
+  p.dstBuf = Buffer::OBuf;
+  p.dstAddr = 100;
+  p.dstStride = 16;
+  p.transpose = true;
+  PpuConfig cfg;
+  cfg.outType = DType::I16;
+  cfg.perChannel = true;
+  cfg.multAddr = 200;
+  cfg.shiftAddr = 300;
+  auto a = accessesOf(p, &cfg);
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_TRUE(has(a, Space::ABuf, 0, 2 * 32 + 16, false)); // unchanged
+  // Last element (2, 3): 100 + 3 * 16 + 2 * 2 + 2 = 154.
+  EXPECT_TRUE(has(a, Space::OBuf, 100, 154, true));
+  EXPECT_TRUE(has(a, Space::PBuf, 200 + 4 * 5, 200 + 4 * 8, false));
+  EXPECT_TRUE(has(a, Space::PBuf, 305, 308, false));
+}
+
+TEST(Access, TableFootprintsPerMode) {
+  Table t;
+  t.src = {Buffer::IBuf, 0, DType::U8, 0, 1};
+  t.dst = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  t.nOuter = 1;
+  t.nInner = 2;
+  t.tableAddr = 64;
+  t.mode = TableMode::I32;
+  EXPECT_TRUE(has(accessesOf(t, nullptr), Space::PBuf, 64, 64 + 1024, false));
+  t.mode = TableMode::I16;
+  EXPECT_TRUE(has(accessesOf(t, nullptr), Space::PBuf, 64, 64 + 1026, false));
+  t.mode = TableMode::I8;
+  EXPECT_TRUE(has(accessesOf(t, nullptr), Space::PBuf, 64, 64 + 256, false));
+}
+
+TEST(Access, EltwiseReadsBothInputsAndTheLutOfItsPpuConfig) {
+  Eltwise e;
+  e.src1 = {Buffer::IBuf, 10, DType::I8, 4, 1};
+  e.src2 = {Buffer::WBuf, 8, DType::I16, 0, 1}; // one row, broadcast
+  e.dst = {Buffer::OBuf, 0, DType::I8, 4, 1};
+  e.nOuter = 2;
+  e.nInner = 3;
+  auto a = accessesOf(e, nullptr);
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_TRUE(has(a, Space::IBuf, 10, 10 + 4 + 2 + 1, false));
+  EXPECT_TRUE(has(a, Space::WBuf, 8, 8 + 6, false));
+  EXPECT_TRUE(has(a, Space::OBuf, 0, 7, true));
+  PpuConfig cfg;
+  EXPECT_EQ(accessesOf(e, &cfg).size(), 3u); // no LUT
+  cfg.hasLut = true;
+  cfg.lutAddr = 512;
+  EXPECT_TRUE(has(accessesOf(e, &cfg), Space::PBuf, 512, 768, false));
+  EXPECT_TRUE(accessesOf(EltwiseConfig{}, &cfg).empty());
+}
+
+TEST(Access, UnaryAluOperationsDoNotReadSrc2) {
+  Alu a;
+  a.op = AluOp::Recip;
+  a.src1 = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  a.src2 = {Buffer::IBuf, 1u << 23, DType::I32, 0, 1};
+  a.dst = {Buffer::ABuf, 64, DType::I32, 0, 1};
+  a.nOuter = 1;
+  a.nInner = 4;
+  auto list = accessesOf(a, nullptr);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_TRUE(has(list, Space::ABuf, 0, 16, false));
+  EXPECT_TRUE(has(list, Space::ABuf, 64, 80, true));
+}

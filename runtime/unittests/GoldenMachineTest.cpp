@@ -378,6 +378,72 @@ TEST(GoldenPpu, InvalidTablesAreErrorsThatChangeNothing) {
   EXPECT_EQ(s.error().getMessage(), "channel 1: multiplier -5 is negative");
 }
 
+TEST(GoldenPpu, TransposeTakesChannelsFromRowsAndWritesColumns) {
+  Harness h(makeConfig(8, 8));
+  // A 2 x 3 block (rows 16 bytes apart): row px is output channel
+  // ch_offset + px = 1 + px, column c a position.
+  h.put32(Buffer::ABuf, 0, {100, 200, -300});
+  h.put32(Buffer::ABuf, 16, {7, -7, 1000});
+  // Per-channel tables for channels 0..2: bias, multiplier, shift.
+  h.put32(Buffer::PBuf, 0, {999, 10, -1});          // bias
+  h.put32(Buffer::PBuf, 16, {0, 1 << 30, 1 << 30}); // multiplier
+  h.put8(Buffer::PBuf, 32, {99, 31, 30});           // shift
+  PpuConfig cfg;
+  cfg.perChannel = true;
+  cfg.multAddr = 16;
+  cfg.shiftAddr = 32;
+  cfg.hasBias = true;
+  cfg.biasAddr = 0;
+  cfg.outZp = -1;
+  cfg.clampMin = -128;
+  cfg.clampMax = 127;
+  h.run(cfg);
+  h.put8(Buffer::OBuf, 0, std::vector<int>(12, 99));
+  Ppu p;
+  p.pixels = 2;
+  p.channels = 3;
+  p.chOffset = 1;
+  p.srcStride = 16;
+  p.dstBuf = Buffer::OBuf;
+  p.dstStride = 4; // bytes between positions
+  p.transpose = true;
+  h.run(p);
+  // Row 0 = channel 1 (bias 10, x 0.5): (110, 210, -290) / 2 = 55, 105,
+  // -145 -> + zp -1: 54, 104, -146 -> -128 (saturated).
+  // Row 1 = channel 2 (bias -1, x 1): 6, -8, 999 -> 5, -9, 998 -> 127
+  // (saturated).
+  // Element (px, c) at c * 4 + px: position c holds its two channels.
+  EXPECT_EQ(
+      h.get8(Buffer::OBuf, 0, 12),
+      (std::vector<int>{54, 5, 99, 99, 104, -9, 99, 99, -128, 127, 99, 99}));
+  EXPECT_EQ(h.counters.saturation, 2u);
+
+  // Only channels [ch_offset, ch_offset + pixels) are read: [1, 3) above
+  // skipped channel 0's invalid shift (99), [0, 2) does not.
+  p.chOffset = 0;
+  Status s = h.tryRun(p);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(),
+            "channel 0: effective shift 99 is outside [2, 62]");
+
+  // dst_stride separates elements: it must be a multiple of the output
+  // size.
+  cfg.perChannel = false;
+  cfg.hasBias = false;
+  cfg.mult = 1 << 30;
+  cfg.shift = 30;
+  cfg.outType = DType::I16;
+  cfg.clampMin = -32768;
+  cfg.clampMax = 32767;
+  h.run(cfg);
+  p.dstStride = 6;
+  EXPECT_TRUE(h.tryRun(p).ok());
+  p.dstStride = 5;
+  s = h.tryRun(p);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(), "dst_stride (5) is not a multiple of 2");
+}
+
 TEST(GoldenControl, TokenAndHaltChangeNoState) {
   Harness h(makeConfig(8, 8));
   h.put8(Buffer::IBuf, 0, {1, 2, 3});

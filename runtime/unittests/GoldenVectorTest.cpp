@@ -335,6 +335,87 @@ TEST(GoldenVector, TableLookups) {
             (std::vector<int64_t>{0, 1024, -524288, 524272}));
 }
 
+TEST(GoldenVector, Int32TableLookups) {
+  Harness h(makeConfig(8, 8));
+  // table[i] = 1000000 * i - 7 (needs 28 bits), little-endian at pbuf 1024.
+  std::vector<int64_t> t32(256);
+  for (int i = 0; i < 256; ++i)
+    t32[i] = 1000000LL * i - 7;
+  h.put32(Buffer::PBuf, 1024, t32);
+  // i8 source: index src + 128: -128 -> 0, -1 -> 127, 0 -> 128, 127 -> 255.
+  h.put8(Buffer::IBuf, 0, {-128, -1, 0, 127});
+  Table t;
+  t.mode = TableMode::I32;
+  t.src = {Buffer::IBuf, 0, DType::I8, 0, 1};
+  t.dst = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  t.nOuter = 1;
+  t.nInner = 4;
+  t.tableAddr = 1024;
+  h.run(t);
+  EXPECT_EQ(h.get32(Buffer::ABuf, 0, 4),
+            (std::vector<int64_t>{-7, 126999993, 127999993, 254999993}));
+  // u8 source: index src: bytes 0, 200, 255 (read as 0, 200, 255).
+  h.put8(Buffer::IBuf, 8, {0, 200, 255});
+  t.src = {Buffer::IBuf, 8, DType::U8, 0, 1};
+  t.nInner = 3;
+  h.run(t);
+  EXPECT_EQ(h.get32(Buffer::ABuf, 0, 3),
+            (std::vector<int64_t>{-7, 199999993, 254999993}));
+  // Other sources, other destinations and an unaligned table are errors.
+  t.src.type = DType::I16;
+  Status s = h.tryRun(t);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(),
+            "i32 table mode reads i8 or u8 and writes i32");
+  t.src.type = DType::U8;
+  t.dst.type = DType::I16;
+  EXPECT_FALSE(h.tryRun(t).ok());
+  t.dst.type = DType::I32;
+  t.tableAddr = 1026;
+  s = h.tryRun(t);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(), "table_addr (1026) is not a multiple of 4");
+}
+
+TEST(GoldenVector, AluReciprocal) {
+  Harness h(makeConfig(8, 8));
+  // recip(x) = 1 / (1 + s) in Q0.31 for x << clz(x) = 2^31 + s
+  // (GoldenRecipTest.cpp derives these values step by step):
+  //   2^19 = 524288: s = 0, 1.0 saturates to 2^31 - 1;
+  //   3: s = 2^30, 1 / 1.5 -> 1431655762 (exactly 1431655765.3);
+  //   655360 = 5 * 2^17: s = 2^29, 1 / 1.25 -> 1717986914 (1717986918.4);
+  //   0 and negative values give 0.
+  h.put32(Buffer::ABuf, 0, {524288, 3, 655360, 0, -5, kI32Min});
+  Alu a;
+  a.op = AluOp::Recip;
+  a.src1 = {Buffer::ABuf, 0, DType::I32, 0, 1};
+  a.src2 = {Buffer::IBuf, 1u << 23, DType::I32, 0, 1}; // ignored: unary
+  a.dst = {Buffer::ABuf, 64, DType::I32, 0, 1};
+  a.nOuter = 1;
+  a.nInner = 6;
+  h.run(a);
+  EXPECT_EQ(h.get32(Buffer::ABuf, 64, 6),
+            (std::vector<int64_t>{kI32Max, 1431655762, 1717986914, 0, 0, 0}));
+  // Narrow sources are read at their type: u8 200 is 200 (s = 2^31 *
+  // 72/128), i8 -56 (the same byte) is negative. An i8 destination keeps
+  // the low byte.
+  h.put8(Buffer::IBuf, 0, {200});
+  a.src1 = {Buffer::IBuf, 0, DType::U8, 0, 1};
+  a.nInner = 1;
+  h.run(a);
+  // 1 / (200 / 128) = 0.64 -> 1374389534.72 exactly.
+  const int64_t r200 = h.get32(Buffer::ABuf, 64, 1)[0];
+  EXPECT_NEAR(double(r200), 1374389534.72, 8.0);
+  a.src1.type = DType::I8;
+  h.run(a);
+  EXPECT_EQ(h.get32(Buffer::ABuf, 64, 1), (std::vector<int64_t>{0}));
+  a.src1.type = DType::U8;
+  a.dst.type = DType::I8;
+  h.run(a);
+  EXPECT_EQ(h.get8(Buffer::ABuf, 64, 1),
+            (std::vector<int>{int(int8_t(uint8_t(r200 & 0xff)))}));
+}
+
 TEST(GoldenVector, TableModeTypeMismatchIsRejected) {
   Harness h(makeConfig(8, 8));
   Table t;

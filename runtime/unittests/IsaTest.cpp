@@ -269,3 +269,63 @@ TEST(Isa, FieldsByName) {
   EXPECT_EQ(fields[5], (std::pair<std::string, int64_t>{"k", 7}));
   EXPECT_FALSE(makeInstruction("frob").ok());
 }
+
+TEST(Isa, Version2Additions) {
+  EXPECT_EQ(kIsaVersionMajor, 2u);
+  // ppu: transpose is appended at bit 135, so a 1.0 ppu word (bits
+  // 136-255 reserved, 135 zero) decodes unchanged with transpose = 0.
+  Ppu p;
+  p.dstStride = 0xffff; // bits 119-134
+  InstrBytes b = *encode(p);
+  EXPECT_EQ(b[16], 0x7f) << "dst_stride ends at bit 134";
+  EXPECT_FALSE(std::get<Ppu>(*decode(b.data())).transpose);
+  p.transpose = true;
+  b = *encode(p);
+  EXPECT_EQ(b[16], 0xff);
+  EXPECT_TRUE(std::get<Ppu>(*decode(b.data())).transpose);
+
+  // vec.table: mode is 2 bits (12-13), moving every later field by one.
+  Table t;
+  t.mode = TableMode::I32;
+  t.tableAddr = 1;
+  b = *encode(t);
+  EXPECT_EQ(b[1], 0x20);  // mode 2 at bits 12-13
+  EXPECT_EQ(b[21], 0x01); // table_addr from bit 168
+  for (const FieldLayout &f : fieldLayout(Opcode::Table)) {
+    if (f.name == "table_addr") {
+      EXPECT_EQ(f.lsb, 168u);
+    }
+  }
+
+  // The new opcodes and enum values in the text form.
+  Result<Instruction> r =
+      assemble("vec.ecfg op=mul zp1=-3 mult1=1073741824 shift1=30 "
+               "zp2=5 mult2=1 shift2=62 mul_shift=7 left_shift=20");
+  ASSERT_TRUE(r.ok()) << r.error().getMessage();
+  const EltwiseConfig &e = std::get<EltwiseConfig>(*r);
+  EXPECT_EQ(e.op, EltOp::Mul);
+  EXPECT_EQ(e.zp1, -3);
+  EXPECT_EQ(e.mulShift, 7u);
+  EXPECT_EQ(e.leftShift, 20u);
+  // left_shift (u5) follows op: bits 14-18.
+  b = *encode(*r);
+  EXPECT_EQ((b[1] >> 6) | ((b[2] & 0x7) << 2), 20);
+  EXPECT_EQ(std::get<EltwiseConfig>(*decode(b.data())).leftShift, 20u);
+  EXPECT_FALSE(assemble("vec.ecfg left_shift=32").ok());
+  EXPECT_EQ(opcodeOf(*r), Opcode::EltwiseConfig);
+  EXPECT_EQ(static_cast<unsigned>(Opcode::EltwiseConfig), 0x46u);
+  EXPECT_EQ(static_cast<unsigned>(Opcode::Eltwise), 0x47u);
+  r = assemble("vec.eltwise src1_type=u8 dst_buf=obuf n_outer=2 n_inner=3");
+  ASSERT_TRUE(r.ok()) << r.error().getMessage();
+  EXPECT_EQ(std::get<Eltwise>(*r).src1.type, DType::U8);
+  EXPECT_EQ(queueOf(*r), Queue::Compute);
+  r = assemble("vec.alu op=recip");
+  ASSERT_TRUE(r.ok()) << r.error().getMessage();
+  EXPECT_EQ(std::get<Alu>(*r).op, AluOp::Recip);
+  EXPECT_TRUE(isUnaryAluOp(AluOp::Recip));
+  EXPECT_FALSE(isUnaryAluOp(AluOp::Mul));
+  r = assemble("vec.table mode=i32 src_type=u8 dst_type=i32");
+  ASSERT_TRUE(r.ok()) << r.error().getMessage();
+  EXPECT_EQ(std::get<Table>(*r).mode, TableMode::I32);
+  EXPECT_FALSE(assemble("vec.ecfg op=div").ok());
+}

@@ -89,9 +89,9 @@ TEST(ProgramIO, HeaderDefectsAreNamed) {
   EXPECT_TRUE(contains(readError(b, false), "(no error)"));
 
   auto v = b;
-  v[8] = 2; // major version
-  EXPECT_EQ(readError(v), "unsupported format version 2.0 (this reader reads "
-                          "1.x)");
+  v[8] = 1; // major version: ISA 1.0 words no longer decode
+  EXPECT_EQ(readError(v), "unsupported format version 1.0 (this reader reads "
+                          "2.x)");
   v = b;
   v[10] = 7; // a newer minor version is read
   EXPECT_EQ(readError(v), "(no error)");
@@ -255,6 +255,28 @@ TEST(ProgramIO, SemanticDefectsAreNamed) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().getMessage(), "instruction 2 (ppu.cfg): clamp [200, "
                                     "300] leaves no value of out_type i8");
+
+  // vec.eltwise needs the vec.ecfg and ppu.cfg in force before it, in
+  // program order.
+  p = sampleProgram();
+  isa::Eltwise e;
+  e.src1 = e.src2 = {isa::Buffer::IBuf, 0, isa::DType::I8, 0, 1};
+  e.dst = {isa::Buffer::OBuf, 0, isa::DType::I8, 0, 1};
+  e.nOuter = e.nInner = 1;
+  isa::EltwiseConfig ecfg;
+  ecfg.shift1 = ecfg.shift2 = 30;
+  cfg.clampMin = -128;
+  cfg.clampMax = 127;
+  p.instructions.insert(p.instructions.begin() + 2, {cfg, e, ecfg, e});
+  bytes = writeProgram(p);
+  r = readProgram(bytes->data(), bytes->size());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().getMessage(), "instruction 3 (vec.eltwise): no "
+                                    "vec.ecfg precedes this instruction");
+  p.instructions.erase(p.instructions.begin() + 3);
+  bytes = writeProgram(p);
+  r = readProgram(bytes->data(), bytes->size());
+  EXPECT_TRUE(r.ok()) << r.error().getMessage();
 }
 
 TEST(ProgramIO, WriterRejectsUnencodableInstructions) {

@@ -1,12 +1,14 @@
 // Tests the whole SystemC model on small programs: bit-exactness with the
 // golden executor in both array models (with accumulator overflow), the
-// array's fill/drain formula, DMA time, bank conflicts, token ordering and
+// array's fill/drain formula, DMA time, bank conflicts, the timing of
+// vec.ecfg / vec.eltwise and of a transposed ppu, token ordering and
 // load/compute overlap, deadlock and configuration errors. Each test
 // simulates at most one program (SystemC elaborates once per process).
 #include "SimTestPrograms.h"
 
 #include "npusim/Array/CycleArrayModel.h"
 #include "npusim/Modules/DmaEngine.h"
+#include "npusim/Modules/PostProcessor.h"
 #include "npusim/Modules/SystolicArray.h"
 #include "npusim/Modules/VectorUnit.h"
 #include "npusim/Simulator.h"
@@ -117,6 +119,88 @@ TEST(Simulator, StridedVectorOperandsPayForBankConflicts) {
   ASSERT_EQ(ops.size(), 2u);
   EXPECT_EQ(ops[0]->durationCycles, 4 * 1 + VectorUnit::kLatency);
   EXPECT_EQ(ops[1]->durationCycles, 4 * 16 + VectorUnit::kLatency);
+}
+
+TEST(Simulator, EltwiseIsTimedLikeATwoInputAluAndReadsItsLut) {
+  const ArchConfig c = config("npu-base"); // 16 lanes, 4 banks x 16 bytes
+  ProgramBuilder b(c);
+  isa::PpuConfig out;
+  out.mult = 1 << 30;
+  out.shift = 30;
+  out.clampMin = -128;
+  out.clampMax = 127;
+  out.hasLut = true;
+  out.lutAddr = 256;
+  b.emit(out);
+  isa::EltwiseConfig in;
+  in.leftShift = 20;
+  in.mult1 = in.mult2 = 1 << 30;
+  in.shift1 = in.shift2 = 50;
+  b.emit(in);
+  isa::Eltwise e;
+  e.src1 = {isa::Buffer::IBuf, 0, isa::DType::I8, 0, 1};
+  e.src2 = {isa::Buffer::WBuf, 0, isa::DType::I8, 0, 1};
+  e.dst = {isa::Buffer::OBuf, 0, isa::DType::I8, 0, 1};
+  e.nOuter = 1;
+  e.nInner = 64;
+  b.emit(e);
+  isa::Alu a;
+  a.op = isa::AluOp::Add;
+  a.src1 = e.src1;
+  a.src2 = e.src2;
+  a.dst = e.dst;
+  a.nOuter = 1;
+  a.nInner = 64;
+  b.emit(a);
+  const Program p = b.finish();
+  SimOptions options;
+  options.collectTrace = true;
+  Result<SimResult> r = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
+  const auto ops = eventsOf(*r, Unit::Vector);
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0]->name, "vec.ecfg");
+  EXPECT_EQ(ops[0]->durationCycles, 1u);
+  // 64 elements in 4 steps of one cycle (the LUT reads one pbuf line).
+  EXPECT_EQ(ops[1]->name, "vec.eltwise");
+  EXPECT_EQ(ops[1]->durationCycles, 4 * 1 + VectorUnit::kLatency);
+  EXPECT_EQ(ops[2]->durationCycles, ops[1]->durationCycles);
+  const ActivityStats &t = r->stats.total;
+  EXPECT_EQ(t.sramReadBytes[int(isa::Buffer::IBuf)], 2 * 64u);
+  EXPECT_EQ(t.sramReadBytes[int(isa::Buffer::WBuf)], 2 * 64u);
+  EXPECT_EQ(t.sramReadBytes[int(isa::Buffer::PBuf)], 64u); // the LUT
+  EXPECT_EQ(t.sramWriteBytes[int(isa::Buffer::OBuf)], 2 * 64u);
+  EXPECT_EQ(t.vectorOps, 2 * 64u);
+}
+
+TEST(Simulator, TransposedPpuWritesColumnsAndPaysForTheirConflicts) {
+  const ArchConfig c = config("npu-base"); // 16 lanes, 4 banks x 16 bytes
+  ProgramBuilder b(c);
+  isa::PpuConfig cfg;
+  cfg.mult = 1 << 30;
+  cfg.shift = 30;
+  cfg.clampMin = -128;
+  cfg.clampMax = 127;
+  b.emit(cfg);
+  isa::Ppu q;
+  q.srcStride = 64;
+  q.pixels = 16;
+  q.channels = 16;
+  q.dstBuf = isa::Buffer::OBuf;
+  q.dstStride = 16; // rows of 16 bytes: one line per step
+  b.emit(q);
+  q.transpose = true;
+  q.dstStride = 64; // a column: every lane in bank 0, 16 lines per step
+  b.emit(q);
+  const Program p = b.finish();
+  SimOptions options;
+  options.collectTrace = true;
+  Result<SimResult> r = simulate(p, c, {}, options);
+  ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
+  const auto ppus = eventsOf(*r, Unit::Ppu, "ppu");
+  ASSERT_EQ(ppus.size(), 2u);
+  EXPECT_EQ(ppus[0]->durationCycles, 16 * 1 + PostProcessor::kLatency);
+  EXPECT_EQ(ppus[1]->durationCycles, 16 * 16 + PostProcessor::kLatency);
 }
 
 TEST(Simulator, TokensOrderComputeAfterLoadAndLetLoadsOverlapCompute) {

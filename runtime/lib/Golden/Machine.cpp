@@ -128,6 +128,22 @@ struct Machine::Exec {
                    m.state.arch.array.overflow == OverflowPolicy::Saturate);
   }
 
+  /// Whether a transposed ppu writes ABUF bytes it reads: then a row's
+  /// results may land on accumulators of later rows and columns, and only
+  /// the pseudo-code's element order gives the right bits.
+  static bool transposedOutputOverlapsInput(const Ppu &p,
+                                            const PpuConfig &cfg) {
+    if (p.dstBuf != Buffer::ABuf || p.pixels == 0 || p.channels == 0)
+      return false;
+    const int64_t srcEnd = int64_t(p.srcAddr) +
+                           int64_t(p.pixels - 1) * p.srcStride +
+                           4 * int64_t(p.channels);
+    const int64_t dstEnd = int64_t(p.dstAddr) +
+                           int64_t(p.channels - 1) * p.dstStride +
+                           int64_t(p.pixels) * elementBytes(cfg.outType);
+    return p.dstAddr < srcEnd && p.srcAddr < dstEnd;
+  }
+
   /// Instructions with no faster route run as the reference defines them.
   template <typename I> Status operator()(const I &instr) {
     return reference::run(m.state, instr, counters);
@@ -274,17 +290,29 @@ struct Machine::Exec {
 
   Status operator()(const Ppu &p) {
     const PpuConfig &cfg = *m.state.ppu;
+    if (p.transpose && transposedOutputOverlapsInput(p, cfg))
+      return reference::run(m.state, p, counters); // order matters
     const std::vector<uint8_t> &pbuf = buf(Buffer::PBuf);
     const size_t channels = p.channels;
-    int32_t *biases = scratchOf(m.scratch, 3 * channels);
-    int32_t *mults = biases + channels, *row = mults + channels;
-    if (m.scratchWide.size() < 3 * channels)
-      m.scratchWide.resize(3 * channels);
-    int64_t *shifts = m.scratchWide.data(), *roundUp = shifts + channels;
-    int64_t *roundDown = roundUp + channels;
+    // Transposed, row px is channel ch_offset + px: the parameters are per
+    // row, and each row runs as one pixel with them in every lane.
+    const size_t numParams = p.transpose ? p.pixels : channels;
+    const size_t laneParams = p.transpose ? channels : 0;
+    const size_t stagingWords = p.transpose ? (2 * channels + 3) / 4 : 0;
+    int32_t *biases = scratchOf(m.scratch, 2 * numParams + channels +
+                                               2 * laneParams + stagingWords);
+    int32_t *mults = biases + numParams, *row = mults + numParams;
+    int32_t *laneBiases = row + channels, *laneMults = laneBiases + laneParams;
+    auto *staging = reinterpret_cast<uint8_t *>(laneMults + laneParams);
+    if (m.scratchWide.size() < 3 * (numParams + laneParams))
+      m.scratchWide.resize(3 * (numParams + laneParams));
+    int64_t *shifts = m.scratchWide.data(), *roundUp = shifts + numParams;
+    int64_t *roundDown = roundUp + numParams;
+    int64_t *laneShifts = roundDown + numParams;
+    int64_t *laneUp = laneShifts + laneParams, *laneDown = laneUp + laneParams;
     // Resolve per-channel parameters first so an invalid table entry
     // changes nothing.
-    for (uint32_t c = 0; c < p.channels; ++c) {
+    for (uint32_t c = 0; c < numParams; ++c) {
       Result<PpuChannel> params =
           readPpuChannel(cfg, pbuf.data(), int64_t(p.chOffset) + c);
       if (!params)
@@ -304,31 +332,59 @@ struct Machine::Exec {
       return Status::success(); // no operand addresses to form
     const auto lo = static_cast<int32_t>(elementMin(cfg.outType));
     const auto hi = static_cast<int32_t>(elementMax(cfg.outType));
-    const PpuArgs args{buf(Buffer::ABuf).data() + p.srcAddr,
-                       p.srcStride,
-                       p.pixels,
-                       channels,
-                       buf(p.dstBuf).data() + p.dstAddr,
-                       p.dstStride,
-                       cfg.hasLut                  ? PpuStore::Lut
-                       : cfg.outType == DType::I16 ? PpuStore::Int16
-                                                   : PpuStore::Byte,
-                       cfg.hasLut ? pbuf.data() + cfg.lutAddr : nullptr,
-                       biases,
-                       mults,
-                       shifts,
-                       roundUp,
-                       roundDown,
-                       m.state.arch.array.overflow == OverflowPolicy::Saturate,
-                       cfg.outZp,
-                       lo,
-                       hi,
-                       std::max(cfg.clampMin, lo),
-                       std::min(cfg.clampMax, hi),
-                       row};
-    const PpuEvents events = m.kernelTable->ppu(args);
-    counters.accOverflow += events.accOverflow;
-    counters.saturation += events.saturation;
+    PpuArgs args{buf(Buffer::ABuf).data() + p.srcAddr,
+                 p.srcStride,
+                 p.pixels,
+                 channels,
+                 buf(p.dstBuf).data() + p.dstAddr,
+                 p.dstStride,
+                 cfg.hasLut                  ? PpuStore::Lut
+                 : cfg.outType == DType::I16 ? PpuStore::Int16
+                                             : PpuStore::Byte,
+                 cfg.hasLut ? pbuf.data() + cfg.lutAddr : nullptr,
+                 biases,
+                 mults,
+                 shifts,
+                 roundUp,
+                 roundDown,
+                 m.state.arch.array.overflow == OverflowPolicy::Saturate,
+                 cfg.outZp,
+                 lo,
+                 hi,
+                 std::max(cfg.clampMin, lo),
+                 std::min(cfg.clampMax, hi),
+                 row};
+    if (!p.transpose) {
+      const PpuEvents events = m.kernelTable->ppu(args);
+      counters.accOverflow += events.accOverflow;
+      counters.saturation += events.saturation;
+      return Status::success();
+    }
+    // Each row into `staging`, then scattered down its column.
+    const size_t outSize = elementBytes(cfg.outType);
+    uint8_t *dst = args.dst;
+    args.pixels = 1;
+    args.dst = staging;
+    args.bias = laneBiases;
+    args.mult = laneMults;
+    args.shift = laneShifts;
+    args.roundUp = laneUp;
+    args.roundDown = laneDown;
+    for (uint32_t px = 0; px < p.pixels; ++px) {
+      std::fill_n(laneBiases, channels, biases[px]);
+      std::fill_n(laneMults, channels, mults[px]);
+      std::fill_n(laneShifts, channels, shifts[px]);
+      std::fill_n(laneUp, channels, roundUp[px]);
+      std::fill_n(laneDown, channels, roundDown[px]);
+      args.src =
+          buf(Buffer::ABuf).data() + p.srcAddr + int64_t(px) * p.srcStride;
+      const PpuEvents events = m.kernelTable->ppu(args);
+      counters.accOverflow += events.accOverflow;
+      counters.saturation += events.saturation;
+      uint8_t *column = dst + px * outSize;
+      for (size_t c = 0; c < channels; ++c)
+        std::memcpy(column + c * p.dstStride, staging + c * outSize, outSize);
+    }
     return Status::success();
   }
 
@@ -412,8 +468,7 @@ struct Machine::Exec {
 };
 
 Status Machine::execute(const Instruction &instr, Counters &counters) {
-  NPU_TRY(checkInstruction(instr, state.arch, state.dram.size(),
-                           state.ppu ? &*state.ppu : nullptr));
+  NPU_TRY(reference::check(state, instr));
   Counters local;
   Exec exec{*this, local};
   Status status = std::visit(exec, instr);

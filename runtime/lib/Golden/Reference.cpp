@@ -196,8 +196,10 @@ Status run(ArchState &s, const Ppu &p, Counters &counters) {
   const PpuConfig &cfg = *s.ppu;
   const std::vector<uint8_t> &pbuf = s.sram(Buffer::PBuf);
   // Every channel's parameters first: an invalid entry changes nothing.
+  // Transposed, the channels are the rows.
   std::vector<PpuChannel> channels;
-  for (uint32_t c = 0; c < p.channels; ++c) {
+  const uint32_t numChannels = p.transpose ? p.pixels : p.channels;
+  for (uint32_t c = 0; c < numChannels; ++c) {
     Result<PpuChannel> channel =
         readPpuChannel(cfg, pbuf.data(), int64_t(p.chOffset) + c);
     if (!channel)
@@ -208,9 +210,10 @@ Status run(ArchState &s, const Ppu &p, Counters &counters) {
   const int64_t lo = std::max<int64_t>(cfg.clampMin, elementMin(cfg.outType));
   const int64_t hi = std::min<int64_t>(cfg.clampMax, elementMax(cfg.outType));
   std::vector<uint8_t> &dst = s.sram(p.dstBuf);
+  const int64_t outSize = elementBytes(cfg.outType);
   for (uint32_t px = 0; px < p.pixels; ++px)
     for (uint32_t c = 0; c < p.channels; ++c) {
-      const PpuChannel &ch = channels[c];
+      const PpuChannel &ch = channels[p.transpose ? px : c];
       const int64_t acc =
           loadAcc(s, int64_t(p.srcAddr) + int64_t(px) * p.srcStride + 4 * c);
       const int64_t t = fit32(acc + ch.bias, counters.accOverflow);
@@ -221,10 +224,11 @@ Status run(ArchState &s, const Ppu &p, Counters &counters) {
       v = std::clamp(v, lo, hi);
       if (cfg.hasLut)
         v = static_cast<int8_t>(pbuf[cfg.lutAddr + v + 128]);
-      writeElem(dst,
-                int64_t(p.dstAddr) + int64_t(px) * p.dstStride +
-                    int64_t(c) * elementBytes(cfg.outType),
-                cfg.outType, v);
+      const int64_t to =
+          p.transpose
+              ? int64_t(p.dstAddr) + int64_t(c) * p.dstStride + px * outSize
+              : int64_t(p.dstAddr) + int64_t(px) * p.dstStride + c * outSize;
+      writeElem(dst, to, cfg.outType, v);
     }
   return Status::success();
 }
@@ -386,6 +390,8 @@ int64_t aluResult(const Alu &a, unsigned width, uint64_t mask, int64_t x,
     return -x;
   case AluOp::Copy:
     return x;
+  case AluOp::Recip:
+    return reciprocalQ31(static_cast<int32_t>(x));
   }
   return 0;
 }
@@ -399,8 +405,7 @@ Status run(ArchState &s, const Alu &a, Counters &) {
   const unsigned width = elementBits(a.src1.type);
   const uint64_t mask =
       width >= 64 ? ~uint64_t(0) : ((uint64_t(1) << width) - 1);
-  const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
-                     a.op == AluOp::Neg || a.op == AluOp::Copy;
+  const bool unary = isUnaryAluOp(a.op);
   for (uint32_t i = 0; i < a.nOuter; ++i)
     for (uint32_t j = 0; j < a.nInner; ++j) {
       const int64_t x = readElem(s1, elemAddr(a.src1, i, j), a.src1.type);
@@ -454,11 +459,75 @@ Status run(ArchState &s, const Table &t, Counters &) {
   for (uint32_t i = 0; i < t.nOuter; ++i)
     for (uint32_t j = 0; j < t.nInner; ++j) {
       const int64_t x = readElem(src, elemAddr(t.src, i, j), t.src.type);
-      const int64_t v =
-          t.mode == TableMode::I8
-              ? static_cast<int8_t>(pbuf[t.tableAddr + (x + 128)])
-              : tableLookup16(table16.data(), static_cast<int32_t>(x));
+      int64_t v = 0;
+      switch (t.mode) {
+      case TableMode::I8:
+        v = static_cast<int8_t>(pbuf[t.tableAddr + (x + 128)]);
+        break;
+      case TableMode::I16:
+        v = tableLookup16(table16.data(), static_cast<int32_t>(x));
+        break;
+      case TableMode::I32:
+        v = loadLE<int32_t>(pbuf.data() + t.tableAddr +
+                            4 * (x - elementMin(t.src.type)));
+        break;
+      }
       writeElem(dst, elemAddr(t.dst, i, j), t.dst.type, v);
+    }
+  return Status::success();
+}
+
+Status run(ArchState &s, const EltwiseConfig &e, Counters &) {
+  s.eltwise = e;
+  return Status::success();
+}
+
+Status run(ArchState &s, const Eltwise &e, Counters &counters) {
+  const EltwiseConfig &in = *s.eltwise;
+  const PpuConfig &out = *s.ppu;
+  const std::vector<uint8_t> &s1 = s.sram(e.src1.buf);
+  const std::vector<uint8_t> &s2 = s.sram(e.src2.buf);
+  std::vector<uint8_t> &dst = s.sram(e.dst.buf);
+  const std::vector<uint8_t> &pbuf = s.sram(Buffer::PBuf);
+  const int64_t lo = std::max<int64_t>(out.clampMin, elementMin(out.outType));
+  const int64_t hi = std::min<int64_t>(out.clampMax, elementMax(out.outType));
+  for (uint32_t i = 0; i < e.nOuter; ++i)
+    for (uint32_t j = 0; j < e.nInner; ++j) {
+      const int64_t x1 = readElem(s1, elemAddr(e.src1, i, j), e.src1.type);
+      const int64_t x2 = readElem(s2, elemAddr(e.src2, i, j), e.src2.type);
+      // The left shift is exact: |wrap32(x - zp)| << 31 <= 2^62.
+      const int64_t a = applyScale32Wide(
+          int64_t(wrap32(x1 - in.zp1)) * (int64_t(1) << in.leftShift),
+          in.mult1, static_cast<int>(in.shift1), in.doubleRound1);
+      const int64_t b = applyScale32Wide(
+          int64_t(wrap32(x2 - in.zp2)) * (int64_t(1) << in.leftShift),
+          in.mult2, static_cast<int>(in.shift2), in.doubleRound2);
+      int64_t r = 0;
+      switch (in.op) {
+      case EltOp::Add:
+        r = wrap32(a + b);
+        break;
+      case EltOp::Sub:
+        r = wrap32(a - b);
+        break;
+      case EltOp::Mul: {
+        int64_t product = a * b; // |a * b| <= 2^62
+        if (in.mulShift > 0)
+          product =
+              (product + (int64_t(1) << (in.mulShift - 1))) >> in.mulShift;
+        r = wrap32(product);
+        break;
+      }
+      }
+      int64_t v = wrap32(
+          int64_t(applyScale32(static_cast<int32_t>(r), out.mult,
+                               static_cast<int>(out.shift), out.doubleRound)) +
+          out.outZp);
+      v = saturate(v, out.outType, counters.saturation);
+      v = std::clamp(v, lo, hi);
+      if (out.hasLut)
+        v = static_cast<int8_t>(pbuf[out.lutAddr + v + 128]);
+      writeElem(dst, elemAddr(e.dst, i, j), e.dst.type, v);
     }
   return Status::success();
 }
@@ -467,9 +536,14 @@ Status run(ArchState &s, const Table &t, Counters &) {
 // Execution
 //===----------------------------------------------------------------------===//
 
+Status check(const ArchState &state, const Instruction &instr) {
+  return checkInstruction(instr, state.arch, state.dram.size(),
+                          state.ppu ? &*state.ppu : nullptr,
+                          state.eltwise ? &*state.eltwise : nullptr);
+}
+
 Status execute(ArchState &state, const Instruction &instr, Counters &counters) {
-  NPU_TRY(checkInstruction(instr, state.arch, state.dram.size(),
-                           state.ppu ? &*state.ppu : nullptr));
+  NPU_TRY(check(state, instr));
   Counters local;
   NPU_TRY(
       std::visit([&](const auto &i) { return run(state, i, local); }, instr));

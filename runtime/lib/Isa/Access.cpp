@@ -24,6 +24,18 @@ const char *spaceName(Space s) {
   return "?";
 }
 
+int64_t tableBytes(TableMode mode) {
+  switch (mode) {
+  case TableMode::I8:
+    return 256;
+  case TableMode::I16:
+    return 513 * 2;
+  case TableMode::I32:
+    return 256 * 4;
+  }
+  return 0;
+}
+
 namespace {
 
 class Footprint {
@@ -118,12 +130,16 @@ public:
     if (!ppu)
       return;
     const int64_t outSize = elementBytes(ppu->outType);
+    // Transposed, row px is channel ch_offset + px and lands in column px.
+    const int64_t rows = p.transpose ? p.channels : p.pixels;
+    const int64_t cols = p.transpose ? p.pixels : p.channels;
     add(spaceOf(p.dstBuf), p.dstAddr,
-        p.dstAddr + int64_t(p.pixels - 1) * p.dstStride + outSize * p.channels,
-        true, "output");
+        p.dstAddr + (rows - 1) * p.dstStride + outSize * cols, true, "output");
+    const int64_t firstChannel = p.chOffset;
+    const int64_t channels = p.transpose ? p.pixels : p.channels;
     PbufRange tables[5];
-    const size_t n = ppuTableRanges(*ppu, p.chOffset,
-                                    int64_t(p.chOffset) + p.channels, tables);
+    const size_t n =
+        ppuTableRanges(*ppu, firstChannel, firstChannel + channels, tables);
     for (size_t i = 0; i < n; ++i)
       add(Space::PBuf, tables[i].begin, tables[i].end, false, tables[i].what);
   }
@@ -169,9 +185,7 @@ public:
 
   void operator()(const Alu &a) {
     operand(a.src1, a.nOuter, a.nInner, false, "src1");
-    const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
-                       a.op == AluOp::Neg || a.op == AluOp::Copy;
-    if (!unary)
+    if (!isUnaryAluOp(a.op))
       operand(a.src2, a.nOuter, a.nInner, false, "src2");
     operand(a.dst, a.nOuter, a.nInner, true, "destination");
   }
@@ -199,8 +213,19 @@ public:
   void operator()(const Table &t) {
     operand(t.src, t.nOuter, t.nInner, false, "source");
     operand(t.dst, t.nOuter, t.nInner, true, "destination");
-    const int64_t bytes = t.mode == TableMode::I8 ? 256 : 513 * 2;
-    add(Space::PBuf, t.tableAddr, t.tableAddr + bytes, false, "table");
+    add(Space::PBuf, t.tableAddr, t.tableAddr + tableBytes(t.mode), false,
+        "table");
+  }
+
+  void operator()(const EltwiseConfig &) {}
+
+  void operator()(const Eltwise &e) {
+    operand(e.src1, e.nOuter, e.nInner, false, "src1");
+    operand(e.src2, e.nOuter, e.nInner, false, "src2");
+    operand(e.dst, e.nOuter, e.nInner, true, "destination");
+    if (ppu && ppu->hasLut && e.nOuter > 0 && e.nInner > 0)
+      add(Space::PBuf, ppu->lutAddr, int64_t(ppu->lutAddr) + kPpuLutEntries,
+          false, "LUT");
   }
 
 private:

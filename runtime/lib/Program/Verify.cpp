@@ -39,8 +39,9 @@ namespace {
 /// prefixed by the caller.
 class LimitChecker {
 public:
-  LimitChecker(const ArchConfig &config, const PpuConfig *ppu)
-      : config(config), ppu(ppu) {}
+  LimitChecker(const ArchConfig &config, const PpuConfig *ppu,
+               const EltwiseConfig *eltwise)
+      : config(config), ppu(ppu), eltwise(eltwise) {}
 
   static Status aligned(uint64_t value, unsigned alignment, const char *what) {
     if (value % alignment)
@@ -151,6 +152,9 @@ public:
       return makeError("no ppu.cfg precedes this instruction");
     NPU_TRY(aligned(p.srcAddr, 4, "src_addr"));
     NPU_TRY(aligned(p.srcStride, 4, "src_stride"));
+    // Transposed, dst_stride separates the elements of a row.
+    if (p.transpose)
+      NPU_TRY(aligned(p.dstStride, elementBytes(ppu->outType), "dst_stride"));
     return aligned(p.dstAddr, elementBytes(ppu->outType), "dst_addr");
   }
 
@@ -211,9 +215,7 @@ public:
     if (a.round && a.op != AluOp::AShr)
       return makeError("round is only used by ashr");
     NPU_TRY(operand(a.src1, "src1"));
-    const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
-                       a.op == AluOp::Neg || a.op == AluOp::Copy;
-    if (!unary)
+    if (!isUnaryAluOp(a.op))
       NPU_TRY(operand(a.src2, "src2"));
     return operand(a.dst, "destination");
   }
@@ -226,21 +228,74 @@ public:
   }
 
   Status operator()(const Table &t) const {
-    if (t.mode == TableMode::I8) {
+    switch (t.mode) {
+    case TableMode::I8:
       if (t.src.type != DType::I8 || t.dst.type != DType::I8)
         return makeError("i8 table mode reads and writes i8");
-    } else {
+      break;
+    case TableMode::I16:
       if (t.src.type != DType::I16 || t.dst.type != DType::I32)
         return makeError("i16 table mode reads i16 and writes i32");
       NPU_TRY(aligned(t.tableAddr, 2, "table_addr"));
+      break;
+    case TableMode::I32:
+      if ((t.src.type != DType::I8 && t.src.type != DType::U8) ||
+          t.dst.type != DType::I32)
+        return makeError("i32 table mode reads i8 or u8 and writes i32");
+      NPU_TRY(aligned(t.tableAddr, 4, "table_addr"));
+      break;
     }
     NPU_TRY(operand(t.src, "source"));
     return operand(t.dst, "destination");
   }
 
+  Status operator()(const EltwiseConfig &e) const {
+    if (e.mult1 < 0)
+      return makeError("mult1 ", e.mult1, " is negative");
+    if (e.mult2 < 0)
+      return makeError("mult2 ", e.mult2, " is negative");
+    // A field limit, checked here too: larger shifts would not be exact.
+    if (e.leftShift > fieldMax<EltwiseConfig>("left_shift"))
+      return makeError("left_shift ", e.leftShift, " is outside [0, ",
+                       fieldMax<EltwiseConfig>("left_shift"), "]");
+    NPU_TRY(shiftRange(e.shift1, "shift1"));
+    NPU_TRY(shiftRange(e.shift2, "shift2"));
+    if (e.mulShift > kMaxScaleShift)
+      return makeError("mul_shift ", e.mulShift, " is outside [0, ",
+                       kMaxScaleShift, "]");
+    if (e.mulShift != 0 && e.op != EltOp::Mul)
+      return makeError("mul_shift is only used by mul");
+    return Status::success();
+  }
+
+  Status operator()(const Eltwise &e) const {
+    if (!eltwise)
+      return makeError("no vec.ecfg precedes this instruction");
+    if (!ppu)
+      return makeError("no ppu.cfg precedes this instruction");
+    // The output stage is the PPU's per-layer requantization.
+    if (ppu->perChannel)
+      return makeError("the ppu.cfg in force has per_channel set "
+                       "(vec.eltwise requantizes per layer)");
+    if (ppu->hasBias)
+      return makeError("the ppu.cfg in force has has_bias set "
+                       "(vec.eltwise adds no bias)");
+    if (ppu->hasKshift)
+      return makeError("the ppu.cfg in force has has_kshift set "
+                       "(vec.eltwise has no channel shifts)");
+    if (e.dst.type != ppu->outType)
+      return makeError("dst_type ", EnumInfo<DType>::names[int(e.dst.type)],
+                       " differs from the ppu.cfg's out_type ",
+                       EnumInfo<DType>::names[int(ppu->outType)]);
+    NPU_TRY(operand(e.src1, "src1"));
+    NPU_TRY(operand(e.src2, "src2"));
+    return operand(e.dst, "destination");
+  }
+
 private:
   const ArchConfig &config;
   const PpuConfig *ppu;
+  const EltwiseConfig *eltwise;
 };
 
 /// The four token FIFOs: load->compute, compute->load, compute->store,
@@ -261,9 +316,10 @@ const char *channelName(int channel) {
 } // namespace
 
 Status checkInstruction(const Instruction &instr, const ArchConfig &config,
-                        uint64_t dramSize, const PpuConfig *ppu) {
+                        uint64_t dramSize, const PpuConfig *ppu,
+                        const EltwiseConfig *eltwise) {
   NPU_TRY(checkDeps(instr));
-  NPU_TRY(std::visit(LimitChecker(config, ppu), instr));
+  NPU_TRY(std::visit(LimitChecker(config, ppu, eltwise), instr));
   for (const Access &a : accessesOf(instr, ppu)) {
     if (a.space == Space::Dram) {
       if (a.lo < 0 || static_cast<uint64_t>(a.hi) > dramSize)
@@ -366,6 +422,7 @@ Status verifyProgram(const Program &program) {
     return makeError("the last instruction must be halt");
   std::array<uint64_t, 4> tokens{};
   std::optional<PpuConfig> ppu;
+  std::optional<EltwiseConfig> eltwise;
   for (size_t i = 0; i < program.instructions.size(); ++i) {
     const Instruction &instr = program.instructions[i];
     auto context = [&] {
@@ -375,12 +432,15 @@ Status verifyProgram(const Program &program) {
     if (std::holds_alternative<Halt>(instr) &&
         i + 1 != program.instructions.size())
       return makeError(context(), ": halt before the end of the program");
-    Status status = checkInstruction(instr, *config, program.dramSize,
-                                     ppu ? &*ppu : nullptr);
+    Status status =
+        checkInstruction(instr, *config, program.dramSize,
+                         ppu ? &*ppu : nullptr, eltwise ? &*eltwise : nullptr);
     if (!status)
       return status.error().withContext(context());
     if (const auto *cfg = std::get_if<PpuConfig>(&instr))
       ppu = *cfg;
+    if (const auto *cfg = std::get_if<EltwiseConfig>(&instr))
+      eltwise = *cfg;
 
     const Deps &d = depsOf(instr);
     int popPrev = -1, popNext = -1, pushPrev = -1, pushNext = -1;

@@ -34,13 +34,17 @@ void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
     return;
   const uint64_t elements = uint64_t(p.pixels) * p.channels;
   const uint32_t outBytes = elementBytes(registers.outType);
+  // Transposed, a step's results go down a destination column, dst_stride
+  // bytes apart.
+  const int64_t dstLaneStride =
+      p.transpose ? int64_t(p.dstStride) : int64_t(outBytes);
   if (elements) {
     const uint64_t steps =
         uint64_t(p.pixels) * ((p.channels + lanes - 1) / lanes);
     const uint64_t step =
         laneStepCycles(sram,
                        {{isa::Buffer::ABuf, p.srcAddr, 4, 4},
-                        {p.dstBuf, p.dstAddr, outBytes, outBytes}},
+                        {p.dstBuf, p.dstAddr, outBytes, dstLaneStride}},
                        p.channels, lanes);
     clock.advance(steps * step + kLatency);
   }
@@ -49,11 +53,15 @@ void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
   a.ppuElements += elements;
   sram[static_cast<int>(isa::Buffer::ABuf)]->read(elements * 4, instr);
   sram[static_cast<int>(p.dstBuf)]->write(elements * outBytes, instr);
+  // Per-channel parameters: a lane's per column, read once when one step
+  // covers every channel and per pixel otherwise; transposed, one channel's
+  // per row, shared by its lanes.
   const uint64_t paramBytes = isa::ppuTableBytesPerChannel(registers);
-  const uint64_t paramReads = p.channels <= lanes ? 1 : p.pixels;
+  const uint64_t paramSets =
+      p.transpose ? p.pixels
+                  : uint64_t(p.channels) * (p.channels <= lanes ? 1 : p.pixels);
   sram[static_cast<int>(isa::Buffer::PBuf)]->read(
-      paramBytes * p.channels * paramReads + (registers.hasLut ? elements : 0),
-      instr);
+      paramBytes * paramSets + (registers.hasLut ? elements : 0), instr);
   recorder.busy(Unit::Ppu, instr, start, clock.now(), "ppu",
                 recorder.tracing()
                     ? std::to_string(p.pixels) + " pixels x " +

@@ -35,7 +35,10 @@ struct VectorUnit::Work {
   std::vector<Traffic> traffic;
   std::string detail;
 
-  Work(uint32_t lanes, const Instruction &instr, bool withDetail) {
+  /// `ppu` is the ppu.cfg in force (vec.eltwise's output stage).
+  Work(uint32_t lanes, const Instruction &instr, const PpuConfig *ppu,
+       bool withDetail)
+      : ppu(ppu) {
     std::visit([&](const auto &v) { describe(lanes, v); }, instr);
     if (!withDetail)
       detail.clear();
@@ -105,19 +108,33 @@ struct VectorUnit::Work {
   }
 
   void describe(uint32_t lanes, const Alu &a) {
-    const bool unary = a.op == AluOp::Clz || a.op == AluOp::Abs ||
-                       a.op == AluOp::Neg || a.op == AluOp::Copy;
     elementwise(lanes, a.nOuter, a.nInner,
-                unary ? std::vector<Operand>{a.src1}
-                      : std::vector<Operand>{a.src1, a.src2},
+                isUnaryAluOp(a.op) ? std::vector<Operand>{a.src1}
+                                   : std::vector<Operand>{a.src1, a.src2},
                 a.dst, false);
   }
 
   void describe(uint32_t lanes, const Table &t) {
     elementwise(lanes, t.nOuter, t.nInner, {t.src}, t.dst, false);
-    const uint64_t entryReads = t.mode == TableMode::I8 ? 1 : 4; // 2 x i16
+    // Bytes read per element: an i8 entry, two i16 entries to interpolate,
+    // or an i32 entry.
+    const uint64_t entryBytes = t.mode == TableMode::I8 ? 1 : 4;
     streams.push_back({Buffer::PBuf, t.tableAddr, 1, 0});
-    traffic.push_back({Buffer::PBuf, ops * entryReads, false});
+    traffic.push_back({Buffer::PBuf, ops * entryBytes, false});
+  }
+
+  /// vec.ecfg loads registers: one cycle, like ppu.cfg (no steps).
+  void describe(uint32_t, const EltwiseConfig &) {}
+
+  /// Both inputs' rescales, the operation and the output stage are one
+  /// pipeline: a step reads src1 and src2 and writes dst, like a binary
+  /// vec.alu, plus one LUT byte per element with the ppu.cfg's has_lut.
+  void describe(uint32_t lanes, const Eltwise &e) {
+    elementwise(lanes, e.nOuter, e.nInner, {e.src1, e.src2}, e.dst, false);
+    if (ppu && ppu->hasLut) {
+      streams.push_back({Buffer::PBuf, ppu->lutAddr, 1, 0});
+      traffic.push_back({Buffer::PBuf, ops, false});
+    }
   }
 
   void describe(uint32_t lanes, const Reduce &r) {
@@ -136,6 +153,9 @@ struct VectorUnit::Work {
   }
 
   template <typename T> void describe(uint32_t, const T &) {}
+
+private:
+  const PpuConfig *ppu;
 };
 
 VectorUnit::VectorUnit(sc_core::sc_module_name name, const ArchConfig &config,
@@ -150,7 +170,8 @@ void VectorUnit::run(const Instruction &v, uint32_t instr, UnitClock &clock) {
     busyOut.write(true);
   if (!functional.execute(instr))
     return;
-  const Work work(lanes, v, recorder.tracing());
+  const Work work(lanes, v, functional.machine().ppuConfig(),
+                  recorder.tracing());
   if (work.steps)
     clock.advance(work.steps *
                       laneStepCycles(sram, work.streams, work.inner, lanes) +

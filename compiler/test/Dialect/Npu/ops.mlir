@@ -27,6 +27,8 @@ func.func @graph(%x: tensor<1x8x8x4xi8>, %w: tensor<8x3x3x4xi8>,
 // CHECK: npu.layer conv2d "conv"
 // CHECK: npu.instr gemm(in_addr = 0x28, in_stride_y = 0, in_stride_x = 0, out_h = 0, out_w = 0, k = 4, in_zp = -3, {{.*}}) [pop_prev, push_next]
 // CHECK: npu.instr dma.load(buf = wbuf,
+// CHECK: npu.instr vec.ecfg(op = sub, left_shift = 20, zp1 = -3, mult1 = 1073741824, shift1 = 40, double_round1 = 1, zp2 = 4, mult2 = 5, shift2 = 50, double_round2 = 0, mul_shift = 0)
+// CHECK: npu.instr vec.eltwise(src1_buf = ibuf, {{.*}}, src2_buf = wbuf, {{.*}}, n_inner = 16)
 // CHECK: npu.instr halt()
 npu.program @prog attributes {arch = {}, arch_name = "x", arch_hash = 0, dram_size = 1024} {
   npu.segment 0 = dense<[1, 2, 3]> : tensor<3xi8>
@@ -34,6 +36,8 @@ npu.program @prog attributes {arch = {}, arch_name = "x", arch_hash = 0, dram_si
   npu.layer conv2d "conv" attributes {macs = 10, acc_bound = 0, acc_bits = 0 : i32, may_overflow = false} {
     npu.instr gemm(in_addr = 0x28, k = 4, in_zp = -3) [pop_prev, push_next]
     npu.instr dma.load(buf = wbuf, rows = 1, cols = 1, elem_bytes = 4)
+    npu.instr vec.ecfg(op = sub, left_shift = 20, zp1 = -3, mult1 = 1073741824, shift1 = 40, double_round1 = 1, zp2 = 4, mult2 = 5, shift2 = 50)
+    npu.instr vec.eltwise(src2_buf = wbuf, dst_buf = obuf, n_outer = 1, n_inner = 16)
     npu.instr halt()
   }
 }

@@ -27,7 +27,7 @@
 // CHECK-NEXT: npu.instr load.weights(w_addr = 0x60,
 // CHECK-NEXT: npu.instr gemm(in_addr = 0x18,
 // CHECK-COUNT-3: npu.instr load.weights
-// CHECK: npu.instr ppu(src_addr = 0x0, src_stride = 32, pixels = 16, channels = 8, ch_offset = 0, dst_buf = obuf, dst_addr = 0x0, dst_stride = 8)
+// CHECK: npu.instr ppu(src_addr = 0x0, src_stride = 32, pixels = 16, channels = 8, ch_offset = 0, dst_buf = obuf, dst_addr = 0x0, dst_stride = 8, transpose = 0)
 // CHECK-NEXT: npu.instr dma.store(buf = obuf, dram_addr = 0x40, dram_row_stride = 0, dram_col_stride = 0, sram_addr = 0x0, sram_row_stride = 128, rows = 1, cols = 1, elem_bytes = 128)
 // CHECK: npu.layer control "halt"
 // CHECK-NEXT: npu.instr halt()

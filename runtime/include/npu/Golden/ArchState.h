@@ -1,9 +1,10 @@
 //===- ArchState.h - Architectural state of the NPU -------------*- C++ -*-===//
 //
 // The state every instruction reads and writes (docs/isa.md, "Machine
-// state"): DRAM, the five scratchpads, the array's weight registers and the
-// PPU configuration register. The reference semantics (Reference.h) are
-// defined over it, and a Machine holds one.
+// state"): DRAM, the five scratchpads, the array's weight registers, the
+// PPU configuration register and the element-wise configuration register. The
+// reference semantics (Reference.h) are defined over it, and a Machine holds
+// one.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPU_GOLDEN_ARCHSTATE_H
@@ -44,6 +45,8 @@ struct ArchState {
   std::vector<int8_t> weights;
   /// The last ppu.cfg, none after reset.
   std::optional<isa::PpuConfig> ppu;
+  /// The last vec.ecfg, none after reset.
+  std::optional<isa::EltwiseConfig> eltwise;
 };
 
 } // namespace npu::golden

@@ -27,8 +27,9 @@ namespace kernels {
 struct Kernels;
 } // namespace kernels
 
-/// Architectural state (DRAM, scratchpads, the array's weight registers and
-/// the PPU configuration registers) and the instructions that change it.
+/// Architectural state (DRAM, scratchpads, the array's weight registers, the
+/// PPU configuration and element-wise registers) and the instructions that
+/// change it.
 class Machine {
 public:
   /// A machine shaped by `config` with `dramSize` bytes of DRAM, all zero.
@@ -43,6 +44,11 @@ public:
   const std::vector<uint8_t> &dram() const { return state.dram; }
   std::vector<uint8_t> &sram(isa::Buffer buffer) { return state.sram(buffer); }
   const ArchConfig &config() const { return state.arch; }
+  /// The ppu.cfg in force (used by ppu and vec.eltwise), nullptr before the
+  /// first.
+  const isa::PpuConfig *ppuConfig() const {
+    return state.ppu ? &*state.ppu : nullptr;
+  }
 
   /// Weight register of array row r, column c (after load.weights).
   int32_t weight(unsigned row, unsigned col) const {

@@ -47,6 +47,12 @@ Status run(ArchState &state, const isa::Rescale &r, Counters &counters);
 Status run(ArchState &state, const isa::Alu &a, Counters &counters);
 Status run(ArchState &state, const isa::Reduce &r, Counters &counters);
 Status run(ArchState &state, const isa::Table &t, Counters &counters);
+Status run(ArchState &state, const isa::EltwiseConfig &e, Counters &counters);
+Status run(ArchState &state, const isa::Eltwise &e, Counters &counters);
+
+/// checkInstruction of `instr` on `state`'s configuration, with the
+/// ppu.cfg and vec.ecfg registers `state` holds.
+Status check(const ArchState &state, const isa::Instruction &instr);
 
 } // namespace npu::golden::reference
 

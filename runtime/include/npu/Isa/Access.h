@@ -56,10 +56,15 @@ private:
   size_t count = 0;
 };
 
+/// PBUF bytes of a vec.table table in `mode`: 256 x i8, 513 x i16 or
+/// 256 x i32.
+int64_t tableBytes(TableMode mode);
+
 /// The accesses of `instr`, given the PPU configuration in force (needed by
-/// `ppu`, whose tables are in PBUF; nullptr lists only its ABUF and output
-/// accesses). Empty ranges are omitted. Assumes field values that passed
-/// checkInstruction's limits; it never reads memory.
+/// `ppu`, whose tables are in PBUF, and by `vec.eltwise`'s LUT; nullptr
+/// lists only a `ppu`'s ABUF access and a `vec.eltwise`'s operands). Empty
+/// ranges are omitted. Assumes field values that passed checkInstruction's
+/// limits; it never reads memory.
 AccessList accessesOf(const Instruction &instr, const PpuConfig *ppu);
 
 } // namespace npu::isa

@@ -31,7 +31,7 @@ inline constexpr unsigned kInstrBits = kInstrBytes * 8;
 inline constexpr unsigned kFirstFieldBit = 12;
 
 /// Version of the instruction set; prog.bin carries the same major version.
-inline constexpr unsigned kIsaVersionMajor = 1;
+inline constexpr unsigned kIsaVersionMajor = 2;
 inline constexpr unsigned kIsaVersionMinor = 0;
 
 enum class Opcode : uint8_t {
@@ -49,6 +49,8 @@ enum class Opcode : uint8_t {
   Alu = 0x43,
   Reduce = 0x44,
   Table = 0x45,
+  EltwiseConfig = 0x46,
+  Eltwise = 0x47,
 };
 
 /// The three instruction queues of the controller. HALT is handled by the
@@ -80,11 +82,21 @@ enum class AluOp : uint8_t {
   Abs,
   Neg,
   Copy,
+  Recip,
 };
+
+/// vec.alu operations that read only src1.
+constexpr bool isUnaryAluOp(AluOp op) {
+  return op == AluOp::Clz || op == AluOp::Abs || op == AluOp::Neg ||
+         op == AluOp::Copy || op == AluOp::Recip;
+}
 
 enum class ReduceOp : uint8_t { Sum, Max, Min };
 
-enum class TableMode : uint8_t { I8, I16 };
+enum class TableMode : uint8_t { I8, I16, I32 };
+
+/// Operation of vec.eltwise (set by vec.ecfg).
+enum class EltOp : uint8_t { Add, Sub, Mul };
 
 /// Number of valid values and their assembly names, per enum.
 template <typename E> struct EnumInfo;
@@ -103,15 +115,18 @@ template <> struct EnumInfo<PoolMode> {
   static constexpr const char *names[] = {"max", "avg_tosa", "avg_tflite"};
 };
 template <> struct EnumInfo<AluOp> {
-  static constexpr const char *names[] = {"add", "sub",  "mul",  "max", "min",
-                                          "shl", "ashr", "lshr", "and", "or",
-                                          "xor", "clz",  "abs",  "neg", "copy"};
+  static constexpr const char *names[] = {
+      "add", "sub", "mul", "max", "min", "shl", "ashr", "lshr",
+      "and", "or",  "xor", "clz", "abs", "neg", "copy", "recip"};
 };
 template <> struct EnumInfo<ReduceOp> {
   static constexpr const char *names[] = {"sum", "max", "min"};
 };
 template <> struct EnumInfo<TableMode> {
-  static constexpr const char *names[] = {"i8", "i16"};
+  static constexpr const char *names[] = {"i8", "i16", "i32"};
+};
+template <> struct EnumInfo<EltOp> {
+  static constexpr const char *names[] = {"add", "sub", "mul"};
 };
 template <typename E> constexpr unsigned enumCount() {
   return sizeof(EnumInfo<E>::names) / sizeof(EnumInfo<E>::names[0]);
@@ -384,6 +399,9 @@ struct Ppu {
   Buffer dstBuf = Buffer::OBuf;
   uint32_t dstAddr = 0;
   uint32_t dstStride = 0;
+  /// Row px is output channel ch_offset + px, column c a position: element
+  /// (px, c) goes to dst_addr + c * dst_stride + px * size(out_type).
+  bool transpose = false;
   template <typename S, typename V>
   static constexpr void visitFields(S &s, V &&v) {
     v("src_addr", s.srcAddr, 24);
@@ -394,6 +412,7 @@ struct Ppu {
     v("dst_buf", s.dstBuf, 3);
     v("dst_addr", s.dstAddr, 24);
     v("dst_stride", s.dstStride, 16);
+    v("transpose", s.transpose, 1);
   }
 };
 
@@ -595,7 +614,8 @@ struct Reduce {
   }
 };
 
-/// TOSA TABLE: 256-entry int8 lookup or 513-entry interpolated int16 lookup.
+/// TOSA TABLE: 256-entry int8 lookup, 513-entry interpolated int16 lookup,
+/// or 256-entry int32 lookup of an 8-bit index.
 struct Table {
   static constexpr Opcode kOpcode = Opcode::Table;
   static constexpr const char *kMnemonic = "vec.table";
@@ -608,12 +628,69 @@ struct Table {
   uint32_t tableAddr = 0;
   template <typename S, typename V>
   static constexpr void visitFields(S &s, V &&v) {
-    v("mode", s.mode, 1);
+    v("mode", s.mode, 2);
     visitOperand(s.src, kSrcNames, v);
     visitOperand(s.dst, kDstNames, v);
     v("n_outer", s.nOuter, 16);
     v("n_inner", s.nInner, 16);
     v("table_addr", s.tableAddr, 24);
+  }
+};
+
+/// Loads the element-wise input registers used by every following
+/// vec.eltwise: the operation, a left shift shared by both inputs, and per
+/// input a zero point and rescale.
+struct EltwiseConfig {
+  static constexpr Opcode kOpcode = Opcode::EltwiseConfig;
+  static constexpr const char *kMnemonic = "vec.ecfg";
+  Deps deps;
+  EltOp op = EltOp::Add;
+  /// Both inputs minus their zero points are shifted left by this (exact,
+  /// in 64 bits) before their rescale: TFLite ADD/SUB's left_shift.
+  uint32_t leftShift = 0;
+  int32_t zp1 = 0;
+  int32_t mult1 = 0;
+  uint32_t shift1 = 0;
+  bool doubleRound1 = false;
+  int32_t zp2 = 0;
+  int32_t mult2 = 0;
+  uint32_t shift2 = 0;
+  bool doubleRound2 = false;
+  uint32_t mulShift = 0;
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
+    v("op", s.op, 2);
+    v("left_shift", s.leftShift, 5);
+    v("zp1", s.zp1, 16);
+    v("mult1", s.mult1, 32);
+    v("shift1", s.shift1, 6);
+    v("double_round1", s.doubleRound1, 1);
+    v("zp2", s.zp2, 16);
+    v("mult2", s.mult2, 32);
+    v("shift2", s.shift2, 6);
+    v("double_round2", s.doubleRound2, 1);
+    v("mul_shift", s.mulShift, 6);
+  }
+};
+
+/// Fused element-wise add, sub or mul of two rescaled inputs, requantized
+/// by the PPU's per-layer registers (vec.ecfg, ppu.cfg).
+struct Eltwise {
+  static constexpr Opcode kOpcode = Opcode::Eltwise;
+  static constexpr const char *kMnemonic = "vec.eltwise";
+  Deps deps;
+  Operand src1;
+  Operand src2;
+  Operand dst;
+  uint32_t nOuter = 0;
+  uint32_t nInner = 0;
+  template <typename S, typename V>
+  static constexpr void visitFields(S &s, V &&v) {
+    visitOperand(s.src1, kSrc1Names, v);
+    visitOperand(s.src2, kSrc2Names, v);
+    visitOperand(s.dst, kDstNames, v);
+    v("n_outer", s.nOuter, 16);
+    v("n_inner", s.nInner, 16);
   }
 };
 
@@ -650,9 +727,9 @@ template <typename I> constexpr int64_t fieldMin(std::string_view name) {
   return fieldLimits<I>(name).first;
 }
 
-using Instruction =
-    std::variant<Halt, Token, DmaLoad, DmaStore, LoadWeights, Gemm, PpuConfig,
-                 Ppu, DwConv, Pool, Rescale, Alu, Reduce, Table>;
+using Instruction = std::variant<Halt, Token, DmaLoad, DmaStore, LoadWeights,
+                                 Gemm, PpuConfig, Ppu, DwConv, Pool, Rescale,
+                                 Alu, Reduce, Table, EltwiseConfig, Eltwise>;
 
 /// The queue that executes an instruction. HALT reports Queue::Compute but
 /// is consumed by the controller's fetch stage.

@@ -21,7 +21,9 @@
 
 namespace npu {
 
-inline constexpr uint16_t kProgVersionMajor = 1;
+/// A new ISA major version is a new format major version (new or changed
+/// instruction words).
+inline constexpr uint16_t kProgVersionMajor = isa::kIsaVersionMajor;
 inline constexpr uint16_t kProgVersionMinor = 0;
 inline constexpr uint32_t kProgHeaderSize = 64;
 inline constexpr unsigned kMaxTensorRank = 8;

@@ -1,22 +1,23 @@
 //===- VectorUnit.h - Lane-parallel unit for everything else ----*- C++ -*-===//
 //
-// Depthwise convolution, pooling, rescale, the integer ALU, reductions and
-// tables, `vector.lanes` elements per step (docs/isa.md, "Vector unit";
-// docs/simulator.md, "Structure"). Lanes run
-// along the innermost dimension (channels for vec.dwconv / vec.pool,
+// Depthwise convolution, pooling, rescale, the integer ALU, reductions,
+// tables and the fused element-wise operation, `vector.lanes` elements per
+// step (docs/isa.md, "Vector unit"; docs/simulator.md, "Structure"). Lanes
+// run along the innermost dimension (channels for vec.dwconv / vec.pool,
 // n_inner otherwise):
 //
 //   vec.dwconv  out_h x out_w x kh x kw x ceil(channels / lanes)
 //               (channels counts output channels)
 //   vec.pool    out_h x out_w x kh x kw x ceil(channels / lanes)
 //               (+ out_h x out_w x ceil(channels / lanes) for the average)
-//   vec.rescale, vec.alu, vec.table
+//   vec.rescale, vec.alu, vec.table, vec.eltwise
 //               n_outer x ceil(n_inner / lanes)
 //   vec.reduce  n_outer x n_red x ceil(n_inner / lanes)
 //
 // steps, each taking laneStepCycles over its operand streams (bank
 // conflicts of strided operands cost cycles), plus kLatency cycles of
-// pipeline. Statistics count lane operations and scratchpad bytes.
+// pipeline; vec.ecfg (registers only) takes one cycle. Statistics count
+// lane operations and scratchpad bytes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPUSIM_MODULES_VECTORUNIT_H
