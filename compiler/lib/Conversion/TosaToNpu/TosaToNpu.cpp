@@ -234,14 +234,67 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
 struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  /// A per-tensor rescale into int32 used only by the element-wise op.
-  static tosa::RescaleOp inputRescale(Value v) {
+  /// One input of the element-wise op: a per-tensor rescale into int32
+  /// used only by it, of a narrow tensor or of an exact left shift of one
+  /// (TFLite ADD/SUB's `(x - zp) << left_shift` followed by the input's
+  /// multiplier: two TOSA rescales, one vec.ecfg input).
+  struct Input {
+    Value value;
+    int32_t zp = 0, multiplier = 0, shift = 0;
+    bool doubleRound = false;
+    int32_t leftShift = 0;
+    SmallVector<Operation *, 2> ops; // producers first
+  };
+
+  static tosa::RescaleOp perTensorToI32(Value v) {
     auto r = v.getDefiningOp<tosa::RescaleOp>();
     if (!r || !r.getOutput().hasOneUse() || !isInt(r.getType(), 32) ||
-        r.getMultiplier().size() != 1 || r.getOutputZp() != 0 ||
-        isInt(r.getInput().getType(), 32))
+        r.getMultiplier().size() != 1 || r.getOutputZp() != 0)
       return nullptr;
     return r;
+  }
+
+  /// `r` multiplies exactly by 2^L (a power-of-two multiplier with at
+  /// least as many bits as the shift drops, so no rounding), and no value
+  /// of its narrow input can saturate the int32 result.
+  static std::optional<int32_t> exactLeftShift(tosa::RescaleOp r) {
+    const int64_t m = r.getMultiplier()[0], s = r.getShift()[0];
+    if (m <= 0 || !llvm::isPowerOf2_64(static_cast<uint64_t>(m)))
+      return std::nullopt;
+    const int64_t l = llvm::Log2_64(static_cast<uint64_t>(m)) - s;
+    const unsigned bits =
+        cast<ShapedType>(r.getInput().getType()).getElementTypeBitWidth();
+    // |x - zp| < 2^(bits + 1) for any zero point the input type allows.
+    if (l < 0 || l + bits + 1 > 31)
+      return std::nullopt;
+    return static_cast<int32_t>(l);
+  }
+
+  static std::optional<Input> input(Value v) {
+    tosa::RescaleOp r = perTensorToI32(v);
+    if (!r)
+      return std::nullopt;
+    Input in;
+    in.multiplier = r.getMultiplier()[0];
+    in.shift = r.getShift()[0];
+    in.doubleRound = r.getScale32() && r.getDoubleRound();
+    if (!isInt(r.getInput().getType(), 32)) {
+      in.value = r.getInput();
+      in.zp = r.getInputZp();
+      in.ops = {r};
+      return in;
+    }
+    tosa::RescaleOp first = perTensorToI32(r.getInput());
+    if (!first || r.getInputZp() != 0 || isInt(first.getInput().getType(), 32))
+      return std::nullopt;
+    std::optional<int32_t> l = exactLeftShift(first);
+    if (!l)
+      return std::nullopt;
+    in.value = first.getInput();
+    in.zp = first.getInputZp();
+    in.leftShift = *l;
+    in.ops = {first, r};
+    return in;
   }
 
   LogicalResult matchAndRewrite(tosa::RescaleOp rescale,
@@ -254,9 +307,10 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
       return failure();
     if (rescale.getMultiplier().size() != 1)
       return failure();
-    tosa::RescaleOp lhs = inputRescale(op->getOperand(0));
-    tosa::RescaleOp rhs = inputRescale(op->getOperand(1));
-    if (!lhs || !rhs || lhs == rhs)
+    std::optional<Input> lhs = input(op->getOperand(0));
+    std::optional<Input> rhs = input(op->getOperand(1));
+    if (!lhs || !rhs || lhs->ops.back() == rhs->ops.back() ||
+        lhs->leftShift != rhs->leftShift)
       return failure();
     tosa::ClampOp clamp = fusableClamp(rescale.getOutput());
     FailureOr<Requant> requant = Requant::from(rescale, clamp);
@@ -275,28 +329,29 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
     if (auto mul = dyn_cast<tosa::MulOp>(op))
       mulShift = mul.getShift();
     OperationState state(rescale.getLoc(), EltwiseOp::getOperationName());
-    state.addOperands({lhs.getInput(), rhs.getInput()});
+    state.addOperands({lhs->value, rhs->value});
     state.addTypes(rescale.getType());
     state.addAttribute("kind",
                        EltwiseKindAttr::get(rewriter.getContext(), kind));
-    auto side = [&](StringRef prefix, tosa::RescaleOp r) {
+    auto side = [&](StringRef prefix, const Input &in) {
       state.addAttribute((prefix + "_zp").str(),
-                         rewriter.getI32IntegerAttr(r.getInputZp()));
+                         rewriter.getI32IntegerAttr(in.zp));
       state.addAttribute((prefix + "_multiplier").str(),
-                         rewriter.getI32IntegerAttr(r.getMultiplier()[0]));
+                         rewriter.getI32IntegerAttr(in.multiplier));
       state.addAttribute((prefix + "_shift").str(),
-                         rewriter.getI32IntegerAttr(r.getShift()[0]));
-      state.addAttribute(
-          (prefix + "_double_round").str(),
-          rewriter.getBoolAttr(r.getScale32() && r.getDoubleRound()));
+                         rewriter.getI32IntegerAttr(in.shift));
+      state.addAttribute((prefix + "_double_round").str(),
+                         rewriter.getBoolAttr(in.doubleRound));
     };
-    side("lhs", lhs);
-    side("rhs", rhs);
+    side("lhs", *lhs);
+    side("rhs", *rhs);
+    state.addAttribute("left_shift", rewriter.getI32IntegerAttr(lhs->leftShift));
     state.addAttribute("mul_shift", rewriter.getI32IntegerAttr(mulShift));
     requant->addTo(rewriter, state);
-    replaceChain(
-        rewriter, last, state,
-        {op, lhs, rhs, rescale, clamp ? clamp.getOperation() : nullptr});
+    SmallVector<Operation *, 8> dead(lhs->ops.begin(), lhs->ops.end());
+    dead.append(rhs->ops.begin(), rhs->ops.end());
+    dead.append({op, rescale, clamp ? clamp.getOperation() : nullptr});
+    replaceChain(rewriter, last, state, dead);
     return success();
   }
 };

@@ -76,3 +76,37 @@ func.func @table_lut(%arg0: tensor<1x4xi8>) -> tensor<1x2xi8> {
   %3 = tosa.table %2, %lut : (tensor<1x2xi8>, tensor<256xi8>) -> tensor<1x2xi8>
   return %3 : tensor<1x2xi8>
 }
+
+// -----
+
+// TFLite ADD as the importer writes it: each input shifted left by 20
+// exactly ((x - zp) * 2^30 >> 10), then its own multiplier; one npu.eltwise
+// with left_shift = 20.
+// CHECK-LABEL: func.func @tflite_add
+// CHECK: npu.eltwise add %arg0, %arg1 {{{.*}}left_shift = 20 : i32, lhs_double_round = true, lhs_multiplier = 1400000000 : i32, lhs_shift = 31 : i32, lhs_zp = -4 : i32{{.*}}rhs_multiplier = 1500000000 : i32, rhs_shift = 32 : i32, rhs_zp = 9 : i32
+// CHECK-NOT: tosa.
+func.func @tflite_add(%arg0: tensor<1x8xi8>, %arg1: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %0 = tosa.rescale %arg0 {double_round = true, input_zp = -4 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %1 = tosa.rescale %0 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1400000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 31>} : (tensor<1x8xi32>) -> tensor<1x8xi32>
+  %2 = tosa.rescale %arg1 {double_round = true, input_zp = 9 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %3 = tosa.rescale %2 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1500000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 32>} : (tensor<1x8xi32>) -> tensor<1x8xi32>
+  %4 = tosa.add %1, %3 : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi32>
+  %5 = tosa.rescale %4 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, per_channel = false, scale32 = true, shift = array<i8: 40>} : (tensor<1x8xi32>) -> tensor<1x8xi8>
+  return %5 : tensor<1x8xi8>
+}
+
+// -----
+
+// A first rescale that rounds (multiplier 3 * 2^28) is no exact shift: the
+// rescales and the add stay separate ops.
+// CHECK-LABEL: func.func @inexact_shift
+// CHECK-NOT: npu.eltwise
+func.func @inexact_shift(%arg0: tensor<1x8xi8>, %arg1: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %0 = tosa.rescale %arg0 {double_round = true, input_zp = -4 : i32, multiplier = array<i32: 805306368>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %1 = tosa.rescale %0 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1400000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 31>} : (tensor<1x8xi32>) -> tensor<1x8xi32>
+  %2 = tosa.rescale %arg1 {double_round = true, input_zp = 9 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 10>} : (tensor<1x8xi8>) -> tensor<1x8xi32>
+  %3 = tosa.rescale %2 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1500000000>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 32>} : (tensor<1x8xi32>) -> tensor<1x8xi32>
+  %4 = tosa.add %1, %3 : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi32>
+  %5 = tosa.rescale %4 {double_round = true, input_zp = 0 : i32, multiplier = array<i32: 1300000000>, output_zp = -10 : i32, per_channel = false, scale32 = true, shift = array<i8: 40>} : (tensor<1x8xi32>) -> tensor<1x8xi8>
+  return %5 : tensor<1x8xi8>
+}

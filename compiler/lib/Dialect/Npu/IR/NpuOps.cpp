@@ -261,6 +261,10 @@ LogicalResult EltwiseOp::verify() {
     return failure();
   if (getKind() != EltwiseKind::Mul && getMulShift() != 0)
     return emitOpError("mul_shift is only set for mul");
+  constexpr int64_t kMaxLeftShift =
+      ::npu::isa::fieldMax<::npu::isa::EltwiseConfig>("left_shift");
+  if (getLeftShift() < 0 || getLeftShift() > kMaxLeftShift)
+    return emitOpError("left_shift must be in 0..") << kMaxLeftShift;
   return verifyRequant(*this);
 }
 

@@ -399,6 +399,14 @@ int64_t ProgramEmitter::half(Buffer b) const {
              : bytes;
 }
 
+std::optional<int64_t> ProgramEmitter::takeIbufTail(int64_t bytes) {
+  bytes = alignTo(bytes, kSramAlignment);
+  if (bytes <= 0 || workAreas.ibufSize < bytes)
+    return std::nullopt;
+  workAreas.ibufSize -= bytes;
+  return workAreas.ibufBase + workAreas.ibufSize;
+}
+
 int64_t ProgramEmitter::slot(Buffer b, int64_t i) const {
   const auto [base, bytes] = workArea(workAreas, b, bufferBytes(b));
   (void)bytes;

@@ -165,61 +165,56 @@ int64_t loadPbufConstants(ProgramEmitter &e, ArrayRef<int32_t> values) {
   return base;
 }
 
-LogicalResult eltwiseOnChip(ProgramEmitter &e, EltwiseOp op) {
+/// The layer header of an element-wise op: its output requantization
+/// (ppu.cfg with the fused LUT, if any) and its input registers (vec.ecfg).
+void beginEltwise(ProgramEmitter &e, EltwiseOp op) {
   npuisa::PpuParams params = ppuParams(op, 1);
   params.form = npuisa::PpuForm::PerLayer;
   e.beginLayer(op, layerKindOf(op.getKind()), 0);
   loadPpuTables(e, params, 0, 1);
+  npuisa::EltwiseConfig cfg;
+  cfg.op = op.getKind() == EltwiseKind::Add   ? npuisa::EltOp::Add
+           : op.getKind() == EltwiseKind::Sub ? npuisa::EltOp::Sub
+                                              : npuisa::EltOp::Mul;
+  cfg.leftShift = static_cast<uint32_t>(op.getLeftShift());
+  cfg.zp1 = op.getLhsZp();
+  cfg.mult1 = op.getLhsMultiplier();
+  cfg.shift1 = static_cast<uint32_t>(op.getLhsShift());
+  cfg.doubleRound1 = op.getLhsDoubleRound();
+  cfg.zp2 = op.getRhsZp();
+  cfg.mult2 = op.getRhsMultiplier();
+  cfg.shift2 = static_cast<uint32_t>(op.getRhsShift());
+  cfg.doubleRound2 = op.getRhsDoubleRound();
+  cfg.mulShift = static_cast<uint32_t>(op.getMulShift());
+  e.emit(cfg);
+}
+
+void emitEltwise(ProgramEmitter &e, const npuisa::Operand &lhs,
+                 const npuisa::Operand &rhs, const npuisa::Operand &dst,
+                 int64_t nOuter, int64_t nInner) {
+  npuisa::Eltwise x;
+  x.src1 = lhs;
+  x.src2 = rhs;
+  x.dst = dst;
+  x.nOuter = static_cast<uint32_t>(nOuter);
+  x.nInner = static_cast<uint32_t>(nInner);
+  e.emit(x);
+}
+
+constexpr int64_t kEltOuter = fieldMax<npuisa::Eltwise>("n_outer");
+constexpr int64_t kEltInner = fieldMax<npuisa::Eltwise>("n_inner");
+
+LogicalResult eltwiseOnChip(ProgramEmitter &e, EltwiseOp op) {
+  beginEltwise(e, op);
   FailureOr<OnChipOperands> t =
       onChipOperands(e, {op.getLhs(), op.getRhs()}, op.getOutput());
   if (failed(t))
     return failure();
-  const int64_t os = ::npu::elementBytes(t->out.type);
-  // The two rescaled inputs take 8 bytes of ABUF per element.
-  const int64_t maxElems = e.bufferBytes(Buffer::ABuf) / 8;
   LogicalResult status = forEachPiece(
-      e, shapeOf(op.getOutput()), {&t->in[0], &t->in[1], &t->out},
-      fieldMax<npuisa::Rescale>("n_outer"), kMaxPpuChannels, maxElems,
+      e, shapeOf(op.getOutput()), {&t->in[0], &t->in[1], &t->out}, kEltOuter,
+      kEltInner, INT64_MAX,
       [&](ArrayRef<npuisa::Operand> o, int64_t no, int64_t ni) {
-        const int64_t count = no * ni;
-        npuisa::Rescale a;
-        a.src = o[0];
-        a.dst = {Buffer::ABuf, 0, npuisa::DType::I32, static_cast<int32_t>(ni),
-                 1};
-        a.nOuter = static_cast<uint32_t>(no);
-        a.nInner = static_cast<uint32_t>(ni);
-        a.inZp = op.getLhsZp();
-        a.mult = op.getLhsMultiplier();
-        a.shift = static_cast<uint32_t>(op.getLhsShift());
-        a.doubleRound = op.getLhsDoubleRound();
-        e.emit(a);
-        npuisa::Rescale b = a;
-        b.src = o[1];
-        b.inZp = op.getRhsZp();
-        b.mult = op.getRhsMultiplier();
-        b.shift = static_cast<uint32_t>(op.getRhsShift());
-        b.doubleRound = op.getRhsDoubleRound();
-        if (op.getKind() == EltwiseKind::Add) {
-          b.accumulate = true;
-          e.emit(b);
-        } else {
-          b.dst.addr = static_cast<uint32_t>(4 * count);
-          e.emit(b);
-          npuisa::Alu alu;
-          alu.op = op.getKind() == EltwiseKind::Sub ? npuisa::AluOp::Sub
-                                                    : npuisa::AluOp::Mul;
-          alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-          alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
-          alu.dst = alu.src1;
-          alu.nOuter = 1;
-          alu.nInner = static_cast<uint32_t>(count);
-          alu.shift = static_cast<uint32_t>(op.getMulShift());
-          e.emit(alu);
-        }
-        // The PPU writes each row's elements contiguously.
-        assert(o[2].strideInner == 1 || ni == 1);
-        emitPpu(e, 0, 4 * ni, no, ni, 0, o[2].buf, o[2].addr,
-                o[2].strideOuter * os, os);
+        emitEltwise(e, o[0], o[1], o[2], no, ni);
       });
   if (failed(status))
     return failure();
@@ -413,64 +408,18 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, EltwiseOp op) {
   FailureOr<DramView> out = e.denseView(op.getOutput());
   if (failed(lhs) || failed(rhs) || failed(out))
     return failure();
-  const int64_t os = out->elem;
   const int64_t n = std::min<int64_t>(
       {maxTileElems(e.half(Buffer::IBuf), {*lhs, *rhs}),
-       e.bufferBytes(Buffer::ABuf) / 8, e.half(Buffer::OBuf) / os,
-       fieldMax<npuisa::Rescale>("n_inner")});
-  // One requantization for all elements: the per-layer registers, and the
-  // LUT (the only table) when an int8 table was fused.
-  npuisa::PpuParams params = ppuParams(op, 1);
-  params.form = npuisa::PpuForm::PerLayer;
-  e.beginLayer(op, layerKindOf(op.getKind()), 0);
-  loadPpuTables(e, params, 0, 1);
-  return tiled(
-      e, shape, n, {*lhs, *rhs}, *out,
-      [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
-        // Both inputs rescaled to int32 in ABUF; add accumulates the second.
-        npuisa::Rescale a;
-        a.src = dense(Buffer::IBuf, in[0], dtypeOf(op.getLhs().getType()));
-        a.dst = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-        a.nOuter = 1;
-        a.nInner = static_cast<uint32_t>(count);
-        a.inZp = op.getLhsZp();
-        a.mult = op.getLhsMultiplier();
-        a.shift = static_cast<uint32_t>(op.getLhsShift());
-        a.doubleRound = op.getLhsDoubleRound();
-        e.emit(a);
-        npuisa::Rescale b = a;
-        b.src = dense(Buffer::IBuf, in[1], dtypeOf(op.getRhs().getType()));
-        b.inZp = op.getRhsZp();
-        b.mult = op.getRhsMultiplier();
-        b.shift = static_cast<uint32_t>(op.getRhsShift());
-        b.doubleRound = op.getRhsDoubleRound();
-        if (op.getKind() == EltwiseKind::Add) {
-          b.accumulate = true;
-          e.emit(b);
-        } else {
-          b.dst = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
-          e.emit(b);
-          npuisa::Alu alu;
-          alu.op = op.getKind() == EltwiseKind::Sub ? npuisa::AluOp::Sub
-                                                    : npuisa::AluOp::Mul;
-          alu.src1 = dense(Buffer::ABuf, 0, npuisa::DType::I32);
-          alu.src2 = dense(Buffer::ABuf, 4 * count, npuisa::DType::I32);
-          alu.dst = alu.src1;
-          alu.nOuter = 1;
-          alu.nInner = static_cast<uint32_t>(count);
-          alu.shift = static_cast<uint32_t>(op.getMulShift());
-          e.emit(alu);
-        }
-        // The PPU reads the accumulators as rows of at most its channel
-        // count.
-        const int64_t width = std::min<int64_t>(count, kMaxPpuChannels);
-        const int64_t full = count / width;
-        emitPpu(e, 0, 4 * width, full, width, 0, Buffer::OBuf, ob, width * os,
-                os);
-        if (count % width)
-          emitPpu(e, 4 * full * width, 4 * width, 1, count % width, 0,
-                  Buffer::OBuf, ob + full * width * os, width * os, os);
-      });
+       e.half(Buffer::OBuf) / out->elem, kEltInner});
+  beginEltwise(e, op);
+  const npuisa::DType outType = dtypeOf(op.getOutput().getType());
+  return tiled(e, shape, n, {*lhs, *rhs}, *out,
+               [&](int64_t count, ArrayRef<int64_t> in, int64_t ob) {
+                 emitEltwise(
+                     e, dense(Buffer::IBuf, in[0], dtypeOf(op.getLhs().getType())),
+                     dense(Buffer::IBuf, in[1], dtypeOf(op.getRhs().getType())),
+                     dense(Buffer::OBuf, ob, outType), 1, count);
+               });
 }
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, AluOp op) {

@@ -30,6 +30,13 @@ constexpr int64_t kMaxInStrideX = npuisa::fieldMax<npuisa::Gemm>("in_stride_x");
 /// it.
 constexpr int64_t kMaxInputRow =
     npuisa::fieldMax<npuisa::DwConv>("in_row_stride");
+/// Element strides of the vector unit's im2col copies.
+constexpr int64_t kMaxCopyStride =
+    npuisa::fieldMax<npuisa::Alu>("src1_stride_outer");
+static_assert(kMaxCopyStride ==
+                  npuisa::fieldMax<npuisa::Alu>("dst_stride_outer") &&
+              kMaxCopyStride ==
+                  npuisa::fieldMax<npuisa::Alu>("src1_stride_inner"));
 
 /// One MAC layer as the array sees it: a batch of NHWC images convolved with
 /// a KH x KW window (fully connected and matmul are 1 x 1 windows over a
@@ -48,11 +55,88 @@ struct GemmLayer {
   npuisa::PpuParams ppu;
   /// On-chip homes of the input and the output (else DRAM).
   std::optional<SramHome> inHome, outHome;
+  /// IBUF bytes to request for an im2col buffer (im2colBytes).
+  int64_t im2colBytes = 0;
 };
+
+/// Geometry of a single-input-channel window layer for the im2col choice.
+struct Im2colShape {
+  int64_t pixels, OC, KH, KW, OH, OW;
+};
+
+/// Copy steps of the vector unit for one (ky, kx) plane of a th x tw tile:
+/// the longer side runs along the lanes.
+int64_t im2colCopySteps(int64_t lanes, int64_t th, int64_t tw) {
+  return std::min(th * ceilDiv(tw, lanes), tw * ceilDiv(th, lanes));
+}
+
+/// The im2col buffer's size, when its copies cost less than the array
+/// passes it saves (one per kernel row -> one per `rows` kernel taps).
+int64_t im2colBytesFor(const ::npu::ArchConfig &arch, const Im2colShape &s) {
+  const int64_t R = arch.array.rows, C = arch.array.cols;
+  const int64_t taps = s.KH * s.KW;
+  const int64_t passesNow = s.KH * ceilDiv(s.KW, R);
+  const int64_t passesIm2col = ceilDiv(taps, R);
+  if (taps < 2 || passesIm2col >= passesNow)
+    return 0;
+  const int64_t accBytes = ::npu::bufferBytes(arch, Buffer::ABuf);
+  const int64_t oct = std::min<int64_t>(s.OC, kMaxPpuChannels);
+  const int64_t pixels = std::min<int64_t>(
+      {s.pixels, accBytes / (4 * oct), kMaxPpuPixels});
+  const int64_t tiles = ceilDiv(s.pixels, pixels);
+  const int64_t tw = std::min(s.OW, pixels);
+  const int64_t th = std::min(s.OH, pixels / tw);
+  constexpr int64_t kPerInstr = 8; // issue and pipeline of one copy
+  const int64_t copies =
+      tiles * taps * (im2colCopySteps(arch.vector.lanes, th, tw) + kPerInstr);
+  const int64_t saved = (passesNow - passesIm2col) * ceilDiv(s.OC, C) *
+                        (s.pixels + tiles * (2 * R + C));
+  return saved > copies ? pixels * taps : 0;
+}
+
+/// Copies the windows of a th x tw output tile of a one-channel input (at
+/// `input`, the tile's top-left window corner) into im2col rows at `dst`:
+/// row p = y * tw + x holds its KH x KW window, tap ky * KW + kx at byte
+/// offset ky * KW + kx. One vector copy per tap.
+void emitIm2col(ProgramEmitter &e, const GemmLayer &g, int64_t input,
+                int64_t rowStride, int64_t pixStride, int64_t dst, int64_t th,
+                int64_t tw) {
+  const int64_t K = g.KH * g.KW;
+  // The longer side of the tile runs along the lanes.
+  const bool rowsOuter = tw >= th;
+  for (int64_t ky = 0; ky < g.KH; ++ky)
+    for (int64_t kx = 0; kx < g.KW; ++kx) {
+      npuisa::Alu a;
+      a.op = npuisa::AluOp::Copy;
+      const auto ys = static_cast<int32_t>(g.SH * rowStride);
+      const auto xs = static_cast<int32_t>(g.SW * pixStride);
+      const auto dys = static_cast<int32_t>(tw * K);
+      const auto dxs = static_cast<int32_t>(K);
+      a.src1 = {Buffer::IBuf,
+                static_cast<uint32_t>(input + ky * g.DH * rowStride +
+                                      kx * g.DW * pixStride),
+                npuisa::DType::I8, rowsOuter ? ys : xs, rowsOuter ? xs : ys};
+      a.src2 = a.src1;
+      a.dst = {Buffer::IBuf, static_cast<uint32_t>(dst + ky * g.KW + kx),
+               npuisa::DType::I8, rowsOuter ? dys : dxs,
+               rowsOuter ? dxs : dys};
+      a.nOuter = static_cast<uint32_t>(rowsOuter ? th : tw);
+      a.nInner = static_cast<uint32_t>(rowsOuter ? tw : th);
+      e.emit(a);
+    }
+}
 
 LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   const ::npu::ArchConfig &arch = e.arch();
   const int64_t R = arch.array.rows, C = arch.array.cols;
+  // im2col (one input channel): each tile's windows are copied into rows of
+  // K bytes at the end of the working area, so a pass reduces over up to R
+  // kernel taps instead of one kernel row.
+  std::optional<int64_t> im2col;
+  if (g.im2colBytes > 0 && g.IC == 1 &&
+      (!g.inHome || g.SH * g.inHome->rowPitch() <= kMaxCopyStride) &&
+      (g.inHome || e.currentWorkAreas().ibufSize > g.im2colBytes))
+    im2col = e.takeIbufTail(g.im2colBytes);
   const int64_t hi = e.half(Buffer::IBuf), hw = e.half(Buffer::WBuf);
   const int64_t accBytes = e.bufferBytes(Buffer::ABuf);
   const int64_t ho = e.half(Buffer::OBuf);
@@ -122,6 +206,14 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   }
   const int64_t K = static_cast<int64_t>(rows.size());
 
+  // With im2col the passes take R consecutive rows of the matrix (whose
+  // rows keep their (ky, kx) order).
+  if (im2col) {
+    chunks.clear();
+    for (int64_t j = 0; j < K; j += R)
+      chunks.push_back({0, 0, j, std::min(R, K - j), j});
+  }
+
   // Weight groups: consecutive chunks (of one input-channel group) whose
   // rows fit a wbuf half at oct columns.
   const int64_t maxRows = hw / oct;
@@ -167,7 +259,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   // Spatial tile.
   const int64_t maxPixels = std::min<int64_t>(
       {accBytes / (4 * oct), g.outHome ? kMaxPpuPixels : ho / (oct * outSize),
-       kMaxPpuPixels});
+       kMaxPpuPixels, im2col ? g.im2colBytes / K : kMaxPpuPixels});
   auto inRows = [&](int64_t oh) { return (oh - 1) * g.SH + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * g.SW + winW; };
   // An on-chip input needs no tile in IBUF.
@@ -176,14 +268,21 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   };
   const int64_t pixStride = g.inHome ? g.inHome->pixPitch() : ict;
   int64_t owt = std::min(g.OW, maxPixels);
-  while (owt > 1 && (!tileFits(1, owt) ||
+  // im2col copies step through a tile row and an im2col row (owt x K
+  // bytes) with 16-bit strides.
+  auto copyStridesFit = [&](int64_t ow) {
+    return !im2col || (ow * K <= kMaxCopyStride &&
+                       (g.inHome || g.SH * inCols(ow) <= kMaxCopyStride));
+  };
+  while (owt > 1 && (!tileFits(1, owt) || !copyStridesFit(owt) ||
                      (!g.inHome && inCols(owt) * ict > kMaxInputRow) ||
                      g.SW * pixStride > kMaxInStrideX))
     --owt;
   int64_t oht = std::min(g.OH, std::max<int64_t>(1, maxPixels / owt));
   while (oht > 1 && !tileFits(oht, owt))
     --oht;
-  if (!tileFits(oht, owt) || g.SW * pixStride > kMaxInStrideX)
+  if (!tileFits(oht, owt) || g.SW * pixStride > kMaxInStrideX ||
+      !copyStridesFit(owt))
     return src->emitError("sram.ibuf_kib is too small for one output pixel");
 
   const bool weightsResident = wgroups.size() == 1 && oct == g.OC;
@@ -218,6 +317,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
         const int64_t tileRows = inRows(th), tileCols = inCols(tw);
         std::optional<int64_t> inputBase;
         int64_t inputGroup = -1;
+        bool copied = false; // the tile's im2col rows
         for (int64_t oc0 = 0; oc0 < g.OC; oc0 += oct) {
           const int64_t ocn = std::min(oct, g.OC - oc0);
           if (!layerTables)
@@ -276,6 +376,11 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                 weightsResident ? *residentBase : loadWeights(b, wg, oc0, ocn);
             const int64_t rowStride =
                 g.inHome ? g.inHome->rowPitch() : tileCols * icn;
+            if (im2col && !copied) {
+              emitIm2col(e, g, *inputBase, rowStride, pixStride, *im2col, th,
+                         tw);
+              copied = true;
+            }
             for (size_t c = wg.firstChunk; c < wg.endChunk; ++c) {
               const Chunk &ch = chunks[c];
               for (int64_t cp = 0; cp < ocn; cp += C) {
@@ -292,6 +397,11 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                     *inputBase + ch.ky * g.DH * rowStride + ch.within);
                 gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);
                 gm.inStrideX = static_cast<uint32_t>(g.SW * pixStride);
+                if (im2col) {
+                  gm.inAddr = static_cast<uint32_t>(*im2col + ch.k);
+                  gm.inStrideY = static_cast<uint32_t>(tw * K);
+                  gm.inStrideX = static_cast<uint32_t>(K);
+                }
                 gm.outH = static_cast<uint32_t>(th);
                 gm.outW = static_cast<uint32_t>(tw);
                 gm.k = static_cast<uint32_t>(ch.rows);
@@ -348,32 +458,114 @@ LogicalResult constantWeightsAndBias(OpT op, GemmLayer &g) {
 
 } // namespace
 
-LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
-  auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
-       out = shapeOf(op.getOutput());
-  GemmLayer g;
+namespace {
+
+/// The geometry and operand addresses shared by conv2d and a depthwise
+/// convolution run as one; weights and PPU tables are set by the caller.
+template <typename OpT>
+LogicalResult windowLayer(ProgramEmitter &e, OpT op, int64_t KH, int64_t KW,
+                          GemmLayer &g) {
+  auto in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
   g.batches = in[0];
   g.IH = in[1], g.IW = in[2], g.IC = in[3];
   g.OH = out[1], g.OW = out[2], g.OC = out[3];
-  g.KH = w[1], g.KW = w[2];
+  g.KH = KH, g.KW = KW;
   g.SH = op.getStride()[0], g.SW = op.getStride()[1];
   g.DH = op.getDilation()[0], g.DW = op.getDilation()[1];
   g.PT = op.getPad()[0], g.PB = op.getPad()[1];
   g.PL = op.getPad()[2], g.PR = op.getPad()[3];
   g.inZp = op.getInputZp();
-  if (failed(constantWeightsAndBias(op, g)))
-    return failure();
   FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput()),
                      outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))
     return failure();
   const int64_t inImage = g.IH * g.IW * g.IC, outImage = g.OH * g.OW * g.OC;
-  const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
+  const int64_t outSize =
+      ::npu::elementBytes(dtypeOf(op.getOutput().getType()));
   g.inAddr = [=](int64_t b) { return *inAddr + b * inImage; };
   g.outAddr = [=](int64_t b) { return *outAddr + b * outImage * outSize; };
   g.inHome = getSramHome(op.getInput());
   g.outHome = getSramHome(op.getOutput());
+  return success();
+}
+
+} // namespace
+
+LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
+  auto w = shapeOf(op.getWeights());
+  GemmLayer g;
+  if (failed(windowLayer(e, op, w[1], w[2], g)) ||
+      failed(constantWeightsAndBias(op, g)))
+    return failure();
+  g.im2colBytes = im2colBytes(e.arch(), op);
   e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
+  return lowerGemm(e, op, g);
+}
+
+int64_t lowering::im2colBytes(const ::npu::ArchConfig &arch, Operation *op) {
+  auto shape = [&](Value in, Value out, int64_t KH, int64_t KW) {
+    auto i = shapeOf(in), o = shapeOf(out);
+    return i[3] != 1 ? 0
+                     : im2colBytesFor(arch, {o[0] * o[1] * o[2], o[3], KH,
+                                             KW, o[1], o[2]});
+  };
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    auto w = shapeOf(conv.getWeights());
+    return shape(conv.getInput(), conv.getOutput(), w[1], w[2]);
+  }
+  if (auto dw = dyn_cast<DepthwiseConv2DOp>(op)) {
+    if (!depthwiseFasterOnArray(arch, dw))
+      return 0;
+    auto w = shapeOf(dw.getWeights());
+    return shape(dw.getInput(), dw.getOutput(), w[0], w[1]);
+  }
+  return 0;
+}
+
+bool lowering::depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
+                                      DepthwiseConv2DOp op) {
+  auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
+       out = shapeOf(op.getOutput());
+  // With one input channel every output channel reads the same window: a
+  // convolution with IC = 1. (More input channels would need a
+  // block-diagonal weight matrix, wasting most of the array.)
+  if (in[3] != 1 || arch.array.weightBits != 8)
+    return false;
+  const int64_t R = arch.array.rows, C = arch.array.cols;
+  const int64_t lanes = arch.vector.lanes;
+  const int64_t pixels = out[0] * out[1] * out[2], OC = out[3];
+  const int64_t KH = w[0], KW = w[1];
+  // Steps of each unit: the vector unit does one tap of `lanes` channels
+  // per cycle; the array streams every pixel once per reduction chunk
+  // (kernel row) and column group, plus the pipeline fill.
+  const int64_t vector = pixels * KH * KW * ceilDiv(OC, lanes);
+  const int64_t chunks =
+      KH * (op.getDilation()[1] == 1 ? ceilDiv(KW, R) : KW);
+  const int64_t array = chunks * ceilDiv(OC, C) * (pixels + R + C);
+  return array < vector;
+}
+
+LogicalResult lowering::lowerDepthwiseOnArray(ProgramEmitter &e,
+                                              DepthwiseConv2DOp op) {
+  auto w = shapeOf(op.getWeights());
+  const int64_t KH = w[0], KW = w[1], M = w[3];
+  GemmLayer g;
+  if (failed(windowLayer(e, op, KH, KW, g)))
+    return failure();
+  g.ppu = ppuParams(op, M);
+  DenseIntElementsAttr weights;
+  if (!matchPattern(op.getWeights(), m_Constant(&weights)) ||
+      failed(addBias(g.ppu, op.getBias())))
+    return op.emitError("weights and bias must be constants");
+  // [KH, KW, 1, M] to OHWI [M, KH, KW, 1].
+  const std::vector<int64_t> hwcm = constantInts(weights);
+  std::vector<int64_t> ohwi(hwcm.size());
+  for (int64_t t = 0; t < KH * KW; ++t)
+    for (int64_t m = 0; m < M; ++m)
+      ohwi[m * KH * KW + t] = hwcm[t * M + m];
+  g.constWeights = std::move(ohwi);
+  g.im2colBytes = im2colBytes(e.arch(), op);
+  e.beginLayer(op, LayerKind::DepthwiseConv2D, op.getMacCount());
   return lowerGemm(e, op, g);
 }
 

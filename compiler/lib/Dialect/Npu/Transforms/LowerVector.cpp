@@ -15,6 +15,8 @@ using namespace mlir::npu::lowering;
 using npuisa::fieldMax;
 
 LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
+  if (depthwiseFasterOnArray(e.arch(), op))
+    return lowerDepthwiseOnArray(e, op);
   auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
        out = shapeOf(op.getOutput());
   const int64_t N = in[0], IH = in[1], IW = in[2], IC = in[3];

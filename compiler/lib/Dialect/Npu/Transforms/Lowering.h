@@ -135,6 +135,10 @@ public:
   /// Uses `work` as the op's IBUF and OBUF tile space (half() and slot()).
   void setWorkAreas(const WorkAreas &work) { workAreas = work; }
   const WorkAreas &currentWorkAreas() const { return workAreas; }
+  /// Takes the last `bytes` of the op's IBUF working area out of it (tile
+  /// slots use the rest) and returns their base; nullopt when the op has no
+  /// working area that large.
+  std::optional<int64_t> takeIbufTail(int64_t bytes);
   /// The current layer's half of WBUF or PBUF (layers alternate halves, so
   /// the next layer's weights and tables can load while this one computes)
   /// as (base, size).
@@ -271,6 +275,17 @@ LogicalResult lowerOp(ProgramEmitter &e, FullyConnectedOp op);
 LogicalResult lowerOp(ProgramEmitter &e, MatMulOp op);
 // The vector unit's windowed ops (LowerVector.cpp).
 LogicalResult lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op);
+/// True when a depthwise convolution runs faster as a convolution on the
+/// array (one input channel) than on the vector unit (LowerMac.cpp).
+bool depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
+                            DepthwiseConv2DOp op);
+LogicalResult lowerDepthwiseOnArray(ProgramEmitter &e, DepthwiseConv2DOp op);
+/// IBUF bytes a convolution (or depthwise convolution on the array) wants
+/// for an im2col buffer: one input channel, where copying the windows into
+/// rows of kh x kw bytes (vector unit) costs less than the extra array
+/// passes of one pass per kernel row; 0 otherwise. npu-plan-sram reserves
+/// them at the end of the op's working area.
+int64_t im2colBytes(const ::npu::ArchConfig &arch, Operation *op);
 LogicalResult lowerOp(ProgramEmitter &e, PoolOp op);
 // Element-wise ops (LowerElementwise.cpp).
 LogicalResult lowerOp(ProgramEmitter &e, EltwiseOp op);

@@ -23,6 +23,7 @@
 // decision final, so this ends.
 //
 //===----------------------------------------------------------------------===//
+#include "Lowering.h"
 #include "SramHome.h"
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
@@ -255,12 +256,18 @@ std::vector<Work> Planner::workAreas() {
       for (Value v : op->getOperands())
         if (auto type = dyn_cast<ShapedType>(v.getType()))
           dramIn += SramHome::bytesFor(type, {});
-    if (dramIn > 0) {
+    // A convolution's im2col rows go at the end of its working area.
+    const int64_t im2col = alignUp(lowering::im2colBytes(arch, op));
+    if (dramIn > 0 || im2col > 0) {
       Work w;
       w.time = t;
       w.buf = Buffer::IBuf;
-      w.want = alignUp(std::min(ibuf / 2, std::max<int64_t>(2 * dramIn, 128)));
+      w.want = dramIn > 0 ? alignUp(std::min(
+                                ibuf / 2, std::max<int64_t>(2 * dramIn, 128)))
+                          : kSramAlignment;
       w.min = std::min(w.want, alignUp(std::max<int64_t>(w.want / 8, 64)));
+      w.want += im2col;
+      w.min += im2col;
       w.size = w.want;
       work.push_back(w);
     }

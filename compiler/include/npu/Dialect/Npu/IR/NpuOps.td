@@ -110,9 +110,10 @@ def Npu_EltwiseOp : Npu_GraphOp<"eltwise", [Npu_RequantTrait]> {
   let summary = "Element-wise add, sub or mul of rescaled inputs";
   let description = [{
     The TFLite/TOSA pattern rescale(lhs) op rescale(rhs) -> requantize:
-    each input is rescaled to int32 (zero point removed, multiplied), the
-    two are combined (`kind` = add, sub or mul with `mul_shift`) and
-    the int32 result is requantized. Shapes broadcast.
+    each input is rescaled to int32 (zero point removed, shifted left by
+    `left_shift` exactly, multiplied), the two are combined (`kind` = add,
+    sub or mul with `mul_shift`) and the int32 result is requantized.
+    Shapes broadcast. One vec.eltwise instruction computes it.
   }];
   let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
     Npu_EltwiseKindAttr:$kind,
@@ -120,6 +121,7 @@ def Npu_EltwiseOp : Npu_GraphOp<"eltwise", [Npu_RequantTrait]> {
     BoolAttr:$lhs_double_round,
     Npu_I32Attr:$rhs_zp, Npu_I32Attr:$rhs_multiplier, Npu_I32Attr:$rhs_shift,
     BoolAttr:$rhs_double_round,
+    DefaultValuedAttr<Npu_I32Attr, "0">:$left_shift,
     Npu_I32Attr:$mul_shift), RequantArgs);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
