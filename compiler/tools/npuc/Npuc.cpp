@@ -16,6 +16,7 @@
 #include "npu/Import/Tflite.h"
 #include "npu/Isa/Encoding.h"
 #include "npu/Pipeline/CompilePipeline.h"
+#include "npu/Program/Estimate.h"
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
 
@@ -31,6 +32,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -60,6 +62,12 @@ cl::list<std::string>
     embedInputs("embed-input",
                 cl::desc("Embed NAME=FILE.npy as the default data of an input"),
                 cl::cat(npucCategory));
+
+cl::opt<bool> scheduleReport(
+    "schedule-report",
+    cl::desc("Print the cost model's estimate per layer (cycles, DRAM "
+             "bytes, where inputs, outputs and weights live) on stdout"),
+    cl::cat(npucCategory));
 
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
@@ -146,6 +154,29 @@ int fail(const llvm::Twine &message) {
 }
 
 } // namespace
+
+/// The cost model's per-layer table (npuc --schedule-report).
+static void printScheduleReport(llvm::raw_ostream &os,
+                         const ::npu::ProgramEstimate &estimate) {
+  auto where = [](uint64_t dramBytes) {
+    return dramBytes ? "dram" : "sram";
+  };
+  os << llvm::formatv("{0,-32} {1,-18} {2,10} {3,8} {4,8} {5,8} {6,10} "
+                      "{7,-5} {8,-5} {9,9}\n",
+                      "layer", "kind", "cycles", "load", "compute", "store",
+                      "DRAM B", "in", "out", "weight B");
+  for (const ::npu::LayerEstimate &l : estimate.layers)
+    os << llvm::formatv("{0,-32} {1,-18} {2,10} {3,8} {4,8} {5,8} {6,10} "
+                        "{7,-5} {8,-5} {9,9}\n",
+                        l.name, l.kind, l.cycles, l.loadCycles,
+                        l.computeCycles, l.storeCycles,
+                        l.dramReadBytes + l.dramWriteBytes,
+                        where(l.placement.inputDramBytes),
+                        where(l.placement.outputDramBytes),
+                        l.placement.weightBytes + l.placement.tableBytes);
+  os << llvm::formatv("predicted cycles {0}, DRAM bytes {1}\n",
+                      estimate.cycles, estimate.dramBytes);
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -239,6 +270,13 @@ int main(int argc, char **argv) {
           program->defaultInputs.push_back(
               {static_cast<uint32_t>(inputs[i]), (*bound)[i].data});
     }
+  }
+  if (scheduleReport) {
+    ::npu::Result<::npu::ArchConfig> arch = program->recordedArch();
+    if (!arch)
+      return fail(arch.error().getMessage());
+    printScheduleReport(llvm::outs(),
+                        ::npu::estimateProgram(*program, *arch));
   }
   if (emitOption == Emit::Asm) {
     for (size_t i = 0; i < program->instructions.size(); ++i) {

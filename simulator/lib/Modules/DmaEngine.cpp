@@ -1,6 +1,8 @@
 //===- DmaEngine.cpp - Moves 2-d blocks between DRAM and SRAM -------------===//
 #include "npusim/Modules/DmaEngine.h"
 
+#include "npu/Isa/Cost.h"
+
 #include <algorithm>
 
 namespace npu::sim {
@@ -14,40 +16,8 @@ std::vector<uint32_t> DmaEngine::bursts(uint64_t dramAddr, uint64_t rowStride,
                                         uint64_t colStride, uint64_t rows,
                                         uint64_t cols, uint64_t elemBytes,
                                         uint64_t burstBytes) {
-  std::vector<uint32_t> out;
-  // Contiguous runs, merged while each starts where the previous ended,
-  // then cut at burst boundaries.
-  uint64_t runAddr = 0, runBytes = 0;
-  auto flush = [&] {
-    while (runBytes) {
-      const uint64_t room = burstBytes - runAddr % burstBytes;
-      const uint64_t n = std::min(room, runBytes);
-      out.push_back(static_cast<uint32_t>(n));
-      runAddr += n;
-      runBytes -= n;
-    }
-  };
-  auto run = [&](uint64_t addr, uint64_t bytes) {
-    if (runBytes && addr == runAddr + runBytes) {
-      runBytes += bytes;
-      return;
-    }
-    flush();
-    runAddr = addr;
-    runBytes = bytes;
-  };
-  if (elemBytes == 0)
-    return out;
-  for (uint64_t r = 0; r < rows; ++r) {
-    const uint64_t row = dramAddr + r * rowStride;
-    if (colStride == elemBytes || cols == 1)
-      run(row, cols * elemBytes);
-    else
-      for (uint64_t c = 0; c < cols; ++c)
-        run(row + c * colStride, elemBytes);
-  }
-  flush();
-  return out;
+  return isa::cost::dmaBursts(dramAddr, rowStride, colStride, rows, cols,
+                              elemBytes, burstBytes);
 }
 
 void DmaEngine::run(const std::vector<uint32_t> &bursts, bool write,

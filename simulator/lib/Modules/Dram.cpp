@@ -1,6 +1,8 @@
 //===- Dram.cpp - DRAM and its data bus -----------------------------------===//
 #include "npusim/Modules/Dram.h"
 
+#include "npu/Isa/Cost.h"
+
 #include <algorithm>
 #include <deque>
 #include <string>
@@ -9,37 +11,7 @@ namespace npu::sim {
 
 namespace {
 
-/// Schedules bursts; returns (completion of the last, first data cycle, bus
-/// cycles used) and updates `busFree`.
-struct Schedule {
-  uint64_t done = 0, firstData = 0, busCycles = 0;
-};
-
-Schedule scheduleBursts(const std::vector<uint32_t> &bursts, uint64_t now,
-                        uint64_t bandwidth, uint64_t latency,
-                        uint64_t maxOutstanding, uint64_t &busFree) {
-  Schedule s;
-  std::deque<uint64_t> inFlight; // completion cycles, oldest first
-  uint64_t issue = now;
-  for (size_t i = 0; i < bursts.size(); ++i) {
-    if (inFlight.size() == maxOutstanding) {
-      issue = std::max(issue, inFlight.front());
-      inFlight.pop_front();
-    }
-    const uint64_t start = std::max(issue + latency, busFree);
-    const uint64_t cycles = (bursts[i] + bandwidth - 1) / bandwidth;
-    if (i == 0)
-      s.firstData = start;
-    busFree = start + cycles;
-    s.busCycles += cycles;
-    inFlight.push_back(busFree);
-    s.done = busFree;
-    ++issue; // one request per cycle
-  }
-  if (bursts.empty())
-    s.done = s.firstData = now;
-  return s;
-}
+using isa::cost::scheduleBursts;
 
 } // namespace
 
@@ -89,7 +61,7 @@ void Dram::schedule(Request &request, uint64_t now) {
   const std::vector<uint32_t> &bursts = *request.bursts;
   const bool write = request.write;
   const uint32_t instr = request.instr;
-  const Schedule s =
+  const isa::cost::BurstSchedule s =
       scheduleBursts(bursts, now, bandwidth, latency, maxOutstanding, busFree);
   uint64_t bytes = 0, words = 0;
   for (uint32_t b : bursts) {

@@ -39,8 +39,7 @@ void PostProcessor::run(const isa::Ppu &p, uint32_t instr, UnitClock &clock) {
   const int64_t dstLaneStride =
       p.transpose ? int64_t(p.dstStride) : int64_t(outBytes);
   if (elements) {
-    const uint64_t steps =
-        uint64_t(p.pixels) * ((p.channels + lanes - 1) / lanes);
+    const uint64_t steps = isa::cost::ppuSteps(p, lanes);
     const uint64_t step =
         laneStepCycles(sram,
                        {{isa::Buffer::ABuf, p.srcAddr, 4, 4},

@@ -1,6 +1,8 @@
 //===- SystolicArray.cpp - Weight-stationary MAC array --------------------===//
 #include "npusim/Modules/SystolicArray.h"
 
+#include "npu/Isa/Cost.h"
+
 #include <cstring>
 #include <string>
 
@@ -23,9 +25,7 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name,
 
 uint64_t SystolicArray::preloadCycles(unsigned rows, uint64_t rowBytes,
                                       uint64_t portBytes) {
-  const uint64_t perRow =
-      std::max<uint64_t>(1, (rowBytes + portBytes - 1) / portBytes);
-  return uint64_t(rows) * perRow;
+  return isa::cost::preloadCycles(rows, rowBytes, portBytes);
 }
 
 void SystolicArray::nextEdge() {

@@ -3,6 +3,8 @@
 
 #include "npusim/Modules/Lanes.h"
 
+#include "npu/Isa/Cost.h"
+
 #include <string>
 
 namespace npu::sim {
@@ -22,7 +24,7 @@ LaneStream streamOf(const Operand &o) {
 
 /// Steps, operand streams and traffic of one vec.* instruction.
 struct VectorUnit::Work {
-  uint64_t steps = 0;
+  uint64_t steps = 0; ///< isa::cost::vectorSteps
   /// Lane-parallel dimension of a step (for the first group's pattern).
   uint64_t inner = 0;
   std::vector<LaneStream> streams;
@@ -40,6 +42,7 @@ struct VectorUnit::Work {
        bool withDetail)
       : ppu(ppu) {
     std::visit([&](const auto &v) { describe(lanes, v); }, instr);
+    steps = isa::cost::vectorSteps(instr, lanes);
     if (!withDetail)
       detail.clear();
   }
@@ -52,7 +55,6 @@ struct VectorUnit::Work {
     const uint64_t inCh = (outCh + d.depthMult - 1) / d.depthMult;
     const uint64_t taps = uint64_t(d.kh) * d.kw;
     inner = outCh;
-    steps = pixels * taps * ceilDiv(outCh, lanes);
     streams = {{Buffer::IBuf, d.inAddr, 1, d.depthMult == 1 ? 1 : 0},
                {Buffer::WBuf, d.wAddr, 1, 1},
                {Buffer::ABuf, d.accAddr, 4, 4}};
@@ -73,9 +75,6 @@ struct VectorUnit::Work {
     const uint64_t pixels = uint64_t(p.outH) * p.outW;
     const uint64_t taps = uint64_t(p.kh) * p.kw;
     inner = p.channels;
-    steps = pixels * taps * ceilDiv(p.channels, lanes);
-    if (p.mode != PoolMode::Max)
-      steps += pixels * ceilDiv(p.channels, lanes); // the division
     streams = {{Buffer::IBuf, p.inAddr, 1, 1}, {p.dstBuf, p.dstAddr, 1, 1}};
     ops = pixels * taps * p.channels;
     traffic = {{Buffer::IBuf, ops, false},
@@ -90,7 +89,6 @@ struct VectorUnit::Work {
                    bool readsDst) {
     const uint64_t n = uint64_t(nOuter) * nInner;
     inner = nInner;
-    steps = nOuter * ceilDiv(nInner, lanes);
     if (readsDst)
       reads.push_back(dst);
     for (const Operand &o : reads) {
@@ -141,7 +139,6 @@ struct VectorUnit::Work {
     const uint32_t srcBytes = elementBytes(r.srcType);
     const uint32_t dstBytes = elementBytes(r.dstType);
     inner = r.nInner;
-    steps = uint64_t(r.nOuter) * r.nRed * ceilDiv(r.nInner, lanes);
     streams = {
         {r.srcBuf, r.srcAddr, srcBytes, int64_t(r.srcStrideInner) * srcBytes},
         {r.dstBuf, r.dstAddr, dstBytes, int64_t(r.dstStrideInner) * dstBytes}};

@@ -29,6 +29,7 @@
 #include "npusim/Array/ArrayPort.h"
 
 #include "npu/Arch/ArchConfig.h"
+#include "npu/Isa/Cost.h"
 
 namespace npu::sim {
 
@@ -52,7 +53,7 @@ public:
   int32_t weight(unsigned r, unsigned c) const { return w[idx(r, c)]; }
 
   static uint64_t gemmCycles(uint64_t vectors, unsigned rows, unsigned cols) {
-    return vectors + rows + cols - 1;
+    return isa::cost::gemmCycles(vectors, rows, cols);
   }
   static uint64_t preloadCycles(unsigned rows) { return rows; }
 

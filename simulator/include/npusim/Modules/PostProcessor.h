@@ -15,12 +15,14 @@
 
 #include "npusim/Modules/Common.h"
 
+#include "npu/Isa/Cost.h"
+
 namespace npu::sim {
 
 class PostProcessor : public sc_core::sc_module, public PpuIf {
 public:
   /// Multiply, rounding shift, zero point and clamp, LUT.
-  static constexpr uint64_t kLatency = 4;
+  static constexpr uint64_t kLatency = isa::cost::kPpuLatency;
 
   sc_core::sc_out<bool> busyOut;
   sc_core::sc_port<ScratchpadIf, 5> sram;

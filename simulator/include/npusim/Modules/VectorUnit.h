@@ -25,12 +25,14 @@
 
 #include "npusim/Modules/Common.h"
 
+#include "npu/Isa/Cost.h"
+
 namespace npu::sim {
 
 class VectorUnit : public sc_core::sc_module, public VectorIf {
 public:
   /// Operand read, operation, write-back.
-  static constexpr uint64_t kLatency = 3;
+  static constexpr uint64_t kLatency = isa::cost::kVectorLatency;
 
   sc_core::sc_out<bool> busyOut;
   sc_core::sc_port<ScratchpadIf, 5> sram;

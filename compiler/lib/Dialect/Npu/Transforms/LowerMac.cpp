@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
 
+#include "npu/Isa/Cost.h"
+
 #include "mlir/IR/Matchers.h"
 
 #include <functional>
@@ -64,10 +66,32 @@ struct Im2colShape {
   int64_t pixels, OC, KH, KW, OH, OW;
 };
 
-/// Copy steps of the vector unit for one (ky, kx) plane of a th x tw tile:
-/// the longer side runs along the lanes.
-int64_t im2colCopySteps(int64_t lanes, int64_t th, int64_t tw) {
-  return std::min(th * ceilDiv(tw, lanes), tw * ceilDiv(th, lanes));
+/// Cycles (cost model, npu/Isa/Cost.h) of the vector copy of one (ky, kx)
+/// plane of a th x tw tile: the longer side runs along the lanes.
+int64_t im2colCopyCycles(const ::npu::ArchConfig &arch, int64_t th,
+                         int64_t tw) {
+  npuisa::Alu copy;
+  copy.op = npuisa::AluOp::Copy;
+  copy.nOuter = static_cast<uint32_t>(std::min(th, tw));
+  copy.nInner = static_cast<uint32_t>(std::max(th, tw));
+  return static_cast<int64_t>(
+      npuisa::cost::vectorSteps(copy,
+                                static_cast<uint32_t>(arch.vector.lanes)) +
+      npuisa::cost::kVectorLatency + 1); // + 1: issue
+}
+
+/// Cycles (cost model) of `passes` array passes over `pixels` pixels on
+/// `cols` columns, each with its weight preload.
+int64_t arrayPassCycles(const ::npu::ArchConfig &arch, int64_t passes,
+                        int64_t pixels, int64_t cols) {
+  const auto R = static_cast<unsigned>(arch.array.rows);
+  const auto C = static_cast<unsigned>(std::min(cols, arch.array.cols));
+  const uint64_t port = static_cast<uint64_t>(arch.sram.banks *
+                                              arch.sram.bankWidthBytes);
+  return passes * static_cast<int64_t>(
+                      npuisa::cost::gemmCycles(static_cast<uint64_t>(pixels),
+                                               R, C) +
+                      npuisa::cost::preloadCycles(R, C, port));
 }
 
 /// The im2col buffer's size, when its copies cost less than the array
@@ -86,11 +110,10 @@ int64_t im2colBytesFor(const ::npu::ArchConfig &arch, const Im2colShape &s) {
   const int64_t tiles = ceilDiv(s.pixels, pixels);
   const int64_t tw = std::min(s.OW, pixels);
   const int64_t th = std::min(s.OH, pixels / tw);
-  constexpr int64_t kPerInstr = 8; // issue and pipeline of one copy
-  const int64_t copies =
-      tiles * taps * (im2colCopySteps(arch.vector.lanes, th, tw) + kPerInstr);
-  const int64_t saved = (passesNow - passesIm2col) * ceilDiv(s.OC, C) *
-                        (s.pixels + tiles * (2 * R + C));
+  const int64_t copies = tiles * taps * im2colCopyCycles(arch, th, tw);
+  const int64_t saved =
+      tiles * ceilDiv(s.OC, C) *
+      arrayPassCycles(arch, passesNow - passesIm2col, th * tw, s.OC);
   return saved > copies ? pixels * taps : 0;
 }
 
@@ -532,16 +555,23 @@ bool lowering::depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
   if (in[3] != 1 || arch.array.weightBits != 8)
     return false;
   const int64_t R = arch.array.rows, C = arch.array.cols;
-  const int64_t lanes = arch.vector.lanes;
   const int64_t pixels = out[0] * out[1] * out[2], OC = out[3];
   const int64_t KH = w[0], KW = w[1];
-  // Steps of each unit: the vector unit does one tap of `lanes` channels
-  // per cycle; the array streams every pixel once per reduction chunk
-  // (kernel row) and column group, plus the pipeline fill.
-  const int64_t vector = pixels * KH * KW * ceilDiv(OC, lanes);
+  // Cost model (npu/Isa/Cost.h): the vector unit does one tap of `lanes`
+  // channels per step; the array streams every pixel once per reduction
+  // chunk (kernel row) and column group.
+  npuisa::DwConv dw;
+  dw.outH = static_cast<uint32_t>(out[0] * out[1]);
+  dw.outW = static_cast<uint32_t>(out[2]);
+  dw.channels = static_cast<uint32_t>(OC);
+  dw.kh = static_cast<uint32_t>(KH);
+  dw.kw = static_cast<uint32_t>(KW);
+  const auto vector = static_cast<int64_t>(npuisa::cost::vectorSteps(
+      dw, static_cast<uint32_t>(arch.vector.lanes)));
   const int64_t chunks =
       KH * (op.getDilation()[1] == 1 ? ceilDiv(KW, R) : KW);
-  const int64_t array = chunks * ceilDiv(OC, C) * (pixels + R + C);
+  const int64_t array =
+      ceilDiv(OC, C) * arrayPassCycles(arch, chunks, pixels, OC);
   return array < vector;
 }
 
