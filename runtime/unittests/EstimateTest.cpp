@@ -78,9 +78,9 @@ TEST(Estimate, LayerCyclesBytesAndPlacement) {
   EXPECT_EQ(c.loadCycles, (lat + (64 + bw - 1) / bw) + (lat + (32 + bw - 1) / bw));
   EXPECT_EQ(c.storeCycles, lat + (32 + bw - 1) / bw);
   EXPECT_EQ(c.cycles, std::max({c.loadCycles, c.computeCycles, c.storeCycles}));
-  EXPECT_EQ(c.placement.weightBytes, 64u);
-  EXPECT_EQ(c.placement.inputDramBytes, 32u);
-  EXPECT_EQ(c.placement.outputDramBytes, 32u);
+  EXPECT_EQ(c.placement.weights.dram(), 64u);
+  EXPECT_EQ(c.placement.input.dram(), 32u);
+  EXPECT_EQ(c.placement.output.dram(), 32u);
   EXPECT_EQ(c.dramReadBytes, 96u);
   EXPECT_EQ(c.dramWriteBytes, 32u);
 
@@ -89,7 +89,7 @@ TEST(Estimate, LayerCyclesBytesAndPlacement) {
             (32 + static_cast<uint64_t>(config.vector.lanes) - 1) /
                     static_cast<uint64_t>(config.vector.lanes) +
                 isa::cost::kVectorLatency);
-  EXPECT_EQ(a.placement.inputDramBytes + a.placement.outputDramBytes, 0u);
+  EXPECT_EQ(a.placement.input.dram() + a.placement.output.dram(), 0u);
   EXPECT_EQ(e.dramBytes, 128u);
   // The halt finish() appends (outside every layer) costs one cycle.
   EXPECT_EQ(e.cycles, c.cycles + a.cycles + 1);

@@ -139,7 +139,6 @@ Result<SimResult> simulate(const Program &program, const ArchConfig &config,
 
   SimResult result;
   result.stats = recorder.finish(npu->cycles(), config.clock.freqMHz);
-  result.stats.fetchStallCycles = npu->fetchStallCycles();
   result.trace = recorder.takeTrace();
   result.outputs = golden::readOutputs(machine, program);
   return result;

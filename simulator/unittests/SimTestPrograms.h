@@ -130,6 +130,82 @@ inline Program gemmProgram(const ArchConfig &c, uint32_t vectors, uint32_t k,
   return b.finish();
 }
 
+/// Two layers. "fc" loads its input (`vectors` x `k` bytes) and weights
+/// (`k` x `cols`) from DRAM and leaves its int8 result (`vectors` x `cols`)
+/// in OBUF; "copy" reads that result from OBUF, copies it to IBUF and
+/// stores it to DRAM (the program's output).
+inline Program twoLayerProgram(const ArchConfig &c, uint32_t vectors,
+                               uint32_t k, uint32_t cols) {
+  ProgramBuilder b(c);
+  const uint64_t wAddr =
+      b.addConstant(std::vector<uint8_t>(size_t(k) * cols, 1));
+  const size_t in = b.addTensor(
+      {"x", TensorRole::Input, ElementType::I8, {vectors, k}, 1.0, 0, 0});
+  const size_t out = b.addTensor(
+      {"y", TensorRole::Output, ElementType::I8, {vectors, cols}, 1.0, 0, 0});
+  b.setDefaultInput(in, std::vector<uint8_t>(size_t(vectors) * k, 2));
+
+  LayerInfo fc;
+  fc.name = "fc";
+  fc.kind = "fully_connected";
+  fc.macs = uint64_t(vectors) * k * cols;
+  b.beginLayer(fc, "test:1:1");
+  b.emit(dmaLoad(isa::Buffer::IBuf, b.tensorAddr(in), vectors, k));
+  isa::DmaLoad lw = dmaLoad(isa::Buffer::WBuf, wAddr, k, cols);
+  lw.deps.pushNext = true;
+  b.emit(lw);
+  isa::LoadWeights l;
+  l.wStride = cols;
+  l.rows = k;
+  l.cols = cols;
+  l.deps.popPrev = true;
+  b.emit(l);
+  isa::Gemm g;
+  g.inStrideY = k;
+  g.inStrideX = k;
+  g.outH = 1;
+  g.outW = vectors;
+  g.k = k;
+  g.accStride = 4 * cols;
+  g.cols = cols;
+  b.emit(g);
+  isa::PpuConfig p;
+  p.mult = 1 << 30;
+  p.shift = 36;
+  p.clampMin = -128;
+  p.clampMax = 127;
+  b.emit(p);
+  isa::Ppu q;
+  q.srcStride = 4 * cols;
+  q.pixels = vectors;
+  q.channels = cols;
+  q.dstBuf = isa::Buffer::OBuf;
+  q.dstStride = cols;
+  b.emit(q);
+  b.endLayer();
+
+  LayerInfo copy;
+  copy.name = "copy";
+  copy.kind = "copy";
+  b.beginLayer(copy, "test:2:1");
+  const uint32_t n = vectors * cols;
+  isa::Alu a;
+  a.op = isa::AluOp::Copy;
+  a.src1 = {isa::Buffer::OBuf, 0, isa::DType::I8, 0, 1};
+  a.src2 = a.src1;
+  a.dst = {isa::Buffer::IBuf, 4096, isa::DType::I8, 0, 1};
+  a.nOuter = 1;
+  a.nInner = n;
+  a.deps.pushNext = true;
+  b.emit(a);
+  isa::DmaStore st = dmaStore(isa::Buffer::IBuf, b.tensorAddr(out), 1, n);
+  st.sramAddr = 4096;
+  st.deps.popPrev = true;
+  b.emit(st);
+  b.endLayer();
+  return b.finish();
+}
+
 } // namespace npu::sim::test
 
 #endif // NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H

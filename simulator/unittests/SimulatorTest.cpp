@@ -86,7 +86,7 @@ TEST(Simulator, DmaLoadTakesSetupLatencyAndBandwidth) {
   options.collectTrace = true;
   Result<SimResult> r = simulate(p, c, {}, options);
   ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
-  const auto loads = eventsOf(*r, Unit::Load);
+  const auto loads = eventsOf(*r, Unit::Load, "dma.load");
   ASSERT_EQ(loads.size(), 1u);
   // Setup, latency of the first burst, then 4096 bytes at 16 B/cycle.
   EXPECT_EQ(loads[0]->durationCycles,
@@ -232,7 +232,7 @@ TEST(Simulator, TokensOrderComputeAfterLoadAndLetLoadsOverlapCompute) {
   Result<SimResult> sim = simulate(p, c, {}, options);
   ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
 
-  const auto loads = eventsOf(*sim, Unit::Load);
+  const auto loads = eventsOf(*sim, Unit::Load, "dma.load");
   const auto computes = eventsOf(*sim, Unit::Compute, "vec.rescale");
   ASSERT_EQ(loads.size(), 2u);
   ASSERT_EQ(computes.size(), 2u);

@@ -56,6 +56,33 @@ assert r["layers"] and all(set(l) >= {"name", "cycles", "energy_pj", "overflow"}
                            for l in r["layers"])
 assert r["cycles"] == sum(l["cycles"] for l in r["layers"]), "layer cycles"
 assert abs(r["latency_us"] - r["cycles"] / r["clock_mhz"]) < 1e-9
+# Top level: the whole run, the sums of the layers and the rest.
+parts = r["layers"] + [r["unattributed"]]
+for unit, stats in r["units"].items():
+    for key in ("busy_cycles", "stall_cycles", "operations"):
+        assert stats[key] == sum(p["units"][unit][key] for p in parts), (unit, key)
+assert r["units"]["compute"]["busy_cycles"] > 0
+buffers = ("ibuf", "wbuf", "abuf", "obuf", "pbuf")
+for b in buffers:
+    for rw in ("read", "write"):
+        assert r["sram_bytes"][b][rw] == sum(p["sram_bytes"][b][rw] for p in parts), (b, rw)
+for rw in ("read", "write"):
+    assert r["sram_bytes"]["total"][rw] == sum(r["sram_bytes"][b][rw] for b in buffers)
+assert r["sram_bytes"]["total"]["read"] > 0
+assert set(r["fetch_stall_cycles"]) == {"load", "compute", "store"}
+for q, n in r["fetch_stall_cycles"].items():
+    assert n == sum(p["fetch_stall_cycles"][q] for p in parts), q
+    assert n + r["units"][q]["busy_cycles"] + r["units"][q]["stall_cycles"] <= r["cycles"], q
+places = {"dram", "-"} | set(buffers)
+for l in r["layers"]:
+    for data in ("input", "output", "weights", "tables"):
+        where = l["placement"][data]["where"]
+        assert set(where.split("+")) <= places, where
+        assert set(l["placement"][data]["bytes"]) == set(buffers) | {"dram"}
+# The demo convolution loads its input and weights and stores its output.
+first = r["layers"][0]["placement"]
+assert first["input"]["where"].startswith("dram"), first
+assert r["layers"][-1]["placement"]["output"]["where"].startswith("dram")
 PY
 echo "ok   --json has the contract's keys"
 
@@ -66,6 +93,10 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 layers = json.load(open(sys.argv[2]))["layers"]
 assert [r["layer"] for r in rows] == [l["name"] for l in layers] + ["(other)", "(total)"]
 assert [int(r["cycles"]) for r in rows[:-2]] == [l["cycles"] for l in layers]
+assert [r["input_at"] for r in rows[:-2]] == [l["placement"]["input"]["where"] for l in layers]
+total = json.load(open(sys.argv[2]))
+assert int(rows[-1]["compute_fetch_stall"]) == total["fetch_stall_cycles"]["compute"]
+assert int(rows[-1]["ibuf_read_bytes"]) == total["sram_bytes"]["ibuf"]["read"]
 PY
 echo "ok   --csv has one row per layer"
 

@@ -168,12 +168,11 @@ static void printScheduleReport(llvm::raw_ostream &os,
   for (const ::npu::LayerEstimate &l : estimate.layers)
     os << llvm::formatv("{0,-32} {1,-18} {2,10} {3,8} {4,8} {5,8} {6,10} "
                         "{7,-5} {8,-5} {9,9}\n",
-                        l.name, l.kind, l.cycles, l.loadCycles,
-                        l.computeCycles, l.storeCycles,
-                        l.dramReadBytes + l.dramWriteBytes,
-                        where(l.placement.inputDramBytes),
-                        where(l.placement.outputDramBytes),
-                        l.placement.weightBytes + l.placement.tableBytes);
+                        l.name, l.kind, l.cycles, l.loadCycles, l.computeCycles,
+                        l.storeCycles, l.dramReadBytes + l.dramWriteBytes,
+                        where(l.placement.input.dram()),
+                        where(l.placement.output.dram()),
+                        l.placement.weights.dram() + l.placement.tables.dram());
   os << llvm::formatv("predicted cycles {0}, DRAM bytes {1}\n",
                       estimate.cycles, estimate.dramBytes);
 }

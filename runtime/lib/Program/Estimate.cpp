@@ -17,18 +17,12 @@ uint64_t blockBytes(uint32_t rows, uint32_t cols, uint32_t elemBytes) {
 
 class Estimator {
 public:
-  Estimator(const Program &p, const ArchConfig &c) : program(p), config(c) {}
+  explicit Estimator(const ArchConfig &c) : config(c) {}
 
   /// Cycles of `instr` on its idle unit; adds its DRAM traffic to `layer`.
   uint64_t cost(const Instruction &instr, LayerEstimate &layer);
 
 private:
-  bool constant(uint64_t addr) const {
-    for (const ConstSegment &s : program.constants)
-      if (addr >= s.dramAddr && addr < s.dramAddr + s.data.size())
-        return true;
-    return false;
-  }
   uint64_t dma(uint64_t addr, uint64_t rowStride, uint64_t colStride,
                uint32_t rows, uint32_t cols, uint32_t elemBytes) const {
     const std::vector<uint32_t> bursts = cost::dmaBursts(
@@ -44,7 +38,6 @@ private:
     return std::max<uint64_t>(done, 1);
   }
 
-  const Program &program;
   const ArchConfig &config;
 };
 
@@ -52,20 +45,12 @@ uint64_t Estimator::cost(const Instruction &instr, LayerEstimate &layer) {
   const auto rows = static_cast<unsigned>(config.array.rows);
   const auto cols = static_cast<unsigned>(config.array.cols);
   if (const auto *d = std::get_if<DmaLoad>(&instr)) {
-    const uint64_t bytes = blockBytes(d->rows, d->cols, d->elemBytes);
-    layer.dramReadBytes += bytes;
-    if (bytes && constant(d->dramAddr))
-      (d->buf == Buffer::PBuf ? layer.placement.tableBytes
-                              : layer.placement.weightBytes) += bytes;
-    else
-      layer.placement.inputDramBytes += bytes;
+    layer.dramReadBytes += blockBytes(d->rows, d->cols, d->elemBytes);
     return dma(d->dramAddr, d->dramRowStride, d->dramColStride, d->rows,
                d->cols, d->elemBytes);
   }
   if (const auto *d = std::get_if<DmaStore>(&instr)) {
-    const uint64_t bytes = blockBytes(d->rows, d->cols, d->elemBytes);
-    layer.dramWriteBytes += bytes;
-    layer.placement.outputDramBytes += bytes;
+    layer.dramWriteBytes += blockBytes(d->rows, d->cols, d->elemBytes);
     return dma(d->dramAddr, d->dramRowStride, d->dramColStride, d->rows,
                d->cols, d->elemBytes);
   }
@@ -91,12 +76,14 @@ ProgramEstimate estimateProgram(const Program &program,
                                 const ArchConfig &config) {
   ProgramEstimate out;
   out.layers.resize(program.layers.size());
+  std::vector<LayerPlacement> placement = placeLayers(program);
   for (size_t i = 0; i < program.layers.size(); ++i) {
     out.layers[i].name = program.layers[i].name;
     out.layers[i].kind = program.layers[i].kind;
+    out.layers[i].placement = std::move(placement[i]);
   }
   LayerEstimate unattributed; // instructions outside every layer
-  Estimator estimator(program, config);
+  Estimator estimator(config);
   for (size_t i = 0; i < program.instructions.size(); ++i) {
     const Instruction &instr = program.instructions[i];
     const DebugRange *range = program.debugRangeFor(i);

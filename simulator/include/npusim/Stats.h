@@ -8,6 +8,7 @@
 #define NPUSIM_STATS_H
 
 #include "npu/Golden/Machine.h"
+#include "npu/Program/Placement.h"
 
 #include <array>
 #include <cstdint>
@@ -36,6 +37,10 @@ struct UnitStats {
   /// Cycles a queue waited for a dependency token (to pop one, or for room
   /// to push one).
   uint64_t stallCycles = 0;
+  /// Cycles a queue was free and the tokens its next instruction pops were
+  /// available, but instruction fetch had not delivered that instruction
+  /// yet (queues only; attributed to the instruction waited for).
+  uint64_t fetchStallCycles = 0;
   uint64_t instructions = 0;
 };
 
@@ -70,13 +75,14 @@ struct LayerStats {
   uint64_t staticAccBound = 0; ///< from the compiler (LAYERS section)
   uint32_t staticAccBits = 0;
   bool staticMayOverflow = false;
+  /// Where its input, output, weights and tables lived (read off the
+  /// program by placeLayers).
+  LayerPlacement placement;
 };
 
 struct SimStats {
   uint64_t cycles = 0;
   double clockMHz = 0;
-  /// Cycles instruction fetch waited for room in a queue.
-  uint64_t fetchStallCycles = 0;
   ActivityStats total;
   std::vector<LayerStats> layers;
   /// Activity outside any layer's debug range.

@@ -34,6 +34,7 @@ ActivityStats &ActivityStats::operator+=(const ActivityStats &o) {
   for (unsigned u = 0; u < kNumUnits; ++u) {
     units[u].busyCycles += o.units[u].busyCycles;
     units[u].stallCycles += o.units[u].stallCycles;
+    units[u].fetchStallCycles += o.units[u].fetchStallCycles;
     units[u].instructions += o.units[u].instructions;
   }
   arrayMacs += o.arrayMacs;
@@ -56,7 +57,9 @@ Recorder::Recorder(const Program &program, bool trace)
     if (r.layer != DebugRange::kNoLayer)
       std::fill_n(layers.begin() + r.firstInstr, r.numInstrs,
                   static_cast<int64_t>(r.layer));
-  for (const LayerInfo &info : program.layers) {
+  std::vector<LayerPlacement> placement = placeLayers(program);
+  for (size_t i = 0; i < program.layers.size(); ++i) {
+    const LayerInfo &info = program.layers[i];
     LayerStats s;
     s.name = info.name;
     s.kind = info.kind;
@@ -64,6 +67,7 @@ Recorder::Recorder(const Program &program, bool trace)
     s.staticAccBound = info.accBound;
     s.staticAccBits = info.accBitsNeeded;
     s.staticMayOverflow = info.mayOverflow;
+    s.placement = std::move(placement[i]);
     layerStatsList.push_back(std::move(s));
   }
 }
@@ -96,6 +100,17 @@ void Recorder::stalled(Unit unit, uint32_t instr, uint64_t start, uint64_t end,
   activity(instr).units[static_cast<unsigned>(unit)].stallCycles += end - start;
   if (trace)
     events.push_back({std::string("stall: ") + reason, unit, start, end - start,
+                      layers[instr], static_cast<int64_t>(instr), ""});
+}
+
+void Recorder::fetchStalled(Unit unit, uint32_t instr, uint64_t start,
+                            uint64_t end) {
+  if (end <= start)
+    return;
+  activity(instr).units[static_cast<unsigned>(unit)].fetchStallCycles +=
+      end - start;
+  if (trace)
+    events.push_back({"stall: instruction fetch", unit, start, end - start,
                       layers[instr], static_cast<int64_t>(instr), ""});
 }
 
@@ -153,7 +168,7 @@ StampedFifoInIf::Entry StampedFifo::read(uint64_t cycle, UnitClock &clock) {
   const uint64_t at = std::max(cycle, writtenAt);
   freeSlots.push_back(at);
   taken.notify(sc_core::SC_ZERO_TIME);
-  return {value, at};
+  return {value, at, writtenAt};
 }
 
 bool Functional::execute(uint32_t instr) {

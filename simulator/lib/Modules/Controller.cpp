@@ -29,7 +29,6 @@ void Controller::fetch() {
         queues[static_cast<unsigned>(isa::queueOf(instr))]->write(i, earliest,
                                                                   clock);
     waiting = false;
-    stalls += at - earliest;
     clock.advanceTo(at);
     ++count;
   }

@@ -3,6 +3,8 @@
 
 #include "npu/Isa/Encoding.h"
 
+#include <algorithm>
+
 namespace npu::sim {
 
 QueueUnit::QueueUnit(sc_core::sc_module_name name, Unit unit,
@@ -15,14 +17,15 @@ QueueUnit::QueueUnit(sc_core::sc_module_name name, Unit unit,
   SC_THREAD(thread);
 }
 
-void QueueUnit::pop(TokenIn &from, uint32_t instr, const char *what) {
+uint64_t QueueUnit::pop(TokenIn &from, uint32_t instr, const char *what) {
   const uint64_t start = clock.now();
   waiting = what;
-  const uint64_t at = from->read(start, clock).cycle;
+  const StampedFifoInIf::Entry token = from->read(start, clock);
   waiting.clear();
   ++steps;
-  clock.advanceTo(at);
+  clock.advanceTo(token.cycle);
   recorder.stalled(unit, instr, start, clock.now(), what);
+  return token.written;
 }
 
 void QueueUnit::push(TokenOut &to, uint32_t instr, const char *what) {
@@ -37,8 +40,9 @@ void QueueUnit::push(TokenOut &to, uint32_t instr, const char *what) {
 
 void QueueUnit::thread() {
   for (;;) {
+    const uint64_t free = clock.now();
     waiting = "an instruction";
-    const StampedFifoInIf::Entry next = instructions->read(clock.now(), clock);
+    const StampedFifoInIf::Entry next = instructions->read(free, clock);
     waiting.clear();
     ++steps;
     clock.advanceTo(next.cycle);
@@ -47,10 +51,17 @@ void QueueUnit::thread() {
       break;
     currentInstr = instr;
     const isa::Deps &deps = isa::depsOf(functional.instruction(instr));
+    // The queue could have started the instruction once it was free and
+    // the tokens it pops had been pushed; the cycles from then until the
+    // instruction arrived are fetch's (Stats.h, fetchStallCycles).
+    uint64_t ready = free;
     if (deps.popPrev)
-      pop(fromPrev, instr, "token from the previous queue");
+      ready = std::max(ready,
+                       pop(fromPrev, instr, "token from the previous queue"));
     if (deps.popNext)
-      pop(fromNext, instr, "token from the next queue");
+      ready =
+          std::max(ready, pop(fromNext, instr, "token from the next queue"));
+    recorder.fetchStalled(unit, instr, ready, next.cycle);
     const uint64_t start = clock.now();
     if (clock.isCoupled()) {
       pcOut.write(instr);

@@ -3,6 +3,8 @@
 
 #include "npusim/Energy/EnergyModel.h"
 
+#include "npu/Isa/Access.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cinttypes>
@@ -43,6 +45,12 @@ ordered_json energyJson(const EnergyBreakdown &e) {
                       {"control", e.control}};
 }
 
+/// The units that fetch feeds (and whose fetch stalls are reported).
+constexpr Unit kQueues[3] = {Unit::Load, Unit::Compute, Unit::Store};
+bool isQueue(Unit u) {
+  return u == Unit::Load || u == Unit::Compute || u == Unit::Store;
+}
+
 ordered_json unitsJson(const ActivityStats &a, uint64_t cycles) {
   ordered_json units = ordered_json::object();
   for (unsigned u = 0; u < kNumUnits; ++u) {
@@ -54,6 +62,20 @@ ordered_json unitsJson(const ActivityStats &a, uint64_t cycles) {
         {"utilization", cycles ? double(s.busyCycles) / double(cycles) : 0.0}};
   }
   return units;
+}
+
+uint64_t sramRead(const ActivityStats &a) {
+  uint64_t bytes = 0;
+  for (uint64_t b : a.sramReadBytes)
+    bytes += b;
+  return bytes;
+}
+
+uint64_t sramWrite(const ActivityStats &a) {
+  uint64_t bytes = 0;
+  for (uint64_t b : a.sramWriteBytes)
+    bytes += b;
+  return bytes;
 }
 
 /// Keys shared by the totals and every layer.
@@ -73,11 +95,30 @@ void activityJson(ordered_json &j, const ActivityStats &a, uint64_t cycles,
   for (unsigned b = 0; b < 5; ++b)
     sram[kBuffers[b]] = {{"read", a.sramReadBytes[b]},
                          {"write", a.sramWriteBytes[b]}};
+  sram["total"] = {{"read", sramRead(a)}, {"write", sramWrite(a)}};
   j["sram_bytes"] = sram;
   j["accumulator_adds"] = a.accumulatorAdds;
   j["ppu_elements"] = a.ppuElements;
   j["vector_ops"] = a.vectorOps;
   j["units"] = unitsJson(a, cycles);
+  ordered_json fetch = ordered_json::object();
+  for (Unit q : kQueues)
+    fetch[unitName(q)] = a.units[static_cast<unsigned>(q)].fetchStallCycles;
+  j["fetch_stall_cycles"] = fetch;
+}
+
+ordered_json locationsJson(const Locations &l) {
+  ordered_json bytes = ordered_json::object();
+  for (size_t s = 0; s < Locations::kNumSpaces; ++s)
+    bytes[isa::spaceName(static_cast<isa::Space>(s))] = l.bytes[s];
+  return {{"where", l.str()}, {"bytes", std::move(bytes)}};
+}
+
+ordered_json placementJson(const LayerPlacement &p) {
+  return {{"input", locationsJson(p.input)},
+          {"output", locationsJson(p.output)},
+          {"weights", locationsJson(p.weights)},
+          {"tables", locationsJson(p.tables)}};
 }
 
 std::string format(const char *fmt, ...) {
@@ -119,6 +160,11 @@ std::string csvField(const std::string &s) {
     out += c;
   }
   return out + "\"";
+}
+
+/// A layer name in the text report's 32 columns.
+std::string shortName(const std::string &name) {
+  return name.size() > 32 ? name.substr(0, 29) + "..." : name;
 }
 
 std::string staticBoundText(const LayerStats &l) {
@@ -163,6 +209,14 @@ std::string formatTextReport(const ReportContext &ctx) {
   out += format("  DRAM         read %s B, write %s B\n",
                 grouped(t.dramReadBytes).c_str(),
                 grouped(t.dramWriteBytes).c_str());
+  std::string perBuffer;
+  for (unsigned b = 0; b < 5; ++b)
+    perBuffer += format("%s%s %s/%s", b ? ", " : "", kBuffers[b],
+                        grouped(t.sramReadBytes[b]).c_str(),
+                        grouped(t.sramWriteBytes[b]).c_str());
+  out += format("  SRAM         read %s B, write %s B (read/write: %s)\n",
+                grouped(sramRead(t)).c_str(), grouped(sramWrite(t)).c_str(),
+                perBuffer.c_str());
   unsigned atRisk = 0;
   for (const LayerStats &l : s.layers)
     atRisk += l.staticMayOverflow;
@@ -171,12 +225,15 @@ std::string formatTextReport(const ReportContext &ctx) {
                 grouped(t.counters.accOverflow).c_str(), atRisk,
                 (long long)c.array.accBits,
                 grouped(t.counters.saturation).c_str());
-  out += "  unit         busy cycles      stall cycles     utilization\n";
+  out += "  unit         busy cycles      stall cycles     fetch stall      "
+         "utilization\n";
   for (unsigned u = 0; u < kNumUnits; ++u) {
     const UnitStats &us = t.units[u];
+    const bool queue = isQueue(static_cast<Unit>(u));
     out += format(
-        "    %-10s %-16s %-16s %.1f %%\n", unitName(static_cast<Unit>(u)),
+        "    %-10s %-16s %-16s %-16s %.1f %%\n", unitName(static_cast<Unit>(u)),
         grouped(us.busyCycles).c_str(), grouped(us.stallCycles).c_str(),
+        queue ? grouped(us.fetchStallCycles).c_str() : "-",
         s.cycles ? 100.0 * double(us.busyCycles) / double(s.cycles) : 0.0);
   }
   if (!s.layers.empty()) {
@@ -184,8 +241,7 @@ std::string formatTextReport(const ReportContext &ctx) {
            "   MACs  util%    energy  pJ/MAC   DRAM B  acc-ovf  bits  sat\n";
     for (const LayerStats &l : s.layers) {
       const EnergyBreakdown le = energyOf(l.activity, c);
-      std::string name =
-          l.name.size() > 32 ? l.name.substr(0, 29) + "..." : l.name;
+      const std::string name = shortName(l.name);
       const std::string perMac =
           l.activity.counters.macs
               ? format("%.2f", pjPerMac(le.total(), l.activity.counters.macs))
@@ -203,6 +259,23 @@ std::string formatTextReport(const ReportContext &ctx) {
     }
     out += "  (bits: accumulator bits the compiler's static bound needs; '!' "
            "marks layers that may overflow)\n";
+    out += "  layer                            kind             input       "
+           "   output         weights        tables          DRAM rd B  "
+           "DRAM wr B  SRAM rd B  SRAM wr B\n";
+    for (const LayerStats &l : s.layers) {
+      const LayerPlacement &p = l.placement;
+      out += format("  %-32s %-16s %-14s %-14s %-14s %-14s %10s %10s %10s "
+                    "%10s\n",
+                    shortName(l.name).c_str(), l.kind.c_str(),
+                    p.input.str().c_str(), p.output.str().c_str(),
+                    p.weights.str().c_str(), p.tables.str().c_str(),
+                    grouped(l.activity.dramReadBytes).c_str(),
+                    grouped(l.activity.dramWriteBytes).c_str(),
+                    grouped(sramRead(l.activity)).c_str(),
+                    grouped(sramWrite(l.activity)).c_str());
+    }
+    out += "  (where each layer's data lived: dram = moved by its own DMAs, a "
+           "buffer = already there or left there for a later layer)\n";
   }
   return out;
 }
@@ -227,7 +300,6 @@ std::string formatJsonReport(const ReportContext &ctx) {
   activityJson(j, s.total, s.cycles, c);
   j["overflow"] = {{"accumulator", s.total.counters.accOverflow},
                    {"saturation", s.total.counters.saturation}};
-  j["fetch_stall_cycles"] = s.fetchStallCycles;
   uint64_t constantBytes = 0;
   for (const ConstSegment &segment : ctx.program->constants)
     constantBytes += segment.data.size();
@@ -249,6 +321,7 @@ std::string formatJsonReport(const ReportContext &ctx) {
                       {"static_bound", l.staticAccBound},
                       {"static_bits", l.staticAccBits},
                       {"static_may_overflow", l.staticMayOverflow}};
+    lj["placement"] = placementJson(l.placement);
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);
@@ -273,16 +346,15 @@ std::string formatCsvReport(const ReportContext &ctx) {
     const std::string n = unitName(static_cast<Unit>(u));
     out += "," + n + "_busy," + n + "_stall";
   }
-  out += "\n";
+  for (Unit q : kQueues)
+    out += std::string(",") + unitName(q) + "_fetch_stall";
+  for (const char *b : kBuffers)
+    out += format(",%s_read_bytes,%s_write_bytes", b, b);
+  out += ",input_at,output_at,weights_at,tables_at\n";
   auto row = [&](const std::string &name, const std::string &kind,
                  uint64_t start, uint64_t end, uint64_t cycles,
                  const ActivityStats &a, const LayerStats *l) {
     const EnergyBreakdown e = energyOf(a, c);
-    uint64_t sramRead = 0, sramWrite = 0;
-    for (unsigned b = 0; b < 5; ++b) {
-      sramRead += a.sramReadBytes[b];
-      sramWrite += a.sramWriteBytes[b];
-    }
     out += csvField(name) + "," + csvField(kind) +
            format(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
                   ",%" PRIu64 ",%.6f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,"
@@ -292,13 +364,24 @@ std::string formatCsvReport(const ReportContext &ctx) {
                   a.counters.macs, a.arrayMacs, utilization(a, cycles, c),
                   e.total(), e.array, e.sramTotal(), e.dram, e.ppu, e.vector,
                   e.control, pjPerMac(e.total(), a.counters.macs),
-                  a.dramReadBytes, a.dramWriteBytes, sramRead, sramWrite,
+                  a.dramReadBytes, a.dramWriteBytes, sramRead(a), sramWrite(a),
                   a.counters.accOverflow, a.counters.saturation) +
            (l ? format(",%u,%d", l->staticAccBits, int(l->staticMayOverflow))
               : std::string(",,"));
     for (unsigned u = 0; u < kNumUnits; ++u)
       out += format(",%" PRIu64 ",%" PRIu64, a.units[u].busyCycles,
                     a.units[u].stallCycles);
+    for (Unit q : kQueues)
+      out += format(",%" PRIu64,
+                    a.units[static_cast<unsigned>(q)].fetchStallCycles);
+    for (unsigned b = 0; b < 5; ++b)
+      out += format(",%" PRIu64 ",%" PRIu64, a.sramReadBytes[b],
+                    a.sramWriteBytes[b]);
+    if (l)
+      out += "," + l->placement.input.str() + "," + l->placement.output.str() +
+             "," + l->placement.weights.str() + "," + l->placement.tables.str();
+    else
+      out += ",,,,";
     out += "\n";
   };
   for (const LayerStats &l : s.layers)

@@ -6,13 +6,15 @@
 // perfectly and the controller issues one instruction per cycle, so a
 // layer takes max(load, compute, store, instructions) cycles. Scratchpad
 // bank conflicts, token waits and DRAM contention between queues are left
-// out: docs/performance.md records the error against npusim.
+// out: docs/performance.md records the error against npusim. Each layer's
+// placement is placeLayers' (Placement.h), the one npusim reports.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPU_PROGRAM_ESTIMATE_H
 #define NPU_PROGRAM_ESTIMATE_H
 
 #include "npu/Arch/ArchConfig.h"
+#include "npu/Program/Placement.h"
 #include "npu/Program/Program.h"
 
 #include <cstdint>
@@ -21,21 +23,13 @@
 
 namespace npu {
 
-/// Where a layer's operands lived, read off its DMA traffic.
-struct LayerPlacement {
-  uint64_t inputDramBytes = 0;  ///< Activations loaded from DRAM.
-  uint64_t outputDramBytes = 0; ///< Activations stored to DRAM.
-  uint64_t weightBytes = 0;     ///< Constants loaded into WBUF.
-  uint64_t tableBytes = 0;      ///< Constants loaded into PBUF.
-};
-
 struct LayerEstimate {
   std::string name, kind;
   uint64_t cycles = 0;
   uint64_t loadCycles = 0, computeCycles = 0, storeCycles = 0;
   uint64_t instructions = 0;
   uint64_t dramReadBytes = 0, dramWriteBytes = 0;
-  LayerPlacement placement;
+  LayerPlacement placement; ///< placeLayers (Placement.h)
 };
 
 struct ProgramEstimate {

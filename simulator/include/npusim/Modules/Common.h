@@ -103,7 +103,8 @@ class StampedFifoInIf : public virtual sc_core::sc_interface {
 public:
   struct Entry {
     uint32_t value;
-    uint64_t cycle; ///< when it was taken
+    uint64_t cycle;   ///< when it was taken
+    uint64_t written; ///< when it was written
   };
   /// Takes the oldest entry at `cycle` or later.
   virtual Entry read(uint64_t cycle, UnitClock &clock) = 0;
@@ -203,6 +204,9 @@ public:
   /// `unit` waited for a token during [start, end).
   void stalled(Unit unit, uint32_t instr, uint64_t start, uint64_t end,
                const char *reason);
+  /// Queue `unit` waited for fetch to deliver instruction `instr` during
+  /// [start, end), with its tokens available.
+  void fetchStalled(Unit unit, uint32_t instr, uint64_t start, uint64_t end);
   /// Busy time of a sub-unit (array, PPU, vector) within an instruction.
   void busy(Unit unit, uint32_t instr, uint64_t start, uint64_t end,
             std::string name, std::string detail = {});

@@ -2,7 +2,8 @@
 //
 // Fetches one instruction per cycle, in program order, and dispatches it to
 // the FIFO of the queue that executes it (control.queue_depth deep; a full
-// FIFO stalls fetch). The first instruction is fetched in cycle 0 and can
+// FIFO stalls fetch; the queues count the cycles they wait for fetch,
+// QueueUnit). The first instruction is fetched in cycle 0 and can
 // start in cycle 1; an instruction that waited for room can start in the
 // cycle its queue took the entry that made room. HALT stops fetching: the
 // controller sends every queue the stop sentinel and the program ends when all
@@ -26,8 +27,6 @@ public:
   Controller(sc_core::sc_module_name name, const TimeBase &time,
              Functional &functional);
 
-  /// Cycles fetch waited for room in a queue FIFO.
-  uint64_t fetchStallCycles() const { return stalls; }
   /// True while fetch waits for room in a queue FIFO or after it ended.
   bool blocked() const { return waiting || finishedFetch; }
   /// Instructions dispatched so far.
@@ -39,7 +38,6 @@ private:
   /// Fetch never needs the kernel's time: every dispatch carries its cycle.
   UnitClock clock;
   Functional &functional;
-  uint64_t stalls = 0;
   uint64_t count = 0;
   bool waiting = false;
   bool finishedFetch = false;

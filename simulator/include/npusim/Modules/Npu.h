@@ -51,7 +51,6 @@ public:
   /// True when every queue has drained after HALT.
   bool finished() const { return endCycle.has_value(); }
   uint64_t cycles() const { return endCycle.value_or(0); }
-  uint64_t fetchStallCycles() const { return controller.fetchStallCycles(); }
   /// One line naming what every blocked queue waits for.
   std::string describeDeadlock() const;
 

@@ -3,7 +3,8 @@
 // Each queue executes its instructions in order, one at a time (VTA-style
 // decoupled access/execute). For every instruction it
 //   1. takes the next instruction index from the controller's FIFO (not
-//      before the cycle it was fetched),
+//      before the cycle it was fetched; the cycles it could have started
+//      the instruction sooner, its tokens pushed, are fetch stalls),
 //   2. pops the tokens the instruction's pop_prev/pop_next flags name from
 //      the token FIFOs of its neighbours (waiting = stall),
 //   3. runs it on its functional unit (DMA engine, array, PPU, vector unit;
@@ -69,7 +70,8 @@ protected:
 
 private:
   void thread();
-  void pop(TokenIn &from, uint32_t instr, const char *what);
+  /// Pops a token; returns the cycle it was pushed.
+  uint64_t pop(TokenIn &from, uint32_t instr, const char *what);
   void push(TokenOut &to, uint32_t instr, const char *what);
 
   Unit unit;
