@@ -10,6 +10,8 @@
 #include "npusim/Report/Report.h"
 #include "npusim/Simulator.h"
 
+#include "npu/Program/Placement.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -227,7 +229,9 @@ TEST(Report, PlacementSaysWhereEachLayersDataLived) {
 
   // "fc" loaded its input and weights from DRAM and left its result in
   // OBUF, where "copy" read it; "copy" stored its output to DRAM.
-  const LayerPlacement &fc = layers[0].placement;
+  const std::vector<LayerPlacement> placement = placeLayers(p);
+  ASSERT_EQ(placement.size(), 2u);
+  const LayerPlacement &fc = placement[0];
   EXPECT_EQ(fc.input.str(), "dram");
   EXPECT_EQ(fc.input.dram(), uint64_t(kVectors) * kK);
   EXPECT_EQ(fc.weights.str(), "dram");
@@ -235,7 +239,7 @@ TEST(Report, PlacementSaysWhereEachLayersDataLived) {
   EXPECT_EQ(fc.output.str(), "obuf");
   EXPECT_EQ(fc.output[isa::Space::OBuf], result);
   EXPECT_EQ(fc.tables.str(), "-");
-  const LayerPlacement &copy = layers[1].placement;
+  const LayerPlacement &copy = placement[1];
   EXPECT_EQ(copy.input.str(), "obuf");
   EXPECT_EQ(copy.input[isa::Space::OBuf], result);
   EXPECT_EQ(copy.output.str(), "dram");
@@ -248,10 +252,10 @@ TEST(Report, PlacementSaysWhereEachLayersDataLived) {
 
   ReportContext ctx{"two.bin", &p, &c, ArrayModel::Tile, &sim->stats};
   const nlohmann::json j = nlohmann::json::parse(formatJsonReport(ctx));
-  const nlohmann::json &placement = j["layers"][1]["placement"];
-  EXPECT_EQ(placement["input"]["where"], "obuf");
-  EXPECT_EQ(placement["input"]["bytes"]["obuf"], result);
-  EXPECT_EQ(placement["output"]["where"], "dram");
+  const nlohmann::json &copyJson = j["layers"][1]["placement"];
+  EXPECT_EQ(copyJson["input"]["where"], "obuf");
+  EXPECT_EQ(copyJson["input"]["bytes"]["obuf"], result);
+  EXPECT_EQ(copyJson["output"]["where"], "dram");
   const std::map<std::string, std::string> row =
       csvRow(formatCsvReport(ctx), "fc");
   EXPECT_EQ(row.at("input_at"), "dram");

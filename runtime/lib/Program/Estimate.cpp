@@ -11,10 +11,6 @@ namespace {
 
 using namespace isa;
 
-uint64_t blockBytes(uint32_t rows, uint32_t cols, uint32_t elemBytes) {
-  return uint64_t(rows) * cols * elemBytes;
-}
-
 class Estimator {
 public:
   explicit Estimator(const ArchConfig &c) : config(c) {}
@@ -43,14 +39,13 @@ private:
 
 uint64_t Estimator::cost(const Instruction &instr, LayerEstimate &layer) {
   const auto rows = static_cast<unsigned>(config.array.rows);
-  const auto cols = static_cast<unsigned>(config.array.cols);
   if (const auto *d = std::get_if<DmaLoad>(&instr)) {
-    layer.dramReadBytes += blockBytes(d->rows, d->cols, d->elemBytes);
+    layer.dramReadBytes += dramBytes(*d);
     return dma(d->dramAddr, d->dramRowStride, d->dramColStride, d->rows,
                d->cols, d->elemBytes);
   }
   if (const auto *d = std::get_if<DmaStore>(&instr)) {
-    layer.dramWriteBytes += blockBytes(d->rows, d->cols, d->elemBytes);
+    layer.dramWriteBytes += dramBytes(*d);
     return dma(d->dramAddr, d->dramRowStride, d->dramColStride, d->rows,
                d->cols, d->elemBytes);
   }

@@ -128,9 +128,12 @@ public:
   std::vector<LayerPlacement> run();
 
 private:
-  bool constant(uint64_t addr) const {
+  /// A load of (part of) a constant segment: weights or tables.
+  bool constantLoad(const DmaLoad &d) const {
+    if (dramBytes(d) == 0)
+      return false;
     for (const ConstSegment &s : program.constants)
-      if (addr >= s.dramAddr && addr < s.dramAddr + s.data.size())
+      if (d.dramAddr >= s.dramAddr && d.dramAddr < s.dramAddr + s.data.size())
         return true;
     return false;
   }
@@ -144,21 +147,16 @@ private:
   std::vector<LayerPlacement> placement;
 };
 
-uint64_t blockBytes(uint32_t rows, uint32_t cols, uint32_t elemBytes) {
-  return uint64_t(rows) * cols * elemBytes;
-}
-
 /// DRAM traffic of `instr`'s DMA, if it is one.
 void Placer::dram(const Instruction &instr, LayerPlacement &layer) const {
   if (const auto *d = std::get_if<DmaLoad>(&instr)) {
-    const uint64_t bytes = blockBytes(d->rows, d->cols, d->elemBytes);
-    if (bytes && constant(d->dramAddr))
+    if (constantLoad(*d))
       (d->buf == Buffer::PBuf ? layer.tables : layer.weights)[Space::Dram] +=
-          bytes;
+          dramBytes(*d);
     else
-      layer.input[Space::Dram] += bytes;
+      layer.input[Space::Dram] += dramBytes(*d);
   } else if (const auto *d = std::get_if<DmaStore>(&instr)) {
-    layer.output[Space::Dram] += blockBytes(d->rows, d->cols, d->elemBytes);
+    layer.output[Space::Dram] += dramBytes(*d);
   }
 }
 
@@ -198,13 +196,11 @@ std::vector<LayerPlacement> Placer::run() {
       if (!a.write && a.space != Space::Dram)
         read(a, layer);
     const auto *load = std::get_if<DmaLoad>(&instr);
-    const bool constantLoad =
-        load && blockBytes(load->rows, load->cols, load->elemBytes) &&
-        constant(load->dramAddr);
+    const bool constant = load && constantLoad(*load);
     for (const Access &a : accesses)
       if (a.write && a.space != Space::Dram)
         writers[static_cast<size_t>(a.space)].assign(a.lo, a.hi,
-                                                     {layer, constantLoad});
+                                                     {layer, constant});
   }
   for (size_t l = 0; l < outside; ++l)
     for (size_t b = 0; b < kNumBuffers; ++b) {

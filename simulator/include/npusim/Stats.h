@@ -8,7 +8,6 @@
 #define NPUSIM_STATS_H
 
 #include "npu/Golden/Machine.h"
-#include "npu/Program/Placement.h"
 
 #include <array>
 #include <cstdint>
@@ -75,9 +74,6 @@ struct LayerStats {
   uint64_t staticAccBound = 0; ///< from the compiler (LAYERS section)
   uint32_t staticAccBits = 0;
   bool staticMayOverflow = false;
-  /// Where its input, output, weights and tables lived (read off the
-  /// program by placeLayers).
-  LayerPlacement placement;
 };
 
 struct SimStats {

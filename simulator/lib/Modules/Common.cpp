@@ -57,9 +57,7 @@ Recorder::Recorder(const Program &program, bool trace)
     if (r.layer != DebugRange::kNoLayer)
       std::fill_n(layers.begin() + r.firstInstr, r.numInstrs,
                   static_cast<int64_t>(r.layer));
-  std::vector<LayerPlacement> placement = placeLayers(program);
-  for (size_t i = 0; i < program.layers.size(); ++i) {
-    const LayerInfo &info = program.layers[i];
+  for (const LayerInfo &info : program.layers) {
     LayerStats s;
     s.name = info.name;
     s.kind = info.kind;
@@ -67,7 +65,6 @@ Recorder::Recorder(const Program &program, bool trace)
     s.staticAccBound = info.accBound;
     s.staticAccBits = info.accBitsNeeded;
     s.staticMayOverflow = info.mayOverflow;
-    s.placement = std::move(placement[i]);
     layerStatsList.push_back(std::move(s));
   }
 }

@@ -53,8 +53,7 @@ void DmaEngine::store(const isa::DmaStore &d, uint32_t instr,
     return;
   run(bursts(d.dramAddr, d.dramRowStride, d.dramColStride, d.rows, d.cols,
              d.elemBytes, burstBytes),
-      /*write=*/true, d.buf, uint64_t(d.rows) * d.cols * d.elemBytes, instr,
-      clock);
+      /*write=*/true, d.buf, isa::dramBytes(d), instr, clock);
 }
 
 } // namespace npu::sim

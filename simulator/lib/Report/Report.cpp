@@ -4,12 +4,16 @@
 #include "npusim/Energy/EnergyModel.h"
 
 #include "npu/Isa/Access.h"
+#include "npu/Program/Placement.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <iterator>
+#include <numeric>
 
 namespace npu::sim {
 
@@ -48,7 +52,8 @@ ordered_json energyJson(const EnergyBreakdown &e) {
 /// The units that fetch feeds (and whose fetch stalls are reported).
 constexpr Unit kQueues[3] = {Unit::Load, Unit::Compute, Unit::Store};
 bool isQueue(Unit u) {
-  return u == Unit::Load || u == Unit::Compute || u == Unit::Store;
+  return std::find(std::begin(kQueues), std::end(kQueues), u) !=
+         std::end(kQueues);
 }
 
 ordered_json unitsJson(const ActivityStats &a, uint64_t cycles) {
@@ -64,18 +69,15 @@ ordered_json unitsJson(const ActivityStats &a, uint64_t cycles) {
   return units;
 }
 
-uint64_t sramRead(const ActivityStats &a) {
-  uint64_t bytes = 0;
-  for (uint64_t b : a.sramReadBytes)
-    bytes += b;
-  return bytes;
+/// Bytes over all five scratchpads.
+template <typename PerBuffer> uint64_t allBuffers(const PerBuffer &bytes) {
+  return std::accumulate(std::begin(bytes), std::end(bytes), uint64_t(0));
 }
-
+uint64_t sramRead(const ActivityStats &a) {
+  return allBuffers(a.sramReadBytes);
+}
 uint64_t sramWrite(const ActivityStats &a) {
-  uint64_t bytes = 0;
-  for (uint64_t b : a.sramWriteBytes)
-    bytes += b;
-  return bytes;
+  return allBuffers(a.sramWriteBytes);
 }
 
 /// Keys shared by the totals and every layer.
@@ -262,8 +264,12 @@ std::string formatTextReport(const ReportContext &ctx) {
     out += "  layer                            kind             input       "
            "   output         weights        tables          DRAM rd B  "
            "DRAM wr B  SRAM rd B  SRAM wr B\n";
-    for (const LayerStats &l : s.layers) {
-      const LayerPlacement &p = l.placement;
+    // Where data lived is a property of the program, derived only when a
+    // report is printed (not during the simulation).
+    const std::vector<LayerPlacement> placement = placeLayers(*ctx.program);
+    for (size_t i = 0; i < s.layers.size(); ++i) {
+      const LayerStats &l = s.layers[i];
+      const LayerPlacement &p = placement[i];
       out += format("  %-32s %-16s %-14s %-14s %-14s %-14s %10s %10s %10s "
                     "%10s\n",
                     shortName(l.name).c_str(), l.kind.c_str(),
@@ -307,7 +313,9 @@ std::string formatJsonReport(const ReportContext &ctx) {
       {"instructions", ctx.program->instructions.size()},
       {"constant_bytes", constantBytes}};
   ordered_json layers = ordered_json::array();
-  for (const LayerStats &l : s.layers) {
+  const std::vector<LayerPlacement> placement = placeLayers(*ctx.program);
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    const LayerStats &l = s.layers[i];
     ordered_json lj;
     lj["name"] = l.name;
     lj["kind"] = l.kind;
@@ -321,7 +329,7 @@ std::string formatJsonReport(const ReportContext &ctx) {
                       {"static_bound", l.staticAccBound},
                       {"static_bits", l.staticAccBits},
                       {"static_may_overflow", l.staticMayOverflow}};
-    lj["placement"] = placementJson(l.placement);
+    lj["placement"] = placementJson(placement[i]);
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);
@@ -353,7 +361,8 @@ std::string formatCsvReport(const ReportContext &ctx) {
   out += ",input_at,output_at,weights_at,tables_at\n";
   auto row = [&](const std::string &name, const std::string &kind,
                  uint64_t start, uint64_t end, uint64_t cycles,
-                 const ActivityStats &a, const LayerStats *l) {
+                 const ActivityStats &a, const LayerStats *l,
+                 const LayerPlacement *p) {
     const EnergyBreakdown e = energyOf(a, c);
     out += csvField(name) + "," + csvField(kind) +
            format(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
@@ -377,17 +386,21 @@ std::string formatCsvReport(const ReportContext &ctx) {
     for (unsigned b = 0; b < 5; ++b)
       out += format(",%" PRIu64 ",%" PRIu64, a.sramReadBytes[b],
                     a.sramWriteBytes[b]);
-    if (l)
-      out += "," + l->placement.input.str() + "," + l->placement.output.str() +
-             "," + l->placement.weights.str() + "," + l->placement.tables.str();
+    if (p)
+      out += "," + p->input.str() + "," + p->output.str() + "," +
+             p->weights.str() + "," + p->tables.str();
     else
       out += ",,,,";
     out += "\n";
   };
-  for (const LayerStats &l : s.layers)
-    row(l.name, l.kind, l.startCycle, l.endCycle, l.cycles, l.activity, &l);
-  row("(other)", "", 0, s.cycles, 0, s.unattributed, nullptr);
-  row("(total)", "", 0, s.cycles, s.cycles, s.total, nullptr);
+  const std::vector<LayerPlacement> placement = placeLayers(*ctx.program);
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    const LayerStats &l = s.layers[i];
+    row(l.name, l.kind, l.startCycle, l.endCycle, l.cycles, l.activity, &l,
+        &placement[i]);
+  }
+  row("(other)", "", 0, s.cycles, 0, s.unattributed, nullptr, nullptr);
+  row("(total)", "", 0, s.cycles, s.cycles, s.total, nullptr, nullptr);
   return out;
 }
 

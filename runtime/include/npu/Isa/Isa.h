@@ -289,6 +289,12 @@ struct DmaStore {
   }
 };
 
+/// Bytes a DMA moves to or from DRAM: its rows x cols block (padding is
+/// written in SRAM only).
+template <typename Dma> constexpr uint64_t dramBytes(const Dma &d) {
+  return uint64_t(d.rows) * d.cols * d.elemBytes;
+}
+
 /// Preloads a rows x cols weight block from WBUF into the systolic array.
 struct LoadWeights {
   static constexpr Opcode kOpcode = Opcode::LoadWeights;
