@@ -1086,6 +1086,13 @@ def pool_cases():
         yield name, (lambda b, rng, s=shape, k=kernel, st=stride, p=pad,
                      z=zps: build_pool(b, rng, "tosa.avg_pool2d", s, k, st,
                                        p, z))
+    # A global pool too large for npu-tiny's IBUF whose output stays on chip
+    # for the table that follows: the pool splits its channels and writes
+    # the on-chip output pixel by pixel.
+    yield ("avgpool_global_7x7x384_on_chip_out_lut",
+           with_table(lambda b, rng: build_pool(
+               b, rng, "tosa.avg_pool2d", (1, 7, 7, 384), (7, 7), (1, 1),
+               (0, 0, 0, 0), (-128, -128)), "random"))
     mx = [
         ("maxpool_2x2_s2_valid", (1, 8, 8, 4), (2, 2), (2, 2),
          (0, 0, 0, 0)),

@@ -241,15 +241,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
   constexpr int64_t kMaxChannels = fieldMax<npuisa::Pool>("channels");
   if (inHome && (inHome->rowPitch() > kMaxRow || inHome->pixPitch() > kMaxPix))
     return op.emitError("pooling input rows exceed the vector unit's strides");
-  // vec.pool writes dense pixels of all the tile's channels: an on-chip
-  // output takes whole pixels, and whole rows unless it is dense.
-  if (outHome && C > kMaxChannels)
-    return op.emitError("pooling over more channels than one vec.pool takes");
-  int64_t ct = outHome ? C
-                       : std::min<int64_t>({C, inHome ? C : hi / (winH * winW),
-                                            ho, kMaxChannels});
+  // vec.pool writes dense pixels of the tile's channels: an on-chip output
+  // takes whole rows of whole pixels when it is dense, one pixel at a time
+  // otherwise or when the channels are split (the input does not fit).
+  const int64_t ct = std::min<int64_t>(
+      {C, inHome ? C : hi / (winH * winW), outHome ? C : ho, kMaxChannels});
   if (ct < 1)
     return op.emitError("sram.ibuf_kib is too small for one pooling window");
+  const bool pixelTiles = outHome && ct < C;
   auto inRows = [&](int64_t oh) { return (oh - 1) * s[0] + winH; };
   auto inCols = [&](int64_t ow) { return (ow - 1) * s[1] + winW; };
   auto fits = [&](int64_t oh, int64_t ow) {
@@ -257,13 +256,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
            (inRows(oh) * inCols(ow) * ct <= hi && inCols(ow) * ct <= kMaxRow);
   };
   const int64_t outRoom = outHome ? INT64_MAX : ho / ct;
-  int64_t owt =
-      std::min<int64_t>({OW, outRoom, fieldMax<npuisa::Pool>("out_w")});
+  int64_t owt = pixelTiles ? 1
+                           : std::min<int64_t>({OW, outRoom,
+                                                fieldMax<npuisa::Pool>("out_w")});
   while (owt > 1 && !fits(1, owt))
     --owt;
   int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, outRoom / owt),
                                    fieldMax<npuisa::Pool>("out_h")});
-  if (outHome && !(owt == OW && outHome->dense()))
+  if (outHome && (pixelTiles || !(owt == OW && outHome->dense())))
     oht = 1;
   while (oht > 1 && !fits(oht, owt))
     --oht;
