@@ -290,3 +290,36 @@ TEST(ProgramIO, WriterRejectsUnencodableInstructions) {
             "instruction 0: gemm: field out_h = 1048576 does not fit in 16 "
             "bits");
 }
+
+TEST(ProgramIO, NearbyConstantsShareOneSection) {
+  Program p = sampleProgram();
+  const ConstSegment first = p.constants.at(0);
+  const uint64_t end = first.dramAddr + first.data.size();
+  // 32 bytes of padding after the first, then a far one.
+  p.constants.push_back({end + 32, std::vector<uint8_t>(40, 3)});
+  p.constants.push_back({end + 4096, std::vector<uint8_t>(8, 5)});
+  p.dramSize = std::max<uint64_t>(p.dramSize, end + 8192);
+  Result<std::vector<uint8_t>> bytes = writeProgram(p);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().getMessage();
+  Result<Program> back = readProgram(bytes->data(), bytes->size());
+  ASSERT_TRUE(back.ok()) << back.error().getMessage();
+  ASSERT_EQ(back->constants.size(), 2u);
+  std::vector<uint8_t> merged = first.data;
+  merged.resize(first.data.size() + 32, 0);
+  merged.insert(merged.end(), 40, 3);
+  EXPECT_EQ(back->constants[0].dramAddr, first.dramAddr);
+  EXPECT_EQ(back->constants[0].data, merged);
+  EXPECT_EQ(back->constants[1].dramAddr, end + 4096);
+}
+
+TEST(ProgramIO, WriterRejectsTooManySections) {
+  Program p = sampleProgram();
+  const uint64_t base = p.dramSize;
+  for (uint64_t i = 0; i < 5000; ++i)
+    p.constants.push_back({base + i * 1024, std::vector<uint8_t>(1, 1)});
+  p.dramSize = base + 5000 * 1024;
+  Result<std::vector<uint8_t>> bytes = writeProgram(p);
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_TRUE(contains(bytes.error().getMessage(), "a program holds at most"))
+      << bytes.error().getMessage();
+}

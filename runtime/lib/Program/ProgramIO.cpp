@@ -29,6 +29,8 @@ constexpr uint8_t kMagic[8] = {0x89, 'N', 'P', 'U', '\r', '\n', 0x1a, '\n'};
 constexpr size_t kCrcOffset = 20;
 constexpr size_t kSectionEntrySize = 32;
 constexpr uint32_t kMaxSections = 4096;
+/// Largest gap between two constant segments written as one section.
+constexpr uint64_t kConstMergeGap = 256;
 constexpr uint32_t kSectionOptional = 1u << 0;
 
 enum SectionType : uint32_t {
@@ -205,9 +207,21 @@ Result<std::vector<uint8_t>> writeProgram(const Program &program) {
     }
     sections.push_back({kCode, 0, std::move(w.data())});
   }
-  // CONST
-  for (const ConstSegment &segment : program.constants)
-    sections.push_back({kConst, segment.dramAddr, segment.data});
+  // CONST: segments a few bytes of padding apart share one section (the
+  // padding written as zeros, which DRAM holds there anyway).
+  for (const ConstSegment &segment : program.constants) {
+    PendingSection *last =
+        sections.back().type == kConst ? &sections.back() : nullptr;
+    const uint64_t lastEnd = last ? last->addr + last->data.size() : 0;
+    if (last && segment.dramAddr >= lastEnd &&
+        segment.dramAddr - lastEnd <= kConstMergeGap) {
+      last->data.resize(segment.dramAddr - last->addr, 0);
+      last->data.insert(last->data.end(), segment.data.begin(),
+                        segment.data.end());
+    } else {
+      sections.push_back({kConst, segment.dramAddr, segment.data});
+    }
+  }
   // TENSORS
   {
     ByteWriter w;
@@ -279,6 +293,9 @@ Result<std::vector<uint8_t>> writeProgram(const Program &program) {
   }
   // STRTAB last: every string has been interned by now.
   sections.insert(sections.begin(), {kStrtab, 0, strings.data()});
+  if (sections.size() > kMaxSections)
+    return makeError("program has ", sections.size(),
+                     " sections; a program holds at most ", kMaxSections);
 
   ByteWriter file;
   const uint64_t tableOffset = kProgHeaderSize;

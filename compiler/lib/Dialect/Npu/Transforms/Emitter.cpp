@@ -211,6 +211,9 @@ ProgramEmitter::ProgramEmitter(func::FuncOp func, ProgramOp program,
 
 int64_t ProgramEmitter::addSegment(const std::vector<uint8_t> &bytes,
                                    Location loc) {
+  auto [it, added] = segmentAddrs.try_emplace(bytes, constTop);
+  if (!added)
+    return it->second;
   const int64_t addr = constTop;
   auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())},
                                     builder.getIntegerType(8));

@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <map>
 #include <vector>
 
 namespace mlir::npu::lowering {
@@ -107,7 +108,9 @@ public:
 
   //--- DRAM ---------------------------------------------------------------
 
-  /// Places constant bytes after the arena; returns their DRAM address.
+  /// Places constant bytes after the arena; returns their DRAM address
+  /// (the same address for the same bytes: a table reloaded per tile is
+  /// stored once).
   int64_t addSegment(const std::vector<uint8_t> &bytes, Location loc);
   /// DRAM address of a tensor value (planned buffer or constant segment).
   FailureOr<int64_t> dramAddr(Value v);
@@ -187,6 +190,8 @@ private:
   OpBuilder builder;
   int64_t constTop;
   llvm::DenseMap<Value, int64_t> constAddrs;
+  /// DRAM address of each distinct constant segment's bytes.
+  std::map<std::vector<uint8_t>, int64_t> segmentAddrs;
   WorkAreas workAreas;
   /// Layers begun so far.
   int64_t layersBegun = 0;
