@@ -169,28 +169,125 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     return src->emitError("int8 weights need array.weight_bits = 8 (4-bit "
                           "arrays run multi-point weights, not lowered yet)");
 
-  // Input-channel group: the whole window of one output pixel must fit.
-  // (One window pixel's channels are one DMA element.) An on-chip input is
-  // read in place, all channels at once.
-  const int64_t ict =
+  // Largest input-channel group: the whole window of one output pixel must
+  // fit. (One window pixel's channels are one DMA element.) An on-chip
+  // input is read in place, all channels at once.
+  const int64_t ictMax =
       g.inHome
           ? g.IC
           : std::min<int64_t>({g.IC, hi / (winH * winW), kMaxDmaElemBytes});
-  if (ict < 1)
+  if (ictMax < 1)
     return src->emitError("sram.ibuf_kib is too small for one ")
            << winH << "x" << winW << " input window";
-  const int64_t icGroups = ceilDiv(g.IC, ict);
 
-  // Output-channel group (its PPU tables must fit pbuf; an output going to
-  // DRAM is staged in OBUF).
-  int64_t oct = std::min<int64_t>(
+  // Largest output-channel group (its PPU tables must fit pbuf; an output
+  // going to DRAM is staged in OBUF).
+  int64_t octMax = std::min<int64_t>(
       {g.OC, accBytes / 4, g.outHome ? g.OC : ho / outSize, hw / R,
        kMaxPpuChannels, kMaxAccStride / 4, ppuMaxChannels(e, g.ppu)});
-  if (oct < g.OC && oct >= C)
-    oct = oct / C * C;
-  if (oct < 1)
+  if (octMax < g.OC && octMax >= C)
+    octMax = octMax / C * C;
+  if (octMax < 1)
     return src->emitError("scratchpads too small for one output channel "
                           "(wbuf must hold array.rows weights, abuf 4 bytes)");
+
+  // Reduction rows: KH x KW x IC, or the im2col matrix's KH x KW taps.
+  const int64_t K = g.KH * g.KW * g.IC;
+  auto inRows = [&](int64_t oh) { return (oh - 1) * g.SH + winH; };
+  auto inCols = [&](int64_t ow) { return (ow - 1) * g.SW + winW; };
+  // im2col copies step through a tile row and an im2col row (owt x K
+  // bytes) with 16-bit strides.
+  auto copyStridesFit = [&](int64_t ow) {
+    return !im2col || (ow * K <= kMaxCopyStride &&
+                       (g.inHome || g.SH * inCols(ow) <= kMaxCopyStride));
+  };
+  // The spatial tile (rows, columns) at `ict` input and `oct` output
+  // channels: its accumulators in ABUF, its output staged in OBUF, its
+  // input window in an IBUF half (an on-chip input needs no tile there).
+  auto spatialTile =
+      [&](int64_t ict, int64_t oct) -> std::optional<std::pair<int64_t, int64_t>> {
+    const int64_t maxPixels = std::min<int64_t>(
+        {accBytes / (4 * oct),
+         g.outHome ? kMaxPpuPixels : ho / (oct * outSize), kMaxPpuPixels,
+         im2col ? g.im2colBytes / K : kMaxPpuPixels});
+    auto tileFits = [&](int64_t oh, int64_t ow) {
+      return g.inHome || inRows(oh) * inCols(ow) * ict <= hi;
+    };
+    const int64_t pix = g.inHome ? g.inHome->pixPitch() : ict;
+    int64_t owt = std::min(g.OW, maxPixels);
+    while (owt > 1 && (!tileFits(1, owt) || !copyStridesFit(owt) ||
+                       (!g.inHome && inCols(owt) * ict > kMaxInputRow) ||
+                       g.SW * pix > kMaxInStrideX))
+      --owt;
+    int64_t oht = std::min(g.OH, std::max<int64_t>(1, maxPixels / owt));
+    while (oht > 1 && !tileFits(oht, owt))
+      --oht;
+    if (!tileFits(oht, owt) || g.SW * pix > kMaxInStrideX ||
+        !copyStridesFit(owt))
+      return std::nullopt;
+    return std::make_pair(oht, owt);
+  };
+  // Array passes per output column group over the whole reduction.
+  auto passesPerColumn = [&](int64_t ict) {
+    if (im2col)
+      return ceilDiv(K, R);
+    int64_t passes = 0;
+    for (int64_t ic0 = 0; ic0 < g.IC; ic0 += ict) {
+      const int64_t n = std::min(ict, g.IC - ic0);
+      passes += g.DW == 1 ? g.KH * ceilDiv(g.KW * n, R)
+                          : g.KH * g.KW * ceilDiv(n, R);
+    }
+    return passes;
+  };
+  // The channel groups are priced with the cost model (npu/Isa/Cost.h):
+  // ABUF holds oct x pixels accumulators and an IBUF half the input of
+  // ict channels, so wide groups mean small tiles, i.e. short gemms (the
+  // array's fill and drain and a weight preload per pass) and weights
+  // fetched again per tile; narrow ones reload the input per group. The
+  // estimate is the busier of the array and the DRAM port.
+  auto tilingCost = [&](int64_t ict, int64_t oct) -> std::optional<int64_t> {
+    const auto tile = spatialTile(ict, oct);
+    if (!tile)
+      return std::nullopt;
+    const auto [oht, owt] = *tile;
+    const int64_t tiles =
+        g.batches * ceilDiv(g.OH, oht) * ceilDiv(g.OW, owt);
+    const int64_t icGroups = ceilDiv(g.IC, ict);
+    const int64_t compute = arrayPassCycles(
+        arch, tiles * ceilDiv(g.OC, C) * passesPerColumn(ict), oht * owt,
+        g.OC);
+    const bool resident = icGroups == 1 && K <= hw / oct && oct == g.OC;
+    const int64_t weightBytes = (resident ? 1 : tiles) * K * g.OC;
+    const int64_t inputBytes =
+        g.inHome ? 0
+                 : tiles * inRows(oht) * inCols(owt) * g.IC *
+                       (icGroups > 1 ? ceilDiv(g.OC, oct) : 1);
+    return std::max(compute, ceilDiv(weightBytes + inputBytes,
+                                     arch.dram.bandwidthBytesPerCycle));
+  };
+  // Candidates: the largest groups, and halvings down to one pass of the
+  // array's rows (input) or columns (output); ties keep the larger group.
+  int64_t ict = ictMax, oct = octMax;
+  std::optional<int64_t> best = tilingCost(ict, oct);
+  if (!best)
+    return src->emitError("sram.ibuf_kib is too small for one output pixel");
+  for (int64_t i = ictMax; i >= 1; i = i > R ? ceilDiv(i, 2) : 0) {
+    if (im2col && i != ictMax)
+      break;
+    for (int64_t o = octMax; o >= 1; o = o > C ? ceilDiv(o, 2) : 0) {
+      const int64_t oc = o < octMax && o >= C ? o / C * C : o;
+      const std::optional<int64_t> cost = tilingCost(i, oc);
+      if (cost && *cost < *best) {
+        best = cost;
+        ict = i;
+        oct = oc;
+      }
+    }
+  }
+  const int64_t icGroups = ceilDiv(g.IC, ict);
+  const std::pair<int64_t, int64_t> tile = *spatialTile(ict, oct);
+  const int64_t oht = tile.first, owt = tile.second;
+  const int64_t pixStride = g.inHome ? g.inHome->pixPitch() : ict;
 
   // Reduction steps (chunks of at most R rows) and the K x OC row order.
   struct Chunk {
@@ -227,7 +324,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
       }
     }
   }
-  const int64_t K = static_cast<int64_t>(rows.size());
+  assert(static_cast<int64_t>(rows.size()) == K);
 
   // With im2col the passes take R consecutive rows of the matrix (whose
   // rows keep their (ky, kx) order).
@@ -280,33 +377,6 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
            << oct << " channels";
 
   // Spatial tile.
-  const int64_t maxPixels = std::min<int64_t>(
-      {accBytes / (4 * oct), g.outHome ? kMaxPpuPixels : ho / (oct * outSize),
-       kMaxPpuPixels, im2col ? g.im2colBytes / K : kMaxPpuPixels});
-  auto inRows = [&](int64_t oh) { return (oh - 1) * g.SH + winH; };
-  auto inCols = [&](int64_t ow) { return (ow - 1) * g.SW + winW; };
-  // An on-chip input needs no tile in IBUF.
-  auto tileFits = [&](int64_t oh, int64_t ow) {
-    return g.inHome || inRows(oh) * inCols(ow) * ict <= hi;
-  };
-  const int64_t pixStride = g.inHome ? g.inHome->pixPitch() : ict;
-  int64_t owt = std::min(g.OW, maxPixels);
-  // im2col copies step through a tile row and an im2col row (owt x K
-  // bytes) with 16-bit strides.
-  auto copyStridesFit = [&](int64_t ow) {
-    return !im2col || (ow * K <= kMaxCopyStride &&
-                       (g.inHome || g.SH * inCols(ow) <= kMaxCopyStride));
-  };
-  while (owt > 1 && (!tileFits(1, owt) || !copyStridesFit(owt) ||
-                     (!g.inHome && inCols(owt) * ict > kMaxInputRow) ||
-                     g.SW * pixStride > kMaxInStrideX))
-    --owt;
-  int64_t oht = std::min(g.OH, std::max<int64_t>(1, maxPixels / owt));
-  while (oht > 1 && !tileFits(oht, owt))
-    --oht;
-  if (!tileFits(oht, owt) || g.SW * pixStride > kMaxInStrideX ||
-      !copyStridesFit(owt))
-    return src->emitError("sram.ibuf_kib is too small for one output pixel");
 
   const bool weightsResident = wgroups.size() == 1 && oct == g.OC;
   int64_t loads = 0, wloads = 0, stores = 0; // slot counters
