@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "npu/Conversion/TosaToNpu/TosaToNpu.h"
 
+#include "FusionPatterns.h"
+
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -39,11 +41,6 @@ std::pair<int64_t, int64_t> intRange(Type type) {
   if (i.isUnsigned())
     return {0, (int64_t(1) << w) - 1};
   return {-(int64_t(1) << (w - 1)), (int64_t(1) << (w - 1)) - 1};
-}
-
-bool isInt(Type type, unsigned width) {
-  auto i = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
-  return i && i.getWidth() == width;
 }
 
 /// The single user of `v` if it has exactly one use.
@@ -423,12 +420,6 @@ template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
 struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  static std::optional<int64_t> splatValue(Value v) {
-    DenseIntElementsAttr attr;
-    if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
-      return std::nullopt;
-    return attr.getSplatValue<APInt>().getSExtValue();
-  }
   template <typename OpT> static OpT single(Value v) {
     return v.hasOneUse() ? v.getDefiningOp<OpT>() : nullptr;
   }
@@ -791,6 +782,7 @@ void mlir::npu::populateTosaToNpuFusionPatterns(RewritePatternSet &patterns) {
   patterns.add<FuseMacRescale, FuseEltwiseRescale, FuseTfliteGlobalAvgPool,
                ConvertPool<tosa::AvgPool2dOp>, ConvertPool<tosa::MaxPool2dOp>>(
       ctx);
+  populateTfliteSoftmaxFusion(patterns);
 }
 
 void mlir::npu::populateTosaToNpuPatterns(RewritePatternSet &patterns) {

@@ -2,12 +2,15 @@
 //
 // TFLite's int8 softmax, bit for bit, in integer TOSA: gemmlowp's
 // fixed-point exp as four byte tables indexed by x - max(x), the sum, a
-// Newton-Raphson reciprocal and the final rounding shift.
+// Newton-Raphson reciprocal and the final rounding shift. The final rescale
+// carries npu.tflite_softmax: tosa-to-npu fuses the chain into npu.softmax.
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
 #include "TfliteMath.h"
+
+#include "npu/Dialect/Npu/IR/NpuOps.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -40,11 +43,9 @@ Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
   if (x.shape != y.shape || x.shape.empty())
     return im.failOp(op, "input and output shapes must be equal");
   const int64_t depth = x.shape.back();
-  // The sum of up to `depth` exponentials (each < 2^19 after the >> 12) must
-  // leave the final shift 35 - clz(sum) below 32.
-  if (depth > 256)
-    return im.failOp(op, "softmax over " + Twine(depth) +
-                             " classes; at most 256 are supported");
+  if (depth > kMaxSoftmaxDepth)
+    return im.failOp(op, "softmax over " + Twine(depth) + " classes; at most " +
+                             Twine(kMaxSoftmaxDepth) + " are supported");
   const auto *o = op.op->options_as_SoftmaxOptions();
   const float beta = o ? o->beta() : 1.0f;
   if (!(beta > 0.0f) || !std::isfinite(beta))
@@ -132,10 +133,19 @@ Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
     Value four = c(4);
     r = add(r, mul(mul(r, oneMinus, 31), four, 0));
   }
-  // out = exp * (2r) >> 31, rounded >> (12 - clz + 23), minus 128.
-  Value scaled = mul(e, r, 30);
+  // 1 / (1 + s) in Q0.31 is 2r saturated (gemmlowp's Rescale<0>): a sum
+  // that is a power of two gives r = 2^30 and INT32_MAX, not 2^31.
+  Value below = builder.create<tosa::MinimumOp>(loc, row, r, c(0x3FFFFFFF));
+  Value twice = shiftLeft(below, c(1));
+  Value saturated = builder.create<tosa::ArithmeticRightShiftOp>(
+      loc, row, r, c(30), builder.getBoolAttr(false));
+  Value recip = add(twice, saturated);
+  // out = exp * recip >> 31, rounded >> (12 - clz + 23), minus 128.
+  Value scaled = mul(e, recip, 31);
   Value shifted = roundingShiftRight(scaled, sub(c(35), clz));
   Value result =
       im.rescaleExact(loc, shifted, builder.getI8Type(), 1 << 30, 30, 0, -128);
+  // tosa-to-npu fuses the chain ending here into npu.softmax.
+  result.getDefiningOp()->setAttr(kTfliteSoftmaxAttr, builder.getUnitAttr());
   return im.define(op, result);
 }

@@ -8,10 +8,12 @@
 //   depthwise: 1.0 * 0.5 / 2.0 = 2^-2 -> shift 32; filter [1,2,2,6] is
 //         [2,2,3,2] in TOSA;
 //   fc: 2.0 * 0.75 / 3.0 = 2^-1 -> shift 31;
-//   softmax: the gemmlowp constants of the reciprocal, the >> (35 - clz).
+//   softmax: the gemmlowp constants of the reciprocal, 2r saturated as
+//         gemmlowp's Rescale<0>, the >> (35 - clz).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: flatc -b -o %t %tflite_schema %S/Inputs/ops.json
 // RUN: npuc %t/ops.bin --emit=tosa | FileCheck %s
+// RUN: npuc %t/ops.bin --emit=npu | FileCheck %s --check-prefix=NPU
 // RUN: npuc %t/ops.bin --arch npu-tiny --emit=asm | FileCheck %s --check-prefix=ASM
 // RUN: npuc %t/ops.bin --arch npu-tiny -o %t/ops.prog
 // RUN: npu-objdump --no-code %t/ops.prog | FileCheck %s --check-prefix=OBJ
@@ -33,9 +35,17 @@
 // CHECK: tosa.clz
 // CHECK: dense<1515870810>
 // CHECK: dense<-1010580540>
+// CHECK: dense<1073741823>
+// CHECK: tosa.minimum
+// CHECK: tosa.mul {{.*}}shift = 31
 // CHECK: dense<35>
 // CHECK: tosa.arithmetic_right_shift
-// CHECK: tosa.rescale {{.*}}output_zp = -128 : i32{{.*}} -> tensor<1x4xi8>
+// CHECK: tosa.rescale {{.*}}npu.tflite_softmax, output_zp = -128 : i32{{.*}} -> tensor<1x4xi8>
+
+// tosa-to-npu fuses the marked chain into one npu.softmax.
+// NPU: npu.fully_connected
+// NPU-NEXT: npu.softmax {{.*}}exp_table = array<i32: 2147483647,
+// NPU-NOT: npu.alu
 
 // Layers are named after the TFLite operator and located in the model.
 // ASM: ; CONV_2D_0 @ {{.*}}ops.bin: operator 0 (CONV_2D)

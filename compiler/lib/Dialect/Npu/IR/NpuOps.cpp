@@ -361,6 +361,21 @@ LogicalResult ReduceOp::verify() {
   return success();
 }
 
+LogicalResult SoftmaxOp::verify() {
+  auto in = tensorType(getInput()), out = tensorType(getOutput());
+  if (in != out || !isIntOfWidth(in.getElementType(), 8))
+    return emitOpError("input and result must be the same int8 tensor type");
+  if (in.getRank() < 1 || in.getShape().back() < 1 ||
+      in.getShape().back() > kMaxSoftmaxDepth)
+    return emitOpError("the last axis must have 1 to ")
+           << kMaxSoftmaxDepth << " elements";
+  if (getExpTable().size() != 256)
+    return emitOpError("exp_table has 256 entries");
+  if (llvm::any_of(getExpTable(), [](int32_t v) { return v < 0; }))
+    return emitOpError("exp_table entries are not negative");
+  return success();
+}
+
 LogicalResult TableOp::verify() {
   auto in = tensorType(getInput()), table = tensorType(getTable()),
        out = tensorType(getOutput());

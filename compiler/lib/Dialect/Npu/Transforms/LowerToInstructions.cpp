@@ -40,7 +40,8 @@ namespace {
 LogicalResult lowerGraphOp(ProgramEmitter &e, Operation *op) {
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case<Conv2DOp, FullyConnectedOp, MatMulOp, DepthwiseConv2DOp, PoolOp,
-            EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp, ReshapeOp,
+            EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp, SoftmaxOp,
+            ReshapeOp,
             TransposeOp, SliceOp, ConcatOp, PadOp>(
           [&](auto graphOp) { return lowerOp(e, graphOp); })
       .Default([](Operation *op) {

@@ -299,6 +299,8 @@ LogicalResult lowerOp(ProgramEmitter &e, RescaleOp op);
 LogicalResult lowerOp(ProgramEmitter &e, ClampOp op);
 LogicalResult lowerOp(ProgramEmitter &e, TableOp op);
 LogicalResult lowerOp(ProgramEmitter &e, ReduceOp op);
+// TFLite's int8 softmax (LowerSoftmax.cpp).
+LogicalResult lowerOp(ProgramEmitter &e, SoftmaxOp op);
 // Data movement (LowerDataMovement.cpp).
 LogicalResult lowerOp(ProgramEmitter &e, ReshapeOp op);
 LogicalResult lowerOp(ProgramEmitter &e, TransposeOp op);

@@ -80,7 +80,7 @@ OperandUse operandUse(Operation *user, unsigned index) {
       .Case([&](PoolOp) {
         return OperandUse{true, true, {}};
       })
-      .Case<EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp>(
+      .Case<EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp, SoftmaxOp>(
           [&](Operation *op) {
             // A table op's table is a constant loaded into PBUF.
             if (isa<TableOp>(op) && index == 1)
@@ -97,7 +97,7 @@ OperandUse operandUse(Operation *user, unsigned index) {
 bool producesOnChip(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp, MatMulOp, PoolOp,
              EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp,
-             ReshapeOp>(op);
+             SoftmaxOp, ReshapeOp>(op);
 }
 
 /// One tensor (or reshape alias class) that may live on chip.
@@ -399,7 +399,8 @@ void Planner::record(const std::vector<Work> &work) {
 bool Planner::settleElementwise(const std::vector<Work> &work) {
   bool settled = true;
   for (Operation *op : ops) {
-    if (!isa<EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp>(op))
+    if (!isa<EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp,
+             SoftmaxOp>(op))
       continue;
     int64_t ibuf = 0, obuf = 0;
     for (const Work &w : work)

@@ -108,7 +108,8 @@ def Npu_LayerKind : Npu_Enum<"LayerKind", "kind of a program layer", [
   I32EnumAttrCase<"Slice", 29, "slice">,
   I32EnumAttrCase<"Concat", 30, "concat">,
   I32EnumAttrCase<"Pad", 31, "pad">,
-  I32EnumAttrCase<"Control", 32, "control">]>;
+  I32EnumAttrCase<"Control", 32, "control">,
+  I32EnumAttrCase<"Softmax", 33, "softmax">]>;
 def Npu_LayerKindAttr : Npu_EnumAttr<Npu_LayerKind, "layer_kind">;
 
 #endif // NPU_ENUMS_TD

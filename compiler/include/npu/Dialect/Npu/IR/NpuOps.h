@@ -47,6 +47,14 @@ struct MacWeightLayout {
 
 namespace mlir::npu {
 
+/// Classes npu.softmax (TFLite's int8 softmax) takes: the sum of that many
+/// Q0.31 exponentials, each >> 12, leaves its final shift 35 - clz(sum)
+/// below 32.
+inline constexpr int64_t kMaxSoftmaxDepth = 256;
+/// Marks the final tosa.rescale of the TFLite importer's integer softmax
+/// (EmitSoftmax.cpp); tosa-to-npu fuses the marked chain into npu.softmax.
+inline constexpr llvm::StringLiteral kTfliteSoftmaxAttr = "npu.tflite_softmax";
+
 /// The runtime's form of each dialect enum that the runtime also has.
 ::npu::isa::PpuForm toRuntime(PpuForm form);
 ::npu::isa::PoolMode toRuntime(PoolKind kind);

@@ -202,6 +202,23 @@ def Npu_ReduceOp : Npu_GraphOp<"reduce"> {
   }];
 }
 
+def Npu_SoftmaxOp : Npu_GraphOp<"softmax"> {
+  let summary = "TFLite's int8 softmax over the last axis (vector unit)";
+  let description = [{
+    TFLite's int8 SOFTMAX, bit for bit: with d = max(row) - x in [0, 255],
+    e = exp_table[d] (gemmlowp's exp of -d * input scale * beta in Q0.31,
+    0 below TFLite's diff_min), sum = sum of (e >> 12 rounded) over the row,
+    r = vec.alu recip(sum), out = saturate_i8(((e * r) >> 31 rounded)
+    >> (35 - clz(sum)) rounded - 128). Output scale 1/256, zero point -128.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI32ArrayAttr:$exp_table);
+  let results = (outs AnyRankedTensor:$output);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Npu_TableOp : Npu_GraphOp<"table"> {
   let summary = "TOSA TABLE: int8 256-entry or int16 513-entry interpolated";
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$table);
