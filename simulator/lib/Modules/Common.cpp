@@ -131,7 +131,12 @@ SimStats Recorder::finish(uint64_t cycles, double clockMHz) {
   stats.cycles = cycles;
   stats.clockMHz = clockMHz;
   uint64_t doneBefore = 0;
-  for (LayerStats &s : layerStatsList) {
+  for (size_t i = 0; i < layerStatsList.size(); ++i) {
+    LayerStats &s = layerStatsList[i];
+    // The model's MACs; arrayMacs and the array's energy keep what the
+    // PEs computed.
+    s.activity.counters.macs =
+        reportedMacs(program.layers[i], s.activity.counters.macs);
     if (s.startCycle == UINT64_MAX)
       s.startCycle = s.endCycle = doneBefore;
     s.cycles = s.endCycle > doneBefore ? s.endCycle - doneBefore : 0;

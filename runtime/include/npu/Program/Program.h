@@ -78,6 +78,14 @@ struct LayerInfo {
   bool mayOverflow = false;
 };
 
+/// A layer's MACs as the reports give them: the model's (the compiler's
+/// count in the layer table) when the layer declares one, else the products
+/// its instructions computed. They differ where the array multiplies zeros
+/// (a depthwise convolution run as a block-diagonal convolution).
+inline uint64_t reportedMacs(const LayerInfo &layer, uint64_t computed) {
+  return layer.macs > 0 ? layer.macs : computed;
+}
+
 struct Program {
   uint16_t versionMajor = kProgVersionMajor;
   uint16_t versionMinor = kProgVersionMinor;

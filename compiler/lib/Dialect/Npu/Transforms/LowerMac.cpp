@@ -619,14 +619,16 @@ bool lowering::depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
                                       DepthwiseConv2DOp op) {
   auto in = shapeOf(op.getInput()), w = shapeOf(op.getWeights()),
        out = shapeOf(op.getOutput());
-  // With one input channel every output channel reads the same window: a
-  // convolution with IC = 1. (More input channels would need a
-  // block-diagonal weight matrix, wasting most of the array.)
-  if (in[3] != 1 || arch.array.weightBits != 8)
+  // A depthwise convolution is a convolution whose weight matrix is block
+  // diagonal: output channel c * M + m reads input channel c only. With one
+  // input channel nothing is wasted; with a few, most of each pass's rows
+  // multiply zeros, which can still beat a vector unit whose lanes the
+  // channels do not fill.
+  if (arch.array.weightBits != 8)
     return false;
   const int64_t R = arch.array.rows, C = arch.array.cols;
   const int64_t pixels = out[0] * out[1] * out[2], OC = out[3];
-  const int64_t KH = w[0], KW = w[1];
+  const int64_t KH = w[0], KW = w[1], IC = in[3];
   // Cost model (npu/Isa/Cost.h): the vector unit does one tap of `lanes`
   // channels per step; the array streams every pixel once per reduction
   // chunk (kernel row) and column group.
@@ -638,8 +640,9 @@ bool lowering::depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
   dw.kw = static_cast<uint32_t>(KW);
   const auto vector = static_cast<int64_t>(npuisa::cost::vectorSteps(
       dw, static_cast<uint32_t>(arch.vector.lanes)));
-  const int64_t chunks =
-      KH * (op.getDilation()[1] == 1 ? ceilDiv(KW, R) : KW);
+  const int64_t chunks = KH * (op.getDilation()[1] == 1
+                                   ? ceilDiv(KW * IC, R)
+                                   : KW * ceilDiv(IC, R));
   const int64_t array =
       ceilDiv(OC, C) * arrayPassCycles(arch, chunks, pixels, OC);
   return array < vector;
@@ -652,17 +655,19 @@ LogicalResult lowering::lowerDepthwiseOnArray(ProgramEmitter &e,
   GemmLayer g;
   if (failed(windowLayer(e, op, KH, KW, g)))
     return failure();
-  g.ppu = ppuParams(op, M);
+  // [KH, KW, C, M] to a block-diagonal OHWI [C * M, KH, KW, C]: output
+  // channel o = c * M + m has tap weights at input channel c, zeros else.
+  const int64_t IC = g.IC, OC = IC * M;
+  g.ppu = ppuParams(op, OC);
   DenseIntElementsAttr weights;
   if (!matchPattern(op.getWeights(), m_Constant(&weights)) ||
       failed(addBias(g.ppu, op.getBias())))
     return op.emitError("weights and bias must be constants");
-  // [KH, KW, 1, M] to OHWI [M, KH, KW, 1].
   const std::vector<int64_t> hwcm = constantInts(weights);
-  std::vector<int64_t> ohwi(hwcm.size());
+  std::vector<int64_t> ohwi(OC * KH * KW * IC, 0);
   for (int64_t t = 0; t < KH * KW; ++t)
-    for (int64_t m = 0; m < M; ++m)
-      ohwi[m * KH * KW + t] = hwcm[t * M + m];
+    for (int64_t o = 0; o < OC; ++o)
+      ohwi[(o * KH * KW + t) * IC + o / M] = hwcm[t * OC + o];
   g.constWeights = std::move(ohwi);
   g.im2colBytes = im2colBytes(e.arch(), op);
   e.beginLayer(op, LayerKind::DepthwiseConv2D, op.getMacCount());
