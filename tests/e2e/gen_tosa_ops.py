@@ -363,8 +363,9 @@ def weights_i8(rng, count):
 # ------------------------------------------------------------ case bodies ---
 
 def build_conv2d(b, rng, in_shape, oc, kernel, stride, dilation, pad,
-                 input_zp, act):
-    """conv2d + per-channel rescale + activation clamp."""
+                 input_zp, act, x=None):
+    """conv2d + per-channel rescale + activation clamp (of the function's
+    argument, or of `x`, an earlier op's result)."""
     n, ih, iw, ic = in_shape
     kh, kw = kernel
     if pad == "same":
@@ -375,7 +376,8 @@ def build_conv2d(b, rng, in_shape, oc, kernel, stride, dilation, pad,
     oh = window_out(ih, kh, stride[0], dilation[0], pt, pb)
     ow = window_out(iw, kw, stride[1], dilation[1], pl, pr)
     xs = input_i8(rng, prod(in_shape))
-    x = b.arg(in_shape, "i8", xs)
+    if x is None:
+        x = b.arg(in_shape, "i8", xs)
     ws = weights_i8(rng, oc * kh * kw * ic)
     w = b.const((oc, kh, kw, ic), "i8", ws)
     taps = kh * kw * ic
@@ -780,9 +782,28 @@ def conv2d_cases():
          (1, 2), (1, 1), "same", -128, "relu6"),
         ("conv2d_3x3_s1_same_zp127_ic16_none", (1, 5, 5, 16), 12, (3, 3),
          (1, 1), (1, 1), "same", 127, "none"),
+        # 1x1 convolutions on small maps with many channels run activation
+        # stationary (positions in the array's columns, weights streamed):
+        # input channels not a multiple of the rows, a batch of two.
+        ("conv2d_1x1_3x3map_ic250_oc256_zp-7_relu", (1, 3, 3, 250), 256,
+         (1, 1), (1, 1), (1, 1), "valid", -7, "relu"),
+        ("conv2d_1x1_3x3map_n2_ic192_oc224_zp100_none", (2, 3, 3, 192), 224,
+         (1, 1), (1, 1), (1, 1), "valid", 100, "none"),
     ]
     for spec in specs:
         yield spec[0], (lambda b, rng, s=spec: build_conv2d(b, rng, *s[1:]))
+    # Two of them in a row: the intermediate stays on chip, read and written
+    # in place (and a map whose positions span rows of a column group).
+    def chain(b, rng, in_shape, oc1, oc2):
+        (y,) = build_conv2d(b, rng, in_shape, oc1, (1, 1), (1, 1), (1, 1),
+                            "valid", -3, "relu")
+        mid = in_shape[:3] + (oc1,)
+        return build_conv2d(b, rng, mid, oc2, (1, 1), (1, 1), (1, 1),
+                            "valid", 17, "relu6", x=y)
+    yield ("conv2d_1x1_chain_3x3map_256_256_256",
+           lambda b, rng: chain(b, rng, (1, 3, 3, 256), 256, 256))
+    yield ("conv2d_1x1_chain_3x5map_200_240_176",
+           lambda b, rng: chain(b, rng, (1, 3, 5, 200), 240, 176))
 
 
 def depthwise_cases():

@@ -9,7 +9,7 @@
 // in ABUF, then the PPU and a store.
 //
 //===----------------------------------------------------------------------===//
-#include "Lowering.h"
+#include "MacLayer.h"
 
 #include "npu/Isa/Cost.h"
 
@@ -40,26 +40,6 @@ static_assert(kMaxCopyStride ==
               kMaxCopyStride ==
                   npuisa::fieldMax<npuisa::Alu>("src1_stride_inner"));
 
-/// One MAC layer as the array sees it: a batch of NHWC images convolved with
-/// a KH x KW window (fully connected and matmul are 1 x 1 windows over a
-/// 1 x W image).
-struct GemmLayer {
-  int64_t batches = 1;
-  int64_t IH = 1, IW = 1, IC = 1, OH = 1, OW = 1, OC = 1;
-  int64_t KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1;
-  int64_t PT = 0, PB = 0, PL = 0, PR = 0;
-  int32_t inZp = 0;
-  std::function<int64_t(int64_t)> inAddr, outAddr;
-  /// Weights: a constant OHWI tensor (re-laid out here), or a K x OC
-  /// row-major matrix per batch already in DRAM (matmul's b).
-  std::optional<std::vector<int64_t>> constWeights; // OHWI values
-  std::function<int64_t(int64_t)> weightMatrixAddr;
-  npuisa::PpuParams ppu;
-  /// On-chip homes of the input and the output (else DRAM).
-  std::optional<SramHome> inHome, outHome;
-  /// IBUF bytes to request for an im2col buffer (im2colBytes).
-  int64_t im2colBytes = 0;
-};
 
 /// Geometry of a single-input-channel window layer for the im2col choice.
 struct Im2colShape {
@@ -80,19 +60,6 @@ int64_t im2colCopyCycles(const ::npu::ArchConfig &arch, int64_t th,
       npuisa::cost::kVectorLatency + 1); // + 1: issue
 }
 
-/// Cycles (cost model) of `passes` array passes over `pixels` pixels on
-/// `cols` columns, each with its weight preload.
-int64_t arrayPassCycles(const ::npu::ArchConfig &arch, int64_t passes,
-                        int64_t pixels, int64_t cols) {
-  const auto R = static_cast<unsigned>(arch.array.rows);
-  const auto C = static_cast<unsigned>(std::min(cols, arch.array.cols));
-  const uint64_t port = static_cast<uint64_t>(arch.sram.banks *
-                                              arch.sram.bankWidthBytes);
-  return passes * static_cast<int64_t>(
-                      npuisa::cost::gemmCycles(static_cast<uint64_t>(pixels),
-                                               R, C) +
-                      npuisa::cost::preloadCycles(R, C, port));
-}
 
 /// The im2col buffer's size, when its copies cost less than the array
 /// passes it saves (one per kernel row -> one per `rows` kernel taps).
@@ -592,6 +559,12 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
     return failure();
   g.im2colBytes = im2colBytes(e.arch(), op);
   e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
+  // 1x1 on a small map: activations stationary where the cost model
+  // chose it (npu-plan-sram reserved its weight area) and it fits.
+  if (const int64_t bytes = transposedWeightBytes(e.arch(), op);
+      bytes > 0 && activationStationaryFits(e, g))
+    if (std::optional<int64_t> area = e.takeIbufTail(bytes))
+      return lowerActivationStationary(e, op, g, *area);
   return lowerGemm(e, op, g);
 }
 

@@ -291,6 +291,11 @@ LogicalResult lowerDepthwiseOnArray(ProgramEmitter &e, DepthwiseConv2DOp op);
 /// passes of one pass per kernel row; 0 otherwise. npu-plan-sram reserves
 /// them at the end of the op's working area.
 int64_t im2colBytes(const ::npu::ArchConfig &arch, Operation *op);
+/// IBUF bytes a 1x1 convolution on a small map wants for two chunks of
+/// streamed weights when the cost model runs it activation stationary
+/// (LowerMacTransposed.cpp); 0 otherwise. npu-plan-sram reserves them at
+/// the end of the op's working area.
+int64_t transposedWeightBytes(const ::npu::ArchConfig &arch, Operation *op);
 LogicalResult lowerOp(ProgramEmitter &e, PoolOp op);
 // Element-wise ops (LowerElementwise.cpp).
 LogicalResult lowerOp(ProgramEmitter &e, EltwiseOp op);

@@ -256,8 +256,10 @@ std::vector<Work> Planner::workAreas() {
       for (Value v : op->getOperands())
         if (auto type = dyn_cast<ShapedType>(v.getType()))
           dramIn += SramHome::bytesFor(type, {});
-    // A convolution's im2col rows go at the end of its working area.
-    const int64_t im2col = alignUp(lowering::im2colBytes(arch, op));
+    // A convolution's im2col rows, or its streamed weight chunks when it
+    // runs activation stationary, go at the end of its working area.
+    const int64_t im2col = alignUp(lowering::im2colBytes(arch, op)) +
+                           alignUp(lowering::transposedWeightBytes(arch, op));
     if (dramIn > 0 || im2col > 0) {
       Work w;
       w.time = t;
