@@ -561,9 +561,9 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
   e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
   // 1x1 on a small map: activations stationary where the cost model
   // chose it (npu-plan-sram reserved its weight area) and it fits.
-  if (const int64_t bytes = transposedWeightBytes(e.arch(), op);
-      bytes > 0 && activationStationaryFits(e, g))
-    if (std::optional<int64_t> area = e.takeIbufTail(bytes))
+  if (const int64_t bytes = transposedWeightBytes(e.arch(), op); bytes > 0)
+    if (std::optional<int64_t> area = e.takeIbufTail(bytes);
+        area && activationStationaryFits(e, g))
       return lowerActivationStationary(e, op, g, *area);
   return lowerGemm(e, op, g);
 }
