@@ -258,9 +258,9 @@ std::vector<Work> Planner::workAreas() {
           dramIn += SramHome::bytesFor(type, {});
     // A convolution's im2col rows, or its streamed weight chunks when it
     // runs activation stationary, go at the end of its working area.
-    const int64_t im2col = alignUp(lowering::im2colBytes(arch, op)) +
+    const int64_t tail = alignUp(lowering::im2colBytes(arch, op)) +
                            alignUp(lowering::transposedWeightBytes(arch, op));
-    if (dramIn > 0 || im2col > 0) {
+    if (dramIn > 0 || tail > 0) {
       Work w;
       w.time = t;
       w.buf = Buffer::IBuf;
@@ -268,8 +268,8 @@ std::vector<Work> Planner::workAreas() {
                                 ibuf / 2, std::max<int64_t>(2 * dramIn, 128)))
                           : kSramAlignment;
       w.min = std::min(w.want, alignUp(std::max<int64_t>(w.want / 8, 64)));
-      w.want += im2col;
-      w.min += im2col;
+      w.want += tail;
+      w.min += tail;
       w.size = w.want;
       work.push_back(w);
     }
