@@ -363,8 +363,31 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     return base;
   };
 
-  if (layerTables)
+  // With fewer output channels than half the PPU's lanes, two pixels (their
+  // accumulators and outputs both contiguous) go through as one pixel of
+  // twice the channels, over tables written twice.
+  const bool pairPixels = layerTables && oct == g.OC &&
+                          2 * g.OC <= arch.ppu.lanes && oht * owt >= 2 &&
+                          placePpuTables(e, repeatChannels(g.ppu, g.OC),
+                                         2 * g.OC, 2 * g.OC) ==
+                              TablePlacement::Layer;
+  if (pairPixels)
+    loadPpuTables(e, repeatChannels(g.ppu, g.OC), 0, 2 * g.OC);
+  else if (layerTables)
     loadPpuTables(e, g.ppu, 0, g.OC);
+  auto requantize = [&](int64_t src, int64_t pixels, int64_t ocn,
+                        int64_t oc0, Buffer dst, int64_t dstAddr,
+                        int64_t dstStride) {
+    const int64_t pairs =
+        pairPixels && dstStride == ocn * outSize ? pixels / 2 : 0;
+    if (pairs > 0)
+      emitPpu(e, src, 8 * ocn, pairs, 2 * ocn, 0, dst, dstAddr,
+              2 * ocn * outSize, outSize);
+    if (pixels > 2 * pairs)
+      emitPpu(e, src + 8 * ocn * pairs, 4 * ocn, pixels - 2 * pairs, ocn,
+              layerTables ? oc0 : 0, dst, dstAddr + 2 * pairs * dstStride,
+              dstStride, outSize);
+  };
   std::optional<int64_t> residentBase;
   for (int64_t b = 0; b < g.batches; ++b) {
     if (weightsResident && (!residentBase || !g.constWeights))
@@ -481,15 +504,13 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
             const SramHome &o = *g.outHome;
             const bool contiguous = tw == g.OW && o.dense();
             for (int64_t r = 0; r < (contiguous ? 1 : th); ++r)
-              emitPpu(e, 4 * ocn * tw * r, 4 * ocn, contiguous ? pixels : tw,
-                      ocn, layerTables ? oc0 : 0, o.buf,
-                      o.addr(b, oy0 + r, ox0, oc0), o.pixPitch(), outSize);
+              requantize(4 * ocn * tw * r, contiguous ? pixels : tw, ocn, oc0,
+                         o.buf, o.addr(b, oy0 + r, ox0, oc0), o.pixPitch());
             continue;
           }
           // Requantize and store the tile.
           const int64_t obase = e.slot(Buffer::OBuf, stores++);
-          emitPpu(e, 0, 4 * ocn, pixels, ocn, layerTables ? oc0 : 0,
-                  Buffer::OBuf, obase, ocn * outSize, outSize);
+          requantize(0, pixels, ocn, oc0, Buffer::OBuf, obase, ocn * outSize);
           DramView out;
           out.base = g.outAddr(b) + ((oy0 * g.OW + ox0) * g.OC + oc0) * outSize;
           out.shape = {th, tw, ocn};

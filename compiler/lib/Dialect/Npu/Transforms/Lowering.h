@@ -264,6 +264,12 @@ TablePlacement placePpuTables(const ProgramEmitter &e,
 void loadPpuTables(ProgramEmitter &e, const npuisa::PpuParams &params,
                    int64_t first, int64_t count);
 
+/// `params` of `channels` channels with the per-channel tables written
+/// twice (channel c + channels is channel c): a ppu may then take two
+/// pixels of a small channel count as one pixel of twice the channels.
+npuisa::PpuParams repeatChannels(const npuisa::PpuParams &params,
+                                 int64_t channels);
+
 /// Emits ppu instructions for `pixels` x `channels` accumulators, splitting
 /// them at the instruction's field limits.
 void emitPpu(ProgramEmitter &e, int64_t srcAddr, int64_t srcStride,

@@ -114,3 +114,20 @@ void lowering::emitPpu(ProgramEmitter &e, int64_t srcAddr, int64_t srcStride,
     }
   }
 }
+
+npuisa::PpuParams lowering::repeatChannels(const npuisa::PpuParams &params,
+                                           int64_t channels) {
+  npuisa::PpuParams twice = params;
+  auto repeat = [&](std::vector<int32_t> &v) {
+    if (static_cast<int64_t>(v.size()) == channels)
+      v.insert(v.end(), v.begin(), v.end());
+  };
+  repeat(twice.bias);
+  if (params.form == npuisa::PpuForm::PerChannel) {
+    repeat(twice.mult);
+    repeat(twice.shift);
+  }
+  if (params.form == npuisa::PpuForm::ShiftTable)
+    repeat(twice.kshift);
+  return twice;
+}
