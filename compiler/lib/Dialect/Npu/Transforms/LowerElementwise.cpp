@@ -160,7 +160,8 @@ int64_t loadPbufConstants(ProgramEmitter &e, ArrayRef<int32_t> values) {
   ::npu::ByteWriter bytes;
   for (int32_t v : values)
     bytes.put<int32_t>(v);
-  const int64_t base = e.layerHalf(Buffer::PBuf).first;
+  const int64_t base = e.layerConstantBase(
+      Buffer::PBuf, static_cast<int64_t>(bytes.data().size()));
   e.loadConstant(bytes.data(), Buffer::PBuf, base);
   return base;
 }
@@ -328,8 +329,10 @@ LogicalResult clampOnChip(ProgramEmitter &e, ClampOp op) {
 LogicalResult tableOnChip(ProgramEmitter &e, TableOp op,
                           DenseIntElementsAttr table) {
   e.beginLayer(op, LayerKind::Table, 0);
-  const int64_t base = e.layerHalf(Buffer::PBuf).first;
-  e.loadConstant(constantBytes(table), Buffer::PBuf, base);
+  const std::vector<uint8_t> bytes = constantBytes(table);
+  const int64_t base =
+      e.layerConstantBase(Buffer::PBuf, static_cast<int64_t>(bytes.size()));
+  e.loadConstant(bytes, Buffer::PBuf, base);
   FailureOr<OnChipOperands> t =
       onChipOperands(e, op.getInput(), op.getOutput());
   if (failed(t))

@@ -127,7 +127,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
       (!g.inHome || g.SH * g.inHome->rowPitch() <= kMaxCopyStride) &&
       (g.inHome || e.currentWorkAreas().ibufSize > g.im2colBytes))
     im2col = e.takeIbufTail(g.im2colBytes);
-  const int64_t hi = e.half(Buffer::IBuf), hw = e.half(Buffer::WBuf);
+  const int64_t hi = e.half(Buffer::IBuf), hw = e.weightHalf();
   const int64_t accBytes = e.bufferBytes(Buffer::ABuf);
   const int64_t ho = e.half(Buffer::OBuf);
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);

@@ -213,12 +213,11 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, SoftmaxOp op) {
     bytes.put<int32_t>(v);
   bytes.put<int32_t>(kSumShift);
   bytes.put<int32_t>(kOutputShift);
-  const auto [half, halfBytes] = e.layerHalf(Buffer::PBuf);
   const int64_t size = static_cast<int64_t>(bytes.data().size());
   if (size > e.bufferBytes(Buffer::PBuf))
     return op.emitError("sram.pbuf_kib is too small for the softmax's ")
            << size << "-byte exp table";
-  const int64_t pbuf = size <= halfBytes ? half : 0;
+  const int64_t pbuf = e.layerConstantBase(Buffer::PBuf, size);
   e.loadConstant(bytes.data(), Buffer::PBuf, pbuf);
 
   SoftmaxEmitter emitter(e, D, pbuf);

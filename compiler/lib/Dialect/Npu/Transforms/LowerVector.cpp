@@ -48,7 +48,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, DepthwiseConv2DOp op) {
   const std::optional<SramHome> inHome = getSramHome(op.getInput());
   const std::optional<SramHome> outHome = getSramHome(op.getOutput());
 
-  const int64_t hi = e.half(Buffer::IBuf), hw = e.half(Buffer::WBuf);
+  const int64_t hi = e.half(Buffer::IBuf), hw = e.weightHalf();
   const int64_t accBytes = e.bufferBytes(Buffer::ABuf);
   const int64_t ho = e.half(Buffer::OBuf);
   const int64_t outSize = ::npu::elementBytes(tables.outType);

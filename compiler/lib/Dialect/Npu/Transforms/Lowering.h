@@ -146,6 +146,18 @@ public:
   /// the next layer's weights and tables can load while this one computes)
   /// as (base, size).
   std::pair<int64_t, int64_t> layerHalf(Buffer b) const;
+  /// Where `bytes` of the current layer's constants go in WBUF or PBUF: its
+  /// half when they fit there, else address 0 (the whole buffer; the
+  /// caller checks they fit it).
+  int64_t layerConstantBase(Buffer b, int64_t bytes) const {
+    const auto [base, size] = layerHalf(b);
+    return bytes <= size ? base : 0;
+  }
+  /// WBUF bytes a layer's weights may take: its half (where weights that
+  /// stay for the layer go), also without double buffering.
+  int64_t weightHalf() const {
+    return std::min(half(Buffer::WBuf), layerHalf(Buffer::WBuf).second);
+  }
   void emit(const npuisa::Instruction &instr);
   /// Ends the program with the halt layer, drops empty layers and records
   /// the DRAM size.

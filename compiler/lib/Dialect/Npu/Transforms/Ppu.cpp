@@ -82,9 +82,9 @@ void lowering::loadPpuTables(ProgramEmitter &e, const npuisa::PpuParams &params,
                              int64_t first, int64_t count) {
   // In the layer's half of PBUF when they fit, so that the next layer's
   // tables can load meanwhile; else from address 0.
-  const auto [half, halfBytes] = e.layerHalf(Buffer::PBuf);
   const size_t bytes = npuisa::packPpuTables(params, first, count).bytes.size();
-  const int64_t base = static_cast<int64_t>(bytes) <= halfBytes ? half : 0;
+  const int64_t base =
+      e.layerConstantBase(Buffer::PBuf, static_cast<int64_t>(bytes));
   npuisa::PpuImage image =
       npuisa::packPpuTables(params, first, count, static_cast<uint32_t>(base));
   if (!image.bytes.empty())
