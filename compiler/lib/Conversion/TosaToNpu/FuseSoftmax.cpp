@@ -14,6 +14,7 @@
 #include "FusionPatterns.h"
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Golden/Arith.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
@@ -31,7 +32,7 @@ struct ExpTerm {
   int64_t shift = 0;
 };
 
-int32_t wrap(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); }
+using ::npu::golden::wrap32;
 
 bool isRoundingShiftBy(tosa::ArithmeticRightShiftOp op, int64_t amount) {
   return op && op.getRound() && splatValue(op.getInput2()) == amount;
@@ -144,11 +145,11 @@ struct FuseTfliteSoftmax : OpRewritePattern<tosa::RescaleOp> {
     for (int64_t d = 0; d < 256; ++d) {
       int64_t acc = 0;
       for (const ExpTerm &t : terms) {
-        const int32_t looked = wrap(t.table[256 - d] * 128);
+        const int32_t looked = wrap32(t.table[256 - d] * 128);
         const int32_t v =
-            t.left ? wrap(int64_t(uint32_t(looked) << t.shift))
+            t.left ? wrap32(int64_t(uint32_t(looked) << t.shift))
                    : (looked >> t.shift) + ((looked >> (t.shift - 1)) & 1);
-        acc = wrap(acc + v);
+        acc = wrap32(acc + v);
       }
       if (acc < 0)
         return rewriter.notifyMatchFailure(root, "negative exponential");

@@ -19,6 +19,8 @@
 //===----------------------------------------------------------------------===//
 #include "MacLayer.h"
 
+#include "npu/Golden/Arith.h"
+
 using namespace mlir;
 using namespace mlir::npu;
 using namespace mlir::npu::lowering;
@@ -138,8 +140,8 @@ LogicalResult lowering::lowerActivationStationary(ProgramEmitter &e,
       int64_t sum = 0;
       for (int64_t ic = 0; ic < IC; ++ic)
         sum += w[oc * IC + ic];
-      params.bias[oc] = static_cast<int32_t>(static_cast<uint32_t>(
-          int64_t(params.bias[oc]) - int64_t(g.inZp) * sum));
+      params.bias[oc] = ::npu::golden::wrap32(int64_t(params.bias[oc]) -
+                                              int64_t(g.inZp) * sum);
     }
   }
   loadPpuTables(e, params, 0, OC);
