@@ -137,7 +137,8 @@ private:
         return true;
     return false;
   }
-  void dram(const Instruction &instr, LayerPlacement &layer) const;
+  void dram(const Instruction &instr, bool constant,
+            LayerPlacement &layer) const;
   void read(const Access &a, size_t layer);
 
   const Program &program;
@@ -147,10 +148,12 @@ private:
   std::vector<LayerPlacement> placement;
 };
 
-/// DRAM traffic of `instr`'s DMA, if it is one.
-void Placer::dram(const Instruction &instr, LayerPlacement &layer) const {
+/// DRAM traffic of `instr`'s DMA, if it is one (`constant`: a load of
+/// constant data).
+void Placer::dram(const Instruction &instr, bool constant,
+                  LayerPlacement &layer) const {
   if (const auto *d = std::get_if<DmaLoad>(&instr)) {
-    if (constantLoad(*d))
+    if (constant)
       (d->buf == Buffer::PBuf ? layer.tables : layer.weights)[Space::Dram] +=
           dramBytes(*d);
     else
@@ -188,15 +191,15 @@ std::vector<LayerPlacement> Placer::run() {
     const DebugRange *range = program.debugRangeFor(i);
     const size_t layer =
         range && range->layer < outside ? range->layer : outside;
-    dram(instr, placement[layer]);
+    const auto *load = std::get_if<DmaLoad>(&instr);
+    const bool constant = load && constantLoad(*load);
+    dram(instr, constant, placement[layer]);
     const AccessList accesses = accessesOf(instr, ppu ? &*ppu : nullptr);
     // Reads first: an instruction that reads and writes the same bytes
     // reads what was there before.
     for (const Access &a : accesses)
       if (!a.write && a.space != Space::Dram)
         read(a, layer);
-    const auto *load = std::get_if<DmaLoad>(&instr);
-    const bool constant = load && constantLoad(*load);
     for (const Access &a : accesses)
       if (a.write && a.space != Space::Dram)
         writers[static_cast<size_t>(a.space)].assign(a.lo, a.hi,
