@@ -366,13 +366,15 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   // With fewer output channels than half the PPU's lanes, two pixels (their
   // accumulators and outputs both contiguous) go through as one pixel of
   // twice the channels, over tables written twice.
-  const bool pairPixels = layerTables && oct == g.OC &&
-                          2 * g.OC <= arch.ppu.lanes && oht * owt >= 2 &&
-                          placePpuTables(e, repeatChannels(g.ppu, g.OC),
-                                         2 * g.OC, 2 * g.OC) ==
-                              TablePlacement::Layer;
+  std::optional<npuisa::PpuParams> twice;
+  if (layerTables && oct == g.OC && 2 * g.OC <= arch.ppu.lanes &&
+      oht * owt >= 2)
+    twice = repeatChannels(g.ppu, g.OC);
+  const bool pairPixels =
+      twice && placePpuTables(e, *twice, 2 * g.OC, 2 * g.OC) ==
+                   TablePlacement::Layer;
   if (pairPixels)
-    loadPpuTables(e, repeatChannels(g.ppu, g.OC), 0, 2 * g.OC);
+    loadPpuTables(e, *twice, 0, 2 * g.OC);
   else if (layerTables)
     loadPpuTables(e, g.ppu, 0, g.OC);
   auto requantize = [&](int64_t src, int64_t pixels, int64_t ocn,
