@@ -132,17 +132,6 @@ std::string format(const char *fmt, ...) {
   return buffer;
 }
 
-/// 1234567 -> "1,234,567".
-std::string grouped(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 /// Energy with a unit that keeps 3-4 significant digits.
 std::string energyText(double pj) {
   if (pj >= 1e6)
@@ -189,14 +178,14 @@ std::string formatTextReport(const ReportContext &ctx) {
              ctx.programPath.c_str(), c.name.c_str(), (long long)c.array.rows,
              (long long)c.array.cols, c.clock.freqMHz, (long long)c.tech.nodeNm,
              modelName(ctx.arrayModel));
-  out +=
-      format("  cycles       %-16s latency %.2f us\n",
-             grouped(s.cycles).c_str(), latencyUs(s.cycles, c.clock.freqMHz));
-  out +=
-      format("  MACs         %-16s array utilization %.1f %% (%s on the "
-             "array)\n",
-             grouped(t.counters.macs).c_str(),
-             100 * utilization(t, s.cycles, c), grouped(t.arrayMacs).c_str());
+  out += format("  cycles       %-16s latency %.2f us\n",
+                groupedCount(s.cycles).c_str(),
+                latencyUs(s.cycles, c.clock.freqMHz));
+  out += format("  MACs         %-16s array utilization %.1f %% (%s on the "
+                "array)\n",
+                groupedCount(t.counters.macs).c_str(),
+                100 * utilization(t, s.cycles, c),
+                groupedCount(t.arrayMacs).c_str());
   out += format("  energy       %-16s %.2f pJ/MAC\n",
                 energyText(e.total()).c_str(),
                 pjPerMac(e.total(), t.counters.macs));
@@ -209,24 +198,24 @@ std::string formatTextReport(const ReportContext &ctx) {
                 energyText(e.ppu).c_str(), energyText(e.vector).c_str(),
                 energyText(e.control).c_str());
   out += format("  DRAM         read %s B, write %s B\n",
-                grouped(t.dramReadBytes).c_str(),
-                grouped(t.dramWriteBytes).c_str());
+                groupedCount(t.dramReadBytes).c_str(),
+                groupedCount(t.dramWriteBytes).c_str());
   std::string perBuffer;
   for (unsigned b = 0; b < 5; ++b)
     perBuffer += format("%s%s %s/%s", b ? ", " : "", kBuffers[b],
-                        grouped(t.sramReadBytes[b]).c_str(),
-                        grouped(t.sramWriteBytes[b]).c_str());
+                        groupedCount(t.sramReadBytes[b]).c_str(),
+                        groupedCount(t.sramWriteBytes[b]).c_str());
   out += format("  SRAM         read %s B, write %s B (read/write: %s)\n",
-                grouped(sramRead(t)).c_str(), grouped(sramWrite(t)).c_str(),
-                perBuffer.c_str());
+                groupedCount(sramRead(t)).c_str(),
+                groupedCount(sramWrite(t)).c_str(), perBuffer.c_str());
   unsigned atRisk = 0;
   for (const LayerStats &l : s.layers)
     atRisk += l.staticMayOverflow;
   out += format("  overflow     accumulator %s (compiler bound: %u layer(s) "
                 "at risk of %lld-bit overflow), saturation %s\n",
-                grouped(t.counters.accOverflow).c_str(), atRisk,
+                groupedCount(t.counters.accOverflow).c_str(), atRisk,
                 (long long)c.array.accBits,
-                grouped(t.counters.saturation).c_str());
+                groupedCount(t.counters.saturation).c_str());
   out += "  unit         busy cycles      stall cycles     fetch stall      "
          "utilization\n";
   for (unsigned u = 0; u < kNumUnits; ++u) {
@@ -234,8 +223,9 @@ std::string formatTextReport(const ReportContext &ctx) {
     const bool queue = isQueue(static_cast<Unit>(u));
     out += format(
         "    %-10s %-16s %-16s %-16s %.1f %%\n", unitName(static_cast<Unit>(u)),
-        grouped(us.busyCycles).c_str(), grouped(us.stallCycles).c_str(),
-        queue ? grouped(us.fetchStallCycles).c_str() : "-",
+        groupedCount(us.busyCycles).c_str(),
+        groupedCount(us.stallCycles).c_str(),
+        queue ? groupedCount(us.fetchStallCycles).c_str() : "-",
         s.cycles ? 100.0 * double(us.busyCycles) / double(s.cycles) : 0.0);
   }
   if (!s.layers.empty()) {
@@ -250,14 +240,15 @@ std::string formatTextReport(const ReportContext &ctx) {
               : std::string("-");
       out += format(
           "  %-32s %-16s %9s %12s %6.1f %9s %7s %8s %8s %5s %4s\n",
-          name.c_str(), l.kind.c_str(), grouped(l.cycles).c_str(),
-          grouped(l.activity.counters.macs).c_str(),
+          name.c_str(), l.kind.c_str(), groupedCount(l.cycles).c_str(),
+          groupedCount(l.activity.counters.macs).c_str(),
           100 * utilization(l.activity, l.cycles, c),
           energyText(le.total()).c_str(), perMac.c_str(),
-          grouped(l.activity.dramReadBytes + l.activity.dramWriteBytes).c_str(),
-          grouped(l.activity.counters.accOverflow).c_str(),
+          groupedCount(l.activity.dramReadBytes + l.activity.dramWriteBytes)
+              .c_str(),
+          groupedCount(l.activity.counters.accOverflow).c_str(),
           staticBoundText(l).c_str(),
-          grouped(l.activity.counters.saturation).c_str());
+          groupedCount(l.activity.counters.saturation).c_str());
     }
     out += "  (bits: accumulator bits the compiler's static bound needs; '!' "
            "marks layers that may overflow)\n";
@@ -275,10 +266,10 @@ std::string formatTextReport(const ReportContext &ctx) {
                     shortName(l.name).c_str(), l.kind.c_str(),
                     p.input.str().c_str(), p.output.str().c_str(),
                     p.weights.str().c_str(), p.tables.str().c_str(),
-                    grouped(l.activity.dramReadBytes).c_str(),
-                    grouped(l.activity.dramWriteBytes).c_str(),
-                    grouped(sramRead(l.activity)).c_str(),
-                    grouped(sramWrite(l.activity)).c_str());
+                    groupedCount(l.activity.dramReadBytes).c_str(),
+                    groupedCount(l.activity.dramWriteBytes).c_str(),
+                    groupedCount(sramRead(l.activity)).c_str(),
+                    groupedCount(sramWrite(l.activity)).c_str());
     }
     out += "  (where each layer's data lived: dram = moved by its own DMAs, a "
            "buffer = already there or left there for a later layer)\n";
@@ -309,9 +300,8 @@ std::string formatJsonReport(const ReportContext &ctx) {
   uint64_t constantBytes = 0;
   for (const ConstSegment &segment : ctx.program->constants)
     constantBytes += segment.data.size();
-  j["program_size"] = {
-      {"instructions", ctx.program->instructions.size()},
-      {"constant_bytes", constantBytes}};
+  j["program_size"] = {{"instructions", ctx.program->instructions.size()},
+                       {"constant_bytes", constantBytes}};
   ordered_json layers = ordered_json::array();
   const std::vector<LayerPlacement> placement = placeLayers(*ctx.program);
   for (size_t i = 0; i < s.layers.size(); ++i) {
@@ -401,6 +391,16 @@ std::string formatCsvReport(const ReportContext &ctx) {
   }
   row("(other)", "", 0, s.cycles, 0, s.unattributed, nullptr, nullptr);
   row("(total)", "", 0, s.cycles, s.cycles, s.total, nullptr, nullptr);
+  return out;
+}
+
+std::string groupedCount(uint64_t value) {
+  std::string digits = std::to_string(value), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
   return out;
 }
 

@@ -25,6 +25,9 @@ struct ReportContext {
   const SimStats *stats = nullptr;
 };
 
+/// A count as the text report prints it: 1234567 -> "1,234,567".
+std::string groupedCount(uint64_t value);
+
 /// Human-readable report (several lines, ends with a newline).
 std::string formatTextReport(const ReportContext &context);
 /// One JSON object (pretty-printed, ends with a newline).
