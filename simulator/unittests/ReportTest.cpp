@@ -26,27 +26,7 @@ namespace {
 
 constexpr uint32_t kVectors = 12, kK = 8, kCols = 8;
 
-std::vector<const TraceEvent *> eventsOf(const SimResult &r, Unit unit,
-                                         const std::string &name = "") {
-  std::vector<const TraceEvent *> out;
-  for (const TraceEvent &e : r.trace)
-    if (e.unit == unit && (name.empty() || e.name == name))
-      out.push_back(&e);
-  return out;
-}
-
 unsigned idx(Unit u) { return static_cast<unsigned>(u); }
-
-/// 1234567 -> "1,234,567", as the text report prints counts.
-std::string grouped(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 /// The whitespace-separated fields of the last line of `text` that starts
 /// with "  <name> ".
@@ -161,8 +141,8 @@ TEST(Report, TotalsAreTheSumsOfTheLayersInEveryFormat) {
             std::to_string(s.total.units[idx(Unit::Load)].fetchStallCycles));
 
   const std::string text = formatTextReport(ctx);
-  EXPECT_NE(text.find("SRAM         read " + grouped(read) + " B, write " +
-                      grouped(write) + " B"),
+  EXPECT_NE(text.find("SRAM         read " + groupedCount(read) + " B, write " +
+                      groupedCount(write) + " B"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("fetch stall"), std::string::npos) << text;
@@ -190,9 +170,7 @@ TEST(Report, FetchStallsAreTheCyclesAQueueWaitedOnlyForFetch) {
   copy.nInner = 64;
   b.emit(copy);
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> sim = simulate(p, c, {}, options);
+  Result<SimResult> sim = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
 
   const auto loads = eventsOf(*sim, Unit::Load, "dma.load");

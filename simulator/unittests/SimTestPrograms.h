@@ -2,6 +2,8 @@
 #ifndef NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H
 #define NPUSIM_UNITTESTS_SIMTESTPROGRAMS_H
 
+#include "npusim/Simulator.h"
+
 #include "npu/Program/Builder.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +11,25 @@
 #include <random>
 
 namespace npu::sim::test {
+
+/// Simulates `p` on `c` with `model`, collecting the trace.
+inline Result<SimResult> simulateTraced(const Program &p, const ArchConfig &c,
+                                        ArrayModel model = ArrayModel::Tile) {
+  SimOptions options;
+  options.arrayModel = model;
+  options.collectTrace = true;
+  return simulate(p, c, {}, options);
+}
+
+/// The trace events of `unit`, of one name or all.
+inline std::vector<const TraceEvent *> eventsOf(const SimResult &r, Unit unit,
+                                                const std::string &name = "") {
+  std::vector<const TraceEvent *> out;
+  for (const TraceEvent &e : r.trace)
+    if (e.unit == unit && (name.empty() || e.name == name))
+      out.push_back(&e);
+  return out;
+}
 
 inline ArchConfig config(const char *preset,
                          std::initializer_list<const char *> sets = {}) {
@@ -46,6 +67,49 @@ inline isa::DmaStore dmaStore(isa::Buffer buf, uint64_t dramAddr, uint32_t rows,
   return d;
 }
 
+/// Loads `vectors` x `k` input bytes (at DRAM `xAddr`) into IBUF and a
+/// k x cols weight block (at `wAddr`) into WBUF, then into the array.
+inline void emitInputAndWeights(ProgramBuilder &b, uint64_t xAddr,
+                                uint64_t wAddr, uint32_t vectors, uint32_t k,
+                                uint32_t cols) {
+  b.emit(dmaLoad(isa::Buffer::IBuf, xAddr, vectors, k));
+  isa::DmaLoad lw = dmaLoad(isa::Buffer::WBuf, wAddr, k, cols);
+  lw.deps.pushNext = true;
+  b.emit(lw);
+  isa::LoadWeights l;
+  l.wStride = cols;
+  l.rows = k;
+  l.cols = cols;
+  l.deps.popPrev = true;
+  b.emit(l);
+}
+
+/// One pass of the `vectors` input vectors (IBUF 0) through the array into
+/// int32 accumulators (ABUF 0).
+inline isa::Gemm gemmOf(uint32_t vectors, uint32_t k, uint32_t cols) {
+  isa::Gemm g;
+  g.inStrideY = k;
+  g.inStrideX = k;
+  g.outH = 1;
+  g.outW = vectors;
+  g.k = k;
+  g.accStride = 4 * cols;
+  g.cols = cols;
+  return g;
+}
+
+/// Requantizes the `vectors` x `cols` accumulators (ABUF 0) to int8 rows
+/// in OBUF 0.
+inline isa::Ppu ppuToObuf(uint32_t vectors, uint32_t cols) {
+  isa::Ppu q;
+  q.srcStride = 4 * cols;
+  q.pixels = vectors;
+  q.channels = cols;
+  q.dstBuf = isa::Buffer::OBuf;
+  q.dstStride = cols;
+  return q;
+}
+
 /// A matrix product on the array with random int8 data: `vectors` input
 /// vectors of `k` bytes times a k x cols weight block, in two gemms (the
 /// second accumulating a shifted copy), stored as raw int32 accumulators
@@ -81,27 +145,9 @@ inline Program gemmProgram(const ArchConfig &c, uint32_t vectors, uint32_t k,
   layer.kind = "fully_connected";
   layer.macs = uint64_t(vectors) * k * cols * 2;
   b.beginLayer(layer, "test:1:1");
-  isa::DmaLoad lx = dmaLoad(isa::Buffer::IBuf, b.tensorAddr(in), vectors, k);
-  b.emit(lx);
-  isa::DmaLoad lw = dmaLoad(isa::Buffer::WBuf, wAddr, k, cols);
-  lw.deps.pushNext = true;
-  b.emit(lw);
-  isa::LoadWeights l;
-  l.wAddr = 0;
-  l.wStride = cols;
-  l.rows = k;
-  l.cols = cols;
-  l.deps.popPrev = true;
-  b.emit(l);
-  isa::Gemm g;
-  g.inStrideY = k;
-  g.inStrideX = k;
-  g.outH = 1;
-  g.outW = vectors;
-  g.k = k;
+  emitInputAndWeights(b, b.tensorAddr(in), wAddr, vectors, k, cols);
+  isa::Gemm g = gemmOf(vectors, k, cols);
   g.inZp = -3;
-  g.accStride = 4 * cols;
-  g.cols = cols;
   b.emit(g);
   g.accumulate = true;
   g.accShift = 2;
@@ -114,12 +160,7 @@ inline Program gemmProgram(const ArchConfig &c, uint32_t vectors, uint32_t k,
   p.clampMin = -128;
   p.clampMax = 127;
   b.emit(p);
-  isa::Ppu q;
-  q.srcStride = 4 * cols;
-  q.pixels = vectors;
-  q.channels = cols;
-  q.dstBuf = isa::Buffer::OBuf;
-  q.dstStride = cols;
+  isa::Ppu q = ppuToObuf(vectors, cols);
   q.deps.pushNext = true;
   b.emit(q);
   isa::DmaStore sa =
@@ -150,38 +191,15 @@ inline Program twoLayerProgram(const ArchConfig &c, uint32_t vectors,
   fc.kind = "fully_connected";
   fc.macs = uint64_t(vectors) * k * cols;
   b.beginLayer(fc, "test:1:1");
-  b.emit(dmaLoad(isa::Buffer::IBuf, b.tensorAddr(in), vectors, k));
-  isa::DmaLoad lw = dmaLoad(isa::Buffer::WBuf, wAddr, k, cols);
-  lw.deps.pushNext = true;
-  b.emit(lw);
-  isa::LoadWeights l;
-  l.wStride = cols;
-  l.rows = k;
-  l.cols = cols;
-  l.deps.popPrev = true;
-  b.emit(l);
-  isa::Gemm g;
-  g.inStrideY = k;
-  g.inStrideX = k;
-  g.outH = 1;
-  g.outW = vectors;
-  g.k = k;
-  g.accStride = 4 * cols;
-  g.cols = cols;
-  b.emit(g);
+  emitInputAndWeights(b, b.tensorAddr(in), wAddr, vectors, k, cols);
+  b.emit(gemmOf(vectors, k, cols));
   isa::PpuConfig p;
   p.mult = 1 << 30;
   p.shift = 36;
   p.clampMin = -128;
   p.clampMax = 127;
   b.emit(p);
-  isa::Ppu q;
-  q.srcStride = 4 * cols;
-  q.pixels = vectors;
-  q.channels = cols;
-  q.dstBuf = isa::Buffer::OBuf;
-  q.dstStride = cols;
-  b.emit(q);
+  b.emit(ppuToObuf(vectors, cols));
   b.endLayer();
 
   LayerInfo copy;

@@ -23,15 +23,6 @@ using namespace npu::sim::test;
 
 namespace {
 
-std::vector<const TraceEvent *> eventsOf(const SimResult &r, Unit unit,
-                                         const std::string &name = "") {
-  std::vector<const TraceEvent *> out;
-  for (const TraceEvent &e : r.trace)
-    if (e.unit == unit && (name.empty() || e.name == name))
-      out.push_back(&e);
-  return out;
-}
-
 /// Runs gemmProgram on `model` and checks bits, counters and the array's
 /// cycle formula.
 void checkArrayModel(ArrayModel model) {
@@ -40,10 +31,7 @@ void checkArrayModel(ArrayModel model) {
   const Program p = gemmProgram(c, vectors, k, cols, 7);
   Result<golden::RunResult> golden = golden::runProgram(p, {});
   ASSERT_TRUE(static_cast<bool>(golden)) << golden.error().getMessage();
-  SimOptions options;
-  options.arrayModel = model;
-  options.collectTrace = true;
-  Result<SimResult> sim = simulate(p, c, {}, options);
+  Result<SimResult> sim = simulateTraced(p, c, model);
   ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
 
   ASSERT_EQ(sim->outputs.size(), golden->outputs.size());
@@ -82,9 +70,7 @@ TEST(Simulator, DmaLoadTakesSetupLatencyAndBandwidth) {
   const uint64_t addr = b.addConstant(std::vector<uint8_t>(4096, 1));
   b.emit(dmaLoad(isa::Buffer::IBuf, addr, 64, 64));
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> r = simulate(p, c, {}, options);
+  Result<SimResult> r = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
   const auto loads = eventsOf(*r, Unit::Load, "dma.load");
   ASSERT_EQ(loads.size(), 1u);
@@ -111,9 +97,7 @@ TEST(Simulator, StridedVectorOperandsPayForBankConflicts) {
   strided.src1.strideInner = 64; // every lane in bank 0
   b.emit(strided);
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> r = simulate(p, c, {}, options);
+  Result<SimResult> r = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
   const auto ops = eventsOf(*r, Unit::Vector);
   ASSERT_EQ(ops.size(), 2u);
@@ -153,9 +137,7 @@ TEST(Simulator, EltwiseIsTimedLikeATwoInputAluAndReadsItsLut) {
   a.nInner = 64;
   b.emit(a);
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> r = simulate(p, c, {}, options);
+  Result<SimResult> r = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
   const auto ops = eventsOf(*r, Unit::Vector);
   ASSERT_EQ(ops.size(), 3u);
@@ -182,20 +164,13 @@ TEST(Simulator, TransposedPpuWritesColumnsAndPaysForTheirConflicts) {
   cfg.clampMin = -128;
   cfg.clampMax = 127;
   b.emit(cfg);
-  isa::Ppu q;
-  q.srcStride = 64;
-  q.pixels = 16;
-  q.channels = 16;
-  q.dstBuf = isa::Buffer::OBuf;
-  q.dstStride = 16; // rows of 16 bytes: one line per step
+  isa::Ppu q = ppuToObuf(16, 16); // rows of 16 bytes: one line per step
   b.emit(q);
   q.transpose = true;
   q.dstStride = 64; // a column: every lane in bank 0, 16 lines per step
   b.emit(q);
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> r = simulate(p, c, {}, options);
+  Result<SimResult> r = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
   const auto ppus = eventsOf(*r, Unit::Ppu, "ppu");
   ASSERT_EQ(ppus.size(), 2u);
@@ -227,9 +202,7 @@ TEST(Simulator, TokensOrderComputeAfterLoadAndLetLoadsOverlapCompute) {
   r.src.addr = r.dst.addr = 2048;
   b.emit(r);
   const Program p = b.finish();
-  SimOptions options;
-  options.collectTrace = true;
-  Result<SimResult> sim = simulate(p, c, {}, options);
+  Result<SimResult> sim = simulateTraced(p, c);
   ASSERT_TRUE(static_cast<bool>(sim)) << sim.error().getMessage();
 
   const auto loads = eventsOf(*sim, Unit::Load, "dma.load");
