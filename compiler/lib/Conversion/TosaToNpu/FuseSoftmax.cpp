@@ -45,8 +45,7 @@ bool isIdentityRescale(tosa::RescaleOp op, int64_t multiplier, int64_t shift,
          op.getShift()[0] == shift &&
          static_cast<int32_t>(op.getInputZp()) == 0 &&
          static_cast<int32_t>(op.getOutputZp()) == outputZp &&
-         !op.getDoubleRound() &&
-         !op.getPerChannel();
+         !op.getDoubleRound() && !op.getPerChannel();
 }
 
 /// The terms of e = t0 << a + t1 << b + ... (tosa.add tree), all tables
@@ -99,7 +98,8 @@ struct FuseTfliteSoftmax : OpRewritePattern<tosa::RescaleOp> {
         !isIdentityRescale(root, int64_t(1) << 30, 30, -128))
       return rewriter.notifyMatchFailure(root, "not the final rescale");
     // q = ((e * S) >> 31 rounded) >> (35 - clz(sum)) rounded.
-    auto shifted = root.getInput().getDefiningOp<tosa::ArithmeticRightShiftOp>();
+    auto shifted =
+        root.getInput().getDefiningOp<tosa::ArithmeticRightShiftOp>();
     if (!shifted || !shifted.getRound())
       return rewriter.notifyMatchFailure(root, "no rounding shift");
     auto scaled = shifted.getInput1().getDefiningOp<tosa::MulOp>();
@@ -108,8 +108,8 @@ struct FuseTfliteSoftmax : OpRewritePattern<tosa::RescaleOp> {
         splatValue(amount.getInput1()) != 35)
       return rewriter.notifyMatchFailure(root, "no product or shift amount");
     auto clz = amount.getInput2().getDefiningOp<tosa::ClzOp>();
-    auto sum = clz ? clz.getInput1().getDefiningOp<tosa::ReduceSumOp>()
-                   : nullptr;
+    auto sum =
+        clz ? clz.getInput1().getDefiningOp<tosa::ReduceSumOp>() : nullptr;
     Value e = scaled.getInput1();
     auto part =
         sum ? sum.getInput().getDefiningOp<tosa::ArithmeticRightShiftOp>()
@@ -122,8 +122,8 @@ struct FuseTfliteSoftmax : OpRewritePattern<tosa::RescaleOp> {
     if (!collectTerms(e, index, terms))
       return rewriter.notifyMatchFailure(root, "no exponential tables");
     auto times128 = index.getDefiningOp<tosa::RescaleOp>();
-    auto diff = times128 ? times128.getInput().getDefiningOp<tosa::SubOp>()
-                         : nullptr;
+    auto diff =
+        times128 ? times128.getInput().getDefiningOp<tosa::SubOp>() : nullptr;
     if (!times128 || !isIdentityRescale(times128, int64_t(1) << 30, 23, 0) ||
         !diff)
       return rewriter.notifyMatchFailure(root, "no index (x - max) * 128");
@@ -155,9 +155,8 @@ struct FuseTfliteSoftmax : OpRewritePattern<tosa::RescaleOp> {
         return rewriter.notifyMatchFailure(root, "negative exponential");
       expTable[d] = static_cast<int32_t>(acc);
     }
-    rewriter.replaceOpWithNewOp<SoftmaxOp>(root, root.getType(), x,
-                                           rewriter.getDenseI32ArrayAttr(
-                                               expTable));
+    rewriter.replaceOpWithNewOp<SoftmaxOp>(
+        root, root.getType(), x, rewriter.getDenseI32ArrayAttr(expTable));
     return success();
   }
 };

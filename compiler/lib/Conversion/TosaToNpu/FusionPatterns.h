@@ -3,9 +3,9 @@
 #define NPU_CONVERSION_TOSATONPU_FUSIONPATTERNS_H
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <optional>
 

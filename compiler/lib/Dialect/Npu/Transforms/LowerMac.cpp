@@ -40,7 +40,6 @@ static_assert(kMaxCopyStride ==
               kMaxCopyStride ==
                   npuisa::fieldMax<npuisa::Alu>("src1_stride_inner"));
 
-
 /// Geometry of a single-input-channel window layer for the im2col choice.
 struct Im2colShape {
   int64_t pixels, OC, KH, KW, OH, OW;
@@ -59,7 +58,6 @@ int64_t im2colCopyCycles(const ::npu::ArchConfig &arch, int64_t th,
                                 static_cast<uint32_t>(arch.vector.lanes)) +
       npuisa::cost::kVectorLatency + 1); // + 1: issue
 }
-
 
 /// The im2col buffer's size, when its copies cost less than the array
 /// passes it saves (one per kernel row -> one per `rows` kernel taps).
@@ -172,11 +170,11 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   // channels: its accumulators in ABUF, its output staged in OBUF, its
   // input window in an IBUF half (an on-chip input needs no tile there).
   auto spatialTile =
-      [&](int64_t ict, int64_t oct) -> std::optional<std::pair<int64_t, int64_t>> {
+      [&](int64_t ict,
+          int64_t oct) -> std::optional<std::pair<int64_t, int64_t>> {
     const int64_t maxPixels = std::min<int64_t>(
-        {accBytes / (4 * oct),
-         g.outHome ? kMaxPpuPixels : ho / (oct * outSize), kMaxPpuPixels,
-         im2col ? g.im2colBytes / K : kMaxPpuPixels});
+        {accBytes / (4 * oct), g.outHome ? kMaxPpuPixels : ho / (oct * outSize),
+         kMaxPpuPixels, im2col ? g.im2colBytes / K : kMaxPpuPixels});
     auto tileFits = [&](int64_t oh, int64_t ow) {
       return g.inHome || inRows(oh) * inCols(ow) * ict <= hi;
     };
@@ -201,8 +199,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     int64_t passes = 0;
     for (int64_t ic0 = 0; ic0 < g.IC; ic0 += ict) {
       const int64_t n = std::min(ict, g.IC - ic0);
-      passes += g.DW == 1 ? g.KH * ceilDiv(g.KW * n, R)
-                          : g.KH * g.KW * ceilDiv(n, R);
+      passes +=
+          g.DW == 1 ? g.KH * ceilDiv(g.KW * n, R) : g.KH * g.KW * ceilDiv(n, R);
     }
     return passes;
   };
@@ -217,12 +215,10 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     if (!tile)
       return std::nullopt;
     const auto [oht, owt] = *tile;
-    const int64_t tiles =
-        g.batches * ceilDiv(g.OH, oht) * ceilDiv(g.OW, owt);
+    const int64_t tiles = g.batches * ceilDiv(g.OH, oht) * ceilDiv(g.OW, owt);
     const int64_t icGroups = ceilDiv(g.IC, ict);
     const int64_t compute = arrayPassCycles(
-        arch, tiles * ceilDiv(g.OC, C) * passesPerColumn(ict), oht * owt,
-        g.OC);
+        arch, tiles * ceilDiv(g.OC, C) * passesPerColumn(ict), oht * owt, g.OC);
     const bool resident = icGroups == 1 && K <= hw / oct && oct == g.OC;
     const int64_t weightBytes = (resident ? 1 : tiles) * K * g.OC;
     const int64_t inputBytes =
@@ -371,15 +367,14 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
       oht * owt >= 2)
     twice = repeatChannels(g.ppu, g.OC);
   const bool pairPixels =
-      twice && placePpuTables(e, *twice, 2 * g.OC, 2 * g.OC) ==
-                   TablePlacement::Layer;
+      twice &&
+      placePpuTables(e, *twice, 2 * g.OC, 2 * g.OC) == TablePlacement::Layer;
   if (pairPixels)
     loadPpuTables(e, *twice, 0, 2 * g.OC);
   else if (layerTables)
     loadPpuTables(e, g.ppu, 0, g.OC);
-  auto requantize = [&](int64_t src, int64_t pixels, int64_t ocn,
-                        int64_t oc0, Buffer dst, int64_t dstAddr,
-                        int64_t dstStride) {
+  auto requantize = [&](int64_t src, int64_t pixels, int64_t ocn, int64_t oc0,
+                        Buffer dst, int64_t dstAddr, int64_t dstStride) {
     const int64_t pairs =
         pairPixels && dstStride == ocn * outSize ? pixels / 2 : 0;
     if (pairs > 0)
@@ -636,9 +631,8 @@ bool lowering::depthwiseFasterOnArray(const ::npu::ArchConfig &arch,
   dw.kw = static_cast<uint32_t>(KW);
   const auto vector = static_cast<int64_t>(npuisa::cost::vectorSteps(
       dw, static_cast<uint32_t>(arch.vector.lanes)));
-  const int64_t chunks = KH * (op.getDilation()[1] == 1
-                                   ? ceilDiv(KW * IC, R)
-                                   : KW * ceilDiv(IC, R));
+  const int64_t chunks = KH * (op.getDilation()[1] == 1 ? ceilDiv(KW * IC, R)
+                                                        : KW * ceilDiv(IC, R));
   const int64_t array =
       ceilDiv(OC, C) * arrayPassCycles(arch, chunks, pixels, OC);
   return array < vector;

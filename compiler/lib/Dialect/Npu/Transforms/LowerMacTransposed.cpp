@@ -96,8 +96,7 @@ bool lowering::activationStationaryFits(const ProgramEmitter &e,
                                         const GemmLayer &g) {
   const int64_t P = g.OH * g.OW;
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
-  return applies(g) &&
-         (g.inHome || P * g.IC <= e.half(Buffer::IBuf)) &&
+  return applies(g) && (g.inHome || P * g.IC <= e.half(Buffer::IBuf)) &&
          (g.outHome || P * g.OC * outSize <= e.half(Buffer::OBuf)) &&
          placePpuTables(e, g.ppu, g.OC, g.OC) == TablePlacement::Layer &&
          (!g.inHome ||
@@ -108,8 +107,7 @@ bool lowering::activationStationaryFits(const ProgramEmitter &e,
 }
 
 LogicalResult lowering::lowerActivationStationary(ProgramEmitter &e,
-                                                  Operation *src,
-                                                  GemmLayer &g,
+                                                  Operation *src, GemmLayer &g,
                                                   int64_t weightArea) {
   const ::npu::ArchConfig &arch = e.arch();
   const int64_t R = arch.array.rows, C = arch.array.cols;
@@ -176,11 +174,11 @@ LogicalResult lowering::lowerActivationStationary(ProgramEmitter &e,
     for (const Segment &s : rowSegments(0, P, g.OW)) {
       npuisa::Alu copy;
       copy.op = npuisa::AluOp::Copy;
-      copy.src1 = {inBuf, static_cast<uint32_t>(inAt(s.y, s.x)), DType::I8,
-                   1, static_cast<int32_t>(pixPitch)};
+      copy.src1 = {inBuf, static_cast<uint32_t>(inAt(s.y, s.x)), DType::I8, 1,
+                   static_cast<int32_t>(pixPitch)};
       copy.src2 = copy.src1;
-      copy.dst = {Buffer::WBuf, static_cast<uint32_t>(act + s.pos),
-                  DType::I8, static_cast<int32_t>(P), 1};
+      copy.dst = {Buffer::WBuf, static_cast<uint32_t>(act + s.pos), DType::I8,
+                  static_cast<int32_t>(P), 1};
       copy.nOuter = static_cast<uint32_t>(IC);
       copy.nInner = static_cast<uint32_t>(s.n);
       e.emit(copy);
@@ -230,8 +228,7 @@ LogicalResult lowering::lowerActivationStationary(ProgramEmitter &e,
         for (int64_t oc0 = 0; oc0 < OC; oc0 += kMaxPpuPixels) {
           const int64_t rows = std::min(kMaxPpuPixels, OC - oc0);
           npuisa::Ppu pp;
-          pp.srcAddr = static_cast<uint32_t>(grp * OC * C * 4 +
-                                             oc0 * 4 * cols +
+          pp.srcAddr = static_cast<uint32_t>(grp * OC * C * 4 + oc0 * 4 * cols +
                                              (s.pos - p0) * 4);
           pp.srcStride = static_cast<uint32_t>(4 * cols);
           pp.pixels = static_cast<uint32_t>(rows);
@@ -240,8 +237,8 @@ LogicalResult lowering::lowerActivationStationary(ProgramEmitter &e,
           pp.transpose = true;
           if (g.outHome) {
             pp.dstBuf = g.outHome->buf;
-            pp.dstAddr = static_cast<uint32_t>(
-                g.outHome->addr(b, s.y, s.x, 0) + oc0 * outSize);
+            pp.dstAddr = static_cast<uint32_t>(g.outHome->addr(b, s.y, s.x, 0) +
+                                               oc0 * outSize);
             pp.dstStride = static_cast<uint32_t>(g.outHome->pixPitch());
           } else {
             pp.dstBuf = Buffer::OBuf;

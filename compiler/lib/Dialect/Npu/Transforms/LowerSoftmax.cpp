@@ -127,8 +127,7 @@ public:
     using npuisa::AluOp;
     // m = max(x); d = m - x as u8.
     reduce(npuisa::ReduceOp::Max, xIn, in.colStride, s.max);
-    e.emit(alu(AluOp::Sub, rowVec(s.max), xIn, full(s.index, DType::U8), n,
-               D));
+    e.emit(alu(AluOp::Sub, rowVec(s.max), xIn, full(s.index, DType::U8), n, D));
     // e = exp_table[d].
     npuisa::Table t;
     t.mode = npuisa::TableMode::I32;
@@ -145,10 +144,10 @@ public:
     e.emit(part);
     reduce(npuisa::ReduceOp::Sum, full(s.part, DType::I32), 1, s.sum);
     // r = recip(sum); h = 35 - clz(sum).
-    e.emit(alu(AluOp::Recip, column(s.sum), column(s.sum), column(s.recip), n,
-               1));
-    e.emit(alu(AluOp::Clz, column(s.sum), column(s.sum), column(s.shift), n,
-               1));
+    e.emit(
+        alu(AluOp::Recip, column(s.sum), column(s.sum), column(s.recip), n, 1));
+    e.emit(
+        alu(AluOp::Clz, column(s.sum), column(s.sum), column(s.shift), n, 1));
     e.emit(alu(AluOp::Sub, pbufConst(outShift), column(s.shift),
                column(s.shift), n, 1));
     // q = ((e * r) >> 31 rounded) >> h rounded.
@@ -163,8 +162,7 @@ public:
     // y = saturate_i8(q - 128).
     npuisa::Rescale y;
     y.src = full(s.exp, DType::I32);
-    y.dst = operand(out.buf, out.addr, DType::I8, out.rowStride,
-                    out.colStride);
+    y.dst = operand(out.buf, out.addr, DType::I8, out.rowStride, out.colStride);
     y.nOuter = static_cast<uint32_t>(n);
     y.nInner = static_cast<uint32_t>(D);
     y.mult = 1 << 30;
@@ -237,14 +235,14 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, SoftmaxOp op) {
     const OnChipTensor &in = *inT, &out = *outT;
     // Groups of consecutive rows at one row stride.
     for (int64_t r0 = 0; r0 < N;) {
-      const int64_t inStride =
-          r0 + 1 < N ? rowOffset(shape, in.strides, r0 + 1) -
-                           rowOffset(shape, in.strides, r0)
-                     : 0;
-      const int64_t outStride =
-          r0 + 1 < N ? rowOffset(shape, out.strides, r0 + 1) -
-                           rowOffset(shape, out.strides, r0)
-                     : 0;
+      const int64_t inStride = r0 + 1 < N
+                                   ? rowOffset(shape, in.strides, r0 + 1) -
+                                         rowOffset(shape, in.strides, r0)
+                                   : 0;
+      const int64_t outStride = r0 + 1 < N
+                                    ? rowOffset(shape, out.strides, r0 + 1) -
+                                          rowOffset(shape, out.strides, r0)
+                                    : 0;
       int64_t n = 1;
       while (r0 + n < N && n < maxRows &&
              rowOffset(shape, in.strides, r0 + n) -
@@ -257,12 +255,11 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, SoftmaxOp op) {
       const int64_t inCol = in.strides.back(), outCol = out.strides.back();
       if (!stridesFit(inStride, inCol) || !stridesFit(outStride, outCol))
         return op.emitError("softmax rows exceed the vector unit's strides");
-      emitter.emit(
-          Rows{in.buf, in.base + rowOffset(shape, in.strides, r0), inStride,
-               inCol},
-          Rows{out.buf, out.base + rowOffset(shape, out.strides, r0),
-               outStride, outCol},
-          n);
+      emitter.emit(Rows{in.buf, in.base + rowOffset(shape, in.strides, r0),
+                        inStride, inCol},
+                   Rows{out.buf, out.base + rowOffset(shape, out.strides, r0),
+                        outStride, outCol},
+                   n);
       r0 += n;
     }
     return storeResult(e, op.getOutput(), out);
@@ -286,8 +283,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, SoftmaxOp op) {
                   ob = e.slot(Buffer::OBuf, tile);
     if (failed(e.gather(in2.box({r0, 0}, {n, D}), Buffer::IBuf, ib)))
       return failure();
-    emitter.emit(Rows{Buffer::IBuf, ib, D, 1}, Rows{Buffer::OBuf, ob, D, 1},
-                 n);
+    emitter.emit(Rows{Buffer::IBuf, ib, D, 1}, Rows{Buffer::OBuf, ob, D, 1}, n);
     if (failed(e.scatter(Buffer::OBuf, ob, out2.box({r0, 0}, {n, D}))))
       return failure();
   }

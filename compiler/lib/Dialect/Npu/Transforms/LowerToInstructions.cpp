@@ -41,8 +41,7 @@ LogicalResult lowerGraphOp(ProgramEmitter &e, Operation *op) {
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case<Conv2DOp, FullyConnectedOp, MatMulOp, DepthwiseConv2DOp, PoolOp,
             EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp, SoftmaxOp,
-            ReshapeOp,
-            TransposeOp, SliceOp, ConcatOp, PadOp>(
+            ReshapeOp, TransposeOp, SliceOp, ConcatOp, PadOp>(
           [&](auto graphOp) { return lowerOp(e, graphOp); })
       .Default([](Operation *op) {
         return op->emitError("no instruction lowering for '")

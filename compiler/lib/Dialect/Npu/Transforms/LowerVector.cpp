@@ -256,9 +256,10 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
            (inRows(oh) * inCols(ow) * ct <= hi && inCols(ow) * ct <= kMaxRow);
   };
   const int64_t outRoom = outHome ? INT64_MAX : ho / ct;
-  int64_t owt = pixelTiles ? 1
-                           : std::min<int64_t>({OW, outRoom,
-                                                fieldMax<npuisa::Pool>("out_w")});
+  int64_t owt =
+      pixelTiles
+          ? 1
+          : std::min<int64_t>({OW, outRoom, fieldMax<npuisa::Pool>("out_w")});
   while (owt > 1 && !fits(1, owt))
     --owt;
   int64_t oht = std::min<int64_t>({OH, std::max<int64_t>(1, outRoom / owt),

@@ -41,15 +41,15 @@ struct GemmLayer {
 /// Cycles (cost model) of `passes` array passes over `pixels` pixels on
 /// `cols` columns, each with its weight preload.
 inline int64_t arrayPassCycles(const ::npu::ArchConfig &arch, int64_t passes,
-                        int64_t pixels, int64_t cols) {
+                               int64_t pixels, int64_t cols) {
   const auto R = static_cast<unsigned>(arch.array.rows);
   const auto C = static_cast<unsigned>(std::min(cols, arch.array.cols));
-  const uint64_t port = static_cast<uint64_t>(arch.sram.banks *
-                                              arch.sram.bankWidthBytes);
-  return passes * static_cast<int64_t>(
-                      npuisa::cost::gemmCycles(static_cast<uint64_t>(pixels),
-                                               R, C) +
-                      npuisa::cost::preloadCycles(R, C, port));
+  const uint64_t port =
+      static_cast<uint64_t>(arch.sram.banks * arch.sram.bankWidthBytes);
+  return passes *
+         static_cast<int64_t>(
+             npuisa::cost::gemmCycles(static_cast<uint64_t>(pixels), R, C) +
+             npuisa::cost::preloadCycles(R, C, port));
 }
 
 /// True when `g` (a 1x1 convolution npu-plan-sram reserved

@@ -96,8 +96,8 @@ OperandUse operandUse(Operation *user, unsigned index) {
 /// True for ops whose result may have an on-chip home.
 bool producesOnChip(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp, MatMulOp, PoolOp,
-             EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp,
-             SoftmaxOp, ReshapeOp>(op);
+             EltwiseOp, AluOp, RescaleOp, ClampOp, TableOp, ReduceOp, SoftmaxOp,
+             ReshapeOp>(op);
 }
 
 /// One tensor (or reshape alias class) that may live on chip.
@@ -259,7 +259,7 @@ std::vector<Work> Planner::workAreas() {
     // A convolution's im2col rows, or its streamed weight chunks when it
     // runs activation stationary, go at the end of its working area.
     const int64_t tail = alignUp(lowering::im2colBytes(arch, op)) +
-                           alignUp(lowering::transposedWeightBytes(arch, op));
+                         alignUp(lowering::transposedWeightBytes(arch, op));
     if (dramIn > 0 || tail > 0) {
       Work w;
       w.time = t;
