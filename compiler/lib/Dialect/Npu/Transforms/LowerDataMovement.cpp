@@ -1,10 +1,11 @@
 //===- LowerDataMovement.cpp - Layout ops as DMA copies -------------------===//
 //
-// reshape (when not aliased by the memory plan), transpose, slice, concat
-// and pad copy strided DRAM views through IBUF; pad first fills the output
-// with DMA padding.
+// reshape, slice and concat (where the memory plan did not make them views
+// of one buffer), transpose and pad copy strided DRAM views through IBUF;
+// pad first fills the output with DMA padding.
 //
 //===----------------------------------------------------------------------===//
+#include "DramViews.h"
 #include "Lowering.h"
 
 using namespace mlir;
@@ -142,6 +143,10 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, SliceOp op) {
                       out = e.denseView(op.getOutput());
   if (failed(in) || failed(out))
     return failure();
+  // A view placed by the memory plan: no data moves.
+  if (std::optional<int64_t> at = contiguousSliceOffset(op);
+      at && out->base == in->base + *at)
+    return success();
   return copyViews(e, op, LayerKind::Slice,
                    {{in->box(op.getStart(), out->shape), *out}});
 }
@@ -152,13 +157,18 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, ConcatOp op) {
     return failure();
   SmallVector<std::pair<DramView, DramView>, 4> copies;
   SmallVector<int64_t> start(out->shape.size(), 0);
-  for (Value v : op.getInputs()) {
+  for (auto [v, at] :
+       llvm::zip_equal(op.getInputs(), contiguousConcatOffsets(op))) {
     FailureOr<DramView> in = e.denseView(v);
     if (failed(in))
       return failure();
-    copies.push_back({*in, out->box(start, in->shape)});
+    // Parts the memory plan computed in place need no copy.
+    if (at < 0 || in->base != out->base + at)
+      copies.push_back({*in, out->box(start, in->shape)});
     start[op.getAxis()] += in->shape[op.getAxis()];
   }
+  if (copies.empty())
+    return success();
   return copyViews(e, op, LayerKind::Concat, copies);
 }
 

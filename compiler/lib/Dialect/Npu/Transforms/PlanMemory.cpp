@@ -3,11 +3,15 @@
 // Every tensor the program computes lives in DRAM between layers. Buffers
 // are placed first-fit in an arena in order of definition; a buffer's space
 // is free again after its last use, so tensors whose live ranges do not
-// overlap share bytes. Reshapes alias their input (same bytes, new shape).
-// Function inputs and outputs are live for the whole program.
+// overlap share bytes. Views share their tensor's buffer: reshapes alias
+// their input (same bytes, new shape), contiguous slices are a byte range
+// of their input, and the parts of a contiguous concatenation that nothing
+// else reads are computed straight into their range of the result (see
+// DramViews.h). Function inputs and outputs are live for the whole program.
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
+#include "DramViews.h"
 #include "SramHome.h"
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
@@ -47,15 +51,28 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
     int64_t n = 0;
     for (Operation &op : body)
       index[&op] = n++;
-    // Union-find over values: a reshape's result aliases its input.
-    llvm::DenseMap<Value, Value> parent;
-    std::function<Value(Value)> leader = [&](Value v) -> Value {
-      Value p = parent.lookup(v);
-      if (!p || p == v)
-        return v;
-      Value root = leader(p);
-      parent[v] = root;
-      return root;
+    // Union-find over values with byte offsets: a view's bytes are those of
+    // another value at an offset (addr(v) = addr(parent) + offset).
+    struct Link {
+      Value parent;
+      int64_t offset = 0;
+    };
+    llvm::DenseMap<Value, Link> links;
+    std::function<std::pair<Value, int64_t>(Value)> find =
+        [&](Value v) -> std::pair<Value, int64_t> {
+      auto it = links.find(v);
+      if (it == links.end())
+        return {v, 0};
+      auto [root, offset] = find(it->second.parent);
+      it = links.find(v); // find() inserts nothing, but stay safe
+      it->second = {root, it->second.offset + offset};
+      return {root, it->second.offset};
+    };
+    auto unite = [&](Value v, Value target, int64_t offset) {
+      auto [rv, ov] = find(v);
+      auto [rt, ot] = find(target);
+      if (rv != rt)
+        links[rv] = {rt, ot + offset - ov};
     };
     SmallVector<Value> values(func.getArguments().begin(),
                               func.getArguments().end());
@@ -66,18 +83,38 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
       if (op.hasAttr(kSramAttrName))
         continue;
       llvm::append_range(values, op.getResults());
-      if (auto reshape = dyn_cast<ReshapeOp>(op))
-        if (!reshape.getInput().getDefiningOp<arith::ConstantOp>() &&
-            !getSramHome(reshape.getInput()))
-          parent[reshape.getResult()] = leader(reshape.getInput());
+      auto inDram = [](Value v) {
+        return !v.getDefiningOp<arith::ConstantOp>() && !getSramHome(v);
+      };
+      if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+        if (inDram(reshape.getInput()))
+          unite(reshape.getResult(), reshape.getInput(), 0);
+      } else if (auto slice = dyn_cast<SliceOp>(op)) {
+        if (std::optional<int64_t> at = contiguousSliceOffset(slice);
+            at && inDram(slice.getInput()))
+          unite(slice.getResult(), slice.getInput(), *at);
+      } else if (auto concat = dyn_cast<ConcatOp>(op)) {
+        for (auto [part, at] : llvm::zip_equal(concat.getInputs(),
+                                               contiguousConcatOffsets(concat)))
+          if (at >= 0 && ownedPart(part, concat))
+            unite(part, concat.getResult(), at);
+      }
     }
 
-    // One buffer per alias class.
+    // One buffer per alias class, covering every member's bytes.
     llvm::DenseMap<Value, Buffer> buffers;
+    llvm::DenseMap<Value, int64_t> lowest; // least member offset per class
     constexpr int64_t kPinned = std::numeric_limits<int64_t>::max();
     for (Value v : values) {
-      Buffer &b = buffers[leader(v)];
-      b.size = std::max(b.size, byteSize(v.getType()));
+      auto [root, offset] = find(v);
+      auto [it, fresh] = lowest.try_emplace(root, offset);
+      if (!fresh)
+        it->second = std::min(it->second, offset);
+    }
+    for (Value v : values) {
+      auto [root, offset] = find(v);
+      Buffer &b = buffers[root];
+      b.size = std::max(b.size, offset - lowest[root] + byteSize(v.getType()));
       const int64_t def = isa<BlockArgument>(v) ? -1 : index[v.getDefiningOp()];
       if (b.end == 0 && b.start == 0)
         b.start = def;
@@ -89,13 +126,17 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
       if (isa<BlockArgument>(v))
         b.end = kPinned; // inputs stay intact for the whole run
     }
+    auto addressOf = [&](Value v) {
+      auto [root, offset] = find(v);
+      return buffers[root].offset + offset - lowest[root];
+    };
 
     // First fit in order of definition (arguments in their order: the
     // order of `values`, not the map's, which depends on addresses).
     std::vector<Buffer *> order;
     llvm::SmallPtrSet<Buffer *, 16> seen;
     for (Value v : values)
-      if (Buffer *b = &buffers[leader(v)]; seen.insert(b).second)
+      if (Buffer *b = &buffers[find(v).first]; seen.insert(b).second)
         order.push_back(b);
     std::stable_sort(
         order.begin(), order.end(),
@@ -125,13 +166,13 @@ struct PlanMemoryPass : mlir::npu::impl::NpuPlanMemoryBase<PlanMemoryPass> {
     Builder builder(&getContext());
     for (BlockArgument arg : func.getArguments())
       func.setArgAttr(arg.getArgNumber(), kDramAttrName,
-                      builder.getI64IntegerAttr(buffers[leader(arg)].offset));
+                      builder.getI64IntegerAttr(addressOf(arg)));
     for (Operation &op : body) {
       if (isa<arith::ConstantOp, func::ReturnOp>(op) ||
           op.getNumResults() != 1 || op.hasAttr(kSramAttrName))
         continue;
-      op.setAttr(kDramAttrName, builder.getI64IntegerAttr(
-                                    buffers[leader(op.getResult(0))].offset));
+      op.setAttr(kDramAttrName,
+                 builder.getI64IntegerAttr(addressOf(op.getResult(0))));
     }
     getOperation()->setAttr(kArenaAttrName, builder.getI64IntegerAttr(arena));
   }
