@@ -398,8 +398,9 @@ def build_conv2d(b, rng, in_shape, oc, kernel, stride, dilation, pad,
 
 
 def build_depthwise(b, rng, in_shape, mult, kernel, stride, dilation, pad,
-                    input_zp, act):
-    """depthwise_conv2d + per-channel rescale + activation clamp."""
+                    input_zp, act, x=None):
+    """depthwise_conv2d + per-channel rescale + activation clamp (of the
+    function's argument, or of `x`, an earlier op's result)."""
     n, ih, iw, c = in_shape
     kh, kw = kernel
     if pad == "same":
@@ -411,7 +412,8 @@ def build_depthwise(b, rng, in_shape, mult, kernel, stride, dilation, pad,
     ow = window_out(iw, kw, stride[1], dilation[1], pl, pr)
     oc = c * mult
     xs = input_i8(rng, prod(in_shape))
-    x = b.arg(in_shape, "i8", xs)
+    if x is None:
+        x = b.arg(in_shape, "i8", xs)
     ws = weights_i8(rng, kh * kw * c * mult)
     w = b.const((kh, kw, c, mult), "i8", ws)
     acc_rms, bias_vals = spread_and_bias(
@@ -804,6 +806,19 @@ def conv2d_cases():
            lambda b, rng: chain(b, rng, (1, 3, 3, 256), 256, 256))
     yield ("conv2d_1x1_chain_3x5map_200_240_176",
            lambda b, rng: chain(b, rng, (1, 3, 5, 200), 240, 176))
+
+    # A chain whose intermediates (40x40x16, 25,600 B) do not fit npu-tiny's
+    # IBUF: npu-cascade runs it in row bands there (a dilated 3x3, a
+    # strided depthwise and a 1x1 convolution; bands overlap by the
+    # dilated and strided windows' rows).
+    def banded(b, rng):
+        (y,) = build_conv2d(b, rng, (1, 40, 40, 4), 16, (3, 3), (1, 1),
+                            (2, 2), "same", 5, "relu")
+        (y,) = build_depthwise(b, rng, (1, 40, 40, 16), 1, (3, 3), (2, 2),
+                               (1, 1), "same", -9, "relu6", x=y)
+        return build_conv2d(b, rng, (1, 20, 20, 16), 24, (1, 1), (1, 1),
+                            (1, 1), "valid", 3, "none", x=y)
+    yield "conv2d_cascade_40x40_dil2_dw_s2_1x1", banded
 
 
 def depthwise_cases():

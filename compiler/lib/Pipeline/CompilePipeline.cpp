@@ -22,6 +22,8 @@ void mlir::npu::buildNpuCompilePipeline(
   pm.addPass(createNpuAccBound());
   if (options.graphOnly)
     return;
+  if (options.cascade)
+    pm.addPass(createNpuCascade());
   pm.addPass(createNpuPlanSram());
   pm.addPass(createNpuPlanMemory());
   pm.addPass(createNpuLowerToInstructions());

@@ -69,6 +69,13 @@ cl::opt<bool> scheduleReport(
              "bytes, where inputs, outputs and weights live) on stdout"),
     cl::cat(npucCategory));
 
+cl::opt<bool> cascadeOption(
+    "cascade",
+    cl::desc("Run chains of convolutions whose intermediates do not fit on "
+             "chip band by band (default on; --cascade=false keeps whole "
+             "layers and spills)"),
+    cl::init(true), cl::cat(npucCategory));
+
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
     "emit", cl::desc("What to write"), cl::init(Emit::Bin),
@@ -238,6 +245,7 @@ int main(int argc, char **argv) {
   pipeline.overrides = ArrayRef<std::string>(
       std::vector<std::string>(setOptions.begin(), setOptions.end()));
   pipeline.graphOnly = emitOption == Emit::Npu;
+  pipeline.cascade = cascadeOption.getValue();
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;

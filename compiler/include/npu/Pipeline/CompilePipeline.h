@@ -26,10 +26,16 @@ struct NpuCompilePipelineOptions
       llvm::cl::desc("Stop at the graph-level npu dialect (no memory plan, "
                      "no program)"),
       llvm::cl::init(false)};
+  Option<bool> cascade{
+      *this, "cascade",
+      llvm::cl::desc("Run chains of convolutions whose intermediates do not "
+                     "fit on chip band by band (npu-cascade)"),
+      llvm::cl::init(true)};
 };
 
 /// npu-set-arch, then on each function tosa-to-npu and npu-fold-rescale,
-/// then npu-acc-bound; unless `graphOnly`, npu-plan-memory,
+/// then npu-acc-bound; unless `graphOnly`, npu-cascade (if `cascade`),
+/// npu-plan-sram, npu-plan-memory,
 /// npu-lower-to-instructions and npu-schedule, which leave an npu.program.
 void buildNpuCompilePipeline(OpPassManager &pm,
                              const NpuCompilePipelineOptions &options);

@@ -134,7 +134,10 @@ struct Planner {
   Planner(func::FuncOp func, const ::npu::ArchConfig &arch)
       : func(func), arch(arch) {}
 
-  LogicalResult run();
+  /// Plans homes and working areas; with `apply`, records them on the ops.
+  LogicalResult run(bool apply);
+  /// After run(): the values that got an on-chip home.
+  llvm::DenseSet<Value> onChipValues() const;
 
 private:
   void collect();
@@ -435,7 +438,7 @@ bool Planner::settleElementwise(const std::vector<Work> &work) {
   return settled;
 }
 
-LogicalResult Planner::run() {
+LogicalResult Planner::run(bool apply) {
   collect();
   // Spilling a tensor adds working areas for its producer and users, so the
   // areas are recomputed each round; sizes already shrunk are kept.
@@ -451,11 +454,20 @@ LogicalResult Planner::run() {
       if (w.size < w.want)
         shrunk[{w.time, w.buf}] = w.size;
     if (done && settleElementwise(work)) {
-      record(work);
+      if (apply)
+        record(work);
       return success();
     }
   }
   return func.emitError("npu-plan-sram did not converge");
+}
+
+llvm::DenseSet<Value> Planner::onChipValues() const {
+  llvm::DenseSet<Value> values;
+  for (const Item &item : items)
+    if (!item.spilled)
+      values.insert(item.aliases.begin(), item.aliases.end());
+  return values;
 }
 
 struct PlanSramPass : mlir::npu::impl::NpuPlanSramBase<PlanSramPass> {
@@ -466,9 +478,17 @@ struct PlanSramPass : mlir::npu::impl::NpuPlanSramBase<PlanSramPass> {
     if (failed(arch) || failed(func))
       return signalPassFailure();
     Planner planner(*func, *arch);
-    if (failed(planner.run()))
+    if (failed(planner.run(/*apply=*/true)))
       return signalPassFailure();
   }
 };
 
 } // namespace
+
+FailureOr<llvm::DenseSet<Value>>
+mlir::npu::planOnChipTensors(func::FuncOp func, const ::npu::ArchConfig &arch) {
+  Planner planner(func, arch);
+  if (failed(planner.run(/*apply=*/false)))
+    return failure();
+  return planner.onChipValues();
+}

@@ -17,9 +17,11 @@
 
 #include "Common.h"
 
+#include "npu/Arch/ArchConfig.h"
 #include "npu/Isa/Isa.h"
 
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <array>
 #include <optional>
@@ -87,6 +89,11 @@ std::optional<SramHome> getSramHome(Value v);
 void setSramHome(Operation *def, const SramHome &home);
 WorkAreas getWorkAreas(Operation *op);
 void setWorkAreas(Operation *op, const WorkAreas &work);
+
+/// The tensors npu-plan-sram would keep on chip in `func` for `arch`, planned
+/// without recording anything (for passes that reshape the graph first).
+FailureOr<llvm::DenseSet<Value>>
+planOnChipTensors(func::FuncOp func, const ::npu::ArchConfig &arch);
 
 } // namespace mlir::npu
 

@@ -41,6 +41,29 @@ def NpuAccBound : Pass<"npu-acc-bound", "::mlir::ModuleOp"> {
   }];
 }
 
+def NpuCascade : Pass<"npu-cascade", "::mlir::ModuleOp"> {
+  let summary = "Run chains of convolutions band by band (cascaded tiling)";
+  let description = [{
+    Finds chains of convolutions and depthwise convolutions whose
+    intermediate tensors would not fit on chip (a trial of npu-plan-sram's
+    plan), and rewrites each chain into horizontal bands of its last
+    layer's output: per band, every layer of the chain computes just the
+    rows the next one needs (overlapping rows are recomputed), so the
+    intermediates are band-sized and stay on chip. The chain reads its input
+    through row slices and writes its output through a concatenation along
+    the rows; npu-plan-memory makes both views of one DRAM buffer, so no
+    byte is copied. A chain is cascaded only when the activation bytes it
+    keeps off DRAM exceed the extra weight and input bytes the bands load,
+    the recomputed rows stay within `max-recompute` of the chain's MACs, and
+    a trial plan keeps every band intermediate on chip.
+  }];
+  let options = [
+    Option<"maxRecompute", "max-recompute", "double", /*default=*/"0.1",
+           "Most MACs recomputed in overlapping rows, as a fraction of the "
+           "chain's MACs">,
+  ];
+}
+
 def NpuPlanSram : Pass<"npu-plan-sram", "::mlir::ModuleOp"> {
   let summary = "Keep activations on chip: scratchpad homes by liveness";
   let description = [{
