@@ -105,6 +105,40 @@ TEST(Simulator, StridedVectorOperandsPayForBankConflicts) {
   EXPECT_EQ(ops[1]->durationCycles, 4 * 16 + VectorUnit::kLatency);
 }
 
+TEST(Simulator, WindowResultsGoToTheirScratchpadOncePerPixel) {
+  // npu-tiny: 8 lanes, 2 banks x 8 bytes. A 3x3 depthwise step reads 8
+  // input and 8 weight bytes (one cycle each, in different scratchpads);
+  // the 8 int32 sums (32 bytes, 2 cycles of ABUF's port) are written once
+  // per pixel after its 9 taps, so a pixel takes 9 cycles, not 9 x 2. An
+  // accumulating one reads and writes them (4 cycles, still under 9); a
+  // 1x1 accumulating one is bound by ABUF: 4 cycles per pixel.
+  const ArchConfig c = config("npu-tiny");
+  ProgramBuilder b(c);
+  isa::DwConv d;
+  d.inRowStride = 8 * 8;
+  d.inPixStride = 8;
+  d.channels = 8;
+  d.outH = 4;
+  d.outW = 4;
+  d.kh = d.kw = 3;
+  d.accStride = 32;
+  b.emit(d);
+  isa::DwConv acc = d;
+  acc.accumulate = true;
+  b.emit(acc);
+  isa::DwConv one = acc;
+  one.kh = one.kw = 1;
+  b.emit(one);
+  const Program p = b.finish();
+  Result<SimResult> r = simulateTraced(p, c);
+  ASSERT_TRUE(static_cast<bool>(r)) << r.error().getMessage();
+  const auto ops = eventsOf(*r, Unit::Vector);
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0]->durationCycles, 16 * 9 + VectorUnit::kLatency);
+  EXPECT_EQ(ops[1]->durationCycles, 16 * 9 + VectorUnit::kLatency);
+  EXPECT_EQ(ops[2]->durationCycles, 16 * 4 + VectorUnit::kLatency);
+}
+
 TEST(Simulator, EltwiseIsTimedLikeATwoInputAluAndReadsItsLut) {
   const ArchConfig c = config("npu-base"); // 16 lanes, 4 banks x 16 bytes
   ProgramBuilder b(c);

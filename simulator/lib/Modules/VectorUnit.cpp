@@ -28,6 +28,10 @@ struct VectorUnit::Work {
   /// Lane-parallel dimension of a step (for the first group's pattern).
   uint64_t inner = 0;
   std::vector<LaneStream> streams;
+  /// Streams accessed once per `stepsPerResult` steps (results kept in the
+  /// lanes meanwhile); empty when every stream is accessed every step.
+  std::vector<LaneStream> resultStreams;
+  uint64_t stepsPerResult = 1;
   uint64_t ops = 0;
   struct Traffic {
     Buffer buf;
@@ -55,11 +59,14 @@ struct VectorUnit::Work {
     const uint64_t inCh = (outCh + d.depthMult - 1) / d.depthMult;
     const uint64_t taps = uint64_t(d.kh) * d.kw;
     inner = outCh;
+    // A tap per step; the sum stays in the lane until the pixel's last
+    // tap, then goes to ABUF once (read first when accumulating).
     streams = {{Buffer::IBuf, d.inAddr, 1, d.depthMult == 1 ? 1 : 0},
-               {Buffer::WBuf, d.wAddr, 1, 1},
-               {Buffer::ABuf, d.accAddr, 4, 4}};
+               {Buffer::WBuf, d.wAddr, 1, 1}};
+    resultStreams = {{Buffer::ABuf, d.accAddr, 4, 4}};
     if (d.accumulate)
-      streams.push_back({Buffer::ABuf, d.accAddr, 4, 4});
+      resultStreams.push_back({Buffer::ABuf, d.accAddr, 4, 4});
+    stepsPerResult = taps;
     ops = pixels * taps * outCh;
     traffic = {{Buffer::IBuf, pixels * taps * inCh, false},
                {Buffer::WBuf, ops, false},
@@ -75,7 +82,11 @@ struct VectorUnit::Work {
     const uint64_t pixels = uint64_t(p.outH) * p.outW;
     const uint64_t taps = uint64_t(p.kh) * p.kw;
     inner = p.channels;
-    streams = {{Buffer::IBuf, p.inAddr, 1, 1}, {p.dstBuf, p.dstAddr, 1, 1}};
+    // A window element per step (and a division step for averages); the
+    // result is written once per pixel.
+    streams = {{Buffer::IBuf, p.inAddr, 1, 1}};
+    resultStreams = {{p.dstBuf, p.dstAddr, 1, 1}};
+    stepsPerResult = taps + (p.mode != PoolMode::Max ? 1 : 0);
     ops = pixels * taps * p.channels;
     traffic = {{Buffer::IBuf, ops, false},
                {p.dstBuf, pixels * p.channels, true}};
@@ -139,9 +150,12 @@ struct VectorUnit::Work {
     const uint32_t srcBytes = elementBytes(r.srcType);
     const uint32_t dstBytes = elementBytes(r.dstType);
     inner = r.nInner;
+    // A reduced term per step; the result is written once.
     streams = {
-        {r.srcBuf, r.srcAddr, srcBytes, int64_t(r.srcStrideInner) * srcBytes},
+        {r.srcBuf, r.srcAddr, srcBytes, int64_t(r.srcStrideInner) * srcBytes}};
+    resultStreams = {
         {r.dstBuf, r.dstAddr, dstBytes, int64_t(r.dstStrideInner) * dstBytes}};
+    stepsPerResult = std::max<uint64_t>(1, r.nRed);
     ops = uint64_t(r.nOuter) * r.nRed * r.nInner;
     traffic = {{r.srcBuf, ops * srcBytes, false},
                {r.dstBuf, uint64_t(r.nOuter) * r.nInner * dstBytes, true}};
@@ -169,7 +183,12 @@ void VectorUnit::run(const Instruction &v, uint32_t instr, UnitClock &clock) {
     return;
   const Work work(lanes, v, functional.machine().ppuConfig(),
                   recorder.tracing());
-  if (work.steps)
+  if (work.steps && !work.resultStreams.empty())
+    clock.advance(work.steps / work.stepsPerResult *
+                      laneResultCycles(sram, work.streams, work.resultStreams,
+                                       work.stepsPerResult, work.inner, lanes) +
+                  kLatency);
+  else if (work.steps)
     clock.advance(work.steps *
                       laneStepCycles(sram, work.streams, work.inner, lanes) +
                   kLatency);

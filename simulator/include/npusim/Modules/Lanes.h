@@ -29,6 +29,16 @@ uint64_t laneStepCycles(sc_core::sc_port<ScratchpadIf, 5> &sram,
                         const std::vector<LaneStream> &streams, uint64_t count,
                         uint32_t lanes);
 
+/// Cycles of the `stepsPerResult` steps that make one group of results
+/// kept in the lanes between steps (a window's taps, a reduction's terms):
+/// `streams` are accessed every step, `resultStreams` once per group (at
+/// least one cycle per step).
+uint64_t laneResultCycles(sc_core::sc_port<ScratchpadIf, 5> &sram,
+                          const std::vector<LaneStream> &streams,
+                          const std::vector<LaneStream> &resultStreams,
+                          uint64_t stepsPerResult, uint64_t count,
+                          uint32_t lanes);
+
 } // namespace npu::sim
 
 #endif // NPUSIM_MODULES_LANES_H

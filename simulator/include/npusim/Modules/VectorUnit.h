@@ -16,8 +16,11 @@
 //
 // steps, each taking laneStepCycles over its operand streams (bank
 // conflicts of strided operands cost cycles), plus kLatency cycles of
-// pipeline; vec.ecfg (registers only) takes one cycle. Statistics count
-// lane operations and scratchpad bytes.
+// pipeline; vec.ecfg (registers only) takes one cycle. vec.dwconv,
+// vec.pool and vec.reduce keep their results in the lanes across a
+// window's taps or a reduction's terms and write them once per result
+// (laneResultCycles). Statistics count lane operations and scratchpad
+// bytes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPUSIM_MODULES_VECTORUNIT_H
