@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
 #include "npu/Import/Tflite.h"
 #include "npu/Isa/Encoding.h"
 #include "npu/Pipeline/CompilePipeline.h"
@@ -279,9 +280,11 @@ int main(int argc, char **argv) {
     }
   }
   if (scheduleReport) {
-    ::npu::Result<::npu::ArchConfig> arch = program->recordedArch();
-    if (!arch)
-      return fail(arch.error().getMessage());
+    // The whole configuration compiled for: the binary records only the
+    // fields that change its bits, not lanes, DRAM or clock.
+    FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*module);
+    if (failed(arch))
+      return 1;
     printScheduleReport(llvm::outs(),
                         ::npu::estimateProgram(*program, *arch));
   }
