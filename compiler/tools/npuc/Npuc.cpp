@@ -48,7 +48,7 @@ cl::OptionCategory npucCategory("npuc options");
 
 cl::opt<std::string> inputFile(cl::Positional,
                                cl::desc("<input .mlir or .tflite>"),
-                               cl::Required, cl::cat(npucCategory));
+                               cl::cat(npucCategory));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::cat(npucCategory));
@@ -68,6 +68,12 @@ cl::opt<bool> scheduleReport(
     "schedule-report",
     cl::desc("Print the cost model's estimate per layer (cycles, DRAM "
              "bytes, where inputs, outputs and weights live) on stdout"),
+    cl::cat(npucCategory));
+
+cl::opt<bool> listTfliteOperators(
+    "list-tflite-operators",
+    cl::desc("Print the TFLite builtin operators the importer supports, one "
+             "per line, and exit"),
     cl::cat(npucCategory));
 
 cl::opt<bool> cascadeOption(
@@ -193,6 +199,14 @@ int main(int argc, char **argv) {
   registerDefaultTimingManagerCLOptions();
   showOnlyNpucAndDebugOptions();
   cl::ParseCommandLineOptions(argc, argv, "NPU compiler\n");
+  if (listTfliteOperators) {
+    for (const mlir::npu::TfliteOperator &op :
+         mlir::npu::supportedTfliteOperators())
+      llvm::outs() << op.name << "\n";
+    return 0;
+  }
+  if (inputFile.empty())
+    return fail("error: no input file (npuc MODEL.mlir|MODEL.tflite -o prog.bin)");
 
   DialectRegistry registry;
   registry.insert<mlir::npu::NpuDialect, tosa::TosaDialect, func::FuncDialect,
