@@ -330,10 +330,18 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
         return fail("operator " + Twine(index) + " has opcode index " +
                     Twine(tflOp->opcode_index()) + " but the model has " +
                     Twine(codeCount) + " operator codes");
-      if (!findOperator(builtinCode(tflOp->opcode_index())))
+      if (!findOperator(builtinCode(tflOp->opcode_index()))) {
+        // Where it is: its first output tensor, when that index is valid.
+        std::string output;
+        if (tflOp->outputs() && tflOp->outputs()->size() > 0) {
+          const int32_t t = tflOp->outputs()->Get(0);
+          if (t >= 0 && t < static_cast<int32_t>(tensors.size()))
+            output = ", output '" + tensors[t].name + "'";
+        }
         return fail("operator " + Twine(index) + " (" +
-                    opKind(tflOp->opcode_index()) +
+                    opKind(tflOp->opcode_index()) + output +
                     "): operator is not supported by the importer");
+      }
     }
 
   // The function signature.

@@ -39,7 +39,7 @@
 
 // TRUNC: npuc: error: {{.*}}truncated.tflite: malformed TFLite FlatBuffer
 // TEXT: npuc: error: {{.*}}text.tflite: not a TFLite model (no 'TFL3' file identifier)
-// CUSTOM: npuc: error: {{.*}}audio_preprocessor_int8.tflite: operator 0 (CUSTOM 'SignalWindow'): operator is not supported by the importer
+// CUSTOM: npuc: error: {{.*}}audio_preprocessor_int8.tflite: operator 0 (CUSTOM 'SignalWindow', output 'signal_window'): operator is not supported by the importer
 // INDEX: npuc: error: {{.*}}index.bin: operator 0 (CONV_2D) input refers to tensor 42 but the subgraph has 12
 // SIZE: npuc: error: {{.*}}size.bin: tensor 1 ('conv/w') has 50 bytes of data but shape [3, 3, 3, 2] of INT8 needs 54
 // BUFFER: npuc: error: {{.*}}buffer.bin: tensor 1 ('conv/w') refers to buffer 99 but the model has 7 buffers
@@ -48,6 +48,6 @@
 // QUANT: npuc: error: {{.*}}quant.bin: tensor 1 ('conv/w') has 3 quantization scales but 1 zero points
 // TANH: npuc: error: {{.*}}tanh.bin: operator 0 (CONV_2D): fused activation TANH is not supported
 // FLOAT: npuc: error: {{.*}}float.bin: input 'x' has type FLOAT32; only int8 inputs are supported
-// LOGISTIC: npuc: error: {{.*}}logistic.bin: operator 2 (LOGISTIC): operator is not supported by the importer
+// LOGISTIC: npuc: error: {{.*}}logistic.bin: operator 2 (LOGISTIC, output 'flat'): operator is not supported by the importer
 // ZERO: npuc: error: {{.*}}zero.bin: operator 0 (CONV_2D): tensor 'x' has quantization scale 0; activations need a positive scale
 // ORDER: npuc: error: {{.*}}order.bin: operator 0 (DEPTHWISE_CONV_2D): input 0 (tensor 3 'conv/out') is neither a model input, a constant, nor produced by an earlier operator
