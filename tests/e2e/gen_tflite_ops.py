@@ -11,13 +11,23 @@ compiled program against MLIR's lowering of the TOSA the importer makes.
 The cases cover what the bundled networks do not: SOFTMAX over many rows
 (npu.softmax groups rows at one stride), depths 1 and 256, beta != 1, and
 rows of equal values, whose exponentials sum to a power of two (where
-TFLite's reciprocal saturates to INT32_MAX).
+TFLite's reciprocal saturates to INT32_MAX); and one model per operator
+the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
+PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
+QUANTIZE), with broadcasting, zero points at the extremes and rescale
+multipliers above 1 where the operator has them.
+
+A second, independent oracle: where tests/e2e/tflite-reference/<case>/
+<set>/expected0.npy exists (made by TensorFlow Lite's own kernels, see
+the README there), it is copied beside the inputs and run_e2e.py checks
+the program against it too.
 """
 
 import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 
@@ -46,6 +56,130 @@ def softmax_model(shape, scale, zero_point, beta):
         "description": "gen_tflite_ops.py",
         "buffers": [{}],
     }
+
+
+def q_tensor(name, shape, scale, zp, buffer=0, dtype="INT8"):
+    t = {"name": name, "shape": list(shape), "type": dtype, "buffer": buffer}
+    if scale is not None:
+        t["quantization"] = {"scale": [scale], "zero_point": [zp],
+                             "quantized_dimension": 0}
+    return t
+
+
+def int_buffer(values, width=4):
+    """A buffer of little-endian signed integers."""
+    data = []
+    for v in values:
+        data += list((v & ((1 << (8 * width)) - 1)).to_bytes(width, "little"))
+    return {"data": data}
+
+
+def op_model(code, tensors, inputs, outputs, op_inputs, options_type=None,
+             options=None, buffers=None):
+    """A one-operator model: tensors (buffer 0 is empty), the graph's
+    inputs and outputs and the operator's inputs (outputs: `outputs`)."""
+    op = {"opcode_index": 0, "inputs": op_inputs, "outputs": outputs}
+    if options_type:
+        op["options_type"] = options_type
+        op["options"] = options or {}
+    return {
+        "version": 3,
+        "operator_codes": [{"deprecated_code": min(code, 127), "code": code}],
+        "subgraphs": [{"tensors": tensors, "inputs": inputs,
+                       "outputs": outputs, "operators": [op]}],
+        "description": "gen_tflite_ops.py",
+        "buffers": [{}] + (buffers or []),
+    }
+
+
+def binary_case(code, options_type, shape_a, shape_b, shape_out, qa, qb, qo,
+                options=None):
+    return op_model(code, [q_tensor("a", shape_a, *qa),
+                           q_tensor("b", shape_b, *qb),
+                           q_tensor("y", shape_out, *qo)],
+                    [0, 1], [2], [0, 1], options_type, options)
+
+
+def unary_case(code, options_type, shape_in, shape_out, qi, qo, extra=(),
+               options=None):
+    """`extra`: constant operand tensors (name, shape, type, values)."""
+    tensors = [q_tensor("x", shape_in, *qi), q_tensor("y", shape_out, *qo)]
+    buffers = []
+    op_inputs = [0]
+    for name, shape, dtype, values in extra:
+        width = {"INT32": 4, "INT64": 8, "INT8": 1}[dtype]
+        buffers.append(int_buffer(values, width))
+        tensors.append(q_tensor(name, shape, None, None, len(buffers), dtype)
+                       if dtype != "INT8" else
+                       q_tensor(name, shape, qo[0], qo[1], len(buffers),
+                                dtype))
+        op_inputs.append(len(tensors) - 1)
+    return op_model(code, tensors, [0], [1], op_inputs, options_type,
+                    options, buffers)
+
+
+# name, model, [input shapes]
+OP_CASES = [
+    ("mul_2x5x7x6_zp_extremes", binary_case(
+        18, "MulOptions", (2, 5, 7, 6), (2, 5, 7, 6), (2, 5, 7, 6),
+        (0.05, -128), (0.02, 127), (0.004, 3)), [(2, 5, 7, 6)] * 2),
+    ("mul_broadcast_channel_relu", binary_case(
+        18, "MulOptions", (1, 4, 6, 8), (8,), (1, 4, 6, 8),
+        (0.1, 10), (0.01, -5), (0.02, -20), {"activation": "RELU"}),
+     [(1, 4, 6, 8), (8,)]),
+    ("mul_multiplier_above_1", binary_case(
+        18, "MulOptions", (3, 33), (3, 33), (3, 33),
+        (0.5, 0), (0.25, 1), (0.05, 0)), [(3, 33)] * 2),
+    ("maximum_broadcast_row", binary_case(
+        55, "MaximumMinimumOptions", (2, 3, 16), (1, 16), (2, 3, 16),
+        (0.1, -7), (0.1, -7), (0.1, -7)), [(2, 3, 16), (1, 16)]),
+    ("minimum_4d", binary_case(
+        57, "MaximumMinimumOptions", (1, 6, 5, 9), (1, 6, 5, 9),
+        (1, 6, 5, 9), (0.2, 30), (0.2, 30), (0.2, 30)),
+     [(1, 6, 5, 9)] * 2),
+    ("pad_4d_zp", unary_case(
+        34, "PadOptions", (1, 5, 4, 3), (1, 8, 5, 4), (0.1, -9), (0.1, -9),
+        [("paddings", (4, 2), "INT32", [0, 0, 2, 1, 0, 1, 1, 0])]),
+     [(1, 5, 4, 3)]),
+    ("padv2_value", unary_case(
+        60, "PadV2Options", (2, 7), (3, 12), (0.3, 4), (0.3, 4),
+        [("paddings", (2, 2), "INT32", [1, 0, 2, 3]),
+         ("value", (1,), "INT8", [-100])]), [(2, 7)]),
+    ("transpose_nchw_to_nhwc", unary_case(
+        39, "TransposeOptions", (1, 3, 5, 7), (1, 5, 7, 3), (0.1, 2),
+        (0.1, 2), [("perm", (4,), "INT32", [0, 2, 3, 1])]), [(1, 3, 5, 7)]),
+    ("transpose_3d_201", unary_case(
+        39, "TransposeOptions", (4, 6, 10), (10, 4, 6), (0.1, 0), (0.1, 0),
+        [("perm", (3,), "INT32", [2, 0, 1])]), [(4, 6, 10)]),
+    ("expand_dims_axis1", unary_case(
+        70, "ExpandDimsOptions", (4, 9), (4, 1, 9), (0.1, 0), (0.1, 0),
+        [("axis", (1,), "INT32", [1])]), [(4, 9)]),
+    ("relu_requantize", unary_case(
+        19, None, (1, 4, 4, 10), (1, 4, 4, 10), (0.05, 12), (0.03, -128)),
+     [(1, 4, 4, 10)]),
+    ("relu6_same_quant", unary_case(
+        21, None, (2, 50), (2, 50), (0.04, -30), (0.04, -30)), [(2, 50)]),
+    ("relu_n1_to_1_requantize", unary_case(
+        20, None, (3, 40), (3, 40), (0.02, 5), (1.0 / 128, 0)), [(3, 40)]),
+    ("quantize_int8_rescale_up", unary_case(
+        114, None, (2, 3, 17), (2, 3, 17), (0.08, -3), (0.01, 7)),
+     [(2, 3, 17)]),
+    ("quantize_int8_rescale_down", unary_case(
+        114, None, (5, 24), (5, 24), (0.01, 100), (0.07, -128)), [(5, 24)]),
+]
+
+
+def concat_case():
+    q = (0.125, -4)
+    tensors = [q_tensor("a", (1, 4, 3, 5), *q), q_tensor("b", (1, 4, 2, 5), *q),
+               q_tensor("c", (1, 4, 6, 5), *q), q_tensor("y", (1, 4, 11, 5), *q)]
+    model = op_model(2, tensors, [0, 1, 2], [3], [0, 1, 2],
+                     "ConcatenationOptions", {"axis": -2})
+    return ("concatenation_3_inputs_axis_-2", model,
+            [(1, 4, 3, 5), (1, 4, 2, 5), (1, 4, 6, 5)])
+
+
+OP_CASES.append(concat_case())
 
 
 def input_sets(rng, shape):
@@ -88,6 +222,36 @@ def main(argv=None):
     parser.add_argument("--schema", required=True)
     args = parser.parse_args(argv)
     rng = random.Random(20261206)
+    reference = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "tflite-reference")
+    for name, model, shapes in OP_CASES:
+        case = os.path.join(args.outdir, name)
+        os.makedirs(case, exist_ok=True)
+        model_json = os.path.join(case, "model.json")
+        with open(model_json, "w") as f:
+            json.dump(model, f, indent=1)
+        subprocess.run([args.flatc, "-b", "-o", case, args.schema, model_json],
+                       check=True)
+        os.replace(os.path.join(case, "model.bin"),
+                   os.path.join(case, "model.tflite"))
+        sets = {"random": [], "extremes": []}
+        for shape in shapes:
+            count = 1
+            for d in shape:
+                count *= d
+            sets["random"].append([rng.randint(-128, 127)
+                                   for _ in range(count)])
+            sets["extremes"].append([rng.choice((-128, -127, 0, 126, 127))
+                                     for _ in range(count)])
+        for set_name, arrays in sets.items():
+            folder = os.path.join(case, "inputs", set_name)
+            os.makedirs(folder, exist_ok=True)
+            for k, (shape, values) in enumerate(zip(shapes, arrays)):
+                npyio.write_npy(os.path.join(folder, "in%d.npy" % k), "i8",
+                                shape, values)
+            golden = os.path.join(reference, name, set_name, "expected0.npy")
+            if os.path.isfile(golden):
+                shutil.copyfile(golden, os.path.join(folder, "expected0.npy"))
     for name, shape, scale, zp, beta in CASES:
         case = os.path.join(args.outdir, name)
         os.makedirs(case, exist_ok=True)
@@ -103,7 +267,8 @@ def main(argv=None):
             os.makedirs(folder, exist_ok=True)
             npyio.write_npy(os.path.join(folder, "in0.npy"), "i8", shape,
                             values)
-    print("gen_tflite_ops: wrote %d cases to %s" % (len(CASES), args.outdir))
+    print("gen_tflite_ops: wrote %d cases to %s" % (len(CASES) + len(OP_CASES),
+                                                    args.outdir))
     return 0
 
 

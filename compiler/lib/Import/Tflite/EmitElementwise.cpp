@@ -1,9 +1,13 @@
-//===- EmitElementwise.cpp - ADD, SUB -------------------------------------===//
+//===- EmitElementwise.cpp - ADD, SUB, MUL, MAXIMUM, MINIMUM --------------===//
 //
 // TFLite's int8 ADD and SUB: each input (x - zp) << 20, RESCALEd like
 // TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp, added or
 // subtracted, rescaled to the output and clamped to the fused activation.
-// Inputs broadcast after aligning ranks on the right.
+// MUL: (x1 - zp1) * (x2 - zp2) in int32, requantized by
+// QuantizeMultiplier(s1 * s2 / s_out) (in double) with double rounding and
+// clamped. MAXIMUM and MINIMUM compare the raw int8 values, which TFLite
+// Micro allows only with one quantization for inputs and output. Inputs
+// broadcast after aligning ranks on the right.
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
@@ -22,17 +26,80 @@ using llvm::Expected;
 
 namespace {
 
-/// ADD and SUB as TFLite's int8 kernels compute them: each input
-/// (x - zp) << 20 and scaled by scale / (2 * max scale), added or
-/// subtracted in int32, requantized to the output.
-Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
-  OpBuilder &builder = im.getBuilder();
+/// The output of a binary operator is the broadcast of its inputs: ranks
+/// aligned on the right, every input dimension equal to the output's or
+/// 1, and each output dimension coming from an input.
+Error checkBroadcast(Importer &im, const OpContext &op, const TensorInfo &a,
+                     const TensorInfo &b, const TensorInfo &y) {
+  const int64_t rank = y.shape.size();
+  for (const TensorInfo *t : {&a, &b})
+    if (static_cast<int64_t>(t->shape.size()) > rank)
+      return im.failOp(op, "input shape " + shapeText(t->shape) +
+                               " has a higher rank than the output");
+  for (int64_t d = 0; d < rank; ++d) {
+    auto dimOf = [&](const TensorInfo &t) -> int64_t {
+      const int64_t k = d - (rank - static_cast<int64_t>(t.shape.size()));
+      return k < 0 ? 1 : t.shape[k];
+    };
+    const int64_t da = dimOf(a), db = dimOf(b);
+    if ((da != y.shape[d] && da != 1) || (db != y.shape[d] && db != 1) ||
+        std::max(da, db) != y.shape[d])
+      return im.failOp(op, "output shape " + shapeText(y.shape) +
+                               " is not the broadcast of " +
+                               shapeText(a.shape) + " and " +
+                               shapeText(b.shape));
+  }
+  return Error::success();
+}
+
+/// Input `k` reshaped to the output's rank (leading 1s).
+Expected<Value> broadcastOperand(Importer &im, const OpContext &op, unsigned k,
+                                 const TensorInfo &t, int64_t rank) {
+  Expected<Value> v = im.activation(op, k);
+  if (!v)
+    return v.takeError();
+  SmallVector<int64_t> shape(rank - t.shape.size(), 1);
+  llvm::append_range(shape, t.shape);
+  return im.reshape(op.loc, *v, shape);
+}
+
+/// The two inputs and the output of a binary int8 operator, checked.
+struct Binary {
+  const TensorInfo *a, *b, *y;
+  std::pair<float, int32_t> qa, qb, qy;
+};
+
+Expected<Binary> binaryOperands(Importer &im, const OpContext &op) {
   auto a = im.operand(op, 0);
   auto b = im.operand(op, 1);
   auto out = im.result(op);
   if (!a || !b || !out)
     return llvm::joinErrors(llvm::joinErrors(a.takeError(), b.takeError()),
                             out.takeError());
+  for (auto [t, role] :
+       {std::make_pair(*a, "input"), std::make_pair(*b, "input"),
+        std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return std::move(e);
+  auto qa = im.perTensor(op, **a);
+  auto qb = im.perTensor(op, **b);
+  auto qy = im.perTensor(op, **out);
+  if (!qa || !qb || !qy)
+    return llvm::joinErrors(llvm::joinErrors(qa.takeError(), qb.takeError()),
+                            qy.takeError());
+  if (Error e = checkBroadcast(im, op, **a, **b, **out))
+    return std::move(e);
+  return Binary{*a, *b, *out, *qa, *qb, *qy};
+}
+
+/// ADD and SUB as TFLite's int8 kernels compute them: each input
+/// (x - zp) << 20 and scaled by scale / (2 * max scale), added or
+/// subtracted in int32, requantized to the output.
+Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
+  OpBuilder &builder = im.getBuilder();
+  Expected<Binary> bin = binaryOperands(im, op);
+  if (!bin)
+    return bin.takeError();
   int activationCode = 0;
   if (isSub) {
     if (const auto *o = op.op->options_as_SubOptions())
@@ -40,54 +107,19 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
   } else if (const auto *o = op.op->options_as_AddOptions()) {
     activationCode = o->activation();
   }
-  for (auto [t, role] :
-       {std::make_pair(*a, "input"), std::make_pair(*b, "input"),
-        std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
-      return e;
-  const TensorInfo &y = **out;
-  auto aQ = im.perTensor(op, **a);
-  auto bQ = im.perTensor(op, **b);
-  auto outQ = im.perTensor(op, y);
-  if (!aQ || !bQ || !outQ)
-    return llvm::joinErrors(llvm::joinErrors(aQ.takeError(), bQ.takeError()),
-                            outQ.takeError());
+  const TensorInfo &y = *bin->y;
   const int64_t rank = y.shape.size();
-  // Broadcasting: align ranks on the right, then every dimension is equal
-  // to the output's or 1, and each output dimension comes from an input.
-  for (int64_t d = 0; d < rank; ++d) {
-    auto dimOf = [&](const TensorInfo &t) -> int64_t {
-      const int64_t k = d - (rank - static_cast<int64_t>(t.shape.size()));
-      return k < 0 ? 1 : t.shape[k];
-    };
-    if (std::max(dimOf(**a), dimOf(**b)) != y.shape[d])
-      return im.failOp(op, "output shape " + shapeText(y.shape) +
-                               " is not the broadcast of " +
-                               shapeText((*a)->shape) + " and " +
-                               shapeText((*b)->shape));
-  }
   SmallVector<Value, 2> scaled;
-  const double twiceMax = 2.0 * std::max<double>(aQ->first, bQ->first);
+  const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
   const int leftShift = 20;
-  for (auto [k, t, q] :
-       {std::make_tuple(0u, *a, *aQ), std::make_tuple(1u, *b, *bQ)}) {
-    if (static_cast<int64_t>(t->shape.size()) > rank)
-      return im.failOp(op, "input shape " + shapeText(t->shape) +
-                               " has a higher rank than the output");
-    SmallVector<int64_t> shape(rank - t->shape.size(), 1);
-    llvm::append_range(shape, t->shape);
-    for (int64_t d = 0; d < rank; ++d)
-      if (shape[d] != y.shape[d] && shape[d] != 1)
-        return im.failOp(op, "input shape " + shapeText(t->shape) +
-                                 " does not broadcast to the output shape " +
-                                 shapeText(y.shape));
-    Expected<Value> v = im.activation(op, k);
+  for (auto [k, t, q] : {std::make_tuple(0u, bin->a, bin->qa),
+                         std::make_tuple(1u, bin->b, bin->qb)}) {
+    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
     if (!v)
       return v.takeError();
     // (x - zp) << 20, exactly, then TFLite's input multiplier.
-    Value shifted =
-        im.rescaleExact(op.loc, im.reshape(op.loc, *v, shape),
-                        builder.getI32Type(), 1 << 30, 10, q.second, 0);
+    Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
+                                    10, q.second, 0);
     Expected<Value> r =
         im.rescale(op, shifted, builder.getI32Type(),
                    {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
@@ -103,8 +135,8 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
     sum = builder.create<tosa::AddOp>(op.loc, sumType, scaled[0], scaled[1]);
   Expected<Value> output = im.requantize(
       op, sum,
-      {twiceMax / ((1 << leftShift) * static_cast<double>(outQ->first))},
-      outQ->second, activationCode, y);
+      {twiceMax / ((1 << leftShift) * static_cast<double>(bin->qy.first))},
+      bin->qy.second, activationCode, y);
   if (!output)
     return output.takeError();
   return im.define(op, *output);
@@ -118,4 +150,69 @@ Error tflite::emitAdd(Importer &im, const OpContext &op) {
 
 Error tflite::emitSub(Importer &im, const OpContext &op) {
   return emitAddSub(im, op, /*isSub=*/true);
+}
+
+Error tflite::emitMul(Importer &im, const OpContext &op) {
+  Expected<Binary> bin = binaryOperands(im, op);
+  if (!bin)
+    return bin.takeError();
+  OpBuilder &builder = im.getBuilder();
+  const int64_t rank = bin->y->shape.size();
+  SmallVector<Value, 2> centered;
+  for (auto [k, t, q] : {std::make_tuple(0u, bin->a, bin->qa),
+                         std::make_tuple(1u, bin->b, bin->qb)}) {
+    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
+    if (!v)
+      return v.takeError();
+    // x - zp, exactly, in int32.
+    centered.push_back(im.rescaleExact(op.loc, *v, builder.getI32Type(),
+                                       1 << 30, 30, q.second, 0));
+  }
+  auto productType = RankedTensorType::get(bin->y->shape, builder.getI32Type());
+  Value product =
+      builder.create<tosa::MulOp>(op.loc, productType, centered[0], centered[1],
+                                  builder.getI8IntegerAttr(0));
+  int activationCode = 0;
+  if (const auto *o = op.op->options_as_MulOptions())
+    activationCode = o->activation();
+  const double scale = static_cast<double>(bin->qa.first) *
+                       static_cast<double>(bin->qb.first) /
+                       static_cast<double>(bin->qy.first);
+  Expected<Value> output = im.requantize(op, product, {scale}, bin->qy.second,
+                                         activationCode, *bin->y);
+  if (!output)
+    return output.takeError();
+  return im.define(op, *output);
+}
+
+namespace {
+
+Error emitMaxMin(Importer &im, const OpContext &op, bool isMax) {
+  Expected<Binary> bin = binaryOperands(im, op);
+  if (!bin)
+    return bin.takeError();
+  if (bin->qa != bin->qy || bin->qb != bin->qy)
+    return im.failOp(op, "inputs and output must share one scale and zero "
+                         "point (TFLite Micro compares the raw values)");
+  const int64_t rank = bin->y->shape.size();
+  Expected<Value> a = broadcastOperand(im, op, 0, *bin->a, rank);
+  Expected<Value> b = broadcastOperand(im, op, 1, *bin->b, rank);
+  if (!a || !b)
+    return llvm::joinErrors(a.takeError(), b.takeError());
+  OpBuilder &builder = im.getBuilder();
+  RankedTensorType type = im.tensorType(*bin->y);
+  Value v =
+      isMax ? builder.create<tosa::MaximumOp>(op.loc, type, *a, *b).getResult()
+            : builder.create<tosa::MinimumOp>(op.loc, type, *a, *b).getResult();
+  return im.define(op, v);
+}
+
+} // namespace
+
+Error tflite::emitMaximum(Importer &im, const OpContext &op) {
+  return emitMaxMin(im, op, /*isMax=*/true);
+}
+
+Error tflite::emitMinimum(Importer &im, const OpContext &op) {
+  return emitMaxMin(im, op, /*isMax=*/false);
 }

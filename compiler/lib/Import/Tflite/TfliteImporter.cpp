@@ -267,6 +267,31 @@ Error Importer::requireType(const OpContext &op, const TensorInfo &t,
                         "; expected " + typeName(type));
 }
 
+Expected<SmallVector<int64_t>> Importer::constantInts(const OpContext &op,
+                                                      unsigned k) const {
+  Expected<const TensorInfo *> t = operand(op, k);
+  if (!t)
+    return t.takeError();
+  const TensorInfo &c = **t;
+  const size_t width = c.type == tfl::ElementType_INT32   ? 4
+                       : c.type == tfl::ElementType_INT64 ? 8
+                       : c.type == tfl::ElementType_INT8  ? 1
+                                                          : 0;
+  if (c.data.empty() || width == 0)
+    return failOp(op, "input " + Twine(k) + " ('" + c.name +
+                          "') must be a constant INT32, INT64 or INT8 tensor");
+  SmallVector<int64_t> values;
+  for (size_t i = 0; i + width <= c.data.size(); i += width) {
+    uint64_t raw = 0;
+    for (size_t byte = 0; byte < width; ++byte)
+      raw |= static_cast<uint64_t>(c.data[i + byte]) << (8 * byte);
+    // Sign-extend from the element's width.
+    const unsigned shift = 64 - 8 * width;
+    values.push_back(static_cast<int64_t>(raw << shift) >> shift);
+  }
+  return values;
+}
+
 Error Importer::define(const OpContext &op, Value v) {
   const int32_t index = op.outputs[0];
   if (values[index] || !tensors[index].data.empty())

@@ -99,6 +99,10 @@ public:
   perTensor(const OpContext &op, const TensorInfo &t) const;
   llvm::Error requireType(const OpContext &op, const TensorInfo &t,
                           tfl::ElementType type, StringRef role) const;
+  /// The values of input `k`, which must be a constant INT32 or INT64
+  /// tensor (a permutation, paddings, a pad value).
+  llvm::Expected<SmallVector<int64_t>> constantInts(const OpContext &op,
+                                                    unsigned k) const;
 
   // TOSA building (TfliteBuilders.cpp) -----------------------------------
   OpBuilder &getBuilder() { return builder; }
@@ -177,13 +181,26 @@ const OperatorEmitter *findOperator(int32_t code);
 llvm::Error emitConv2D(Importer &im, const OpContext &op);
 llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
 llvm::Error emitFullyConnected(Importer &im, const OpContext &op);
+// EmitActivation.cpp
+llvm::Error emitQuantize(Importer &im, const OpContext &op);
+llvm::Error emitRelu(Importer &im, const OpContext &op);
+llvm::Error emitRelu6(Importer &im, const OpContext &op);
+llvm::Error emitReluN1To1(Importer &im, const OpContext &op);
 // EmitElementwise.cpp
 llvm::Error emitAdd(Importer &im, const OpContext &op);
+llvm::Error emitMaximum(Importer &im, const OpContext &op);
+llvm::Error emitMinimum(Importer &im, const OpContext &op);
+llvm::Error emitMul(Importer &im, const OpContext &op);
 llvm::Error emitSub(Importer &im, const OpContext &op);
+// EmitLayout.cpp
+llvm::Error emitConcatenation(Importer &im, const OpContext &op);
+llvm::Error emitPad(Importer &im, const OpContext &op);
+llvm::Error emitPadV2(Importer &im, const OpContext &op);
+llvm::Error emitTranspose(Importer &im, const OpContext &op);
 // EmitPool.cpp
 llvm::Error emitAveragePool2D(Importer &im, const OpContext &op);
 llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
-// EmitReshape.cpp (RESHAPE and SQUEEZE)
+// EmitReshape.cpp (RESHAPE, SQUEEZE and EXPAND_DIMS)
 llvm::Error emitReshape(Importer &im, const OpContext &op);
 // EmitSoftmax.cpp
 llvm::Error emitSoftmax(Importer &im, const OpContext &op);

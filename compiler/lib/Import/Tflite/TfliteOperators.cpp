@@ -24,14 +24,26 @@ namespace {
 constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(ADD, emitAdd),
     TFLITE_OPERATOR(AVERAGE_POOL_2D, emitAveragePool2D),
+    TFLITE_OPERATOR(CONCATENATION, emitConcatenation),
     TFLITE_OPERATOR(CONV_2D, emitConv2D),
     TFLITE_OPERATOR(DEPTHWISE_CONV_2D, emitDepthwiseConv2D),
     TFLITE_OPERATOR(FULLY_CONNECTED, emitFullyConnected),
     TFLITE_OPERATOR(MAX_POOL_2D, emitMaxPool2D),
+    TFLITE_OPERATOR(MUL, emitMul),
+    TFLITE_OPERATOR(RELU, emitRelu),
+    TFLITE_OPERATOR(RELU_N1_TO_1, emitReluN1To1),
+    TFLITE_OPERATOR(RELU6, emitRelu6),
     TFLITE_OPERATOR(RESHAPE, emitReshape),
     TFLITE_OPERATOR(SOFTMAX, emitSoftmax),
+    TFLITE_OPERATOR(PAD, emitPad),
+    TFLITE_OPERATOR(TRANSPOSE, emitTranspose),
     TFLITE_OPERATOR(SUB, emitSub),
     TFLITE_OPERATOR(SQUEEZE, emitReshape),
+    TFLITE_OPERATOR(MAXIMUM, emitMaximum),
+    TFLITE_OPERATOR(MINIMUM, emitMinimum),
+    TFLITE_OPERATOR(PADV2, emitPadV2),
+    TFLITE_OPERATOR(EXPAND_DIMS, emitReshape),
+    TFLITE_OPERATOR(QUANTIZE, emitQuantize),
 };
 
 #undef TFLITE_OPERATOR

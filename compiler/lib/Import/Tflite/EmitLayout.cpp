@@ -1,0 +1,203 @@
+//===- EmitLayout.cpp - PAD, PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS -===//
+//
+// Data movement with the quantization unchanged, as TensorFlow Lite
+// Micro's int8 kernels require: PAD fills with the output's zero point,
+// PADV2 with its constant value operand; TRANSPOSE permutes by a constant
+// permutation; CONCATENATION joins inputs that share the output's scale
+// and zero point (TFLite's converter inserts a QUANTIZE where they differ;
+// TFLite Micro requires it, and no fused activation);
+// EXPAND_DIMS is a reshape to the output's shape.
+//
+//===----------------------------------------------------------------------===//
+#include "TfliteImporter.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::npu;
+using namespace mlir::npu::tflite;
+using llvm::Error;
+using llvm::Expected;
+
+namespace {
+
+/// `t` has the output's element type and exactly its quantization.
+Error requireSameQuantization(Importer &im, const OpContext &op,
+                              const TensorInfo &t, const TensorInfo &out,
+                              StringRef role) {
+  if (Error e = im.requireType(op, t, out.type, role))
+    return e;
+  if (out.type != tfl::ElementType_INT8)
+    return Error::success();
+  auto q = im.perTensor(op, t);
+  auto qo = im.perTensor(op, out);
+  if (!q || !qo)
+    return llvm::joinErrors(q.takeError(), qo.takeError());
+  if (q->first != qo->first || q->second != qo->second)
+    return im.failOp(op, llvm::formatv("{0} '{1}' has scale {2} and zero "
+                                       "point {3} but the output has {4} and "
+                                       "{5}; they must be equal",
+                                       role, t.name, q->first, q->second,
+                                       qo->first, qo->second)
+                             .str());
+  return Error::success();
+}
+
+Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const TensorInfo &x = **in, &y = **out;
+  if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
+    return e;
+  if (Error e = requireSameQuantization(im, op, x, y, "input"))
+    return e;
+  Expected<SmallVector<int64_t>> pads = im.constantInts(op, 1);
+  if (!pads)
+    return pads.takeError();
+  const size_t rank = x.shape.size();
+  if (pads->size() != 2 * rank)
+    return im.failOp(op, "paddings have " + Twine(pads->size()) +
+                             " values; the input's rank " + Twine(rank) +
+                             " needs " + Twine(2 * rank));
+  for (size_t d = 0; d < rank; ++d)
+    if ((*pads)[2 * d] < 0 || (*pads)[2 * d + 1] < 0 ||
+        x.shape[d] + (*pads)[2 * d] + (*pads)[2 * d + 1] != y.shape[d])
+      return im.failOp(op, "paddings do not take " + shapeText(x.shape) +
+                               " to the output shape " + shapeText(y.shape));
+  int64_t value = y.zeroPoints[0];
+  if (v2) {
+    Expected<SmallVector<int64_t>> c = im.constantInts(op, 2);
+    if (!c)
+      return c.takeError();
+    if (c->size() != 1)
+      return im.failOp(op, "the constant value must be one element");
+    value = (*c)[0];
+  }
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  OpBuilder &b = im.getBuilder();
+  SmallVector<int32_t> pads32(pads->begin(), pads->end());
+  Value padding = im.constant<int32_t>(op.loc, {static_cast<int64_t>(rank), 2},
+                                       ArrayRef<int32_t>(pads32));
+  if (value < -128 || value > 127)
+    return im.failOp(op, "pad value " + Twine(value) + " is outside int8");
+  const uint8_t byte = static_cast<uint8_t>(value);
+  Value padConst = im.constant(op.loc, RankedTensorType::get({}, b.getI8Type()),
+                               ArrayRef<uint8_t>(&byte, 1));
+  Value padded = b.create<tosa::PadOp>(op.loc, im.tensorType(y), *input,
+                                       padding, padConst);
+  return im.define(op, padded);
+}
+
+} // namespace
+
+Error tflite::emitPad(Importer &im, const OpContext &op) {
+  return emitPadWith(im, op, /*v2=*/false);
+}
+
+Error tflite::emitPadV2(Importer &im, const OpContext &op) {
+  return emitPadWith(im, op, /*v2=*/true);
+}
+
+Error tflite::emitTranspose(Importer &im, const OpContext &op) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const TensorInfo &x = **in, &y = **out;
+  if (!im.elementType(y.type))
+    return im.failOp(op, "output type " + typeName(y.type) +
+                             " is not an integer type");
+  if (Error e = requireSameQuantization(im, op, x, y, "input"))
+    return e;
+  Expected<SmallVector<int64_t>> perm = im.constantInts(op, 1);
+  if (!perm)
+    return perm.takeError();
+  const size_t rank = x.shape.size();
+  SmallVector<bool> seen(rank, false);
+  bool valid = perm->size() == rank;
+  for (int64_t p : *perm)
+    if (valid && (p < 0 || p >= static_cast<int64_t>(rank) || seen[p]))
+      valid = false;
+    else if (valid)
+      seen[p] = true;
+  if (!valid)
+    return im.failOp(op, "permutation " + shapeText(*perm) +
+                             " is not a permutation of " + Twine(rank) +
+                             " dimensions");
+  for (size_t d = 0; d < rank; ++d)
+    if (y.shape[d] != x.shape[(*perm)[d]])
+      return im.failOp(op, "output shape " + shapeText(y.shape) +
+                               " is not the input " + shapeText(x.shape) +
+                               " permuted by " + shapeText(*perm));
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  SmallVector<int32_t> perm32(perm->begin(), perm->end());
+  Value perms = im.constant<int32_t>(op.loc, {static_cast<int64_t>(rank)},
+                                     ArrayRef<int32_t>(perm32));
+  Value t = im.getBuilder().create<tosa::TransposeOp>(op.loc, im.tensorType(y),
+                                                      *input, perms);
+  return im.define(op, t);
+}
+
+Error tflite::emitConcatenation(Importer &im, const OpContext &op) {
+  auto out = im.result(op);
+  if (!out)
+    return out.takeError();
+  const TensorInfo &y = **out;
+  if (!im.elementType(y.type))
+    return im.failOp(op, "output type " + typeName(y.type) +
+                             " is not an integer type");
+  const auto *options = op.op->options_as_ConcatenationOptions();
+  // TFLite Micro's kernel accepts no fused activation.
+  if (options && options->activation() != tfl::Activation_NONE)
+    return im.failOp(op, "a fused activation on CONCATENATION is not "
+                         "supported (TFLite Micro rejects it too)");
+  const int64_t rank = y.shape.size();
+  int64_t axis = options ? options->axis() : 0;
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return im.failOp(op, "axis " + Twine(options ? options->axis() : 0) +
+                             " is outside the output's rank " + Twine(rank));
+  if (op.inputs.empty())
+    return im.failOp(op, "has no inputs");
+  SmallVector<Value> parts;
+  int64_t total = 0;
+  for (unsigned k = 0; k < op.inputs.size(); ++k) {
+    auto in = im.operand(op, k);
+    if (!in)
+      return in.takeError();
+    const TensorInfo &x = **in;
+    if (Error e = requireSameQuantization(im, op, x, y, "input"))
+      return e;
+    if (static_cast<int64_t>(x.shape.size()) != rank)
+      return im.failOp(op, "input '" + x.name + "' has rank " +
+                               Twine(x.shape.size()) + "; the output has " +
+                               Twine(rank));
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && x.shape[d] != y.shape[d])
+        return im.failOp(op, "input '" + x.name + "' has shape " +
+                                 shapeText(x.shape) +
+                                 ", which differs from the output " +
+                                 shapeText(y.shape) + " off the axis");
+    total += x.shape[axis];
+    Expected<Value> v = im.activation(op, k);
+    if (!v)
+      return v.takeError();
+    parts.push_back(*v);
+  }
+  if (total != y.shape[axis])
+    return im.failOp(op, "inputs add up to " + Twine(total) + " along axis " +
+                             Twine(axis) + " but the output has " +
+                             Twine(y.shape[axis]));
+  Value joined = im.getBuilder().create<tosa::ConcatOp>(
+      op.loc, im.tensorType(y), parts,
+      im.getBuilder().getI32IntegerAttr(static_cast<int32_t>(axis)));
+  return im.define(op, joined);
+}
