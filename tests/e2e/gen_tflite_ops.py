@@ -14,7 +14,7 @@ rows of equal values, whose exponentials sum to a power of two (where
 TFLite's reciprocal saturates to INT32_MAX); and one model per operator
 the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
-QUANTIZE), with broadcasting, zero points at the extremes and rescale
+QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -127,9 +127,15 @@ OP_CASES = [
         18, "MulOptions", (1, 4, 6, 8), (8,), (1, 4, 6, 8),
         (0.1, 10), (0.01, -5), (0.02, -20), {"activation": "RELU"}),
      [(1, 4, 6, 8), (8,)]),
+    # Multiplier 1.2 (above 1: a left shift). TFLite Micro takes
+    # s1 * s2 / s_out in double, the TFLite 2.x runtime of the reference
+    # in float; the multipliers differ in the last bits, which moves an
+    # output only at an exact tie: with 1.2 no product is one (with 2.5 =
+    # 0.5 * 0.25 / 0.05, 37 x 2.5 = 92.5 gives 92 in TFLite Micro's
+    # arithmetic, which we follow, and 93 in TFLite's).
     ("mul_multiplier_above_1", binary_case(
         18, "MulOptions", (3, 33), (3, 33), (3, 33),
-        (0.5, 0), (0.25, 1), (0.05, 0)), [(3, 33)] * 2),
+        (0.5, 0), (0.375, 1), (0.15625, 0)), [(3, 33)] * 2),
     ("maximum_broadcast_row", binary_case(
         55, "MaximumMinimumOptions", (2, 3, 16), (1, 16), (2, 3, 16),
         (0.1, -7), (0.1, -7), (0.1, -7)), [(2, 3, 16), (1, 16)]),
@@ -164,6 +170,20 @@ OP_CASES = [
     ("quantize_int8_rescale_up", unary_case(
         114, None, (2, 3, 17), (2, 3, 17), (0.08, -3), (0.01, 7)),
      [(2, 3, 17)]),
+    ("logistic", unary_case(
+        14, None, (2, 4, 32), (2, 4, 32), (0.06, 3), (1.0 / 256, -128)),
+     [(2, 4, 32)]),
+    ("tanh", unary_case(
+        28, None, (3, 90), (3, 90), (0.03, -10), (1.0 / 128, 0)), [(3, 90)]),
+    ("elu", unary_case(
+        111, None, (1, 5, 5, 12), (1, 5, 5, 12), (0.05, 20), (0.04, 0)),
+     [(1, 5, 5, 12)]),
+    ("leaky_relu_alpha_0.2", unary_case(
+        98, "LeakyReluOptions", (4, 64), (4, 64), (0.05, -4), (0.04, 9),
+        options={"alpha": 0.2}), [(4, 64)]),
+    ("leaky_relu_alpha_3", unary_case(
+        98, "LeakyReluOptions", (2, 128), (2, 128), (0.02, 0), (0.05, -2),
+        options={"alpha": 3.0}), [(2, 128)]),
     ("quantize_int8_rescale_down", unary_case(
         114, None, (5, 24), (5, 24), (0.01, 100), (0.07, -128)), [(5, 24)]),
 ]
@@ -234,7 +254,9 @@ def main(argv=None):
                        check=True)
         os.replace(os.path.join(case, "model.bin"),
                    os.path.join(case, "model.tflite"))
-        sets = {"random": [], "extremes": []}
+        # "ramp": every int8 value in turn (all 256 table entries where the
+        # tensor has that many elements), shifted per input.
+        sets = {"random": [], "extremes": [], "ramp": []}
         for shape in shapes:
             count = 1
             for d in shape:
@@ -243,6 +265,9 @@ def main(argv=None):
                                    for _ in range(count)])
             sets["extremes"].append([rng.choice((-128, -127, 0, 126, 127))
                                      for _ in range(count)])
+            offset = 37 * len(sets["ramp"])
+            sets["ramp"].append([(i + offset) % 256 - 128
+                                 for i in range(count)])
         for set_name, arrays in sets.items():
             folder = os.path.join(case, "inputs", set_name)
             os.makedirs(folder, exist_ok=True)

@@ -202,6 +202,11 @@ llvm::Error emitAveragePool2D(Importer &im, const OpContext &op);
 llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
 // EmitReshape.cpp (RESHAPE, SQUEEZE and EXPAND_DIMS)
 llvm::Error emitReshape(Importer &im, const OpContext &op);
+// EmitTable.cpp (int8 -> int8 functions as 256-entry tables)
+llvm::Error emitElu(Importer &im, const OpContext &op);
+llvm::Error emitLeakyRelu(Importer &im, const OpContext &op);
+llvm::Error emitLogistic(Importer &im, const OpContext &op);
+llvm::Error emitTanh(Importer &im, const OpContext &op);
 // EmitSoftmax.cpp
 llvm::Error emitSoftmax(Importer &im, const OpContext &op);
 

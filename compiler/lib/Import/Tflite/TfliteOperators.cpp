@@ -28,6 +28,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(CONV_2D, emitConv2D),
     TFLITE_OPERATOR(DEPTHWISE_CONV_2D, emitDepthwiseConv2D),
     TFLITE_OPERATOR(FULLY_CONNECTED, emitFullyConnected),
+    TFLITE_OPERATOR(LOGISTIC, emitLogistic),
     TFLITE_OPERATOR(MAX_POOL_2D, emitMaxPool2D),
     TFLITE_OPERATOR(MUL, emitMul),
     TFLITE_OPERATOR(RELU, emitRelu),
@@ -35,6 +36,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(RELU6, emitRelu6),
     TFLITE_OPERATOR(RESHAPE, emitReshape),
     TFLITE_OPERATOR(SOFTMAX, emitSoftmax),
+    TFLITE_OPERATOR(TANH, emitTanh),
     TFLITE_OPERATOR(PAD, emitPad),
     TFLITE_OPERATOR(TRANSPOSE, emitTranspose),
     TFLITE_OPERATOR(SUB, emitSub),
@@ -43,6 +45,8 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(MINIMUM, emitMinimum),
     TFLITE_OPERATOR(PADV2, emitPadV2),
     TFLITE_OPERATOR(EXPAND_DIMS, emitReshape),
+    TFLITE_OPERATOR(LEAKY_RELU, emitLeakyRelu),
+    TFLITE_OPERATOR(ELU, emitElu),
     TFLITE_OPERATOR(QUANTIZE, emitQuantize),
 };
 
