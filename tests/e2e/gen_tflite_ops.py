@@ -14,7 +14,7 @@ rows of equal values, whose exponentials sum to a power of two (where
 TFLite's reciprocal saturates to INT32_MAX); and one model per operator
 the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
-QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU), with broadcasting, zero points at the extremes and rescale
+QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -184,6 +184,11 @@ OP_CASES = [
     ("leaky_relu_alpha_3", unary_case(
         98, "LeakyReluOptions", (2, 128), (2, 128), (0.02, 0), (0.05, -2),
         options={"alpha": 3.0}), [(2, 128)]),
+    ("hard_swish", unary_case(
+        117, None, (1, 4, 8, 8), (1, 4, 8, 8), (0.05, -10), (0.03, -60)),
+     [(1, 4, 8, 8)]),
+    ("hard_swish_coarse_output", unary_case(
+        117, None, (2, 160), (2, 160), (0.02, 5), (0.05, -120)), [(2, 160)]),
     ("quantize_int8_rescale_down", unary_case(
         114, None, (5, 24), (5, 24), (0.01, 100), (0.07, -128)), [(5, 24)]),
 ]

@@ -1,4 +1,4 @@
-//===- EmitTable.cpp - LOGISTIC, TANH, ELU, LEAKY_RELU as lookup tables ---===//
+//===- EmitTable.cpp - int8 activations as 256-entry lookup tables --------===//
 //
 // An int8 -> int8 element-wise operator is a function of 256 values, so
 // the importer evaluates TensorFlow Lite's own int8 kernel once per input
@@ -7,7 +7,9 @@
 // lookup tables (dequantize, the function in float, times 1 / output
 // scale, rounded, plus the output zero point, clamped); LEAKY_RELU is its
 // integer kernel (x - zp requantized by the identity or the alpha
-// multiplier, by sign).
+// multiplier, by sign); HARD_SWISH its int16 fixed-point kernel (a
+// "reluish" gate on a finer input scale times the input, both with 16-bit
+// multipliers rounded down from QuantizeMultiplier's).
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
@@ -92,7 +94,79 @@ int32_t multiplyByScale(int32_t x, double scale) {
       right);
 }
 
+/// gemmlowp's 16-bit saturating rounding doubling high multiply.
+int16_t srdhm16(int16_t a, int16_t b) {
+  if (a == b && a == INT16_MIN)
+    return INT16_MAX;
+  const int32_t ab = int32_t(a) * int32_t(b);
+  const int32_t nudge = ab >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return static_cast<int16_t>((ab + nudge) / (1 << 15));
+}
+
+/// TFLite's HardSwish helper: the doubling high multiply without rounding.
+int16_t doublingHighMul16(int16_t a, int16_t b) {
+  if (a == b && a == INT16_MIN)
+    return INT16_MAX;
+  return static_cast<int16_t>((int32_t(a) * int32_t(b)) / (1 << 15));
+}
+
+int16_t saturatingLeftShift16(int16_t v, int amount) {
+  const int64_t r = static_cast<int64_t>(v) * (int64_t(1) << amount);
+  return static_cast<int16_t>(std::clamp<int64_t>(r, INT16_MIN, INT16_MAX));
+}
+
+/// QuantizeMultiplier(scale) as a 16-bit multiplier (rounded from the
+/// 32-bit one, as DownScaleInt32ToInt16Multiplier) and its exponent.
+std::pair<int16_t, int> multiplier16(double scale) {
+  const ::npu::golden::ScaleFactor q = ::npu::golden::quantizeMultiplier(scale);
+  const int32_t m = q.multiplier >= INT32_MAX - (1 << 15)
+                        ? INT16_MAX
+                        : (q.multiplier + (1 << 15)) >> 16;
+  return {static_cast<int16_t>(m), 31 - q.shift};
+}
+
+int32_t hardSwishEntry(int32_t v, std::pair<float, int32_t> in,
+                       std::pair<float, int32_t> out) {
+  const float hiresScale = (1.0f / 128.0f) * in.first;
+  const float reluishScale = 3.0f / 32768.0f;
+  const auto [outM, outExp] =
+      multiplier16(static_cast<double>(hiresScale / out.first));
+  const auto [reluM, reluExp] =
+      multiplier16(static_cast<double>(hiresScale / reluishScale));
+  const auto value = static_cast<int16_t>(v - in.second);
+  const auto hires = static_cast<int16_t>(value * (1 << 7));
+  const int16_t preshift = srdhm16(hires, outM);
+  int16_t reluish = hires;
+  if (reluExp > 0)
+    reluish = saturatingLeftShift16(reluish, reluExp - 1);
+  reluish = srdhm16(reluish, reluM);
+  if (reluExp > 0)
+    reluish = saturatingLeftShift16(reluish, 1);
+  if (reluExp < 0)
+    reluish =
+        static_cast<int16_t>(tflmath::roundingDivideByPot(reluish, -reluExp));
+  reluish = static_cast<int16_t>((reluish + (1 << 15)) >> 1);
+  const int16_t product = doublingHighMul16(reluish, preshift);
+  return tflmath::roundingDivideByPot(product, -outExp) + out.second;
+}
+
 } // namespace
+
+Error tflite::emitHardSwish(Importer &im, const OpContext &op) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  // TFLite needs the output multiplier below 1 (a right shift).
+  const TensorInfo &x = **in, &y = **out;
+  if (x.scales.size() == 1 && y.scales.size() == 1 && y.scales[0] > 0.0f &&
+      multiplier16(
+          static_cast<double>((1.0f / 128.0f) * x.scales[0] / y.scales[0]))
+              .second > 0)
+    return im.failOp(op, "the output scale is below the input scale / 128, "
+                         "which TFLite's HARD_SWISH does not support");
+  return emitTable(im, op, hardSwishEntry);
+}
 
 Error tflite::emitLogistic(Importer &im, const OpContext &op) {
   return emitTable(im, op, [](int32_t v, auto in, auto out) {

@@ -204,6 +204,7 @@ llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
 llvm::Error emitReshape(Importer &im, const OpContext &op);
 // EmitTable.cpp (int8 -> int8 functions as 256-entry tables)
 llvm::Error emitElu(Importer &im, const OpContext &op);
+llvm::Error emitHardSwish(Importer &im, const OpContext &op);
 llvm::Error emitLeakyRelu(Importer &im, const OpContext &op);
 llvm::Error emitLogistic(Importer &im, const OpContext &op);
 llvm::Error emitTanh(Importer &im, const OpContext &op);

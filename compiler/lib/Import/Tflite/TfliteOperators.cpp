@@ -48,6 +48,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(LEAKY_RELU, emitLeakyRelu),
     TFLITE_OPERATOR(ELU, emitElu),
     TFLITE_OPERATOR(QUANTIZE, emitQuantize),
+    TFLITE_OPERATOR(HARD_SWISH, emitHardSwish),
 };
 
 #undef TFLITE_OPERATOR
