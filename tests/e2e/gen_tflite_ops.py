@@ -14,16 +14,18 @@ rows of equal values, whose exponentials sum to a power of two (where
 TFLite's reciprocal saturates to INT32_MAX); and one model per operator
 the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
-QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH), with broadcasting, zero points at the extremes and rescale
+QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
+STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
-<set>/expected0.npy exists (made by TensorFlow Lite's own kernels, see
+<set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
 the README there), it is copied beside the inputs and run_e2e.py checks
 the program against it too.
 """
 
 import argparse
+import glob
 import json
 import os
 import random
@@ -207,6 +209,62 @@ def concat_case():
 OP_CASES.append(concat_case())
 
 
+def multi_case(name, code, options_type, options, inputs, consts, outputs,
+               q=(0.1, -3)):
+    """`inputs`: activation shapes; `consts`: (name, shape, type, values)
+    operands, placed at the operator input positions given by their index
+    in `order` (a list of ("in", k) / ("const", k)); `outputs`: shapes."""
+    return name, inputs, consts, outputs, code, options_type, options, q
+
+
+def build_multi(inputs, consts, order, outputs, code, options_type, options,
+                q):
+    tensors, buffers, op_inputs = [], [], []
+    for k, shape in enumerate(inputs):
+        tensors.append(q_tensor("x%d" % k, shape, *q))
+    for cname, shape, dtype, values in consts:
+        buffers.append(int_buffer(values, {"INT32": 4, "INT64": 8}[dtype]))
+        tensors.append(q_tensor(cname, shape, None, None, len(buffers), dtype))
+    for kind, k in order:
+        op_inputs.append(k if kind == "in" else len(inputs) + k)
+    first_out = len(tensors)
+    for k, shape in enumerate(outputs):
+        tensors.append(q_tensor("y%d" % k, shape, *q))
+    outs = list(range(first_out, len(tensors)))
+    return op_model(code, tensors, list(range(len(inputs))), outs, op_inputs,
+                    options_type, options, buffers)
+
+
+SLICING = [
+    # name, code, options type, options, activation inputs, constants,
+    # operator input order, output shapes
+    ("slice_3d_size_minus_1", 65, None, None, [(3, 10, 4)],
+     [("begin", (3,), "INT32", [1, 2, 0]), ("size", (3,), "INT32", [2, 5, -1])],
+     [("in", 0), ("const", 0), ("const", 1)], [(2, 5, 4)]),
+    ("strided_slice_masks_shrink", 45, "StridedSliceOptions",
+     {"begin_mask": 0, "end_mask": 4, "shrink_axis_mask": 1},
+     [(1, 8, 9, 6)],
+     [("begin", (4,), "INT32", [0, 1, -5, 0]), ("end", (4,), "INT32",
+                                                [1, 7, 0, 4]),
+      ("strides", (4,), "INT32", [1, 1, 1, 1])],
+     [("in", 0), ("const", 0), ("const", 1), ("const", 2)], [(6, 5, 4)]),
+    ("split_3_axis1", 49, "SplitOptions", {"num_splits": 3}, [(2, 12, 3)],
+     [("axis", (1,), "INT32", [1])], [("const", 0), ("in", 0)],
+     [(2, 4, 3)] * 3),
+    ("split_v_minus_1_axis_-1", 102, "SplitVOptions", {"num_splits": 3},
+     [(4, 10)],
+     [("sizes", (3,), "INT32", [3, -1, 2]), ("axis", (1,), "INT32", [-1])],
+     [("in", 0), ("const", 0), ("const", 1)], [(4, 3), (4, 5), (4, 2)]),
+    ("pack_3_axis1", 83, "PackOptions", {"values_count": 3, "axis": 1},
+     [(2, 5)] * 3, [], [("in", 0), ("in", 1), ("in", 2)], [(2, 3, 5)]),
+    ("unpack_axis0", 88, "UnpackOptions", {"num": 3, "axis": 0}, [(3, 4, 2)],
+     [], [("in", 0)], [(4, 2)] * 3),
+]
+for (name, code, otype, opts, ins, consts, order, outs) in SLICING:
+    OP_CASES.append((name, build_multi(ins, consts, order, outs, code, otype,
+                                       opts, (0.1, -3)), ins))
+
+
 def input_sets(rng, shape):
     """Random rows, rows of equal values (each exponential is 1, so the sum
     is depth * 2^19: a power of two for power-of-two depths) and rows with
@@ -279,9 +337,10 @@ def main(argv=None):
             for k, (shape, values) in enumerate(zip(shapes, arrays)):
                 npyio.write_npy(os.path.join(folder, "in%d.npy" % k), "i8",
                                 shape, values)
-            golden = os.path.join(reference, name, set_name, "expected0.npy")
-            if os.path.isfile(golden):
-                shutil.copyfile(golden, os.path.join(folder, "expected0.npy"))
+            for golden in sorted(glob.glob(os.path.join(
+                    reference, name, set_name, "expected*.npy"))):
+                shutil.copyfile(golden, os.path.join(
+                    folder, os.path.basename(golden)))
     for name, shape, scale, zp, beta in CASES:
         case = os.path.join(args.outdir, name)
         os.makedirs(case, exist_ok=True)

@@ -222,6 +222,13 @@ Expected<const TensorInfo *> Importer::result(const OpContext &op) const {
   return &tensors[op.outputs[0]];
 }
 
+Expected<const TensorInfo *> Importer::resultAt(const OpContext &op,
+                                                unsigned k) const {
+  if (k >= op.outputs.size() || op.outputs[k] < 0)
+    return failOp(op, "output " + Twine(k) + " is missing");
+  return &tensors[op.outputs[k]];
+}
+
 Expected<Value> Importer::activation(const OpContext &op, unsigned k) {
   Expected<const TensorInfo *> t = operand(op, k);
   if (!t)
@@ -292,8 +299,8 @@ Expected<SmallVector<int64_t>> Importer::constantInts(const OpContext &op,
   return values;
 }
 
-Error Importer::define(const OpContext &op, Value v) {
-  const int32_t index = op.outputs[0];
+Error Importer::define(const OpContext &op, Value v, unsigned k) {
+  const int32_t index = op.outputs[k];
   if (values[index] || !tensors[index].data.empty())
     return failOp(op, "output tensor " + Twine(index) + " ('" +
                           tensors[index].name + "') is defined twice");

@@ -88,12 +88,15 @@ public:
                                              bool optional = false) const;
   /// The only output of `op`.
   llvm::Expected<const TensorInfo *> result(const OpContext &op) const;
+  /// Output `k` of an operator with several outputs.
+  llvm::Expected<const TensorInfo *> resultAt(const OpContext &op,
+                                              unsigned k) const;
   /// The value of input `k`: a function argument, an earlier operator's
   /// result, or the tensor's constant data.
   llvm::Expected<Value> activation(const OpContext &op, unsigned k);
-  /// Binds `v` to the output of `op`, which must not be defined yet and
+  /// Binds `v` to output `k` of `op`, which must not be defined yet and
   /// must have `v`'s shape.
-  llvm::Error define(const OpContext &op, Value v);
+  llvm::Error define(const OpContext &op, Value v, unsigned k = 0);
   /// The scale and zero point of a per-tensor quantized int8 activation.
   llvm::Expected<std::pair<float, int32_t>>
   perTensor(const OpContext &op, const TensorInfo &t) const;
@@ -208,6 +211,13 @@ llvm::Error emitHardSwish(Importer &im, const OpContext &op);
 llvm::Error emitLeakyRelu(Importer &im, const OpContext &op);
 llvm::Error emitLogistic(Importer &im, const OpContext &op);
 llvm::Error emitTanh(Importer &im, const OpContext &op);
+// EmitSlice.cpp
+llvm::Error emitPack(Importer &im, const OpContext &op);
+llvm::Error emitSlice(Importer &im, const OpContext &op);
+llvm::Error emitSplit(Importer &im, const OpContext &op);
+llvm::Error emitSplitV(Importer &im, const OpContext &op);
+llvm::Error emitStridedSlice(Importer &im, const OpContext &op);
+llvm::Error emitUnpack(Importer &im, const OpContext &op);
 // EmitSoftmax.cpp
 llvm::Error emitSoftmax(Importer &im, const OpContext &op);
 
