@@ -203,6 +203,8 @@ llvm::Error emitTranspose(Importer &im, const OpContext &op);
 // EmitPool.cpp
 llvm::Error emitAveragePool2D(Importer &im, const OpContext &op);
 llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
+// EmitReduce.cpp
+llvm::Error emitMean(Importer &im, const OpContext &op);
 // EmitReshape.cpp (RESHAPE, SQUEEZE and EXPAND_DIMS)
 llvm::Error emitReshape(Importer &im, const OpContext &op);
 // EmitTable.cpp (int8 -> int8 functions as 256-entry tables)

@@ -39,6 +39,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(TANH, emitTanh),
     TFLITE_OPERATOR(PAD, emitPad),
     TFLITE_OPERATOR(TRANSPOSE, emitTranspose),
+    TFLITE_OPERATOR(MEAN, emitMean),
     TFLITE_OPERATOR(SUB, emitSub),
     TFLITE_OPERATOR(SQUEEZE, emitReshape),
     TFLITE_OPERATOR(STRIDED_SLICE, emitStridedSlice),

@@ -186,10 +186,13 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PadOp op) {
       return op.emitError("pad value ")
              << value << " is not one repeated byte for this element type";
   e.beginLayer(op, LayerKind::Pad, 0);
-  // Fill a scratchpad region with the pad value (a DMA that writes only
-  // padding: pad_top rows of pad_left elements, each at most kMaxDmaPad),
-  // store it over the whole output, then copy the input into the interior.
+  // Fill slot 0 of the working area with the pad value (a DMA that writes
+  // only padding: pad_top rows of pad_left elements, each at most
+  // kMaxDmaPad), store it over the whole output, then copy the input into
+  // the interior through the other slots. Nothing outside the working area
+  // is touched: tensors live across the pad keep their homes.
   const int64_t hi = e.half(Buffer::IBuf);
+  const int64_t fillBase = e.slot(Buffer::IBuf, 0);
   const int64_t fillElems = std::min<int64_t>(
       {hi / elem, out->numElements(), kMaxDmaPad * kMaxDmaPad});
   const int64_t perRow = std::min<int64_t>(kMaxDmaPad, fillElems);
@@ -200,17 +203,19 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PadOp op) {
   fillRows.padValue = static_cast<int8_t>(byte);
   fillRows.padTop = static_cast<uint32_t>(fullRows);
   fillRows.padLeft = static_cast<uint32_t>(perRow);
+  fillRows.sramAddr = static_cast<uint32_t>(fillBase);
   fillRows.sramRowStride = static_cast<uint32_t>(perRow * elem);
   e.emit(fillRows);
   if (fullRows * perRow < fillElems) {
     npuisa::DmaLoad rest = fillRows;
-    rest.sramAddr = static_cast<uint32_t>(fullRows * perRow * elem);
+    rest.sramAddr = static_cast<uint32_t>(fillBase + fullRows * perRow * elem);
     rest.padTop = 1;
     rest.padLeft = static_cast<uint32_t>(fillElems - fullRows * perRow);
     e.emit(rest);
   }
   for (const Box &box : tileBoxes(out->shape, fillElems))
-    if (failed(e.scatter(Buffer::IBuf, 0, out->box(box.start, box.sizes))))
+    if (failed(
+            e.scatter(Buffer::IBuf, fillBase, out->box(box.start, box.sizes))))
       return failure();
   // Interior.
   ArrayRef<int64_t> padding = op.getPadding();
