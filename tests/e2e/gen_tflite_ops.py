@@ -15,7 +15,7 @@ TFLite's reciprocal saturates to INT32_MAX); and one model per operator
 the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
-STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK), with broadcasting, zero points at the extremes and rescale
+STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -255,6 +255,12 @@ SLICING = [
      [(4, 10)],
      [("sizes", (3,), "INT32", [3, -1, 2]), ("axis", (1,), "INT32", [-1])],
      [("in", 0), ("const", 0), ("const", 1)], [(4, 3), (4, 5), (4, 2)]),
+    ("mean_spatial_keep_dims", 40, "ReducerOptions", {"keep_dims": True},
+     [(1, 7, 7, 24)], [("axis", (2,), "INT32", [1, 2])],
+     [("in", 0), ("const", 0)], [(1, 1, 1, 24)]),
+    ("mean_last_axis_drop", 40, "ReducerOptions", {"keep_dims": False},
+     [(3, 5, 40)], [("axis", (1,), "INT32", [-1])],
+     [("in", 0), ("const", 0)], [(3, 5)]),
     ("pack_3_axis1", 83, "PackOptions", {"values_count": 3, "axis": 1},
      [(2, 5)] * 3, [], [("in", 0), ("in", 1), ("in", 2)], [(2, 3, 5)]),
     ("unpack_axis0", 88, "UnpackOptions", {"num": 3, "axis": 0}, [(3, 4, 2)],

@@ -21,7 +21,7 @@
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/quant.json "m['subgraphs'][0]['tensors'][1]['quantization']['zero_point'] = [0]"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/tanh.json "m['subgraphs'][0]['operators'][0]['options']['activation'] = 'TANH'"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/float.json "m['subgraphs'][0]['tensors'][0]['type'] = 'FLOAT32'"
-// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/unsupported.json "m['operator_codes'][2] = {'deprecated_code': 40}"
+// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/unsupported.json "m['operator_codes'][2] = {'deprecated_code': 6}"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/order.json "ops = m['subgraphs'][0]['operators']; ops[0], ops[1] = ops[1], ops[0]"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/zero.json "m['subgraphs'][0]['tensors'][0]['quantization']['scale'] = [0.0]"
 // RUN: cd %t && flatc -b %tflite_schema index.json size.json buffer.json shape.json opcode.json quant.json tanh.json float.json unsupported.json order.json zero.json
@@ -48,6 +48,6 @@
 // QUANT: npuc: error: {{.*}}quant.bin: tensor 1 ('conv/w') has 3 quantization scales but 1 zero points
 // TANH: npuc: error: {{.*}}tanh.bin: operator 0 (CONV_2D): fused activation TANH is not supported
 // FLOAT: npuc: error: {{.*}}float.bin: input 'x' has type FLOAT32; only int8 inputs are supported
-// NOTSUP: npuc: error: {{.*}}unsupported.bin: operator 2 (MEAN, output 'flat'): operator is not supported by the importer
+// NOTSUP: npuc: error: {{.*}}unsupported.bin: operator 2 (DEQUANTIZE, output 'flat'): operator is not supported by the importer
 // ZERO: npuc: error: {{.*}}zero.bin: operator 0 (CONV_2D): tensor 'x' has quantization scale 0; activations need a positive scale
 // ORDER: npuc: error: {{.*}}order.bin: operator 0 (DEPTHWISE_CONV_2D): input 0 (tensor 3 'conv/out') is neither a model input, a constant, nor produced by an earlier operator
