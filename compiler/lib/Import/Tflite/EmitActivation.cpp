@@ -25,23 +25,15 @@ namespace {
 /// in float (the RELUs), as the TFLite kernels do.
 Error emitRequantize(Importer &im, const OpContext &op, int activationCode,
                      bool doubleQuotient) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireType(op, x, tfl::ElementType_INT8, "input"))
-    return e;
-  if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
-    return e;
+  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  if (!u)
+    return u.takeError();
+  const TensorInfo &x = *u->in, &y = *u->out;
+  const auto *q = &u->qIn, *qo = &u->qOut;
   if (x.shape != y.shape)
     return im.failOp(op, "input shape " + shapeText(x.shape) +
                              " differs from the output shape " +
                              shapeText(y.shape));
-  auto q = im.perTensor(op, x);
-  auto qo = im.perTensor(op, y);
-  if (!q || !qo)
-    return llvm::joinErrors(q.takeError(), qo.takeError());
   if (activationCode == tfl::Activation_RELU6 &&
       (q->first != qo->first || q->second != qo->second))
     return im.failOp(op, "RELU6 with different input and output "

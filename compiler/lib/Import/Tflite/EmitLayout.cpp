@@ -23,26 +23,6 @@ using llvm::Expected;
 namespace {
 
 /// `t` has the output's element type and exactly its quantization.
-Error requireSameQuantization(Importer &im, const OpContext &op,
-                              const TensorInfo &t, const TensorInfo &out,
-                              StringRef role) {
-  if (Error e = im.requireType(op, t, out.type, role))
-    return e;
-  if (out.type != tfl::ElementType_INT8)
-    return Error::success();
-  auto q = im.perTensor(op, t);
-  auto qo = im.perTensor(op, out);
-  if (!q || !qo)
-    return llvm::joinErrors(q.takeError(), qo.takeError());
-  if (q->first != qo->first || q->second != qo->second)
-    return im.failOp(op, llvm::formatv("{0} '{1}' has scale {2} and zero "
-                                       "point {3} but the output has {4} and "
-                                       "{5}; they must be equal",
-                                       role, t.name, q->first, q->second,
-                                       qo->first, qo->second)
-                             .str());
-  return Error::success();
-}
 
 Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
   auto in = im.operand(op, 0);
@@ -52,7 +32,7 @@ Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
   const TensorInfo &x = **in, &y = **out;
   if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
     return e;
-  if (Error e = requireSameQuantization(im, op, x, y, "input"))
+  if (Error e = im.requireSameQuantization(op, x, y, "input"))
     return e;
   Expected<SmallVector<int64_t>> pads = im.constantInts(op, 1);
   if (!pads)
@@ -112,7 +92,7 @@ Error tflite::emitTranspose(Importer &im, const OpContext &op) {
   if (!im.elementType(y.type))
     return im.failOp(op, "output type " + typeName(y.type) +
                              " is not an integer type");
-  if (Error e = requireSameQuantization(im, op, x, y, "input"))
+  if (Error e = im.requireSameQuantization(op, x, y, "input"))
     return e;
   Expected<SmallVector<int64_t>> perm = im.constantInts(op, 1);
   if (!perm)
@@ -174,7 +154,7 @@ Error tflite::emitConcatenation(Importer &im, const OpContext &op) {
     if (!in)
       return in.takeError();
     const TensorInfo &x = **in;
-    if (Error e = requireSameQuantization(im, op, x, y, "input"))
+    if (Error e = im.requireSameQuantization(op, x, y, "input"))
       return e;
     if (static_cast<int64_t>(x.shape.size()) != rank)
       return im.failOp(op, "input '" + x.name + "' has rank " +

@@ -28,19 +28,11 @@ using llvm::Error;
 using llvm::Expected;
 
 Error tflite::emitMean(Importer &im, const OpContext &op) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireType(op, x, tfl::ElementType_INT8, "input"))
-    return e;
-  if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
-    return e;
-  auto q = im.perTensor(op, x);
-  auto qo = im.perTensor(op, y);
-  if (!q || !qo)
-    return llvm::joinErrors(q.takeError(), qo.takeError());
+  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  if (!u)
+    return u.takeError();
+  const TensorInfo &x = *u->in, &y = *u->out;
+  const auto *q = &u->qIn, *qo = &u->qOut;
   Expected<SmallVector<int64_t>> axisValues = im.constantInts(op, 1);
   if (!axisValues)
     return axisValues.takeError();

@@ -22,29 +22,6 @@ using llvm::Expected;
 
 namespace {
 
-Error requireSameQuantization(Importer &im, const OpContext &op,
-                              const TensorInfo &t, const TensorInfo &ref,
-                              StringRef role) {
-  if (t.type != ref.type || !im.elementType(t.type))
-    return im.failOp(op, role + " '" + t.name + "' has type " +
-                             typeName(t.type) + "; expected " +
-                             typeName(ref.type));
-  if (t.type != tfl::ElementType_INT8)
-    return Error::success();
-  auto q = im.perTensor(op, t);
-  auto qr = im.perTensor(op, ref);
-  if (!q || !qr)
-    return llvm::joinErrors(q.takeError(), qr.takeError());
-  if (*q != *qr)
-    return im.failOp(
-        op,
-        llvm::formatv("{0} '{1}' has scale {2} and zero point {3}, not "
-                      "the input's {4} and {5}",
-                      role, t.name, q->first, q->second, qr->first, qr->second)
-            .str());
-  return Error::success();
-}
-
 /// tosa.slice of `v` at `start` with `sizes`, reshaped to `shape`.
 Value sliceTo(Importer &im, const OpContext &op, Value v,
               ArrayRef<int64_t> start, ArrayRef<int64_t> sizes,
@@ -86,7 +63,7 @@ Error splitInto(Importer &im, const OpContext &op, unsigned inIndex,
     auto out = im.resultAt(op, k);
     if (!out)
       return out.takeError();
-    if (Error e = requireSameQuantization(im, op, **out, x, "output"))
+    if (Error e = im.requireSameQuantization(op, **out, x, "output"))
       return e;
     SmallVector<int64_t> piece(x.shape.begin(), x.shape.end());
     piece[axis] = size;
@@ -106,7 +83,7 @@ Error tflite::emitSlice(Importer &im, const OpContext &op) {
   if (!in || !out)
     return llvm::joinErrors(in.takeError(), out.takeError());
   const TensorInfo &x = **in, &y = **out;
-  if (Error e = requireSameQuantization(im, op, y, x, "output"))
+  if (Error e = im.requireSameQuantization(op, y, x, "output"))
     return e;
   Expected<SmallVector<int64_t>> begin = im.constantInts(op, 1);
   Expected<SmallVector<int64_t>> size = im.constantInts(op, 2);
@@ -137,7 +114,7 @@ Error tflite::emitStridedSlice(Importer &im, const OpContext &op) {
   if (!in || !out)
     return llvm::joinErrors(in.takeError(), out.takeError());
   const TensorInfo &x = **in, &y = **out;
-  if (Error e = requireSameQuantization(im, op, y, x, "output"))
+  if (Error e = im.requireSameQuantization(op, y, x, "output"))
     return e;
   Expected<SmallVector<int64_t>> begin = im.constantInts(op, 1);
   Expected<SmallVector<int64_t>> end = im.constantInts(op, 2);
@@ -271,7 +248,7 @@ Error tflite::emitPack(Importer &im, const OpContext &op) {
     auto in = im.operand(op, k);
     if (!in)
       return in.takeError();
-    if (Error e = requireSameQuantization(im, op, **in, y, "input"))
+    if (Error e = im.requireSameQuantization(op, **in, y, "input"))
       return e;
     if ((*in)->elements * static_cast<int64_t>(op.inputs.size()) != y.elements)
       return im.failOp(op, "input '" + (*in)->name + "' has shape " +

@@ -37,27 +37,18 @@ namespace {
 Error emitTable(Importer &im, const OpContext &op,
                 const std::function<int32_t(int32_t, std::pair<float, int32_t>,
                                             std::pair<float, int32_t>)> &f) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireType(op, x, tfl::ElementType_INT8, "input"))
-    return e;
-  if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
-    return e;
+  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  if (!u)
+    return u.takeError();
+  const TensorInfo &x = *u->in, &y = *u->out;
   if (x.shape != y.shape)
     return im.failOp(op, "input shape " + shapeText(x.shape) +
                              " differs from the output shape " +
                              shapeText(y.shape));
-  auto q = im.perTensor(op, x);
-  auto qo = im.perTensor(op, y);
-  if (!q || !qo)
-    return llvm::joinErrors(q.takeError(), qo.takeError());
   std::vector<uint8_t> table(256);
   for (int32_t v = -128; v <= 127; ++v)
     table[v + 128] = static_cast<uint8_t>(
-        static_cast<int8_t>(std::clamp(f(v, *q, *qo), -128, 127)));
+        static_cast<int8_t>(std::clamp(f(v, u->qIn, u->qOut), -128, 127)));
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();

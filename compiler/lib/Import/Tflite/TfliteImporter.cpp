@@ -274,6 +274,47 @@ Error Importer::requireType(const OpContext &op, const TensorInfo &t,
                         "; expected " + typeName(type));
 }
 
+Error Importer::requireSameQuantization(const OpContext &op,
+                                        const TensorInfo &t,
+                                        const TensorInfo &ref,
+                                        StringRef role) const {
+  if (t.type != ref.type ||
+      !(t.type == tfl::ElementType_INT8 || t.type == tfl::ElementType_INT16 ||
+        t.type == tfl::ElementType_INT32))
+    return failOp(op, role + " '" + t.name + "' has type " + typeName(t.type) +
+                          "; expected " + typeName(ref.type));
+  if (t.type != tfl::ElementType_INT8)
+    return Error::success();
+  auto q = perTensor(op, t);
+  auto qr = perTensor(op, ref);
+  if (!q || !qr)
+    return llvm::joinErrors(q.takeError(), qr.takeError());
+  if (*q != *qr)
+    return failOp(op, llvm::formatv("{0} '{1}' has scale {2} and zero point "
+                                    "{3}, not {4} and {5} like '{6}'",
+                                    role, t.name, q->first, q->second,
+                                    qr->first, qr->second, ref.name)
+                          .str());
+  return Error::success();
+}
+
+Expected<Importer::Int8Unary> Importer::int8Unary(const OpContext &op) const {
+  auto in = operand(op, 0);
+  auto out = result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const TensorInfo &x = **in, &y = **out;
+  if (Error e = requireType(op, x, tfl::ElementType_INT8, "input"))
+    return std::move(e);
+  if (Error e = requireType(op, y, tfl::ElementType_INT8, "output"))
+    return std::move(e);
+  auto q = perTensor(op, x);
+  auto qo = perTensor(op, y);
+  if (!q || !qo)
+    return llvm::joinErrors(q.takeError(), qo.takeError());
+  return Int8Unary{&x, &y, *q, *qo};
+}
+
 Expected<SmallVector<int64_t>> Importer::constantInts(const OpContext &op,
                                                       unsigned k) const {
   Expected<const TensorInfo *> t = operand(op, k);

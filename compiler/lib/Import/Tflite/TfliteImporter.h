@@ -102,6 +102,18 @@ public:
   perTensor(const OpContext &op, const TensorInfo &t) const;
   llvm::Error requireType(const OpContext &op, const TensorInfo &t,
                           tfl::ElementType type, StringRef role) const;
+  /// `t` has `ref`'s integer element type and, for int8, exactly its scale
+  /// and zero point (`role` names `t` in the error).
+  llvm::Error requireSameQuantization(const OpContext &op, const TensorInfo &t,
+                                      const TensorInfo &ref,
+                                      StringRef role) const;
+  /// Input 0 and the output of an operator that takes and gives one int8
+  /// tensor, checked, with their scales and zero points.
+  struct Int8Unary {
+    const TensorInfo *in, *out;
+    std::pair<float, int32_t> qIn, qOut;
+  };
+  llvm::Expected<Int8Unary> int8Unary(const OpContext &op) const;
   /// The values of input `k`, which must be a constant INT32 or INT64
   /// tensor (a permutation, paddings, a pad value).
   llvm::Expected<SmallVector<int64_t>> constantInts(const OpContext &op,
