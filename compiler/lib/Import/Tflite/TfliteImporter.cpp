@@ -22,7 +22,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+
 #include "llvm/Support/Path.h"
+#include <cstdio>
 
 #include <cmath>
 
@@ -289,12 +291,16 @@ Error Importer::requireSameQuantization(const OpContext &op,
   auto qr = perTensor(op, ref);
   if (!q || !qr)
     return llvm::joinErrors(q.takeError(), qr.takeError());
-  if (*q != *qr)
-    return failOp(op, llvm::formatv("{0} '{1}' has scale {2} and zero point "
-                                    "{3}, not {4} and {5} like '{6}'",
-                                    role, t.name, q->first, q->second,
-                                    qr->first, qr->second, ref.name)
-                          .str());
+  if (*q != *qr) {
+    // Shortest text that reads back as the same float.
+    char a[32], b[32];
+    std::snprintf(a, sizeof(a), "%.9g", static_cast<double>(q->first));
+    std::snprintf(b, sizeof(b), "%.9g", static_cast<double>(qr->first));
+    return failOp(op, role + " '" + t.name + "' has scale " + a +
+                          " and zero point " + Twine(q->second) + ", not " + b +
+                          " and " + Twine(qr->second) + " like '" + ref.name +
+                          "'");
+  }
   return Error::success();
 }
 
