@@ -15,7 +15,8 @@ TFLite's reciprocal saturates to INT32_MAX); and one model per operator
 the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
-STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN), with broadcasting, zero points at the extremes and rescale
+STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
+SPACE_TO_DEPTH, DEPTH_TO_SPACE), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -261,6 +262,21 @@ SLICING = [
     ("mean_last_axis_drop", 40, "ReducerOptions", {"keep_dims": False},
      [(3, 5, 40)], [("axis", (1,), "INT32", [-1])],
      [("in", 0), ("const", 0)], [(3, 5)]),
+    ("resize_nearest_2x", 97, "ResizeNearestNeighborOptions", {},
+     [(1, 5, 7, 6)], [("size", (2,), "INT32", [10, 14])],
+     [("in", 0), ("const", 0)], [(1, 10, 14, 6)]),
+    ("resize_nearest_align_corners", 97, "ResizeNearestNeighborOptions",
+     {"align_corners": True}, [(1, 4, 5, 3)],
+     [("size", (2,), "INT32", [7, 9])], [("in", 0), ("const", 0)],
+     [(1, 7, 9, 3)]),
+    ("resize_nearest_half_pixel_down", 97, "ResizeNearestNeighborOptions",
+     {"half_pixel_centers": True}, [(1, 9, 8, 4)],
+     [("size", (2,), "INT32", [4, 5])], [("in", 0), ("const", 0)],
+     [(1, 4, 5, 4)]),
+    ("space_to_depth_2", 26, "SpaceToDepthOptions", {"block_size": 2},
+     [(1, 6, 4, 3)], [], [("in", 0)], [(1, 3, 2, 12)]),
+    ("depth_to_space_2", 5, "DepthToSpaceOptions", {"block_size": 2},
+     [(1, 3, 2, 12)], [], [("in", 0)], [(1, 6, 4, 3)]),
     ("pack_3_axis1", 83, "PackOptions", {"values_count": 3, "axis": 1},
      [(2, 5)] * 3, [], [("in", 0), ("in", 1), ("in", 2)], [(2, 3, 5)]),
     ("unpack_axis0", 88, "UnpackOptions", {"num": 3, "axis": 0}, [(3, 4, 2)],

@@ -225,6 +225,10 @@ llvm::Error emitHardSwish(Importer &im, const OpContext &op);
 llvm::Error emitLeakyRelu(Importer &im, const OpContext &op);
 llvm::Error emitLogistic(Importer &im, const OpContext &op);
 llvm::Error emitTanh(Importer &im, const OpContext &op);
+// EmitResize.cpp
+llvm::Error emitDepthToSpace(Importer &im, const OpContext &op);
+llvm::Error emitResizeNearestNeighbor(Importer &im, const OpContext &op);
+llvm::Error emitSpaceToDepth(Importer &im, const OpContext &op);
 // EmitSlice.cpp
 llvm::Error emitPack(Importer &im, const OpContext &op);
 llvm::Error emitSlice(Importer &im, const OpContext &op);
