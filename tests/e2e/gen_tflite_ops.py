@@ -16,7 +16,7 @@ the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
-SPACE_TO_DEPTH, DEPTH_TO_SPACE), with broadcasting, zero points at the extremes and rescale
+SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -273,6 +273,9 @@ SLICING = [
      {"half_pixel_centers": True}, [(1, 9, 8, 4)],
      [("size", (2,), "INT32", [4, 5])], [("in", 0), ("const", 0)],
      [(1, 4, 5, 4)]),
+    ("gather_axis1_repeats", 36, "GatherOptions", {"axis": 1},
+     [(2, 6, 5)], [("indices", (2, 2), "INT32", [5, 0, 0, 3])],
+     [("in", 0), ("const", 0)], [(2, 2, 2, 5)]),
     ("space_to_depth_2", 26, "SpaceToDepthOptions", {"block_size": 2},
      [(1, 6, 4, 3)], [], [("in", 0)], [(1, 3, 2, 12)]),
     ("depth_to_space_2", 5, "DepthToSpaceOptions", {"block_size": 2},

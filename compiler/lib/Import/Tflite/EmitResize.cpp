@@ -5,7 +5,8 @@
 // picks, per output row and column, the input row and column TFLite's
 // GetNearestNeighbor computes (scale in float, floor -- or round with
 // align_corners --, the half-pixel offset, clamped), as row slices
-// concatenated along H, then column slices along W. SPACE_TO_DEPTH and
+// concatenated along H, then column slices along W. GATHER with constant
+// indices is the same along its axis. SPACE_TO_DEPTH and
 // DEPTH_TO_SPACE (NHWC, TFLite's element order) are a reshape to six
 // dimensions, a transpose and a reshape.
 //
@@ -128,6 +129,46 @@ Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
     v = gatherAxis(im, op, v, axis, sources);
   }
   return im.define(op, v);
+}
+
+Error tflite::emitGather(Importer &im, const OpContext &op) {
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const TensorInfo &x = **in, &y = **out;
+  if (Error e = im.requireSameQuantization(op, y, x, "output"))
+    return e;
+  const auto *o = op.op->options_as_GatherOptions();
+  if (o && o->batch_dims() != 0)
+    return im.failOp(op, "batch_dims other than 0 is not supported");
+  const int64_t rank = x.shape.size();
+  int64_t axis = o ? o->axis() : 0;
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return im.failOp(op, "axis is outside the input's rank");
+  Expected<SmallVector<int64_t>> indices = im.constantInts(op, 1);
+  if (!indices)
+    return indices.takeError();
+  for (int64_t i : *indices)
+    if (i < 0 || i >= x.shape[axis])
+      return im.failOp(op, "index " + Twine(i) + " is outside dimension " +
+                               Twine(axis) + " of size " +
+                               Twine(x.shape[axis]));
+  int64_t elements = static_cast<int64_t>(indices->size());
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      elements *= x.shape[d];
+  if (indices->empty() || elements != y.elements)
+    return im.failOp(op, "output shape " + shapeText(y.shape) +
+                             " does not match the gathered elements");
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  return im.define(
+      op,
+      im.reshape(op.loc, gatherAxis(im, op, *input, axis, *indices), y.shape));
 }
 
 Error tflite::emitSpaceToDepth(Importer &im, const OpContext &op) {

@@ -40,6 +40,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(SPACE_TO_DEPTH, emitSpaceToDepth),
     TFLITE_OPERATOR(TANH, emitTanh),
     TFLITE_OPERATOR(PAD, emitPad),
+    TFLITE_OPERATOR(GATHER, emitGather),
     TFLITE_OPERATOR(TRANSPOSE, emitTranspose),
     TFLITE_OPERATOR(MEAN, emitMean),
     TFLITE_OPERATOR(SUB, emitSub),
