@@ -16,7 +16,7 @@ the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
-SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER), with broadcasting, zero points at the extremes and rescale
+SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -139,6 +139,12 @@ OP_CASES = [
     ("mul_multiplier_above_1", binary_case(
         18, "MulOptions", (3, 33), (3, 33), (3, 33),
         (0.5, 0), (0.375, 1), (0.15625, 0)), [(3, 33)] * 2),
+    ("squared_difference_broadcast", binary_case(
+        99, None, (2, 4, 9), (9,), (2, 4, 9), (0.05, -12), (0.03, 20),
+        (0.2, -128)), [(2, 4, 9), (9,)]),
+    ("squared_difference_equal_scales", binary_case(
+        99, None, (3, 50), (3, 50), (3, 50), (0.02, 0), (0.02, 0),
+        (0.5, -100)), [(3, 50)] * 2),
     ("maximum_broadcast_row", binary_case(
         55, "MaximumMinimumOptions", (2, 3, 16), (1, 16), (2, 3, 16),
         (0.1, -7), (0.1, -7), (0.1, -7)), [(2, 3, 16), (1, 16)]),

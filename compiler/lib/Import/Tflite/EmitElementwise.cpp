@@ -3,6 +3,8 @@
 // TFLite's int8 ADD and SUB: each input (x - zp) << 20, RESCALEd like
 // TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp, added or
 // subtracted, rescaled to the output and clamped to the fused activation.
+// SQUARED_DIFFERENCE: like SUB with a left shift of 7, the difference
+// squared in int32 and requantized by (2 max scale)^2 / (2^14 s_out).
 // MUL: (x1 - zp1) * (x2 - zp2) in int32, requantized by
 // QuantizeMultiplier(s1 * s2 / s_out) (in double) with double rounding and
 // clamped. MAXIMUM and MINIMUM compare the raw int8 values, which TFLite
@@ -150,6 +152,45 @@ Error tflite::emitAdd(Importer &im, const OpContext &op) {
 
 Error tflite::emitSub(Importer &im, const OpContext &op) {
   return emitAddSub(im, op, /*isSub=*/true);
+}
+
+Error tflite::emitSquaredDifference(Importer &im, const OpContext &op) {
+  Expected<Binary> bin = binaryOperands(im, op);
+  if (!bin)
+    return bin.takeError();
+  OpBuilder &builder = im.getBuilder();
+  const TensorInfo &y = *bin->y;
+  const int64_t rank = y.shape.size();
+  const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
+  const int leftShift = 7;
+  SmallVector<Value, 2> scaled;
+  for (auto [k, t, q] : {std::make_tuple(0u, bin->a, bin->qa),
+                         std::make_tuple(1u, bin->b, bin->qb)}) {
+    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
+    if (!v)
+      return v.takeError();
+    // (x - zp) << 7, exactly, then the input's multiplier.
+    Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
+                                    30 - leftShift, q.second, 0);
+    Expected<Value> r =
+        im.rescale(op, shifted, builder.getI32Type(),
+                   {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
+    if (!r)
+      return r.takeError();
+    scaled.push_back(*r);
+  }
+  auto wide = RankedTensorType::get(y.shape, builder.getI32Type());
+  Value diff = builder.create<tosa::SubOp>(op.loc, wide, scaled[0], scaled[1]);
+  Value square = builder.create<tosa::MulOp>(op.loc, wide, diff, diff,
+                                             builder.getI8IntegerAttr(0));
+  const double outScale =
+      twiceMax * twiceMax /
+      static_cast<double>((1 << (2 * leftShift)) * bin->qy.first);
+  Expected<Value> output =
+      im.requantize(op, square, {outScale}, bin->qy.second, 0, y);
+  if (!output)
+    return output.takeError();
+  return im.define(op, *output);
 }
 
 Error tflite::emitMul(Importer &im, const OpContext &op) {

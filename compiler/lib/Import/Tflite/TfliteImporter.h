@@ -206,6 +206,7 @@ llvm::Error emitAdd(Importer &im, const OpContext &op);
 llvm::Error emitMaximum(Importer &im, const OpContext &op);
 llvm::Error emitMinimum(Importer &im, const OpContext &op);
 llvm::Error emitMul(Importer &im, const OpContext &op);
+llvm::Error emitSquaredDifference(Importer &im, const OpContext &op);
 llvm::Error emitSub(Importer &im, const OpContext &op);
 // EmitLayout.cpp
 llvm::Error emitConcatenation(Importer &im, const OpContext &op);

@@ -56,6 +56,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(UNPACK, emitUnpack),
     TFLITE_OPERATOR(RESIZE_NEAREST_NEIGHBOR, emitResizeNearestNeighbor),
     TFLITE_OPERATOR(LEAKY_RELU, emitLeakyRelu),
+    TFLITE_OPERATOR(SQUARED_DIFFERENCE, emitSquaredDifference),
     TFLITE_OPERATOR(SPLIT_V, emitSplitV),
     TFLITE_OPERATOR(ELU, emitElu),
     TFLITE_OPERATOR(QUANTIZE, emitQuantize),
