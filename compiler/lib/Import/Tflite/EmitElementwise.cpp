@@ -94,6 +94,32 @@ Expected<Binary> binaryOperands(Importer &im, const OpContext &op) {
   return Binary{*a, *b, *out, *qa, *qb, *qy};
 }
 
+/// Both inputs as TFLite's ADD, SUB and SQUARED_DIFFERENCE prepare them:
+/// broadcast to the output's rank, (x - zp) << leftShift exactly, then
+/// scaled by the input's multiplier of scale / twiceMax.
+Expected<SmallVector<Value, 2>> scaledInputs(Importer &im, const OpContext &op,
+                                             const Binary &bin, int leftShift,
+                                             double twiceMax) {
+  OpBuilder &builder = im.getBuilder();
+  const int64_t rank = bin.y->shape.size();
+  SmallVector<Value, 2> scaled;
+  for (auto [k, t, q] : {std::make_tuple(0u, bin.a, bin.qa),
+                         std::make_tuple(1u, bin.b, bin.qb)}) {
+    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
+    if (!v)
+      return v.takeError();
+    Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
+                                    30 - leftShift, q.second, 0);
+    Expected<Value> r =
+        im.rescale(op, shifted, builder.getI32Type(),
+                   {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
+    if (!r)
+      return r.takeError();
+    scaled.push_back(*r);
+  }
+  return scaled;
+}
+
 /// ADD and SUB as TFLite's int8 kernels compute them: each input
 /// (x - zp) << 20 and scaled by scale / (2 * max scale), added or
 /// subtracted in int32, requantized to the output.
@@ -110,31 +136,20 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
     activationCode = o->activation();
   }
   const TensorInfo &y = *bin->y;
-  const int64_t rank = y.shape.size();
-  SmallVector<Value, 2> scaled;
   const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
   const int leftShift = 20;
-  for (auto [k, t, q] : {std::make_tuple(0u, bin->a, bin->qa),
-                         std::make_tuple(1u, bin->b, bin->qb)}) {
-    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
-    if (!v)
-      return v.takeError();
-    // (x - zp) << 20, exactly, then TFLite's input multiplier.
-    Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
-                                    10, q.second, 0);
-    Expected<Value> r =
-        im.rescale(op, shifted, builder.getI32Type(),
-                   {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
-    if (!r)
-      return r.takeError();
-    scaled.push_back(*r);
-  }
+  Expected<SmallVector<Value, 2>> scaled =
+      scaledInputs(im, op, *bin, leftShift, twiceMax);
+  if (!scaled)
+    return scaled.takeError();
   auto sumType = RankedTensorType::get(y.shape, builder.getI32Type());
   Value sum;
   if (isSub)
-    sum = builder.create<tosa::SubOp>(op.loc, sumType, scaled[0], scaled[1]);
+    sum = builder.create<tosa::SubOp>(op.loc, sumType, (*scaled)[0],
+                                      (*scaled)[1]);
   else
-    sum = builder.create<tosa::AddOp>(op.loc, sumType, scaled[0], scaled[1]);
+    sum = builder.create<tosa::AddOp>(op.loc, sumType, (*scaled)[0],
+                                      (*scaled)[1]);
   Expected<Value> output = im.requantize(
       op, sum,
       {twiceMax / ((1 << leftShift) * static_cast<double>(bin->qy.first))},
@@ -160,27 +175,15 @@ Error tflite::emitSquaredDifference(Importer &im, const OpContext &op) {
     return bin.takeError();
   OpBuilder &builder = im.getBuilder();
   const TensorInfo &y = *bin->y;
-  const int64_t rank = y.shape.size();
   const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
   const int leftShift = 7;
-  SmallVector<Value, 2> scaled;
-  for (auto [k, t, q] : {std::make_tuple(0u, bin->a, bin->qa),
-                         std::make_tuple(1u, bin->b, bin->qb)}) {
-    Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
-    if (!v)
-      return v.takeError();
-    // (x - zp) << 7, exactly, then the input's multiplier.
-    Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
-                                    30 - leftShift, q.second, 0);
-    Expected<Value> r =
-        im.rescale(op, shifted, builder.getI32Type(),
-                   {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
-    if (!r)
-      return r.takeError();
-    scaled.push_back(*r);
-  }
+  Expected<SmallVector<Value, 2>> scaled =
+      scaledInputs(im, op, *bin, leftShift, twiceMax);
+  if (!scaled)
+    return scaled.takeError();
   auto wide = RankedTensorType::get(y.shape, builder.getI32Type());
-  Value diff = builder.create<tosa::SubOp>(op.loc, wide, scaled[0], scaled[1]);
+  Value diff =
+      builder.create<tosa::SubOp>(op.loc, wide, (*scaled)[0], (*scaled)[1]);
   Value square = builder.create<tosa::MulOp>(op.loc, wide, diff, diff,
                                              builder.getI8IntegerAttr(0));
   const double outScale =

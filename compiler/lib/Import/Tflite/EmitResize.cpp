@@ -69,15 +69,12 @@ Value gatherAxis(Importer &im, const OpContext &op, Value v, int64_t axis,
 /// The input and output of a 4-D data-movement operator, checked.
 Expected<std::pair<const TensorInfo *, const TensorInfo *>>
 nhwcOperands(Importer &im, const OpContext &op) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  if (Error e = im.requireSameQuantization(op, **out, **in, "output"))
-    return std::move(e);
-  if ((*in)->shape.size() != 4 || (*out)->shape.size() != 4)
+  auto io = im.movedOperands(op);
+  if (!io)
+    return io.takeError();
+  if (io->first->shape.size() != 4 || io->second->shape.size() != 4)
     return im.failOp(op, "input and output must be 4-D (NHWC)");
-  return std::make_pair(*in, *out);
+  return *io;
 }
 
 /// Reshape to `six`, transpose by `perm`, reshape to the output.
@@ -132,13 +129,10 @@ Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
 }
 
 Error tflite::emitGather(Importer &im, const OpContext &op) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireSameQuantization(op, y, x, "output"))
-    return e;
+  auto io = im.movedOperands(op);
+  if (!io)
+    return io.takeError();
+  const TensorInfo &x = *io->first, &y = *io->second;
   const auto *o = op.op->options_as_GatherOptions();
   if (o && o->batch_dims() != 0)
     return im.failOp(op, "batch_dims other than 0 is not supported");

@@ -78,13 +78,10 @@ Error splitInto(Importer &im, const OpContext &op, unsigned inIndex,
 } // namespace
 
 Error tflite::emitSlice(Importer &im, const OpContext &op) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireSameQuantization(op, y, x, "output"))
-    return e;
+  auto io = im.movedOperands(op);
+  if (!io)
+    return io.takeError();
+  const TensorInfo &x = *io->first, &y = *io->second;
   Expected<SmallVector<int64_t>> begin = im.constantInts(op, 1);
   Expected<SmallVector<int64_t>> size = im.constantInts(op, 2);
   if (!begin || !size)
@@ -109,13 +106,10 @@ Error tflite::emitSlice(Importer &im, const OpContext &op) {
 }
 
 Error tflite::emitStridedSlice(Importer &im, const OpContext &op) {
-  auto in = im.operand(op, 0);
-  auto out = im.result(op);
-  if (!in || !out)
-    return llvm::joinErrors(in.takeError(), out.takeError());
-  const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireSameQuantization(op, y, x, "output"))
-    return e;
+  auto io = im.movedOperands(op);
+  if (!io)
+    return io.takeError();
+  const TensorInfo &x = *io->first, &y = *io->second;
   Expected<SmallVector<int64_t>> begin = im.constantInts(op, 1);
   Expected<SmallVector<int64_t>> end = im.constantInts(op, 2);
   Expected<SmallVector<int64_t>> strides = im.constantInts(op, 3);

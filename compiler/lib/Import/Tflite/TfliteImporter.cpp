@@ -321,6 +321,17 @@ Expected<Importer::Int8Unary> Importer::int8Unary(const OpContext &op) const {
   return Int8Unary{&x, &y, *q, *qo};
 }
 
+Expected<std::pair<const TensorInfo *, const TensorInfo *>>
+Importer::movedOperands(const OpContext &op) const {
+  auto in = operand(op, 0);
+  auto out = result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  if (Error e = requireSameQuantization(op, **out, **in, "output"))
+    return std::move(e);
+  return std::make_pair(*in, *out);
+}
+
 Expected<SmallVector<int64_t>> Importer::constantInts(const OpContext &op,
                                                       unsigned k) const {
   Expected<const TensorInfo *> t = operand(op, k);

@@ -114,6 +114,10 @@ public:
     std::pair<float, int32_t> qIn, qOut;
   };
   llvm::Expected<Int8Unary> int8Unary(const OpContext &op) const;
+  /// Input 0 and the output of a data-movement operator, whose output must
+  /// keep the input's type and quantization.
+  llvm::Expected<std::pair<const TensorInfo *, const TensorInfo *>>
+  movedOperands(const OpContext &op) const;
   /// The values of input `k`, which must be a constant INT32 or INT64
   /// tensor (a permutation, paddings, a pad value).
   llvm::Expected<SmallVector<int64_t>> constantInts(const OpContext &op,
