@@ -16,7 +16,8 @@ the importer added for the operator work (MUL, MAXIMUM, MINIMUM, PAD,
 PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
-SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE), with broadcasting, zero points at the extremes and rescale
+SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
+REDUCE_MAX, REDUCE_MIN), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -225,7 +226,8 @@ def multi_case(name, code, options_type, options, inputs, consts, outputs,
 
 
 def build_multi(inputs, consts, order, outputs, code, options_type, options,
-                q):
+                q, qo=None):
+    """`qo`: the outputs' quantization if not `q`'s."""
     tensors, buffers, op_inputs = [], [], []
     for k, shape in enumerate(inputs):
         tensors.append(q_tensor("x%d" % k, shape, *q))
@@ -236,7 +238,7 @@ def build_multi(inputs, consts, order, outputs, code, options_type, options,
         op_inputs.append(k if kind == "in" else len(inputs) + k)
     first_out = len(tensors)
     for k, shape in enumerate(outputs):
-        tensors.append(q_tensor("y%d" % k, shape, *q))
+        tensors.append(q_tensor("y%d" % k, shape, *(qo or q)))
     outs = list(range(first_out, len(tensors)))
     return op_model(code, tensors, list(range(len(inputs))), outs, op_inputs,
                     options_type, options, buffers)
@@ -290,10 +292,27 @@ SLICING = [
      [(2, 5)] * 3, [], [("in", 0), ("in", 1), ("in", 2)], [(2, 3, 5)]),
     ("unpack_axis0", 88, "UnpackOptions", {"num": 3, "axis": 0}, [(3, 4, 2)],
      [], [("in", 0)], [(4, 2)] * 3),
+    ("sum_spatial_keep_dims", 74, "ReducerOptions", {"keep_dims": True},
+     [(1, 5, 6, 8)], [("axis", (2,), "INT32", [1, 2])],
+     [("in", 0), ("const", 0)], [(1, 1, 1, 8)], (2.0, 5)),
+    ("sum_axis0_drop", 74, "ReducerOptions",
+     {"keep_dims": False}, [(4, 3, 5)], [("axis", (1,), "INT32", [0])],
+     [("in", 0), ("const", 0)], [(3, 5)], (0.45, -7)),
+    # Most sums leave int8 here: TFLite Micro clamps them (the TFLite
+    # runtime of tools/tflite-reference wraps them).
+    ("sum_saturating_multiplier_above_1", 74, "ReducerOptions",
+     {"keep_dims": False}, [(4, 3, 5)], [("axis", (1,), "INT32", [0])],
+     [("in", 0), ("const", 0)], [(3, 5)], (0.07, -7)),
+    ("reduce_max_axes_1_3", 82, "ReducerOptions", {"keep_dims": False},
+     [(2, 4, 5, 6)], [("axis", (2,), "INT32", [1, -1])],
+     [("in", 0), ("const", 0)], [(2, 5)]),
+    ("reduce_min_last_keep_dims", 89, "ReducerOptions", {"keep_dims": True},
+     [(3, 7, 9)], [("axis", (1,), "INT32", [2])],
+     [("in", 0), ("const", 0)], [(3, 7, 1)]),
 ]
-for (name, code, otype, opts, ins, consts, order, outs) in SLICING:
+for (name, code, otype, opts, ins, consts, order, outs, *qo) in SLICING:
     OP_CASES.append((name, build_multi(ins, consts, order, outs, code, otype,
-                                       opts, (0.1, -3)), ins))
+                                       opts, (0.1, -3), *qo), ins))
 
 
 def input_sets(rng, shape):
@@ -335,10 +354,11 @@ def main(argv=None):
     parser.add_argument("--flatc", required=True)
     parser.add_argument("--schema", required=True)
     args = parser.parse_args(argv)
-    rng = random.Random(20261206)
     reference = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              "tflite-reference")
     for name, model, shapes in OP_CASES:
+        # Each case's inputs depend only on its name.
+        rng = random.Random("20261206:" + name)
         case = os.path.join(args.outdir, name)
         os.makedirs(case, exist_ok=True)
         model_json = os.path.join(case, "model.json")
@@ -373,6 +393,7 @@ def main(argv=None):
                 shutil.copyfile(golden, os.path.join(
                     folder, os.path.basename(golden)))
     for name, shape, scale, zp, beta in CASES:
+        rng = random.Random("20261206:" + name)
         case = os.path.join(args.outdir, name)
         os.makedirs(case, exist_ok=True)
         model_json = os.path.join(case, "model.json")

@@ -222,6 +222,9 @@ llvm::Error emitAveragePool2D(Importer &im, const OpContext &op);
 llvm::Error emitMaxPool2D(Importer &im, const OpContext &op);
 // EmitReduce.cpp
 llvm::Error emitMean(Importer &im, const OpContext &op);
+llvm::Error emitReduceMax(Importer &im, const OpContext &op);
+llvm::Error emitReduceMin(Importer &im, const OpContext &op);
+llvm::Error emitSum(Importer &im, const OpContext &op);
 // EmitReshape.cpp (RESHAPE, SQUEEZE and EXPAND_DIMS)
 llvm::Error emitReshape(Importer &im, const OpContext &op);
 // EmitTable.cpp (int8 -> int8 functions as 256-entry tables)
