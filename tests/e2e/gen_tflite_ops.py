@@ -17,7 +17,8 @@ PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
-REDUCE_MAX, REDUCE_MIN), with broadcasting, zero points at the extremes and rescale
+REDUCE_MAX, REDUCE_MIN, windowed
+AVERAGE_POOL_2D), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -201,6 +202,31 @@ OP_CASES = [
         117, None, (2, 160), (2, 160), (0.02, 5), (0.05, -120)), [(2, 160)]),
     ("quantize_int8_rescale_down", unary_case(
         114, None, (5, 24), (5, 24), (0.01, 100), (0.07, -128)), [(5, 24)]),
+]
+
+
+def avg_pool_case(name, shape_in, shape_out, padding, filt, stride,
+                  activation="NONE"):
+    q = (0.08, -6)
+    return (name, unary_case(1, "Pool2DOptions", shape_in, shape_out, q, q,
+                             options={"padding": padding,
+                                      "filter_h": filt[0],
+                                      "filter_w": filt[1],
+                                      "stride_h": stride[0],
+                                      "stride_w": stride[1],
+                                      "activation": activation}),
+            [shape_in])
+
+
+OP_CASES += [
+    avg_pool_case("avg_pool_3x3_s1_same", (1, 7, 9, 6), (1, 7, 9, 6), "SAME",
+                  (3, 3), (1, 1)),
+    avg_pool_case("avg_pool_3x3_s2_valid", (1, 9, 8, 5), (1, 4, 3, 5),
+                  "VALID", (3, 3), (2, 2)),
+    avg_pool_case("avg_pool_2x3_s2_same_relu6", (2, 5, 7, 4), (2, 3, 4, 4),
+                  "SAME", (2, 3), (2, 2), "RELU6"),
+    avg_pool_case("avg_pool_5x5_s3_same_wide_pad", (1, 6, 11, 3),
+                  (1, 2, 4, 3), "SAME", (5, 5), (3, 3)),
 ]
 
 

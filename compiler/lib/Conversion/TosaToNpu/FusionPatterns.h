@@ -2,6 +2,8 @@
 #ifndef NPU_CONVERSION_TOSATONPU_FUSIONPATTERNS_H
 #define NPU_CONVERSION_TOSATONPU_FUSIONPATTERNS_H
 
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -24,6 +26,24 @@ inline std::optional<int64_t> splatValue(Value v) {
     return std::nullopt;
   return attr.getSplatValue<APInt>().getSExtValue();
 }
+
+/// Replaces `last` (the rescale, clamp or table ending the chain) with an op
+/// built from `state`, then erases the now-dead chain `dead` (null entries
+/// are skipped). The new op's location fuses the chain's, source op
+/// (`dead[0]`) first, so diagnostics, layer names and debug ranges point at
+/// it.
+void replaceChain(PatternRewriter &rewriter, Operation *last,
+                  OperationState &state, ArrayRef<Operation *> dead);
+
+/// An npu.pool with its attributes, for replaceChain.
+OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
+                         PoolKind kind, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
+                         int64_t inZp, int64_t outZp, int64_t lo, int64_t hi);
+
+/// TFLite's integer average pooling as the importer writes it (global and
+/// windowed) into npu.pool in TFLite mode (FuseAvgPool.cpp).
+void populateTfliteAvgPoolFusion(RewritePatternSet &patterns);
 
 /// TFLite's integer softmax (marked by the importer) into npu.softmax
 /// (FuseSoftmax.cpp).

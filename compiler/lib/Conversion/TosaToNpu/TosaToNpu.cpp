@@ -117,13 +117,11 @@ struct Requant {
   }
 };
 
-/// Replaces `last` (the rescale, clamp or table ending the chain) with an op
-/// built from `state`, then erases the now-dead chain `dead` (null entries
-/// are skipped). The new
-/// op's location fuses the chain's, source op (`dead[0]`) first, so
-/// diagnostics, layer names and debug ranges point at it.
-void replaceChain(PatternRewriter &rewriter, Operation *last,
-                  OperationState &state, ArrayRef<Operation *> dead) {
+} // namespace
+
+void mlir::npu::replaceChain(PatternRewriter &rewriter, Operation *last,
+                             OperationState &state,
+                             ArrayRef<Operation *> dead) {
   SmallVector<Location> locs;
   for (Operation *op : dead)
     if (op)
@@ -137,6 +135,8 @@ void replaceChain(PatternRewriter &rewriter, Operation *last,
     if (op && op != last && op->use_empty())
       rewriter.eraseOp(op);
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // MAC layers: conv2d / depthwise_conv2d / fully_connected / matmul
@@ -357,11 +357,14 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
 // Pooling (with a following clamp)
 //===----------------------------------------------------------------------===//
 
-/// An npu.pool with its attributes, for replaceChain.
-OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
-                         PoolKind kind, ArrayRef<int64_t> kernel,
-                         ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
-                         int64_t inZp, int64_t outZp, int64_t lo, int64_t hi) {
+} // namespace
+
+OperationState mlir::npu::poolState(OpBuilder &b, Location loc, Value input,
+                                    Type type, PoolKind kind,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> stride,
+                                    ArrayRef<int64_t> pad, int64_t inZp,
+                                    int64_t outZp, int64_t lo, int64_t hi) {
   OperationState state(loc, PoolOp::getOperationName());
   state.addOperands(input);
   state.addTypes(type);
@@ -375,6 +378,8 @@ OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
   state.addAttribute("clamp_max", b.getI32IntegerAttr(hi));
   return state;
 }
+
+namespace {
 
 template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
   using OpRewritePattern<PoolT>::OpRewritePattern;
@@ -405,94 +410,6 @@ template <typename PoolT> struct ConvertPool : OpRewritePattern<PoolT> {
         rewriter, pool.getLoc(), pool.getInput(), pool.getType(), kind,
         pool.getKernel(), pool.getStride(), pool.getPad(), inZp, outZp, lo, hi);
     replaceChain(rewriter, last, state, {pool.getOperation()});
-    return success();
-  }
-};
-
-/// The exact TOSA form of TFLite's global int8 AVERAGE_POOL_2D that the
-/// TFLite importer emits (the raw sum divided by the count, rounded half
-/// away from zero):
-///   acc  = reduce_sum(reduce_sum(cast<i32>(x), axis 1), axis 2)
-///   q    = rescale(|acc| * 2 [+ c])    // floor((|acc| + n/2) / n)
-///   out  = cast<i8>(clamp(q * clamp(acc, -1, 1), lo, hi))
-/// becomes one vector-unit pool in TFLite mode. The rescale's multiplier
-/// and shift are checked to divide exactly over the whole input range.
-struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  template <typename OpT> static OpT single(Value v) {
-    return v.hasOneUse() ? v.getDefiningOp<OpT>() : nullptr;
-  }
-
-  LogicalResult matchAndRewrite(tosa::CastOp root,
-                                PatternRewriter &rewriter) const override {
-    if (!isInt(root.getType(), 8) || !isInt(root.getInput().getType(), 32))
-      return failure();
-    auto outClamp = single<tosa::ClampOp>(root.getInput());
-    auto signMul =
-        outClamp ? single<tosa::MulOp>(outClamp.getInput()) : nullptr;
-    if (!signMul || signMul.getShift() != 0)
-      return failure();
-    auto divide = single<tosa::RescaleOp>(signMul.getInput1());
-    auto sign = single<tosa::ClampOp>(signMul.getInput2());
-    if (!divide || !sign || static_cast<int64_t>(sign.getMinInt()) != -1 ||
-        static_cast<int64_t>(sign.getMaxInt()) != 1 ||
-        divide.getMultiplier().size() != 1 || divide.getInputZp() != 0 ||
-        divide.getOutputZp() != 0 || divide.getDoubleRound() ||
-        !isInt(divide.getType(), 32))
-      return failure();
-    Value z = divide.getInput();
-    int64_t offset = 0;
-    tosa::AddOp add = single<tosa::AddOp>(z);
-    if (add) {
-      std::optional<int64_t> c = splatValue(add.getInput2());
-      if (!c)
-        return failure();
-      offset = *c;
-      z = add.getInput1();
-    }
-    auto twice = single<tosa::MulOp>(z);
-    if (!twice || twice.getShift() != 0 || splatValue(twice.getInput2()) != 2)
-      return failure();
-    auto abs = single<tosa::AbsOp>(twice.getInput1());
-    if (!abs || abs.getInput1() != sign.getInput())
-      return failure();
-    Value acc = abs.getInput1();
-    auto sumW = acc.getDefiningOp<tosa::ReduceSumOp>();
-    auto sumH = sumW ? single<tosa::ReduceSumOp>(sumW.getInput()) : nullptr;
-    auto widen = sumH ? single<tosa::CastOp>(sumH.getInput()) : nullptr;
-    if (!sumW || !sumH || !widen || sumW.getAxis() != 2 ||
-        sumH.getAxis() != 1 || !isInt(widen.getInput().getType(), 8) ||
-        !llvm::all_of(acc.getUsers(), [&](Operation *u) {
-          return u == abs.getOperation() || u == sign.getOperation();
-        }))
-      return failure();
-    Value input = widen.getInput();
-    auto inType = cast<RankedTensorType>(input.getType());
-    if (inType.getRank() != 4)
-      return failure();
-    const int64_t n = inType.getDimSize(1) * inType.getDimSize(2);
-    if (n > (1 << 16) || offset != 2 * (n / 2) - n + 1)
-      return failure();
-    // The rescale must compute floor((z + n) / 2n) for every reachable z.
-    const int64_t m = divide.getMultiplier()[0];
-    const int s = divide.getShift()[0];
-    for (int64_t zv = 0; zv <= 2 * 128 * n + 1; ++zv)
-      if (((zv * m + (int64_t(1) << (s - 1))) >> s) != (zv + n) / (2 * n))
-        return failure();
-
-    const int64_t lo = std::max<int64_t>(outClamp.getMinInt(), -128);
-    const int64_t hi = std::min<int64_t>(outClamp.getMaxInt(), 127);
-    if (lo > hi)
-      return failure();
-    OperationState state = poolState(
-        rewriter, root.getLoc(), input, root.getType(), PoolKind::AvgTflite,
-        {inType.getDimSize(1), inType.getDimSize(2)}, {1, 1}, {0, 0, 0, 0},
-        /*inZp=*/0, /*outZp=*/0, lo, hi);
-    replaceChain(rewriter, root, state,
-                 {widen, sumH, sumW, sign, abs, twice,
-                  add ? add.getOperation() : nullptr, divide, signMul, outClamp,
-                  root});
     return success();
   }
 };
@@ -779,10 +696,11 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
 
 void mlir::npu::populateTosaToNpuFusionPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<FuseMacRescale, FuseEltwiseRescale, FuseTfliteGlobalAvgPool,
+  patterns.add<FuseMacRescale, FuseEltwiseRescale,
                ConvertPool<tosa::AvgPool2dOp>, ConvertPool<tosa::MaxPool2dOp>>(
       ctx);
   populateTfliteSoftmaxFusion(patterns);
+  populateTfliteAvgPoolFusion(patterns);
 }
 
 void mlir::npu::populateTosaToNpuPatterns(RewritePatternSet &patterns) {

@@ -1,9 +1,10 @@
 //===- EmitPool.cpp - AVERAGE_POOL_2D, MAX_POOL_2D ------------------------===//
 //
-// TFLite's int8 pooling. AVERAGE_POOL_2D is supported as a global average
-// (one window over the whole image): the raw int8 sum divided by the count
-// with rounding half away from zero, as exact integer TOSA ops. MAX_POOL_2D
-// is TOSA's max_pool2d and the fused activation's clamp.
+// TFLite's int8 pooling. AVERAGE_POOL_2D: the raw int8 sum of the in-image
+// taps divided by their count with rounding half away from zero, as exact
+// integer TOSA ops (reduce_sum for a global average, a depthwise convolution
+// with ones and per-position divisors for any other window). MAX_POOL_2D is
+// TOSA's max_pool2d and the fused activation's clamp.
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
@@ -54,6 +55,95 @@ Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op) {
       computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same)};
 }
 
+/// The number of in-image taps of each output position along one dimension.
+SmallVector<int64_t> tapCounts(int64_t in, int64_t filter, int64_t stride,
+                               const Window &w) {
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0; o < w.out; ++o) {
+    const int64_t first = o * stride - w.padBefore;
+    counts.push_back(std::min(first + filter, in) -
+                     std::max<int64_t>(first, 0));
+  }
+  return counts;
+}
+
+/// AVERAGE_POOL_2D with any window, stride and padding, as exact integer
+/// TOSA: the raw sum of the in-image taps by a depthwise convolution with
+/// ones (zero points 0, so padding adds 0), then the global form's rounded
+/// division with the count of each output position:
+///   out = sign(acc) * floor((2|acc| + c + n) / 2n),  c = 2 (n / 2) - n + 1
+/// where c and the multipliers of one shared-shift MUL are [1, OH, OW, 1]
+/// constants.
+Error emitWindowedAveragePool(Importer &im, const OpContext &op,
+                              const PoolOperands &pool) {
+  OpBuilder &b = im.getBuilder();
+  const TensorInfo &x = *pool.input, &y = *pool.output;
+  const tfl::Pool2DOptions *o = pool.options;
+  const Window &row = pool.row, &col = pool.col;
+  const int64_t c = x.shape[3];
+  const SmallVector<int64_t> rowCounts =
+      tapCounts(x.shape[1], o->filter_h(), o->stride_h(), row);
+  const SmallVector<int64_t> colCounts =
+      tapCounts(x.shape[2], o->filter_w(), o->stride_w(), col);
+  std::vector<int64_t> distinct;
+  for (int64_t r : rowCounts)
+    for (int64_t k : colCounts) {
+      if (r * k < 1)
+        return im.failOp(op, "a pooling window lies wholly in the padding");
+      if (!llvm::is_contained(distinct, r * k))
+        distinct.push_back(r * k);
+    }
+  auto dividers = tflmath::halfUpDividers(distinct);
+  if (!dividers)
+    return im.failOp(op, "no exact 32-bit division by the window counts");
+  SmallVector<int32_t> offsets, multipliers;
+  for (int64_t r : rowCounts)
+    for (int64_t k : colCounts) {
+      const int64_t n = r * k;
+      offsets.push_back(static_cast<int32_t>(2 * (n / 2) - n + 1));
+      multipliers.push_back(
+          dividers->first[llvm::find(distinct, n) - distinct.begin()]);
+    }
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  Location loc = op.loc;
+  const Type i32 = b.getI32Type();
+  const SmallVector<uint8_t> weightBytes(o->filter_h() * o->filter_w() * c, 1);
+  Value weights =
+      im.constant(loc,
+                  RankedTensorType::get({o->filter_h(), o->filter_w(), c, 1},
+                                        b.getI8Type()),
+                  weightBytes);
+  Value bias = im.constant<int32_t>(loc, {c}, SmallVector<int32_t>(c, 0));
+  auto type = RankedTensorType::get({x.shape[0], row.out, col.out, c}, i32);
+  Value acc = b.create<tosa::DepthwiseConv2DOp>(
+      loc, type, *input, weights, bias,
+      b.getDenseI64ArrayAttr(
+          {row.padBefore, row.padAfter, col.padBefore, col.padAfter}),
+      b.getDenseI64ArrayAttr({int64_t(o->stride_h()), int64_t(o->stride_w())}),
+      b.getDenseI64ArrayAttr({1, 1}),
+      tosa::ConvOpQuantizationAttr::get(b.getContext(), 0, 0),
+      /*local_bound=*/BoolAttr());
+  Value sign = im.clampInt(loc, acc, -1, 1);
+  Value magnitude = b.create<tosa::AbsOp>(loc, type, acc);
+  Value z = b.create<tosa::MulOp>(loc, type, magnitude, im.splat(loc, 4, 2),
+                                  b.getI8IntegerAttr(0));
+  const SmallVector<int64_t> perPosition{1, row.out, col.out, 1};
+  z = b.create<tosa::AddOp>(loc, type, z,
+                            im.constant<int32_t>(loc, perPosition, offsets));
+  Value quotient = b.create<tosa::MulOp>(
+      loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
+      b.getI8IntegerAttr(dividers->second));
+  Value avg =
+      b.create<tosa::MulOp>(loc, type, quotient, sign, b.getI8IntegerAttr(0));
+  auto bounds = im.activationBounds(op, o->activation(), y);
+  if (!bounds)
+    return bounds.takeError();
+  avg = im.clampInt(loc, avg, bounds->first, bounds->second);
+  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+}
+
 } // namespace
 
 /// The global average as exact integer TOSA: the raw int8 sum divided by
@@ -66,18 +156,13 @@ Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
   const TensorInfo &x = *pool->input, &y = *pool->output;
   const tfl::Pool2DOptions *o = pool->options;
   const Window &row = pool->row, &col = pool->col;
-  // TFLite divides by the number of in-image taps. The TOSA form below
-  // covers the global average (one window over the whole image), which is
-  // what the shared models use.
-  if (row.out != 1 || col.out != 1 || o->filter_h() != x.shape[1] ||
-      o->filter_w() != x.shape[2] || row.padBefore + row.padAfter != 0 ||
-      col.padBefore + col.padAfter != 0)
-    return im.failOp(op, "only global average pooling (a " + Twine(x.shape[1]) +
-                             "x" + Twine(x.shape[2]) +
-                             " window without padding) is supported, not a " +
-                             Twine(o->filter_h()) + "x" + Twine(o->filter_w()) +
-                             " window with stride " + Twine(o->stride_h()) +
-                             "x" + Twine(o->stride_w()));
+  // TFLite divides by the number of in-image taps.
+  const bool global =
+      row.out == 1 && col.out == 1 && o->filter_h() == x.shape[1] &&
+      o->filter_w() == x.shape[2] && row.padBefore + row.padAfter == 0 &&
+      col.padBefore + col.padAfter == 0;
+  if (!global)
+    return emitWindowedAveragePool(im, op, *pool);
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();

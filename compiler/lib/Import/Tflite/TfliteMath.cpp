@@ -146,4 +146,36 @@ std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
   return std::nullopt;
 }
 
+std::optional<std::pair<std::vector<int32_t>, int>>
+halfUpDividers(const std::vector<int64_t> &counts) {
+  for (int64_t n : counts)
+    if (n < 1 || n > (1 << 20))
+      return std::nullopt;
+  auto exactFor = [](int64_t n, int64_t m, int shift) {
+    const __int128 round = static_cast<__int128>(1) << (shift - 1);
+    for (int64_t z = 0; z <= 2 * 128 * n + 1; ++z)
+      if (static_cast<int64_t>((static_cast<__int128>(z) * m + round) >>
+                               shift) != (z + n) / (2 * n))
+        return false;
+    return true;
+  };
+  for (int shift = 1; shift <= 62; ++shift) {
+    std::vector<int32_t> multipliers;
+    for (int64_t n : counts) {
+      // ceil(2^s / 2n) and its neighbours.
+      const int64_t base = ((int64_t(1) << shift) + 2 * n - 1) / (2 * n);
+      std::optional<int32_t> found;
+      for (int64_t m = base - 1; m <= base + 1 && !found; ++m)
+        if (m >= 0 && m < (1LL << 31) && exactFor(n, m, shift))
+          found = static_cast<int32_t>(m);
+      if (!found)
+        break;
+      multipliers.push_back(*found);
+    }
+    if (multipliers.size() == counts.size())
+      return std::make_pair(std::move(multipliers), shift);
+  }
+  return std::nullopt;
+}
+
 } // namespace npu::tflmath

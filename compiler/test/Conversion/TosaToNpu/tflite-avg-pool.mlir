@@ -1,5 +1,6 @@
-// Tests that tosa-to-npu turns the TFLite importer's exact TOSA form of a
-// global int8 average pool (raw sum, division rounded half away from zero)
+// Tests that tosa-to-npu turns the TFLite importer's exact TOSA forms of
+// int8 average pooling (raw sum, division rounded half away from zero;
+// global, and windowed with per-position tap counts)
 // into one vector-unit pool in TFLite mode, and leaves the ops alone when
 // the rescale does not divide exactly or the form differs.
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(tosa-to-npu))" | FileCheck %s
@@ -48,3 +49,30 @@ func.func @inexact_divider(%x: tensor<1x2x2x3xi8>) -> tensor<1x1x1x3xi8> {
   %10 = tosa.cast %9 : (tensor<1x1x1x3xi32>) -> tensor<1x1x1x3xi8>
   return %10 : tensor<1x1x1x3xi8>
 }
+
+// -----
+
+// A windowed pool (2x2, stride 1, SAME on a 2x3 image): the sum by a
+// depthwise convolution with ones, the tap counts 4 4 2 / 2 2 1 per output
+// position in the offset and multiplier constants of one shift-3 MUL.
+// CHECK-LABEL: func.func @windowed_same
+// CHECK: %[[P:.*]] = npu.pool avg_tflite %arg0 {clamp_max = 127 : i32, clamp_min = -128 : i32, input_zp = 0 : i32, kernel = array<i64: 2, 2>, output_zp = 0 : i32, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x3x1xi8>) -> tensor<1x2x3x1xi8>
+// CHECK-NEXT: return %[[P]]
+func.func @windowed_same(%arg0: tensor<1x2x3x1xi8>) -> tensor<1x2x3x1xi8> {
+  %0 = "tosa.const"() <{value = dense<1> : tensor<2x2x1x1xi8>}> : () -> tensor<2x2x1x1xi8>
+  %1 = "tosa.const"() <{value = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %2 = tosa.depthwise_conv2d %arg0, %0, %1 {dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, quantization_info = #tosa.conv_quant<input_zp = 0, weight_zp = 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x1xi8>, tensor<2x2x1x1xi8>, tensor<1xi32>) -> tensor<1x2x3x1xi32>
+  %3 = tosa.clamp %2 {max_fp = 0.000000e+00 : f32, max_int = 1 : i64, min_fp = 0.000000e+00 : f32, min_int = -1 : i64} : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %4 = tosa.abs %2 : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %5 = "tosa.const"() <{value = dense<2> : tensor<1x1x1x1xi32>}> : () -> tensor<1x1x1x1xi32>
+  %6 = tosa.mul %4, %5 {shift = 0 : i8} : (tensor<1x2x3x1xi32>, tensor<1x1x1x1xi32>) -> tensor<1x2x3x1xi32>
+  %7 = "tosa.const"() <{value = dense<[[[[1], [1], [1]], [[1], [1], [0]]]]> : tensor<1x2x3x1xi32>}> : () -> tensor<1x2x3x1xi32>
+  %8 = tosa.add %6, %7 : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %9 = "tosa.const"() <{value = dense<[[[[1], [1], [2]], [[2], [2], [4]]]]> : tensor<1x2x3x1xi32>}> : () -> tensor<1x2x3x1xi32>
+  %10 = tosa.mul %8, %9 {shift = 3 : i8} : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %11 = tosa.mul %10, %3 {shift = 0 : i8} : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %12 = tosa.clamp %11 {max_fp = 0.000000e+00 : f32, max_int = 127 : i64, min_fp = 0.000000e+00 : f32, min_int = -128 : i64} : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %13 = tosa.cast %12 : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi8>
+  return %13 : tensor<1x2x3x1xi8>
+}
+

@@ -46,3 +46,27 @@ func.func @dynamic(%arg0: tensor<?x4xi32>) -> tensor<?x4xi32> {
   %0 = tosa.clz %arg0 : (tensor<?x4xi32>) -> tensor<?x4xi32>
   return %0 : tensor<?x4xi32>
 }
+
+// -----
+
+// The importer's windowed average pool with the corner's multiplier for 2
+// taps where it has 1: not the average, so not fused into npu.pool, and the
+// depthwise sum alone has no NPU lowering.
+func.func @windowed_avg_pool_wrong_count(%arg0: tensor<1x2x3x1xi8>) -> tensor<1x2x3x1xi8> {
+  %0 = "tosa.const"() <{value = dense<1> : tensor<2x2x1x1xi8>}> : () -> tensor<2x2x1x1xi8>
+  %1 = "tosa.const"() <{value = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  // expected-error @+1 {{unsupported operation 'tosa.depthwise_conv2d': its int32 result must be requantized by a single tosa.rescale to 8 or 16 bits (input zero point 0), which the NPU fuses}}
+  %2 = tosa.depthwise_conv2d %arg0, %0, %1 {dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, quantization_info = #tosa.conv_quant<input_zp = 0, weight_zp = 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x1xi8>, tensor<2x2x1x1xi8>, tensor<1xi32>) -> tensor<1x2x3x1xi32>
+  %3 = tosa.clamp %2 {max_fp = 0.000000e+00 : f32, max_int = 1 : i64, min_fp = 0.000000e+00 : f32, min_int = -1 : i64} : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %4 = tosa.abs %2 : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %5 = "tosa.const"() <{value = dense<2> : tensor<1x1x1x1xi32>}> : () -> tensor<1x1x1x1xi32>
+  %6 = tosa.mul %4, %5 {shift = 0 : i8} : (tensor<1x2x3x1xi32>, tensor<1x1x1x1xi32>) -> tensor<1x2x3x1xi32>
+  %7 = "tosa.const"() <{value = dense<[[[[1], [1], [1]], [[1], [1], [0]]]]> : tensor<1x2x3x1xi32>}> : () -> tensor<1x2x3x1xi32>
+  %8 = tosa.add %6, %7 : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %9 = "tosa.const"() <{value = dense<[[[[1], [1], [2]], [[2], [2], [2]]]]> : tensor<1x2x3x1xi32>}> : () -> tensor<1x2x3x1xi32>
+  %10 = tosa.mul %8, %9 {shift = 3 : i8} : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %11 = tosa.mul %10, %3 {shift = 0 : i8} : (tensor<1x2x3x1xi32>, tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %12 = tosa.clamp %11 {max_fp = 0.000000e+00 : f32, max_int = 127 : i64, min_fp = 0.000000e+00 : f32, min_int = -128 : i64} : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi32>
+  %13 = tosa.cast %12 : (tensor<1x2x3x1xi32>) -> tensor<1x2x3x1xi8>
+  return %13 : tensor<1x2x3x1xi8>
+}
