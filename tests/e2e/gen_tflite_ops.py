@@ -18,7 +18,7 @@ QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
-AVERAGE_POOL_2D), with broadcasting, zero points at the extremes and rescale
+AVERAGE_POOL_2D, RESIZE_BILINEAR), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -329,6 +329,21 @@ SLICING = [
     ("sum_saturating_multiplier_above_1", 74, "ReducerOptions",
      {"keep_dims": False}, [(4, 3, 5)], [("axis", (1,), "INT32", [0])],
      [("in", 0), ("const", 0)], [(3, 5)], (0.07, -7)),
+    ("resize_bilinear_2x", 23, "ResizeBilinearOptions", {},
+     [(1, 5, 7, 6)], [("size", (2,), "INT32", [10, 14])],
+     [("in", 0), ("const", 0)], [(1, 10, 14, 6)]),
+    ("resize_bilinear_align_corners", 23, "ResizeBilinearOptions",
+     {"align_corners": True}, [(1, 4, 5, 3)],
+     [("size", (2,), "INT32", [7, 9])], [("in", 0), ("const", 0)],
+     [(1, 7, 9, 3)]),
+    ("resize_bilinear_half_pixel_8x", 23, "ResizeBilinearOptions",
+     {"half_pixel_centers": True}, [(2, 3, 4, 5)],
+     [("size", (2,), "INT32", [24, 32])], [("in", 0), ("const", 0)],
+     [(2, 24, 32, 5)]),
+    ("resize_bilinear_half_pixel_down", 23, "ResizeBilinearOptions",
+     {"half_pixel_centers": True}, [(1, 9, 8, 4)],
+     [("size", (2,), "INT32", [4, 5])], [("in", 0), ("const", 0)],
+     [(1, 4, 5, 4)]),
     ("reduce_max_axes_1_3", 82, "ReducerOptions", {"keep_dims": False},
      [(2, 4, 5, 6)], [("axis", (2,), "INT32", [1, -1])],
      [("in", 0), ("const", 0)], [(2, 5)]),

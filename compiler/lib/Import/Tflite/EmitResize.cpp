@@ -1,7 +1,8 @@
-//===- EmitResize.cpp - RESIZE_NEAREST_NEIGHBOR, SPACE/DEPTH_TO_DEPTH/SPACE
-//===//
+//===- EmitResize.cpp - RESIZE_*, GATHER, SPACE/DEPTH_TO_DEPTH/SPACE ------===//
 //
-// Pure data movement with the quantization unchanged. RESIZE_NEAREST_NEIGHBOR
+// RESIZE_BILINEAR: TFLite Micro's integer interpolation (see
+// emitResizeBilinear). The rest is pure data movement with the
+// quantization unchanged. RESIZE_NEAREST_NEIGHBOR
 // picks, per output row and column, the input row and column TFLite's
 // GetNearestNeighbor computes (scale in float, floor -- or round with
 // align_corners --, the half-pixel offset, clamped), as row slices
@@ -96,6 +97,34 @@ Error shuffle(Importer &im, const OpContext &op, const TensorInfo &y,
   return im.define(op, im.reshape(op.loc, t, y.shape));
 }
 
+/// TFLite's integer bilinear interpolation along one dimension: for each
+/// output index, the two input indices and their weights in 1/1024 (the
+/// kernel's ComputeInterpolationValuesInteger and its scale_10).
+struct Interpolation {
+  SmallVector<int64_t> lower, upper;
+  SmallVector<int32_t> lowerWeight, upperWeight;
+};
+
+Interpolation interpolation(int32_t inSize, int32_t outSize, bool align,
+                            bool halfPixel) {
+  int32_t scale10 = ((1 << 10) * inSize + outSize / 2) / outSize;
+  if (align && outSize > 1)
+    scale10 = ((1 << 10) * (inSize - 1) + (outSize - 1) / 2) / (outSize - 1);
+  Interpolation r;
+  for (int32_t i = 0; i < outSize; ++i) {
+    const int32_t scaled =
+        halfPixel ? i * scale10 + scale10 / 2 - (1 << 9) : i * scale10;
+    const int32_t lo = std::max(scaled / (1 << 10), 0);
+    const int32_t hi =
+        std::min((scaled + (1 << 10) - 1) / (1 << 10), inSize - 1);
+    r.lower.push_back(lo);
+    r.upper.push_back(hi);
+    r.lowerWeight.push_back((1 << 10) - (scaled - (1 << 10) * lo));
+    r.upperWeight.push_back(scaled - (1 << 10) * lo);
+  }
+  return r;
+}
+
 } // namespace
 
 Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
@@ -126,6 +155,77 @@ Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
     v = gatherAxis(im, op, v, axis, sources);
   }
   return im.define(op, v);
+}
+
+/// TFLite Micro's int8 RESIZE_BILINEAR (ResizeBilinearInteger): the raw int8
+/// values weighted in 1/1024 per axis, summed in 1/2^20 and rounded half
+/// away from zero. In TOSA, separably: the two input rows of every output
+/// row gathered (slices, concat), widened, weighted by [1, OH, 1, 1]
+/// constants and added; the same along W with [1, 1, OW, 1] weights; then
+/// sign(v) * floor((|v| + 2^19) / 2^20) by an exact rescale.
+Error tflite::emitResizeBilinear(Importer &im, const OpContext &op) {
+  auto io = nhwcOperands(im, op);
+  if (!io)
+    return io.takeError();
+  const TensorInfo &x = *io->first, &y = *io->second;
+  if (Error e = im.requireType(op, x, tfl::ElementType_INT8, "input"))
+    return e;
+  Expected<SmallVector<int64_t>> size = im.constantInts(op, 1);
+  if (!size)
+    return size.takeError();
+  if (size->size() != 2 || (*size)[0] != y.shape[1] ||
+      (*size)[1] != y.shape[2] || y.shape[0] != x.shape[0] ||
+      y.shape[3] != x.shape[3])
+    return im.failOp(op, "output shape " + shapeText(y.shape) +
+                             " does not match the size operand and input " +
+                             shapeText(x.shape));
+  // 2^10 * size must fit the kernel's int32 arithmetic.
+  for (int64_t d : {x.shape[1], x.shape[2], y.shape[1], y.shape[2]})
+    if (d < 1 || d > (1 << 16))
+      return im.failOp(op, "spatial sizes must be 1.." + Twine(1 << 16));
+  const auto *o = op.op->options_as_ResizeBilinearOptions();
+  const bool align = o && o->align_corners();
+  const bool half = o && o->half_pixel_centers();
+  if (align && half)
+    return im.failOp(op, "align_corners and half_pixel_centers are both set");
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  OpBuilder &b = im.getBuilder();
+  const Type i32 = b.getI32Type();
+  Value v = *input;
+  for (int64_t axis : {1, 2}) {
+    const Interpolation w =
+        interpolation(static_cast<int32_t>(x.shape[axis]),
+                      static_cast<int32_t>(y.shape[axis]), align, half);
+    SmallVector<int64_t> weightShape{1, 1, 1, 1};
+    weightShape[axis] = y.shape[axis];
+    auto shape = SmallVector<int64_t>(cast<ShapedType>(v.getType()).getShape());
+    shape[axis] = y.shape[axis];
+    auto type = RankedTensorType::get(shape, i32);
+    Value sum;
+    for (auto [sources, weights] : {std::make_pair(&w.lower, &w.lowerWeight),
+                                    std::make_pair(&w.upper, &w.upperWeight)}) {
+      Value picked =
+          im.castTo(op.loc, gatherAxis(im, op, v, axis, *sources), i32);
+      Value term = b.create<tosa::MulOp>(
+          op.loc, type, picked,
+          im.constant<int32_t>(op.loc, weightShape, *weights),
+          b.getI8IntegerAttr(0));
+      sum = sum ? b.create<tosa::AddOp>(op.loc, type, sum, term).getResult()
+                : term;
+    }
+    v = sum;
+  }
+  auto type = cast<RankedTensorType>(v.getType());
+  Value sign = im.clampInt(op.loc, v, -1, 1);
+  Value magnitude = b.create<tosa::AbsOp>(op.loc, type, v);
+  // floor((|v| + 2^19) / 2^20) = (|v| * 2^30 + 2^49) >> 50.
+  Value rounded = im.rescaleExact(op.loc, magnitude, i32, 1 << 30, 50, 0, 0);
+  Value out =
+      b.create<tosa::MulOp>(op.loc, type, rounded, sign, b.getI8IntegerAttr(0));
+  // The kernel narrows with a cast; every value is already in int8.
+  return im.define(op, im.castTo(op.loc, out, b.getI8Type()));
 }
 
 Error tflite::emitGather(Importer &im, const OpContext &op) {

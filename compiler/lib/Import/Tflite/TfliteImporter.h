@@ -236,6 +236,7 @@ llvm::Error emitTanh(Importer &im, const OpContext &op);
 // EmitResize.cpp
 llvm::Error emitDepthToSpace(Importer &im, const OpContext &op);
 llvm::Error emitGather(Importer &im, const OpContext &op);
+llvm::Error emitResizeBilinear(Importer &im, const OpContext &op);
 llvm::Error emitResizeNearestNeighbor(Importer &im, const OpContext &op);
 llvm::Error emitSpaceToDepth(Importer &im, const OpContext &op);
 // EmitSlice.cpp

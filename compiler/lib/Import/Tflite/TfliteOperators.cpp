@@ -36,6 +36,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(RELU_N1_TO_1, emitReluN1To1),
     TFLITE_OPERATOR(RELU6, emitRelu6),
     TFLITE_OPERATOR(RESHAPE, emitReshape),
+    TFLITE_OPERATOR(RESIZE_BILINEAR, emitResizeBilinear),
     TFLITE_OPERATOR(SOFTMAX, emitSoftmax),
     TFLITE_OPERATOR(SPACE_TO_DEPTH, emitSpaceToDepth),
     TFLITE_OPERATOR(TANH, emitTanh),
