@@ -18,7 +18,7 @@ QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
-AVERAGE_POOL_2D, RESIZE_BILINEAR), with broadcasting, zero points at the extremes and rescale
+AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 A second, independent oracle: where tests/e2e/tflite-reference/<case>/
@@ -227,6 +227,52 @@ OP_CASES += [
                   "SAME", (2, 3), (2, 2), "RELU6"),
     avg_pool_case("avg_pool_5x5_s3_same_wide_pad", (1, 6, 11, 3),
                   (1, 2, 4, 3), "SAME", (5, 5), (3, 3)),
+]
+
+
+def transpose_conv_case(name, shape_in, out_hw, oc, kernel, stride, padding,
+                        activation="NONE", bias=True):
+    """TRANSPOSE_CONV with a per-channel filter and (optionally) a bias, both
+    constants drawn from a generator seeded by the case name."""
+    rng = random.Random("weights:" + name)
+    n, _, _, ic = shape_in
+    kh, kw = kernel
+    shape_out = (n, out_hw[0], out_hw[1], oc)
+    weights = [rng.randint(-127, 127) for _ in range(oc * kh * kw * ic)]
+    scales = [rng.uniform(0.002, 0.02) for _ in range(oc)]
+    tensors = [q_tensor("output_shape", (4,), None, None, 1, "INT32"),
+               {"name": "filter", "shape": [oc, kh, kw, ic], "type": "INT8",
+                "buffer": 2,
+                "quantization": {"scale": scales, "zero_point": [0] * oc,
+                                 "quantized_dimension": 0}},
+               q_tensor("x", shape_in, 0.05, -9),
+               q_tensor("y", shape_out, 0.11, 4)]
+    buffers = [int_buffer(shape_out), int_buffer(weights, 1)]
+    op_inputs = [0, 1, 2]
+    if bias:
+        buffers.append(int_buffer([rng.randint(-3000, 3000)
+                                   for _ in range(oc)]))
+        tensors.append(q_tensor("bias", (oc,), None, None, 3, "INT32"))
+        op_inputs.append(4)
+    model = op_model(67, tensors, [2], [3], op_inputs, "TransposeConvOptions",
+                     {"padding": padding, "stride_h": stride[0],
+                      "stride_w": stride[1], "activation": activation},
+                     buffers)
+    return (name, model, [shape_in])
+
+
+OP_CASES += [
+    transpose_conv_case("transpose_conv_3x3_s2_same", (1, 4, 5, 6), (8, 10),
+                        7, (3, 3), (2, 2), "SAME"),
+    # The TFLite runtime of tools/tflite-reference predates TRANSPOSE_CONV's
+    # fused activation and ignores it; TFLite Micro applies it.
+    transpose_conv_case("transpose_conv_relu_2x2_s2_valid", (1, 3, 3, 4),
+                        (6, 6), 5, (2, 2), (2, 2), "VALID", "RELU",
+                        bias=False),
+    transpose_conv_case("transpose_conv_4x3_s2x1_same", (2, 3, 4, 3), (6, 4),
+                        4, (4, 3), (2, 1), "SAME"),
+    transpose_conv_case("transpose_conv_3x3_s3_valid", (1, 2, 3, 5), (6, 9),
+                        3, (3, 3), (3, 3), "VALID"),
 ]
 
 

@@ -200,6 +200,7 @@ const OperatorEmitter *findOperator(int32_t code);
 llvm::Error emitConv2D(Importer &im, const OpContext &op);
 llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
 llvm::Error emitFullyConnected(Importer &im, const OpContext &op);
+llvm::Error emitTransposeConv(Importer &im, const OpContext &op);
 // EmitActivation.cpp
 llvm::Error emitQuantize(Importer &im, const OpContext &op);
 llvm::Error emitRelu(Importer &im, const OpContext &op);

@@ -52,6 +52,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(MINIMUM, emitMinimum),
     TFLITE_OPERATOR(PADV2, emitPadV2),
     TFLITE_OPERATOR(SLICE, emitSlice),
+    TFLITE_OPERATOR(TRANSPOSE_CONV, emitTransposeConv),
     TFLITE_OPERATOR(EXPAND_DIMS, emitReshape),
     TFLITE_OPERATOR(SUM, emitSum),
     TFLITE_OPERATOR(REDUCE_MAX, emitReduceMax),
