@@ -106,10 +106,15 @@ struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
     const int64_t hi = std::min<int64_t>(outClamp.getMaxInt(), 127);
     if (lo > hi)
       return failure();
-    OperationState state = poolState(
-        rewriter, root.getLoc(), input, root.getType(), PoolKind::AvgTflite,
-        {inType.getDimSize(1), inType.getDimSize(2)}, {1, 1}, {0, 0, 0, 0},
-        /*inZp=*/0, /*outZp=*/0, lo, hi);
+    // Larger windows stay as the (exact) reduce and vector ops.
+    const SmallVector<int64_t> kernel{inType.getDimSize(1),
+                                      inType.getDimSize(2)};
+    if (!PoolOp::fitsInstruction(kernel, {1, 1}, {0, 0, 0, 0}))
+      return failure();
+    OperationState state =
+        poolState(rewriter, root.getLoc(), input, root.getType(),
+                  PoolKind::AvgTflite, kernel, {1, 1}, {0, 0, 0, 0},
+                  /*inZp=*/0, /*outZp=*/0, lo, hi);
     replaceChain(rewriter, root, state,
                  {widen, sumH, sumW, sign, abs, twice,
                   add ? add.getOperation() : nullptr, divide, signMul, outClamp,
@@ -178,6 +183,10 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
     const int64_t kh = cast<ShapedType>(weights.getType()).getDimSize(0);
     const int64_t kw = cast<ShapedType>(weights.getType()).getDimSize(1);
     ArrayRef<int64_t> stride = sum.getStride(), pad = sum.getPad();
+    if (!PoolOp::fitsInstruction({kh, kw}, stride, pad))
+      return rewriter.notifyMatchFailure(
+          root, "the window exceeds the vector unit's limits " +
+                    PoolOp::instructionLimits());
     const int64_t oh = accType.getDimSize(1), ow = accType.getDimSize(2);
     const SmallVector<int64_t> perPosition{1, oh, ow, 1};
     if (cast<ShapedType>(offsets.getType()).getShape() !=

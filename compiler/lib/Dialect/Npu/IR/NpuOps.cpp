@@ -268,6 +268,32 @@ LogicalResult EltwiseOp::verify() {
   return verifyRequant(*this);
 }
 
+namespace {
+using ::npu::isa::fieldMax;
+namespace npuisa = ::npu::isa;
+constexpr int64_t kMaxPoolKernel = fieldMax<npuisa::Pool>("kh");
+constexpr int64_t kMaxPoolStride = fieldMax<npuisa::Pool>("stride_h");
+constexpr int64_t kMaxPoolPad = fieldMax<npuisa::Pool>("pad_top");
+static_assert(kMaxPoolKernel == fieldMax<npuisa::Pool>("kw") &&
+              kMaxPoolStride == fieldMax<npuisa::Pool>("stride_w") &&
+              kMaxPoolPad == fieldMax<npuisa::Pool>("pad_bottom") &&
+              kMaxPoolPad == fieldMax<npuisa::Pool>("pad_left") &&
+              kMaxPoolPad == fieldMax<npuisa::Pool>("pad_right"));
+} // namespace
+
+bool PoolOp::fitsInstruction(ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                             ArrayRef<int64_t> pad) {
+  return llvm::all_of(kernel, [](int64_t v) { return v <= kMaxPoolKernel; }) &&
+         llvm::all_of(stride, [](int64_t v) { return v <= kMaxPoolStride; }) &&
+         llvm::all_of(pad, [](int64_t v) { return v <= kMaxPoolPad; });
+}
+
+std::string PoolOp::instructionLimits() {
+  return "(" + std::to_string(kMaxPoolKernel) + ", " +
+         std::to_string(kMaxPoolStride) + ", " + std::to_string(kMaxPoolPad) +
+         ")";
+}
+
 LogicalResult PoolOp::verify() {
   auto in = tensorType(getInput()), out = tensorType(getOutput());
   if (in.getRank() != 4 || out.getRank() != 4 ||

@@ -213,20 +213,10 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, PoolOp op) {
   const int64_t N = in[0], IH = in[1], IW = in[2], C = in[3];
   const int64_t OH = out[1], OW = out[2];
   auto k = op.getKernel(), s = op.getStride(), p = op.getPad();
-  constexpr int64_t kMaxKernel = fieldMax<npuisa::Pool>("kh");
-  constexpr int64_t kMaxStride = fieldMax<npuisa::Pool>("stride_h");
-  constexpr int64_t kMaxPad = fieldMax<npuisa::Pool>("pad_top");
-  static_assert(kMaxKernel == fieldMax<npuisa::Pool>("kw") &&
-                kMaxStride == fieldMax<npuisa::Pool>("stride_w") &&
-                kMaxPad == fieldMax<npuisa::Pool>("pad_bottom") &&
-                kMaxPad == fieldMax<npuisa::Pool>("pad_left") &&
-                kMaxPad == fieldMax<npuisa::Pool>("pad_right"));
-  if (k[0] > kMaxKernel || k[1] > kMaxKernel || s[0] > kMaxStride ||
-      s[1] > kMaxStride ||
-      llvm::any_of(p, [](int64_t v) { return v > kMaxPad; }))
+  if (!PoolOp::fitsInstruction(k, s, p))
     return op.emitError("pooling window, stride or padding exceeds the "
-                        "vector unit's limits (")
-           << kMaxKernel << ", " << kMaxStride << ", " << kMaxPad << ")";
+                        "vector unit's limits ")
+           << PoolOp::instructionLimits();
   FailureOr<int64_t> inAddr = e.dramAddrOrZero(op.getInput());
   FailureOr<int64_t> outAddr = e.dramAddrOrZero(op.getOutput());
   if (failed(inAddr) || failed(outAddr))

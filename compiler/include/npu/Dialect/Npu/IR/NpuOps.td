@@ -146,6 +146,15 @@ def Npu_PoolOp : Npu_GraphOp<"pool"> {
   let assemblyFormat = [{
     `` $kind $input attr-dict `:` functional-type(operands, results)
   }];
+  let extraClassDeclaration = [{
+    /// True if one vector-unit pool instruction can hold the window, the
+    /// stride and the padding (the ISA's field widths).
+    static bool fitsInstruction(::llvm::ArrayRef<int64_t> kernel,
+                                ::llvm::ArrayRef<int64_t> stride,
+                                ::llvm::ArrayRef<int64_t> pad);
+    /// The limits fitsInstruction checks, as "(kernel, stride, pad)".
+    static std::string instructionLimits();
+  }];
 }
 
 def Npu_RescaleOp : Npu_GraphOp<"rescale"> {
