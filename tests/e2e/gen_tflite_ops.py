@@ -21,10 +21,12 @@ REDUCE_MAX, REDUCE_MIN, windowed
 AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
-A second, independent oracle: where tests/e2e/tflite-reference/<case>/
+Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
-the README there), it is copied beside the inputs and run_e2e.py checks
-the program against it too.
+the README there), they are copied beside the inputs, and where
+tests/e2e/tflm-reference/<case>/<set>/expected<k>.npy exist (TensorFlow
+Lite Micro's reference kernels), they are copied as micro<k>.npy;
+run_e2e.py checks the program against both.
 """
 
 import argparse
@@ -443,6 +445,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     reference = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              "tflite-reference")
+    micro = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "tflm-reference")
     for name, model, shapes in OP_CASES:
         # Each case's inputs depend only on its name.
         rng = random.Random("20261206:" + name)
@@ -479,6 +483,11 @@ def main(argv=None):
                     reference, name, set_name, "expected*.npy"))):
                 shutil.copyfile(golden, os.path.join(
                     folder, os.path.basename(golden)))
+            for golden in sorted(glob.glob(os.path.join(
+                    micro, name, set_name, "expected*.npy"))):
+                shutil.copyfile(golden, os.path.join(
+                    folder, os.path.basename(golden).replace("expected",
+                                                             "micro")))
     for name, shape, scale, zp, beta in CASES:
         rng = random.Random("20261206:" + name)
         case = os.path.join(args.outdir, name)

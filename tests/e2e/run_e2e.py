@@ -87,11 +87,12 @@ def list_inputs(directory):
     return [found[i] for i in range(len(found))]
 
 
-def expected_outputs(directory):
-    """Return [expected0.npy, ...] paths of DIRECTORY (may be empty)."""
+def expected_outputs(directory, stem="expected"):
+    """Return [<stem>0.npy, ...] paths of DIRECTORY (may be empty)."""
     paths = []
-    while os.path.isfile(os.path.join(directory, "expected%d.npy" % len(paths))):
-        paths.append(os.path.join(directory, "expected%d.npy" % len(paths)))
+    while os.path.isfile(os.path.join(directory,
+                                      "%s%d.npy" % (stem, len(paths)))):
+        paths.append(os.path.join(directory, "%s%d.npy" % (stem, len(paths))))
     return paths
 
 
@@ -412,14 +413,16 @@ class Runner:
             if not ok:
                 return "npusim (%s) failed: %s" % (mode, message)
             error = compare_outputs(ref_paths, out_dir)
-            if error is None:
-                # Second oracle: expected<k>.npy beside the inputs (e.g.
-                # TFLite Micro's reference outputs shipped with a model).
-                expected = expected_outputs(os.path.dirname(paths[0]))
-                if expected:
+            # More oracles beside the inputs: expected<k>.npy (e.g. TFLite
+            # Micro's reference outputs shipped with a model, or TFLite's
+            # own kernels) and micro<k>.npy (TFLite Micro's reference
+            # kernels, tools/tflm-reference).
+            for stem in ("expected", "micro"):
+                expected = expected_outputs(os.path.dirname(paths[0]), stem)
+                if error is None and expected:
                     error = compare_outputs(expected, out_dir)
                     if error:
-                        error = "vs expected*.npy: " + error
+                        error = "vs %s*.npy: %s" % (stem, error)
             if error:
                 return "%s: %s" % (mode, error)
             try:
