@@ -1,6 +1,6 @@
 """Build run_e2e.py case directories for the bundled real networks.
 
-    python3 model_cases.py MODELS_DIR OUT_DIR
+    python3 model_cases.py [--real] MODELS_DIR OUT_DIR
 
 MODELS_DIR is tests/models (copied byte for byte from the project's shared
 model collection, with licenses; see its README). For each TOSA network a
@@ -10,7 +10,9 @@ inputs/<input>/in0.npy (the raw int8 bytes in the model's input shape) and
 inputs/<input>/expected0.npy (TensorFlow Lite Micro's reference output for
 that input), so run_e2e.py checks each output against both MLIR's TOSA
 lowering (of the TOSA the importer makes, for .tflite) and the upstream
-reference.
+reference. With --real it writes the imported real networks of
+REAL_NETWORKS instead (references made by tools/tflm-reference; several
+outputs as expected<k>.npy).
 """
 
 import os
@@ -38,10 +40,53 @@ TOSA_NETWORKS = [
 ]
 
 
+# Imported real networks whose reference outputs this project made with
+# TensorFlow Lite Micro's reference kernels (scripts/tflm-reference):
+# (case name, model file, sample-input folder, input shape, output shapes);
+# output k of input <stem> is <folder>/expected/<stem>.out<k>.bin.
+REAL_NETWORKS = [
+    ("fastestdet_shufflenetv2", "fastestdet_shufflenetv2/dperson_shufflenetv2"
+     ".tflite", "fastestdet_shufflenetv2", (1, 220, 220, 3),
+     [(1, 14, 14, 6)]),
+    ("yolo_face_detect", "yolo_face_detect/yolo_face_detect.tflite",
+     "yolo_face_detect", (1, 128, 160, 3),
+     [(1, 4, 5, 18), (1, 8, 10, 18), (1, 16, 20, 18)]),
+    ("yolov5_tiny_person", "yolov5_tiny_person/yolov5_tiny_coco_person_int8"
+     ".tflite", "yolov5_tiny_person", (1, 192, 192, 3), [(1, 2268, 6)]),
+    ("fomo_mobilenetv2_person", "fomo_mobilenetv2_person/fomo_mobilenetv2_0.35"
+     "_coco_person_int8.tflite", "fomo_mobilenetv2_person", (1, 96, 96, 3),
+     [(1, 12, 12, 2)]),
+]
+
+
 def int8_values(path):
     """Read raw int8 bytes."""
     with open(path, "rb") as handle:
         return [b - 256 if b > 127 else b for b in handle.read()]
+
+
+def build_real(models, out, only=()):
+    """Write the REAL_NETWORKS case directories (those named in ONLY)."""
+    for name, model, samples, in_shape, out_shapes in REAL_NETWORKS:
+        if only and name not in only:
+            continue
+        case = os.path.join(out, name)
+        shutil.rmtree(case, ignore_errors=True)
+        os.makedirs(case)
+        shutil.copyfile(os.path.join(models, model),
+                        os.path.join(case, "model.tflite"))
+        inputs = os.path.join(models, samples, "inputs")
+        for entry in sorted(os.listdir(inputs)):
+            stem = entry[:-len(".bin")]
+            target = os.path.join(case, "inputs", stem)
+            os.makedirs(target)
+            npyio.write_npy(os.path.join(target, "in0.npy"), "i8", in_shape,
+                            int8_values(os.path.join(inputs, entry)))
+            for k, shape in enumerate(out_shapes):
+                npyio.write_npy(
+                    os.path.join(target, "expected%d.npy" % k), "i8", shape,
+                    int8_values(os.path.join(models, samples, "expected",
+                                             "%s.out%d.bin" % (stem, k))))
 
 
 def build(models, out, only=()):
@@ -72,10 +117,14 @@ def build(models, out, only=()):
 
 def main():
     """Command-line entry point."""
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    real = args[:1] == ["--real"]
+    if real:
+        args = args[1:]
+    if len(args) != 2:
         sys.exit(__doc__)
-    only = os.environ.get("NPU_E2E_MODELS", "")
-    build(sys.argv[1], sys.argv[2], [n for n in only.split(",") if n])
+    only = [n for n in os.environ.get("NPU_E2E_MODELS", "").split(",") if n]
+    (build_real if real else build)(args[0], args[1], only)
 
 
 if __name__ == "__main__":
