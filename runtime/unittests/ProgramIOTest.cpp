@@ -323,3 +323,25 @@ TEST(ProgramIO, WriterRejectsTooManySections) {
   EXPECT_TRUE(contains(bytes.error().getMessage(), "a program holds at most"))
       << bytes.error().getMessage();
 }
+
+TEST(ProgramIO, FloatInterfaceRoundTripsAndIsChecked) {
+  Program p = sampleProgram();
+  p.tensors[0].floatInterface = true;
+  Result<std::vector<uint8_t>> bytes = writeProgram(p);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().getMessage();
+  Result<Program> back = readProgram(bytes->data(), bytes->size());
+  ASSERT_TRUE(back.ok()) << back.error().getMessage();
+  EXPECT_TRUE(back->tensors[0].floatInterface);
+  EXPECT_FALSE(back->tensors[1].floatInterface);
+  // Flags other than the float interface are refused.
+  auto v = *bytes;
+  v[sectionData(v, kTensors) + 7] = 0x3;
+  EXPECT_EQ(readError(v), "tensor 0: unknown flags 3");
+  // A float interface needs a positive scale.
+  p.tensors[0].scale = 0;
+  bytes = writeProgram(p);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_TRUE(contains(readError(*bytes, false),
+                       "a float interface needs a positive scale"))
+      << readError(*bytes, false);
+}

@@ -78,6 +78,7 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
       desc.shape.assign(type.getShape().begin(), type.getShape().end());
       desc.scale = t.getScale().convertToDouble();
       desc.zeroPoint = t.getZeroPoint();
+      desc.floatInterface = t.getFloatInterface();
       desc.dramAddr = static_cast<uint64_t>(t.getAddr());
       p.tensors.push_back(std::move(desc));
     } else if (auto layer = dyn_cast<LayerOp>(op)) {

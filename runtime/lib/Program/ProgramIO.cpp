@@ -67,6 +67,8 @@ const char *sectionName(uint32_t type) {
 }
 
 constexpr size_t kTensorRecordSize = 64;
+/// TENSORS record byte 7: flags.
+constexpr uint8_t kTensorFloatInterface = 0x01;
 constexpr size_t kInputRecordSize = 24;
 constexpr size_t kDebugRecordSize = 16;
 constexpr size_t kLayerRecordSize = 32;
@@ -233,7 +235,7 @@ Result<std::vector<uint8_t>> writeProgram(const Program &program) {
       w.put<uint8_t>(static_cast<uint8_t>(t.role));
       w.put<uint8_t>(encodeElementType(t.type));
       w.put<uint8_t>(static_cast<uint8_t>(t.shape.size()));
-      w.put<uint8_t>(0);
+      w.put<uint8_t>(t.floatInterface ? kTensorFloatInterface : 0);
       for (unsigned d = 0; d < kMaxTensorRank; ++d) {
         int64_t dim = d < t.shape.size() ? t.shape[d] : 0;
         if (dim < 0 || dim > std::numeric_limits<uint32_t>::max())
@@ -576,7 +578,10 @@ private:
       if (rank > kMaxTensorRank)
         return makeError(what, ": rank ", unsigned(rank), " exceeds ",
                          kMaxTensorRank);
-      if (r[7] != 0 || loadLE<uint32_t>(r + 60) != 0)
+      if ((r[7] & ~kTensorFloatInterface) != 0)
+        return makeError(what, ": unknown flags ", unsigned(r[7]));
+      t.floatInterface = (r[7] & kTensorFloatInterface) != 0;
+      if (loadLE<uint32_t>(r + 60) != 0)
         return makeError(what, ": reserved bytes are not zero");
       for (unsigned d = 0; d < kMaxTensorRank; ++d) {
         uint32_t dim = loadLE<uint32_t>(r + 8 + 4 * d);

@@ -7,12 +7,47 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
 
 namespace npu {
+
+Result<Tensor> quantizeInput(const TensorDesc &desc, const Tensor &values) {
+  if (values.type != ElementType::F32)
+    return makeError("input '", desc.name, "' expects float32, got ",
+                     elementTypeName(values.type));
+  const int64_t lo = desc.type == ElementType::I16 ? -32768 : -128;
+  const int64_t hi = desc.type == ElementType::I16 ? 32767 : 127;
+  Tensor out(desc.type, values.shape);
+  for (int64_t i = 0; i < values.numElements(); ++i) {
+    float x = 0;
+    std::memcpy(&x, values.data.data() + 4 * i, 4);
+    if (!std::isfinite(x))
+      return makeError("input '", desc.name, "' holds a non-finite value at ",
+                       i);
+    // TFLite Micro's AffineQuantize divides in float.
+    const float q = std::round(x / static_cast<float>(desc.scale));
+    // Clamp in double first: q may exceed the int32 range.
+    const double clamped = std::clamp(static_cast<double>(q) + desc.zeroPoint,
+                                      double(lo), double(hi));
+    out.setInt(i, static_cast<int64_t>(clamped));
+  }
+  return out;
+}
+
+Tensor dequantizeOutput(const TensorDesc &desc, const Tensor &values) {
+  Tensor out(ElementType::F32, values.shape);
+  for (int64_t i = 0; i < values.numElements(); ++i) {
+    const auto f = static_cast<float>(
+        desc.scale * static_cast<double>(values.getInt(i) - desc.zeroPoint));
+    std::memcpy(out.data.data() + 4 * i, &f, 4);
+  }
+  return out;
+}
 
 Result<std::vector<Tensor>> bindInputs(const Program &program,
                                        const std::vector<std::string> &specs) {
@@ -49,6 +84,16 @@ Result<std::vector<Tensor>> bindInputs(const Program &program,
     Result<Tensor> tensor = readNpy(path);
     if (!tensor)
       return tensor.error();
+    const TensorDesc &desc = program.tensors[inputs[*position]];
+    if (desc.floatInterface && tensor->type == ElementType::F32) {
+      if (tensor->shape != desc.shape)
+        return makeError(path, ": input '", desc.name, "' expects shape ",
+                         formatShape(desc.shape), ", got ",
+                         formatShape(tensor->shape));
+      tensor = quantizeInput(desc, *tensor);
+      if (!tensor)
+        return tensor.error().withContext(path);
+    }
     Status ok = golden::checkInputTensor(program, inputs[*position], *tensor);
     if (!ok)
       return ok.error().withContext(path);
@@ -128,14 +173,21 @@ Status writeOutputs(const Program &program, const std::vector<Tensor> &outputs,
   for (size_t i = 0; i < indices.size() && i < outputs.size(); ++i) {
     const TensorDesc &desc = program.tensors[indices[i]];
     const std::string path = (std::filesystem::path(dir) / files[i]).string();
-    NPU_TRY(writeNpy(path, outputs[i]));
-    list.push_back({{"index", i},
-                    {"name", desc.name},
-                    {"file", files[i]},
-                    {"shape", desc.shape},
-                    {"dtype", std::string(elementTypeName(desc.type))},
-                    {"scale", desc.scale},
-                    {"zero_point", desc.zeroPoint}});
+    NPU_TRY(writeNpy(path, desc.floatInterface
+                               ? dequantizeOutput(desc, outputs[i])
+                               : outputs[i]));
+    nlohmann::json entry = {
+        {"index", i},
+        {"name", desc.name},
+        {"file", files[i]},
+        {"shape", desc.shape},
+        {"dtype", std::string(elementTypeName(
+                      desc.floatInterface ? ElementType::F32 : desc.type))},
+        {"scale", desc.scale},
+        {"zero_point", desc.zeroPoint}};
+    if (desc.floatInterface)
+      entry["quantized_dtype"] = std::string(elementTypeName(desc.type));
+    list.push_back(std::move(entry));
   }
   const std::string jsonPath =
       (std::filesystem::path(dir) / "outputs.json").string();

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <string>
@@ -385,6 +386,12 @@ Status verifyProgram(const Program &program) {
         return makeError(what, ": larger than DRAM");
       elements *= static_cast<uint64_t>(d);
     }
+    if (t.floatInterface &&
+        (t.type != ElementType::I8 && t.type != ElementType::I16))
+      return makeError(what, ": a float interface needs an int8 or int16 "
+                             "tensor");
+    if (t.floatInterface && !(std::isfinite(t.scale) && t.scale > 0))
+      return makeError(what, ": a float interface needs a positive scale");
     uint64_t bytes = elements * elementBytes(t.type);
     if (t.dramAddr > program.dramSize || bytes > program.dramSize - t.dramAddr)
       return makeError(what, ": DRAM range lies outside the program's ",

@@ -216,6 +216,14 @@ std::string formatTextReport(const ReportContext &ctx) {
                 groupedCount(t.counters.accOverflow).c_str(), atRisk,
                 (long long)c.array.accBits,
                 groupedCount(t.counters.saturation).c_str());
+  unsigned edgeIn = 0, edgeOut = 0;
+  for (const TensorDesc &tensor : ctx.program->tensors)
+    if (tensor.floatInterface)
+      ++(tensor.role == TensorRole::Input ? edgeIn : edgeOut);
+  if (edgeIn + edgeOut)
+    out += format("  edge         float32 interface: %u input(s) quantized, %u "
+                  "output(s) dequantized on the host (not in the cycles)\n",
+                  edgeIn, edgeOut);
   out += "  unit         busy cycles      stall cycles     fetch stall      "
          "utilization\n";
   for (unsigned u = 0; u < kNumUnits; ++u) {
@@ -302,6 +310,14 @@ std::string formatJsonReport(const ReportContext &ctx) {
     constantBytes += segment.data.size();
   j["program_size"] = {{"instructions", ctx.program->instructions.size()},
                        {"constant_bytes", constantBytes}};
+  ordered_json edgeInputs = ordered_json::array(),
+               edgeOutputs = ordered_json::array();
+  for (const TensorDesc &t : ctx.program->tensors)
+    if (t.floatInterface)
+      (t.role == TensorRole::Input ? edgeInputs : edgeOutputs)
+          .push_back(t.name);
+  j["float_interface"] = {{"quantized_inputs", edgeInputs},
+                          {"dequantized_outputs", edgeOutputs}};
   ordered_json layers = ordered_json::array();
   const std::vector<LayerPlacement> placement = placeLayers(*ctx.program);
   for (size_t i = 0; i < s.layers.size(); ++i) {

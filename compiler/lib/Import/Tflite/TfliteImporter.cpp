@@ -384,6 +384,84 @@ Error Importer::importOperator(const OpContext &op) {
   return entry->emit(*this, op);
 }
 
+Expected<Importer::EdgeConversions> Importer::findEdgeConversions() const {
+  EdgeConversions edges;
+  if (!graph->operators())
+    return edges;
+  const auto *ops = graph->operators();
+  const uint32_t codeCount =
+      model.operator_codes() ? model.operator_codes()->size() : 0;
+  auto code = [&](const tfl::Operator *op) {
+    return op->opcode_index() < codeCount ? builtinCode(op->opcode_index())
+                                          : -1;
+  };
+  auto single = [](const flatbuffers::Vector<int32_t> *list) {
+    return list && list->size() == 1 ? list->Get(0) : -1;
+  };
+  auto quantizedPerTensor = [&](int32_t t) {
+    return t >= 0 &&
+           (tensors[t].type == tfl::ElementType_INT8 ||
+            tensors[t].type == tfl::ElementType_INT16) &&
+           tensors[t].scales.size() == 1 && tensors[t].scales[0] > 0;
+  };
+  for (int32_t in : *graph->inputs()) {
+    if (in < 0 || tensors[in].type != tfl::ElementType_FLOAT32)
+      continue;
+    // Every reader must be a QUANTIZE to one and the same quantization.
+    int32_t quantized = -1;
+    SmallVector<unsigned> readers;
+    for (auto [index, op] : llvm::enumerate(*ops)) {
+      if (!op->inputs() || !llvm::is_contained(*op->inputs(), in))
+        continue;
+      const int32_t out = single(op->outputs());
+      if (code(op) != tfl::OpCode_QUANTIZE || single(op->inputs()) != in ||
+          !quantizedPerTensor(out))
+        return fail("float32 input '" + tensors[in].name +
+                    "' is read by "
+                    "operator " +
+                    Twine(index) +
+                    ", which is not a QUANTIZE "
+                    "to a per-tensor int8 or int16 tensor (only that "
+                    "conversion runs at the edge)");
+      if (quantized >= 0 &&
+          (tensors[out].type != tensors[quantized].type ||
+           tensors[out].scales != tensors[quantized].scales ||
+           tensors[out].zeroPoints != tensors[quantized].zeroPoints))
+        return fail("float32 input '" + tensors[in].name +
+                    "' is quantized twice with different parameters");
+      quantized = out;
+      readers.push_back(index);
+    }
+    if (quantized < 0)
+      continue; // reported as an unsupported input type
+    edges.inputs[in] = quantized;
+    edges.ops.insert(readers.begin(), readers.end());
+  }
+  for (int32_t out : *graph->outputs()) {
+    if (out < 0 || tensors[out].type != tfl::ElementType_FLOAT32)
+      continue;
+    for (auto [index, op] : llvm::enumerate(*ops)) {
+      if (single(op->outputs()) != out || code(op) != tfl::OpCode_DEQUANTIZE)
+        continue;
+      const int32_t from = single(op->inputs());
+      if (!quantizedPerTensor(from))
+        return fail("operator " + Twine(index) +
+                    " (DEQUANTIZE): the "
+                    "input of float32 output '" +
+                    tensors[out].name +
+                    "' must be a per-tensor int8 or int16 tensor");
+      for (const auto *reader : *ops)
+        if (reader->inputs() && llvm::is_contained(*reader->inputs(), out))
+          return fail("float32 output '" + tensors[out].name +
+                      "' is also read inside the model; only a model "
+                      "output can be dequantized at the edge");
+      edges.outputs[out] = from;
+      edges.ops.insert(index);
+    }
+  }
+  return edges;
+}
+
 Expected<OwningOpRef<ModuleOp>> Importer::run() {
   if (!model.subgraphs() || model.subgraphs()->size() == 0)
     return fail("the model has no subgraph");
@@ -413,6 +491,10 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     return e;
   if (!graph->inputs() || !graph->outputs() || graph->outputs()->size() == 0)
     return fail("the main subgraph declares no inputs or no outputs");
+  // Float inputs and outputs: converted on the host at the edge.
+  Expected<EdgeConversions> edges = findEdgeConversions();
+  if (!edges)
+    return edges.takeError();
   // Unsupported operators first: they are the most useful thing to report.
   if (graph->operators())
     for (auto [index, tflOp] : llvm::enumerate(*graph->operators())) {
@@ -420,6 +502,12 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
         return fail("operator " + Twine(index) + " has opcode index " +
                     Twine(tflOp->opcode_index()) + " but the model has " +
                     Twine(codeCount) + " operator codes");
+      if (edges->ops.count(index))
+        continue;
+      if (builtinCode(tflOp->opcode_index()) == tfl::OpCode_DEQUANTIZE)
+        return fail("operator " + Twine(index) +
+                    " (DEQUANTIZE): supported only from an int8 tensor to a "
+                    "float32 model output that nothing else reads");
       if (!findOperator(builtinCode(tflOp->opcode_index()))) {
         // Where it is: its first output tensor, when that index is valid.
         std::string output;
@@ -447,25 +535,46 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     }
     return builder.getDictionaryAttr(attrs);
   };
+  // A float interface tensor: the quantized tensor's type and quantization
+  // under the float tensor's name, marked npu.float_interface.
+  auto edgeAttrs = [&](const TensorInfo &floatTensor,
+                       const TensorInfo &quantized) {
+    NamedAttrList attrs(tensorAttrs(quantized));
+    attrs.set("npu.name", builder.getStringAttr(floatTensor.name));
+    attrs.set("npu.float_interface", builder.getUnitAttr());
+    return attrs.getDictionary(&context);
+  };
   SmallVector<Type> argTypes, resultTypes;
   SmallVector<Attribute> argAttrs, resultAttrs;
   for (int32_t t : *graph->inputs()) {
     if (t < 0)
       return fail("the subgraph's input list has an absent tensor (-1)");
+    if (auto it = edges->inputs.find(t); it != edges->inputs.end()) {
+      argTypes.push_back(tensorType(tensors[it->second]));
+      argAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
+      continue;
+    }
     if (tensors[t].type != tfl::ElementType_INT8)
       return fail("input '" + tensors[t].name + "' has type " +
                   typeName(tensors[t].type) +
-                  "; only int8 inputs are supported");
+                  "; only int8 inputs (or float32 ones that only QUANTIZE "
+                  "to int8 reads) are supported");
     argTypes.push_back(tensorType(tensors[t]));
     argAttrs.push_back(tensorAttrs(tensors[t]));
   }
   for (int32_t t : *graph->outputs()) {
     if (t < 0)
       return fail("the subgraph's output list has an absent tensor (-1)");
+    if (auto it = edges->outputs.find(t); it != edges->outputs.end()) {
+      resultTypes.push_back(tensorType(tensors[it->second]));
+      resultAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
+      continue;
+    }
     if (tensors[t].type != tfl::ElementType_INT8)
       return fail("output '" + tensors[t].name + "' has type " +
                   typeName(tensors[t].type) +
-                  "; only int8 outputs are supported");
+                  "; only int8 outputs (or float32 ones a DEQUANTIZE of an "
+                  "int8 tensor makes) are supported");
     resultTypes.push_back(tensorType(tensors[t]));
     resultAttrs.push_back(tensorAttrs(tensors[t]));
   }
@@ -486,6 +595,13 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     if (values[t])
       return fail("tensor " + Twine(t) + " is listed twice as an input");
     values[t] = body->getArgument(i);
+    // The edge QUANTIZEs' outputs are the (already quantized) argument.
+    if (edges->inputs.count(t))
+      for (const auto *op : *graph->operators())
+        if (op->inputs() && op->inputs()->size() > 0 &&
+            op->inputs()->Get(0) == t && op->outputs() &&
+            op->outputs()->size() == 1)
+          values[op->outputs()->Get(0)] = body->getArgument(i);
   }
 
   if (graph->operators())
@@ -494,6 +610,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
         return fail("operator " + Twine(index) + " has opcode index " +
                     Twine(tflOp->opcode_index()) + " but the model has " +
                     Twine(codeCount) + " operator codes");
+      if (edges->ops.count(index))
+        continue;
       OpContext op{static_cast<unsigned>(index),
                    opKind(tflOp->opcode_index()),
                    tflOp,
@@ -521,6 +639,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
 
   SmallVector<Value> results;
   for (int32_t t : *graph->outputs()) {
+    if (auto it = edges->outputs.find(t); it != edges->outputs.end())
+      t = it->second; // the int8 tensor the edge DEQUANTIZE reads
     if (!values[t])
       return fail("output '" + tensors[t].name +
                   "' is not produced by any operator");

@@ -26,6 +26,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -165,6 +167,16 @@ public:
                                         const TensorInfo &out);
 
 private:
+  /// TFLite's float conversions at the model's edge: float32 inputs read
+  /// only by QUANTIZE (input tensor -> the quantized tensor) and float32
+  /// outputs made by DEQUANTIZE (output -> the int8/int16 tensor it reads),
+  /// and those operators, which the host performs instead (the program's
+  /// float interface).
+  struct EdgeConversions {
+    std::map<int32_t, int32_t> inputs, outputs;
+    std::set<unsigned> ops;
+  };
+  llvm::Expected<EdgeConversions> findEdgeConversions() const;
   llvm::Error readTensors();
   int32_t builtinCode(uint32_t opcodeIndex) const;
   std::string opKind(uint32_t opcodeIndex) const;

@@ -24,7 +24,7 @@ namespace npu {
 /// A new ISA major version is a new format major version (new or changed
 /// instruction words).
 inline constexpr uint16_t kProgVersionMajor = isa::kIsaVersionMajor;
-inline constexpr uint16_t kProgVersionMinor = 0;
+inline constexpr uint16_t kProgVersionMinor = 1;
 inline constexpr uint32_t kProgHeaderSize = 64;
 inline constexpr unsigned kMaxTensorRank = 8;
 
@@ -39,6 +39,11 @@ struct TensorDesc {
   double scale = 1.0;
   int32_t zeroPoint = 0;
   uint64_t dramAddr = 0;
+  /// The model's interface is float32 here (a TFLite QUANTIZE at an input
+  /// or DEQUANTIZE at an output): the host converts at the edge with
+  /// `scale` and `zeroPoint` (quantizeInput / dequantizeOutput in
+  /// TensorIO.h); the program itself sees `type`.
+  bool floatInterface = false;
 
   int64_t numElements() const;
   uint64_t byteSize() const;

@@ -16,9 +16,20 @@
 
 namespace npu {
 
+/// TFLite's QUANTIZE of a float32 model input at the edge, for an input
+/// with a float interface: round(x / float(scale)) (in float, half away
+/// from zero, as TFLite Micro's AffineQuantize) + zero point, clamped to the
+/// tensor's type.
+Result<Tensor> quantizeInput(const TensorDesc &desc, const Tensor &values);
+/// TFLite's DEQUANTIZE of an output with a float interface:
+/// float(scale * (q - zero point)), scale in double.
+Tensor dequantizeOutput(const TensorDesc &desc, const Tensor &values);
+
 /// Resolves `NAME=FILE.npy` specs to one tensor per program input (in
-/// program order); inputs without a spec use the embedded defaults. Errors
-/// name the spec, the tensor or the file.
+/// program order); inputs without a spec use the embedded defaults. A
+/// float32 file for an input with a float interface is quantized
+/// (quantizeInput); its integer type is taken as is. Errors name the spec,
+/// the tensor or the file.
 Result<std::vector<Tensor>> bindInputs(const Program &program,
                                        const std::vector<std::string> &specs);
 
@@ -47,7 +58,7 @@ std::string sanitizeTensorName(const std::string &name);
 std::vector<std::string> outputFileNames(const Program &program);
 
 /// Writes one <name>.npy per output and outputs.json into `dir` (created if
-/// missing).
+/// missing); outputs with a float interface as float32 (dequantizeOutput).
 Status writeOutputs(const Program &program, const std::vector<Tensor> &outputs,
                     const std::string &dir);
 

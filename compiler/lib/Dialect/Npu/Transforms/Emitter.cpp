@@ -289,17 +289,20 @@ void ProgramEmitter::declareTensor(Location loc, const std::string &name,
                                    TensorRole role, Type type, int64_t addr,
                                    int32_t zeroPoint, DictionaryAttr attrs) {
   double scale = 0.0;
+  bool floatInterface = false;
   if (attrs) {
     if (auto s = attrs.getAs<FloatAttr>("npu.scale"))
       scale = s.getValueAsDouble();
     if (auto z = attrs.getAs<IntegerAttr>("npu.zero_point"))
       zeroPoint = static_cast<int32_t>(z.getInt());
+    floatInterface = attrs.contains("npu.float_interface");
   }
   builder.create<TensorOp>(loc, builder.getStringAttr(name),
                            TensorRoleAttr::get(builder.getContext(), role),
                            TypeAttr::get(type), builder.getI64IntegerAttr(addr),
                            builder.getF64FloatAttr(scale),
-                           builder.getI32IntegerAttr(zeroPoint));
+                           builder.getI32IntegerAttr(zeroPoint),
+                           floatInterface ? builder.getUnitAttr() : UnitAttr());
 }
 
 void ProgramEmitter::beginLayer(Operation *src, LayerKind kind, int64_t macs) {

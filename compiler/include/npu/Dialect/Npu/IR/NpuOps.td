@@ -317,8 +317,14 @@ def Npu_SegmentOp : Npu_Op<"segment", [HasParent<"ProgramOp">]> {
 
 def Npu_TensorOp : Npu_Op<"tensor", [HasParent<"ProgramOp">]> {
   let summary = "An input or output tensor of the program";
+  let description = [{
+    `float_interface`: the model's interface is float32 here; the host
+    quantizes the input (dequantizes the output) with `scale` and
+    `zero_point` at the edge.
+  }];
   let arguments = (ins StrAttr:$name, Npu_TensorRoleAttr:$role, TypeAttr:$type,
-                   Npu_I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point);
+                   Npu_I64Attr:$addr, F64Attr:$scale, Npu_I32Attr:$zero_point,
+                   UnitAttr:$float_interface);
   let hasVerifier = 1;
   let assemblyFormat = "`` $role $name `:` $type `at` $addr attr-dict";
 }
