@@ -89,9 +89,10 @@ TEST(ProgramIO, HeaderDefectsAreNamed) {
   EXPECT_TRUE(contains(readError(b, false), "(no error)"));
 
   auto v = b;
-  v[8] = 1; // major version: ISA 1.0 words no longer decode
-  EXPECT_EQ(readError(v), "unsupported format version 1.0 (this reader reads "
-                          "2.x)");
+  v[8] = 1; // major version: ISA 1.x words no longer decode
+  EXPECT_EQ(readError(v), "unsupported format version 1." +
+                              std::to_string(kProgVersionMinor) +
+                              " (this reader reads 2.x)");
   v = b;
   v[10] = 7; // a newer minor version is read
   EXPECT_EQ(readError(v), "(no error)");

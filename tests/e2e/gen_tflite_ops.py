@@ -18,7 +18,7 @@ QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
-AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV), with broadcasting, zero points at the extremes and rescale
+AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
@@ -278,6 +278,29 @@ OP_CASES += [
 ]
 
 
+def prelu_case(name, shape, alpha_shape, q_in, q_alpha, q_out):
+    """PRELU with a constant int8 alpha drawn from a generator seeded by the
+    case name."""
+    rng = random.Random("alpha:" + name)
+    count = 1
+    for d in alpha_shape:
+        count *= d
+    alpha = [rng.randint(-128, 127) for _ in range(count)]
+    tensors = [q_tensor("x", shape, *q_in), q_tensor("y", shape, *q_out),
+               q_tensor("alpha", alpha_shape, *q_alpha, buffer=1)]
+    model = op_model(54, tensors, [0], [1], [0, 2], None, None,
+                     [int_buffer(alpha, 1)])
+    return (name, model, [shape])
+
+
+OP_CASES += [
+    prelu_case("prelu_per_channel", (1, 5, 6, 8), (1, 1, 8), (0.05, -7),
+               (0.01, 3), (0.04, 9)),
+    prelu_case("prelu_full_alpha_multiplier_above_1", (2, 3, 4), (2, 3, 4),
+               (0.06, 20), (0.02, -128), (0.02, -2)),
+]
+
+
 def concat_case():
     q = (0.125, -4)
     tensors = [q_tensor("a", (1, 4, 3, 5), *q), q_tensor("b", (1, 4, 2, 5), *q),
@@ -289,6 +312,23 @@ def concat_case():
 
 
 OP_CASES.append(concat_case())
+
+
+def concat_rescaled_case():
+    """Inputs quantized differently from the output (TFLite Micro refuses
+    that; npuc requantizes each as QUANTIZE would): checked against MLIR's
+    lowering only (scripts/tflm-reference finds no kernel that accepts it)."""
+    tensors = [q_tensor("a", (2, 3, 4), 0.125, -4),
+               q_tensor("b", (2, 3, 2), 0.5, 10),
+               q_tensor("c", (2, 3, 3), 0.01, -128),
+               q_tensor("y", (2, 3, 9), 0.1, 3)]
+    model = op_model(2, tensors, [0, 1, 2], [3], [0, 1, 2],
+                     "ConcatenationOptions", {"axis": 2})
+    return ("concatenation_rescaled_inputs", model,
+            [(2, 3, 4), (2, 3, 2), (2, 3, 3)])
+
+
+OP_CASES.append(concat_rescaled_case())
 
 
 def multi_case(name, code, options_type, options, inputs, consts, outputs,
@@ -331,6 +371,17 @@ SLICING = [
                                                 [1, 7, 0, 4]),
       ("strides", (4,), "INT32", [1, 1, 1, 1])],
      [("in", 0), ("const", 0), ("const", 1), ("const", 2)], [(6, 5, 4)]),
+    ("strided_slice_stride2_negative", 45, "StridedSliceOptions", {},
+     [(2, 9, 10, 3)],
+     [("begin", (4,), "INT32", [0, 1, -1, 0]),
+      ("end", (4,), "INT32", [2, 9, 0, 3]),
+      ("strides", (4,), "INT32", [1, 2, -3, 1])],
+     [("in", 0), ("const", 0), ("const", 1), ("const", 2)], [(2, 4, 3, 3)]),
+    ("strided_slice_reverse_masks", 45, "StridedSliceOptions",
+     {"begin_mask": 1, "end_mask": 3}, [(6, 7)],
+     [("begin", (2,), "INT32", [0, 0]), ("end", (2,), "INT32", [0, 0]),
+      ("strides", (2,), "INT32", [-1, 2])],
+     [("in", 0), ("const", 0), ("const", 1), ("const", 2)], [(6, 4)]),
     ("split_3_axis1", 49, "SplitOptions", {"num_splits": 3}, [(2, 12, 3)],
      [("axis", (1,), "INT32", [1])], [("const", 0), ("in", 0)],
      [(2, 4, 3)] * 3),

@@ -1,4 +1,4 @@
-//===- EmitActivation.cpp - RELU, RELU6, RELU_N1_TO_1, QUANTIZE -----------===//
+//===- EmitActivation.cpp - RELU*, QUANTIZE, PRELU -----------------------===//
 //
 // Standalone activations and int8 requantization as TensorFlow Lite's int8
 // kernels compute them: the input minus its zero point, multiplied by
@@ -10,8 +10,16 @@
 // parameters, which is the same thing then, so RELU6 with different
 // parameters is refused rather than guessed.
 //
+//
+// PRELU is TFLite Micro's integer kernel: x' = x - zp_in; x' >= 0 gives
+// MultiplyByQuantizedMultiplier(x', s_in / s_out), x' < 0 gives
+// MultiplyByQuantizedMultiplier(x' * (alpha - zp_alpha),
+// s_in * s_alpha / s_out); plus zp_out, clamped to int8.
+//
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
 using namespace mlir::npu;
@@ -78,4 +86,73 @@ Error tflite::emitReluN1To1(Importer &im, const OpContext &op) {
 
 Error tflite::emitQuantize(Importer &im, const OpContext &op) {
   return emitRequantize(im, op, tfl::Activation_NONE, /*doubleQuotient=*/true);
+}
+
+/// In TOSA: x' = cast(x) - zp_in; max(x', 0) and min(x', 0) * (alpha -
+/// zp_alpha) each rescaled (double rounding, int32 to int32) -- one of them
+/// is 0 -- added, plus zp_out, clamped and narrowed.
+Error tflite::emitPrelu(Importer &im, const OpContext &op) {
+  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  auto alphaT = im.operand(op, 1);
+  if (!u || !alphaT)
+    return llvm::joinErrors(u.takeError(), alphaT.takeError());
+  const TensorInfo &x = *u->in, &y = *u->out, &a = **alphaT;
+  if (x.shape != y.shape)
+    return im.failOp(op, "input shape " + shapeText(x.shape) +
+                             " differs from the output shape " +
+                             shapeText(y.shape));
+  if (Error e = im.requireType(op, a, tfl::ElementType_INT8, "alpha"))
+    return e;
+  if (a.data.empty())
+    return im.failOp(op, "alpha must be a constant");
+  auto qa = im.perTensor(op, a);
+  if (!qa)
+    return qa.takeError();
+  // alpha broadcasts against the input from the right.
+  const int64_t rank = x.shape.size();
+  if (static_cast<int64_t>(a.shape.size()) > rank)
+    return im.failOp(op, "alpha " + shapeText(a.shape) +
+                             " does not broadcast to " + shapeText(x.shape));
+  SmallVector<int64_t> alphaShape(rank - a.shape.size(), 1);
+  alphaShape.append(a.shape.begin(), a.shape.end());
+  for (int64_t d = 0; d < rank; ++d)
+    if (alphaShape[d] != 1 && alphaShape[d] != x.shape[d])
+      return im.failOp(op, "alpha " + shapeText(a.shape) +
+                               " does not broadcast to " + shapeText(x.shape));
+  SmallVector<int32_t> alpha;
+  for (uint8_t byte : a.data)
+    alpha.push_back(static_cast<int8_t>(byte) - qa->second);
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  OpBuilder &b = im.getBuilder();
+  const Location loc = op.loc;
+  const Type i32 = b.getI32Type();
+  const auto type = RankedTensorType::get(x.shape, i32);
+  Value shifted = im.castTo(loc, *input, i32);
+  if (u->qIn.second != 0)
+    shifted = b.create<tosa::SubOp>(loc, type, shifted,
+                                    im.splat(loc, rank, u->qIn.second));
+  Value zero = im.splat(loc, rank, 0);
+  Value positive = b.create<tosa::MaximumOp>(loc, type, shifted, zero);
+  Value negative = b.create<tosa::MinimumOp>(loc, type, shifted, zero);
+  negative = b.create<tosa::MulOp>(loc, type, negative,
+                                   im.constant<int32_t>(loc, alphaShape, alpha),
+                                   b.getI8IntegerAttr(0));
+  const double sIn = u->qIn.first, sOut = u->qOut.first;
+  Expected<Value> r1 =
+      im.rescale(op, positive, i32, {sIn / sOut}, 0, 0, /*doubleRound=*/true);
+  if (!r1)
+    return r1.takeError();
+  Expected<Value> r2 = im.rescale(op, negative, i32,
+                                  {sIn * static_cast<double>(qa->first) / sOut},
+                                  0, 0, /*doubleRound=*/true);
+  if (!r2)
+    return r2.takeError();
+  Value sum = b.create<tosa::AddOp>(loc, type, *r1, *r2);
+  if (u->qOut.second != 0)
+    sum = b.create<tosa::AddOp>(loc, type, sum,
+                                im.splat(loc, rank, u->qOut.second));
+  sum = im.clampInt(loc, sum, -128, 127);
+  return im.define(op, im.castTo(loc, sum, b.getI8Type()));
 }

@@ -154,8 +154,16 @@ Error tflite::emitConcatenation(Importer &im, const OpContext &op) {
     if (!in)
       return in.takeError();
     const TensorInfo &x = **in;
-    if (Error e = im.requireSameQuantization(op, x, y, "input"))
-      return e;
+    // int8 inputs quantized differently from the output are requantized
+    // as TFLite's QUANTIZE (int8 -> int8) would (TFLite Micro's kernel
+    // requires equal quantization, so a converter inserts that QUANTIZE).
+    const bool requantize =
+        x.type == tfl::ElementType_INT8 && y.type == tfl::ElementType_INT8 &&
+        x.scales.size() == 1 && y.scales.size() == 1 &&
+        (x.scales != y.scales || x.zeroPoints != y.zeroPoints);
+    if (!requantize)
+      if (Error e = im.requireSameQuantization(op, x, y, "input"))
+        return e;
     if (static_cast<int64_t>(x.shape.size()) != rank)
       return im.failOp(op, "input '" + x.name + "' has rank " +
                                Twine(x.shape.size()) + "; the output has " +
@@ -170,6 +178,16 @@ Error tflite::emitConcatenation(Importer &im, const OpContext &op) {
     Expected<Value> v = im.activation(op, k);
     if (!v)
       return v.takeError();
+    if (requantize) {
+      v = im.rescale(
+          op, *v, im.getBuilder().getI8Type(),
+          {static_cast<double>(x.scales[0]) / static_cast<double>(y.scales[0])},
+          static_cast<int32_t>(x.zeroPoints[0]),
+          static_cast<int32_t>(y.zeroPoints[0]),
+          /*doubleRound=*/true);
+      if (!v)
+        return v.takeError();
+    }
     parts.push_back(*v);
   }
   if (total != y.shape[axis])

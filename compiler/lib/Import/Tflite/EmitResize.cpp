@@ -44,29 +44,6 @@ int64_t nearest(int64_t out, int64_t inSize, int64_t outSize, bool alignCorners,
   return v;
 }
 
-/// `v` with dimension `axis` rebuilt from `sources`: output index i takes
-/// input index sources[i].
-Value gatherAxis(Importer &im, const OpContext &op, Value v, int64_t axis,
-                 ArrayRef<int64_t> sources) {
-  OpBuilder &b = im.getBuilder();
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> sizes(type.getShape());
-  sizes[axis] = 1;
-  SmallVector<Value> pieces;
-  for (int64_t src : sources) {
-    SmallVector<int64_t> start(type.getRank(), 0);
-    start[axis] = src;
-    pieces.push_back(b.create<tosa::SliceOp>(
-        op.loc, RankedTensorType::get(sizes, type.getElementType()), v,
-        b.getDenseI64ArrayAttr(start), b.getDenseI64ArrayAttr(sizes)));
-  }
-  SmallVector<int64_t> shape(type.getShape());
-  shape[axis] = static_cast<int64_t>(sources.size());
-  return b.create<tosa::ConcatOp>(
-      op.loc, RankedTensorType::get(shape, type.getElementType()), pieces,
-      b.getI32IntegerAttr(static_cast<int32_t>(axis)));
-}
-
 /// The input and output of a 4-D data-movement operator, checked.
 Expected<std::pair<const TensorInfo *, const TensorInfo *>>
 nhwcOperands(Importer &im, const OpContext &op) {
@@ -152,7 +129,7 @@ Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
     SmallVector<int64_t> sources;
     for (int64_t i = 0; i < y.shape[axis]; ++i)
       sources.push_back(nearest(i, x.shape[axis], y.shape[axis], align, half));
-    v = gatherAxis(im, op, v, axis, sources);
+    v = im.gatherAxis(op.loc, v, axis, sources);
   }
   return im.define(op, v);
 }
@@ -207,7 +184,7 @@ Error tflite::emitResizeBilinear(Importer &im, const OpContext &op) {
     for (auto [sources, weights] : {std::make_pair(&w.lower, &w.lowerWeight),
                                     std::make_pair(&w.upper, &w.upperWeight)}) {
       Value picked =
-          im.castTo(op.loc, gatherAxis(im, op, v, axis, *sources), i32);
+          im.castTo(op.loc, im.gatherAxis(op.loc, v, axis, *sources), i32);
       Value term = b.create<tosa::MulOp>(
           op.loc, type, picked,
           im.constant<int32_t>(op.loc, weightShape, *weights),
@@ -260,9 +237,9 @@ Error tflite::emitGather(Importer &im, const OpContext &op) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  return im.define(
-      op,
-      im.reshape(op.loc, gatherAxis(im, op, *input, axis, *indices), y.shape));
+  return im.define(op, im.reshape(op.loc,
+                                  im.gatherAxis(op.loc, *input, axis, *indices),
+                                  y.shape));
 }
 
 Error tflite::emitSpaceToDepth(Importer &im, const OpContext &op) {

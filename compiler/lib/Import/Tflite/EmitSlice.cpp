@@ -130,41 +130,71 @@ Error tflite::emitStridedSlice(Importer &im, const OpContext &op) {
       static_cast<int64_t>(strides->size()) != rank)
     return im.failOp(op,
                      "begin, end and strides need " + Twine(rank) + " values");
-  SmallVector<int64_t> start, sizes;
-  for (int64_t d = 0; d < rank; ++d) {
-    if ((*strides)[d] != 1)
-      return im.failOp(op, "stride " + Twine((*strides)[d]) + " in dimension " +
-                               Twine(d) + " is not supported (only 1)");
-    const int64_t dim = x.shape[d];
-    auto clampIndex = [&](int64_t i) {
-      return std::clamp<int64_t>(i < 0 ? i + dim : i, 0, dim);
-    };
-    int64_t b = (beginMask >> d) & 1 ? 0 : clampIndex((*begin)[d]);
-    int64_t e = offset               ? b + (*end)[d]
-                : (endMask >> d) & 1 ? dim
-                                     : clampIndex((*end)[d]);
-    if ((shrinkMask >> d) & 1) {
-      b = (*begin)[d] < 0 ? (*begin)[d] + dim : (*begin)[d];
-      e = b + 1;
-    }
-    e = std::clamp<int64_t>(e, b, dim);
-    if (b < 0 || b >= dim)
-      return im.failOp(op, "begin " + Twine((*begin)[d]) +
-                               " is outside dimension " + Twine(d));
-    start.push_back(b);
-    sizes.push_back(e - b);
-  }
+  // Per axis, the input indices TFLite's StartForAxis / StopForAxis and
+  // the stride select, in output order.
+  SmallVector<SmallVector<int64_t>> picked;
   int64_t elements = 1;
-  for (int64_t n : sizes)
-    elements *= n;
-  if (elements != y.elements)
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t stride = (*strides)[d], dim = x.shape[d];
+    const bool shrink = (shrinkMask >> d) & 1;
+    if (stride == 0)
+      return im.failOp(op, "stride 0 in dimension " + Twine(d));
+    if (stride != 1 && (offset || shrink))
+      return im.failOp(op, "stride " + Twine(stride) + " in dimension " +
+                               Twine(d) + " with " +
+                               (offset ? "offset" : "shrink_axis_mask") +
+                               " is not supported");
+    auto bounded = [&](int64_t i) {
+      if (i < 0)
+        i += dim;
+      return stride > 0 ? std::clamp<int64_t>(i, 0, dim)
+                        : std::clamp<int64_t>(i, -1, dim - 1);
+    };
+    int64_t start = (beginMask >> d) & 1 ? (stride > 0 ? 0 : dim - 1)
+                                         : bounded((*begin)[d]);
+    int64_t stop =
+        (endMask >> d) & 1 ? (stride > 0 ? dim : -1) : bounded((*end)[d]);
+    if (offset)
+      stop = std::clamp<int64_t>(start + (*end)[d], start, dim);
+    if (shrink) {
+      start = (*begin)[d] < 0 ? (*begin)[d] + dim : (*begin)[d];
+      if (start < 0 || start >= dim)
+        return im.failOp(op, "begin " + Twine((*begin)[d]) +
+                                 " is outside dimension " + Twine(d));
+      stop = start + 1;
+    }
+    SmallVector<int64_t> indices;
+    for (int64_t i = start; stride > 0 ? i < stop : i > stop; i += stride)
+      indices.push_back(i);
+    elements *= static_cast<int64_t>(indices.size());
+    picked.push_back(std::move(indices));
+  }
+  if (elements != y.elements || elements == 0)
     return im.failOp(op, "the slice has " + Twine(elements) +
                              " elements but the output shape " +
                              shapeText(y.shape) + " has " + Twine(y.elements));
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  return im.define(op, sliceTo(im, op, *input, start, sizes, y.shape));
+  // The bounding box by one slice, then each axis whose indices are not
+  // consecutive and ascending gathered.
+  SmallVector<int64_t> start, sizes;
+  for (const SmallVector<int64_t> &indices : picked) {
+    const auto [lo, hi] = std::minmax_element(indices.begin(), indices.end());
+    start.push_back(*lo);
+    sizes.push_back(*hi - *lo + 1);
+  }
+  Value v = sliceTo(im, op, *input, start, sizes, sizes);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (static_cast<int64_t>(picked[d].size()) == sizes[d] &&
+        picked[d].front() == start[d])
+      continue; // consecutive, ascending
+    SmallVector<int64_t> sources;
+    for (int64_t i : picked[d])
+      sources.push_back(i - start[d]);
+    v = im.gatherAxis(op.loc, v, d, sources);
+  }
+  return im.define(op, im.reshape(op.loc, v, y.shape));
 }
 
 Error tflite::emitSplit(Importer &im, const OpContext &op) {

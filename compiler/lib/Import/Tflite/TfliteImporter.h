@@ -137,6 +137,10 @@ public:
   Value constant(Location loc, ArrayRef<int64_t> shape, ArrayRef<T> values);
   /// An int32 constant of `rank` dimensions of size 1.
   Value splat(Location loc, int64_t rank, int32_t value);
+  /// `v` with dimension `axis` rebuilt from `sources`: output index i takes
+  /// input index sources[i] (slices and a concat).
+  Value gatherAxis(Location loc, Value v, int64_t axis,
+                   ArrayRef<int64_t> sources);
   /// `v` reshaped, or `v` itself if it has that shape.
   Value reshape(Location loc, Value v, ArrayRef<int64_t> shape);
   Value castTo(Location loc, Value v, Type element);
@@ -214,6 +218,7 @@ llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
 llvm::Error emitFullyConnected(Importer &im, const OpContext &op);
 llvm::Error emitTransposeConv(Importer &im, const OpContext &op);
 // EmitActivation.cpp
+llvm::Error emitPrelu(Importer &im, const OpContext &op);
 llvm::Error emitQuantize(Importer &im, const OpContext &op);
 llvm::Error emitRelu(Importer &im, const OpContext &op);
 llvm::Error emitRelu6(Importer &im, const OpContext &op);

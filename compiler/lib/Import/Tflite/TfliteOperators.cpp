@@ -48,6 +48,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(SQUEEZE, emitReshape),
     TFLITE_OPERATOR(STRIDED_SLICE, emitStridedSlice),
     TFLITE_OPERATOR(SPLIT, emitSplit),
+    TFLITE_OPERATOR(PRELU, emitPrelu),
     TFLITE_OPERATOR(MAXIMUM, emitMaximum),
     TFLITE_OPERATOR(MINIMUM, emitMinimum),
     TFLITE_OPERATOR(PADV2, emitPadV2),

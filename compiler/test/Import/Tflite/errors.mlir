@@ -21,10 +21,11 @@
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/quant.json "m['subgraphs'][0]['tensors'][1]['quantization']['zero_point'] = [0]"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/tanh.json "m['subgraphs'][0]['operators'][0]['options']['activation'] = 'TANH'"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/float.json "m['subgraphs'][0]['tensors'][0]['type'] = 'FLOAT32'"
-// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/unsupported.json "m['operator_codes'][2] = {'deprecated_code': 6}"
+// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/unsupported.json "m['operator_codes'][2] = {'deprecated_code': 8}"
+// RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/dequantize.json "m['operator_codes'][2] = {'deprecated_code': 6}"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/order.json "ops = m['subgraphs'][0]['operators']; ops[0], ops[1] = ops[1], ops[0]"
 // RUN: %python %S/Inputs/mutate.py %S/Inputs/ops.json %t/zero.json "m['subgraphs'][0]['tensors'][0]['quantization']['scale'] = [0.0]"
-// RUN: cd %t && flatc -b %tflite_schema index.json size.json buffer.json shape.json opcode.json quant.json tanh.json float.json unsupported.json order.json zero.json
+// RUN: cd %t && flatc -b %tflite_schema index.json size.json buffer.json shape.json opcode.json quant.json tanh.json float.json unsupported.json dequantize.json order.json zero.json
 // RUN: not npuc %t/index.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=INDEX < %t/err
 // RUN: not npuc %t/size.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=SIZE < %t/err
 // RUN: not npuc %t/buffer.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=BUFFER < %t/err
@@ -34,6 +35,7 @@
 // RUN: not npuc %t/tanh.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=TANH < %t/err
 // RUN: not npuc %t/float.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=FLOAT < %t/err
 // RUN: not npuc %t/unsupported.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=NOTSUP < %t/err
+// RUN: not npuc %t/dequantize.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=DEQ < %t/err
 // RUN: not npuc %t/order.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=ORDER < %t/err
 // RUN: not npuc %t/zero.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=ZERO < %t/err
 
@@ -47,7 +49,8 @@
 // OPCODE: npuc: error: {{.*}}opcode.bin: operator 2 has opcode index 9 but the model has 5 operator codes
 // QUANT: npuc: error: {{.*}}quant.bin: tensor 1 ('conv/w') has 3 quantization scales but 1 zero points
 // TANH: npuc: error: {{.*}}tanh.bin: operator 0 (CONV_2D): fused activation TANH is not supported
-// FLOAT: npuc: error: {{.*}}float.bin: input 'x' has type FLOAT32; only int8 inputs are supported
-// NOTSUP: npuc: error: {{.*}}unsupported.bin: operator 2 (DEQUANTIZE, output 'flat'): operator is not supported by the importer
+// FLOAT: npuc: error: {{.*}}float.bin: float32 input 'x' is read by operator 0, which is not a QUANTIZE to a per-tensor int8 or int16 tensor (only that conversion runs at the edge)
+// NOTSUP: npuc: error: {{.*}}unsupported.bin: operator 2 (builtin operator 8, output 'flat'): operator is not supported by the importer
+// DEQ: npuc: error: {{.*}}dequantize.bin: operator 2 (DEQUANTIZE): supported only from an int8 tensor to a float32 model output that nothing else reads
 // ZERO: npuc: error: {{.*}}zero.bin: operator 0 (CONV_2D): tensor 'x' has quantization scale 0; activations need a positive scale
 // ORDER: npuc: error: {{.*}}order.bin: operator 0 (DEPTHWISE_CONV_2D): input 0 (tensor 3 'conv/out') is neither a model input, a constant, nor produced by an earlier operator
