@@ -18,7 +18,7 @@ QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
-AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU), with broadcasting, zero points at the extremes and rescale
+AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them.
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
@@ -298,6 +298,35 @@ OP_CASES += [
                (0.01, 3), (0.04, 9)),
     prelu_case("prelu_full_alpha_multiplier_above_1", (2, 3, 4), (2, 3, 4),
                (0.06, 20), (0.02, -128), (0.02, -2)),
+]
+
+
+def batch_matmul_const_rhs_case():
+    """BATCH_MATMUL with a constant right-hand side without batch (the
+    left's batch folds into its rows)."""
+    rng = random.Random("rhs:batch_matmul_const_rhs")
+    rhs = [rng.randint(-127, 127) for _ in range(8 * 4)]
+    tensors = [q_tensor("x", (2, 5, 8), 0.05, 3),
+               q_tensor("y", (2, 5, 4), 0.5, -6),
+               q_tensor("w", (8, 4), 0.02, 0, buffer=1)]
+    model = op_model(126, tensors, [0], [1], [0, 2], "BatchMatMulOptions", {},
+                     [int_buffer(rhs, 1)])
+    return ("batch_matmul_const_rhs", model, [(2, 5, 8)])
+
+
+OP_CASES += [
+    ("batch_matmul_equal_batch", binary_case(
+        126, "BatchMatMulOptions", (2, 3, 4, 5), (2, 3, 5, 6), (2, 3, 4, 6),
+        (0.05, -5), (0.04, 0), (0.3, 2)), [(2, 3, 4, 5), (2, 3, 5, 6)]),
+    ("batch_matmul_adj_y_rhs_zero_point", binary_case(
+        126, "BatchMatMulOptions", (3, 4, 7), (3, 6, 7), (3, 4, 6),
+        (0.05, 0), (0.03, 9), (0.2, -1), {"adj_y": True}),
+     [(3, 4, 7), (3, 6, 7)]),
+    ("batch_matmul_adj_x", binary_case(
+        126, "BatchMatMulOptions", (2, 6, 3), (2, 6, 4), (2, 3, 4),
+        (0.05, 7), (0.03, 0), (0.25, 0), {"adj_x": True}),
+     [(2, 6, 3), (2, 6, 4)]),
+    batch_matmul_const_rhs_case(),
 ]
 
 

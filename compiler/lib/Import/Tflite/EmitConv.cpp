@@ -1,4 +1,4 @@
-//===- EmitConv.cpp - CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED ---------===//
+//===- EmitConv.cpp - CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ... ----===//
 //
 // The MAC operators, as TFLite's int8 kernels compute them: the TOSA MAC op
 // with the input zero point and an int32 bias, then a RESCALE by
@@ -353,4 +353,113 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   if (!output)
     return output.takeError();
   return im.define(op, im.reshape(op.loc, *output, y.shape));
+}
+
+/// BATCH_MATMUL (int8) as TFLite Micro computes it: sum over k of
+/// (lhs - zp_lhs)(rhs - zp_rhs) in int32, MultiplyByQuantizedMultiplier by
+/// (s_lhs * s_rhs as a float) / s_out, plus zp_out, clamped. In TOSA: the
+/// operands transposed for adj_x / adj_y, batch dimensions flattened (a
+/// right-hand side without batch folds the left's batch into its rows),
+/// tosa.matmul, rescale. The array has no weight offset, so with a non-zero
+/// right-hand zero point the product is taken transposed, (rhs^T lhs^T)^T.
+Error tflite::emitBatchMatMul(Importer &im, const OpContext &op) {
+  OpBuilder &b = im.getBuilder();
+  auto lhsT = im.operand(op, 0);
+  auto rhsT = im.operand(op, 1);
+  auto out = im.result(op);
+  if (!lhsT || !rhsT || !out)
+    return llvm::joinErrors(
+        llvm::joinErrors(lhsT.takeError(), rhsT.takeError()), out.takeError());
+  for (auto [t, role] :
+       {std::make_pair(*lhsT, "lhs"), std::make_pair(*rhsT, "rhs"),
+        std::make_pair(*out, "output")})
+    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+      return e;
+  const TensorInfo &l = **lhsT, &r = **rhsT, &y = **out;
+  const auto *o = op.op->options_as_BatchMatMulOptions();
+  const bool adjX = o && o->adj_x(), adjY = o && o->adj_y();
+  const int64_t lr = l.shape.size(), rr = r.shape.size();
+  if (lr < 2 || rr < 2 || lr > 5 || rr > 5)
+    return im.failOp(op, "operands must have rank 2 to 5");
+  const int64_t m = l.shape[lr - (adjX ? 1 : 2)];
+  const int64_t k = l.shape[lr - (adjX ? 2 : 1)];
+  const int64_t k2 = r.shape[rr - (adjY ? 1 : 2)];
+  const int64_t n = r.shape[rr - (adjY ? 2 : 1)];
+  int64_t lBatch = 1, rBatch = 1;
+  for (int64_t d = 0; d + 2 < lr; ++d)
+    lBatch *= l.shape[d];
+  for (int64_t d = 0; d + 2 < rr; ++d)
+    rBatch *= r.shape[d];
+  const bool sameBatch =
+      lr == rr &&
+      std::equal(l.shape.begin(), l.shape.end() - 2, r.shape.begin());
+  const bool foldLhs = rBatch == 1 && !adjX;
+  if (k != k2 || (!sameBatch && !foldLhs) || y.elements != lBatch * m * n)
+    return im.failOp(op, "shapes " + shapeText(l.shape) + " x " +
+                             shapeText(r.shape) + " -> " + shapeText(y.shape) +
+                             " are not supported (equal batch dimensions, "
+                             "or a right-hand side without batch)");
+  auto ql = im.perTensor(op, l);
+  auto qr = im.perTensor(op, r);
+  auto qo = im.perTensor(op, y);
+  if (!ql || !qr || !qo)
+    return llvm::joinErrors(llvm::joinErrors(ql.takeError(), qr.takeError()),
+                            qo.takeError());
+  if (ql->second != 0 && qr->second != 0)
+    return im.failOp(op, "both operands have a zero point (" +
+                             Twine(ql->second) + ", " + Twine(qr->second) +
+                             "); the array has no weight offset, so one of "
+                             "them must be 0");
+  Expected<Value> lv = im.activation(op, 0);
+  Expected<Value> rv = im.activation(op, 1);
+  if (!lv || !rv)
+    return llvm::joinErrors(lv.takeError(), rv.takeError());
+  const Location loc = op.loc;
+  // [B, rows, cols] of the last two dimensions, transposed if asked.
+  auto asBatched = [&](Value v, const TensorInfo &t, int64_t batch,
+                       bool transpose) -> Value {
+    const int64_t rank = t.shape.size();
+    const int64_t rows = t.shape[rank - 2], cols = t.shape[rank - 1];
+    v = im.reshape(loc, v, {batch, rows, cols});
+    if (!transpose)
+      return v;
+    return b
+        .create<tosa::TransposeOp>(
+            loc, RankedTensorType::get({batch, cols, rows}, b.getI8Type()), v,
+            im.constant<int32_t>(loc, {3}, ArrayRef<int32_t>{0, 2, 1}))
+        .getResult();
+  };
+  const int64_t batch = sameBatch ? lBatch : 1;
+  Value lhs = foldLhs && !sameBatch
+                  ? im.reshape(loc, *lv, {1, lBatch * m, k})
+                  : asBatched(*lv, l, batch, adjX); // [batch, M, K]
+  const int64_t rows = foldLhs && !sameBatch ? lBatch * m : m;
+  Value rhs = asBatched(*rv, r, batch, adjY); // [batch, K, N]
+  const bool swap = qr->second != 0;
+  auto transposed = [&](Value v, int64_t d1, int64_t d2) -> Value {
+    return b
+        .create<tosa::TransposeOp>(
+            loc, RankedTensorType::get({batch, d2, d1}, b.getI8Type()), v,
+            im.constant<int32_t>(loc, {3}, ArrayRef<int32_t>{0, 2, 1}))
+        .getResult();
+  };
+  Value a = swap ? transposed(rhs, k, n) : lhs;
+  Value bb = swap ? transposed(lhs, rows, k) : rhs;
+  const int64_t aRows = swap ? n : rows, bCols = swap ? rows : n;
+  Value acc = b.create<tosa::MatMulOp>(
+      loc, RankedTensorType::get({batch, aRows, bCols}, b.getI32Type()), a, bb,
+      tosa::MatMulOpQuantizationAttr::get(b.getContext(),
+                                          swap ? qr->second : ql->second, 0));
+  const double scale = static_cast<double>(ql->first * qr->first) /
+                       static_cast<double>(qo->first);
+  Expected<Value> result =
+      im.requantize(op, acc, {scale}, qo->second, tfl::Activation_NONE, y);
+  if (!result)
+    return result.takeError();
+  Value v = *result;
+  if (swap)
+    v = b.create<tosa::TransposeOp>(
+        loc, RankedTensorType::get({batch, rows, n}, b.getI8Type()), v,
+        im.constant<int32_t>(loc, {3}, ArrayRef<int32_t>{0, 2, 1}));
+  return im.define(op, im.reshape(loc, v, y.shape));
 }

@@ -213,6 +213,7 @@ struct OperatorEmitter {
 const OperatorEmitter *findOperator(int32_t code);
 
 // EmitConv.cpp
+llvm::Error emitBatchMatMul(Importer &im, const OpContext &op);
 llvm::Error emitConv2D(Importer &im, const OpContext &op);
 llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
 llvm::Error emitFullyConnected(Importer &im, const OpContext &op);

@@ -67,6 +67,7 @@ constexpr OperatorEmitter kOperators[] = {
     TFLITE_OPERATOR(ELU, emitElu),
     TFLITE_OPERATOR(QUANTIZE, emitQuantize),
     TFLITE_OPERATOR(HARD_SWISH, emitHardSwish),
+    TFLITE_OPERATOR(BATCH_MATMUL, emitBatchMatMul),
 };
 
 #undef TFLITE_OPERATOR
