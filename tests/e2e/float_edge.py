@@ -7,8 +7,8 @@ outputs, converted on the host.
 Writes the cases (one-operator int8 models wrapped in float32 QUANTIZE /
 DEQUANTIZE, as TFLite's converter makes float-interface models), compiles
 each with npuc for every preset, runs npusim (golden executor, tile and
-cycle array models) on float32 .npy inputs and requires every float32
-output to equal, bit for bit, TensorFlow Lite Micro's output for the same
+cycle array models; npu-run --expect) on float32 .npy inputs and requires
+every float32 output to equal, bit for bit, TensorFlow Lite Micro's output for the same
 float input (tests/e2e/tflm-reference/<case>/<set>/expected<k>.npy, made by
 scripts/tflm-reference). Also checks that the same program takes the
 already-quantized int8 input and that a DEQUANTIZE inside the model is
@@ -191,6 +191,18 @@ def main():
                             if not edge["quantized_inputs"] or \
                                     not edge["dequantized_outputs"]:
                                 error = "report misses the float interface"
+                    if error is None and "--golden" in mode:
+                        # npu-run --expect compares float32 outputs bit for
+                        # bit with a float32 file.
+                        cmd = [os.path.join(args.bin, "npu-run"), prog]
+                        for k, path in enumerate(inputs):
+                            cmd += ["--input", "%d=%s" % (k, path)]
+                        for k, ref in enumerate(expected):
+                            cmd += ["--expect", "%d=%s" % (k, ref)]
+                        run = subprocess.run(cmd, capture_output=True,
+                                             text=True)
+                        if run.returncode:
+                            error = "npu-run --expect: " + run.stderr.strip()
                     label = "%s [%s] %s %s" % (name, set_name, preset,
                                                " ".join(mode))
                     if error:

@@ -14,6 +14,7 @@
 #include "../common/CommandLine.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace po = boost::program_options;
 using namespace npu;
@@ -54,24 +55,40 @@ std::string checkExpect(const Program &program,
   Result<Tensor> expected = readNpy(path);
   if (!expected)
     return expected.error().getMessage();
-  const Tensor &got = outputs[which];
+  // A float-interface output compares as float32 with a float32 file
+  // (bit for bit), else as the program's integers.
+  const TensorDesc &desc = program.tensors[indices[which]];
+  const Tensor got = desc.floatInterface && expected->type == ElementType::F32
+                         ? dequantizeOutput(desc, outputs[which])
+                         : outputs[which];
   if (expected->type != got.type || expected->shape != got.shape)
     return path + ": expected " + std::string(elementTypeName(expected->type)) +
            formatShape(expected->shape) + ", output is " +
            std::string(elementTypeName(got.type)) + formatShape(got.shape);
+  const size_t bytes = elementBytes(got.type);
   int64_t differ = 0, first = -1;
   for (int64_t i = 0; i < got.numElements(); ++i)
-    if (got.getInt(i) != expected->getInt(i)) {
+    if (std::memcmp(got.data.data() + i * bytes,
+                    expected->data.data() + i * bytes, bytes) != 0) {
       if (first < 0)
         first = i;
       ++differ;
     }
+  auto valueText = [](const Tensor &t, int64_t i) {
+    if (t.type != ElementType::F32)
+      return std::to_string(t.getInt(i));
+    float f = 0;
+    std::memcpy(&f, t.data.data() + 4 * i, 4);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", static_cast<double>(f));
+    return std::string(text);
+  };
   if (differ)
     return "output " + name + " differs from " + path + " in " +
            std::to_string(differ) + " of " + std::to_string(got.numElements()) +
            " elements (first at " + std::to_string(first) + ": got " +
-           std::to_string(got.getInt(first)) + ", expected " +
-           std::to_string(expected->getInt(first)) + ")";
+           valueText(got, first) + ", expected " + valueText(*expected, first) +
+           ")";
   std::printf("output %s matches %s bit for bit (%lld elements)\n",
               name.c_str(), path.c_str(),
               static_cast<long long>(got.numElements()));
