@@ -330,6 +330,33 @@ OP_CASES += [
 ]
 
 
+def fully_connected_case(name, in_shape, out_features, q_in, w_scale, q_out,
+                         weight_range):
+    """FULLY_CONNECTED with a per-tensor constant filter drawn from a
+    generator seeded by the case name (no bias)."""
+    rng = random.Random("weights:" + name)
+    depth = in_shape[-1]
+    weights = [rng.randint(-weight_range, weight_range)
+               for _ in range(out_features * depth)]
+    tensors = [q_tensor("x", in_shape, *q_in),
+               q_tensor("y", (in_shape[0], out_features), *q_out),
+               q_tensor("w", (out_features, depth), w_scale, 0, buffer=1)]
+    model = op_model(9, tensors, [0], [1], [0, 2, -1], "FullyConnectedOptions",
+                     {}, [int_buffer(weights, 1)])
+    return (name, model, [in_shape])
+
+
+OP_CASES += [
+    # s_in * s_w / s_out = 2.5: a left shift, and every odd accumulator is
+    # an exact half (ties of TFLite's SaturatingRoundingDoublingHighMul).
+    fully_connected_case("fully_connected_multiplier_2_5_ties", (8, 16), 4,
+                         (0.5, 0), 0.5, (0.1, 0), 1),
+    # s_in / s_out = 1.5: every odd input is an exact half.
+    ("quantize_int8_ratio_1_5_ties", unary_case(
+        114, None, (4, 64), (4, 64), (0.03, 0), (0.02, 0)), [(4, 64)]),
+]
+
+
 def concat_case():
     q = (0.125, -4)
     tensors = [q_tensor("a", (1, 4, 3, 5), *q), q_tensor("b", (1, 4, 2, 5), *q),
