@@ -147,7 +147,9 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
         static_cast<int64_t>(sign.getMaxInt()) != 1 || divide.getShift() < 1)
       return failure();
     auto add = single<tosa::AddOp>(divide.getInput1());
-    auto twice = add ? single<tosa::MulOp>(add.getInput1()) : nullptr;
+    // The offsets' add is gone when folding removed an all-zero one.
+    auto twice =
+        single<tosa::MulOp>(add ? add.getInput1() : divide.getInput1());
     if (!twice || twice.getShift() != 0 || splatValue(twice.getInput2()) != 2)
       return failure();
     auto abs = single<tosa::AbsOp>(twice.getInput1());
@@ -167,7 +169,7 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
     if (!isInt(inType, 8) || inType.getRank() != 4 ||
         !matchPattern(sum.getWeight(), m_Constant(&weights)) ||
         !matchPattern(sum.getBias(), m_Constant(&bias)) ||
-        !matchPattern(add.getInput2(), m_Constant(&offsets)) ||
+        (add && !matchPattern(add.getInput2(), m_Constant(&offsets))) ||
         !matchPattern(divide.getInput2(), m_Constant(&multipliers)) ||
         cast<ShapedType>(weights.getType()).getDimSize(3) != 1 ||
         llvm::any_of(sum.getDilation(), [](int64_t d) { return d != 1; }))
@@ -189,25 +191,31 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
                     PoolOp::instructionLimits());
     const int64_t oh = accType.getDimSize(1), ow = accType.getDimSize(2);
     const SmallVector<int64_t> perPosition{1, oh, ow, 1};
-    if (cast<ShapedType>(offsets.getType()).getShape() !=
-            ArrayRef<int64_t>(perPosition) ||
-        cast<ShapedType>(multipliers.getType()).getShape() !=
-            ArrayRef<int64_t>(perPosition))
+    // Constants of [1, OH, OW, 1], or splats (folding may make them so).
+    auto perPositionOrSplat = [&](DenseIntElementsAttr a) {
+      return a.isSplat() || cast<ShapedType>(a.getType()).getShape() ==
+                                ArrayRef<int64_t>(perPosition);
+    };
+    if ((add && !perPositionOrSplat(offsets)) ||
+        !perPositionOrSplat(multipliers))
       return failure();
+    auto at = [](DenseIntElementsAttr a, int64_t i) {
+      return a.isSplat() ? a.getSplatValue<APInt>().getSExtValue()
+                         : (*(a.getValues<APInt>().begin() + i)).getSExtValue();
+    };
     auto taps = [](int64_t o, int64_t stride, int64_t padBefore, int64_t filter,
                    int64_t in) {
       const int64_t first = o * stride - padBefore;
       return std::min(first + filter, in) - std::max<int64_t>(first, 0);
     };
-    auto c = offsets.getValues<APInt>().begin();
-    auto m = multipliers.getValues<APInt>().begin();
     const int s = divide.getShift();
     for (int64_t y = 0; y < oh; ++y)
-      for (int64_t x = 0; x < ow; ++x, ++c, ++m) {
+      for (int64_t x = 0; x < ow; ++x) {
         const int64_t n = taps(y, stride[0], pad[0], kh, inType.getDimSize(1)) *
                           taps(x, stride[1], pad[2], kw, inType.getDimSize(2));
-        if ((*c).getSExtValue() != 2 * (n / 2) - n + 1 ||
-            !dividesExactly(n, (*m).getSExtValue(), s))
+        const int64_t offset = add ? at(offsets, y * ow + x) : 0;
+        if (offset != 2 * (n / 2) - n + 1 ||
+            !dividesExactly(n, at(multipliers, y * ow + x), s))
           return failure();
       }
     const int64_t lo = std::max<int64_t>(outClamp.getMinInt(), -128);
@@ -219,7 +227,8 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
                   PoolKind::AvgTflite, {kh, kw}, stride, pad,
                   /*inZp=*/0, /*outZp=*/0, lo, hi);
     replaceChain(rewriter, root, state,
-                 {sum, sign, abs, twice, add, divide, signMul, outClamp, root});
+                 {sum, sign, abs, twice, add ? add.getOperation() : nullptr,
+                  divide, signMul, outClamp, root});
     return success();
   }
 };

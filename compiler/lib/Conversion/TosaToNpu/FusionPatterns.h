@@ -45,6 +45,10 @@ OperationState poolState(OpBuilder &b, Location loc, Value input, Type type,
 /// windowed) into npu.pool in TFLite mode (FuseAvgPool.cpp).
 void populateTfliteAvgPoolFusion(RewritePatternSet &patterns);
 
+/// tosa.pad (H and W, by the input zero point) folded into the
+/// conv2d / depthwise_conv2d it feeds (FoldPad.cpp).
+void populateFoldPadPatterns(RewritePatternSet &patterns);
+
 /// TFLite's integer softmax (marked by the importer) into npu.softmax
 /// (FuseSoftmax.cpp).
 void populateTfliteSoftmaxFusion(RewritePatternSet &patterns);

@@ -668,6 +668,11 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
     if (shapes.wasInterrupted())
       return signalPassFailure();
 
+    // Explicit padding first, so the convolutions the fusions see carry it.
+    RewritePatternSet folds(&getContext());
+    populateFoldPadPatterns(folds);
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(folds))))
+      return signalPassFailure();
     // Fusions run to completion first, so a clamp or rescale is never
     // converted on its own while a fusion could still absorb it.
     RewritePatternSet fusions(&getContext());
