@@ -35,6 +35,28 @@ bool dividesExactly(int64_t n, int64_t m, int s) {
   return true;
 }
 
+/// The end both forms share: cast<i8>(clamp(q * clamp(acc, -1, 1))), each
+/// op the single user of the one before.
+struct SignedTail {
+  tosa::ClampOp outClamp;
+  tosa::MulOp signMul;
+  tosa::ClampOp sign;
+};
+
+std::optional<SignedTail> matchSignedTail(tosa::CastOp root) {
+  if (!isInt(root.getType(), 8) || !isInt(root.getInput().getType(), 32))
+    return std::nullopt;
+  auto outClamp = single<tosa::ClampOp>(root.getInput());
+  auto signMul = outClamp ? single<tosa::MulOp>(outClamp.getInput()) : nullptr;
+  if (!signMul || signMul.getShift() != 0)
+    return std::nullopt;
+  auto sign = single<tosa::ClampOp>(signMul.getInput2());
+  if (!sign || static_cast<int64_t>(sign.getMinInt()) != -1 ||
+      static_cast<int64_t>(sign.getMaxInt()) != 1)
+    return std::nullopt;
+  return SignedTail{outClamp, signMul, sign};
+}
+
 /// The exact TOSA form of TFLite's global int8 AVERAGE_POOL_2D that the
 /// TFLite importer emits (the raw sum divided by the count, rounded half
 /// away from zero):
@@ -48,20 +70,15 @@ struct FuseTfliteGlobalAvgPool : OpRewritePattern<tosa::CastOp> {
 
   LogicalResult matchAndRewrite(tosa::CastOp root,
                                 PatternRewriter &rewriter) const override {
-    if (!isInt(root.getType(), 8) || !isInt(root.getInput().getType(), 32))
+    std::optional<SignedTail> tail = matchSignedTail(root);
+    if (!tail)
       return failure();
-    auto outClamp = single<tosa::ClampOp>(root.getInput());
-    auto signMul =
-        outClamp ? single<tosa::MulOp>(outClamp.getInput()) : nullptr;
-    if (!signMul || signMul.getShift() != 0)
-      return failure();
+    tosa::ClampOp outClamp = tail->outClamp, sign = tail->sign;
+    tosa::MulOp signMul = tail->signMul;
     auto divide = single<tosa::RescaleOp>(signMul.getInput1());
-    auto sign = single<tosa::ClampOp>(signMul.getInput2());
-    if (!divide || !sign || static_cast<int64_t>(sign.getMinInt()) != -1 ||
-        static_cast<int64_t>(sign.getMaxInt()) != 1 ||
-        divide.getMultiplier().size() != 1 || divide.getInputZp() != 0 ||
-        divide.getOutputZp() != 0 || divide.getDoubleRound() ||
-        !isInt(divide.getType(), 32))
+    if (!divide || divide.getMultiplier().size() != 1 ||
+        divide.getInputZp() != 0 || divide.getOutputZp() != 0 ||
+        divide.getDoubleRound() || !isInt(divide.getType(), 32))
       return failure();
     Value z = divide.getInput();
     int64_t offset = 0;
@@ -134,17 +151,13 @@ struct FuseTfliteWindowedAvgPool : OpRewritePattern<tosa::CastOp> {
 
   LogicalResult matchAndRewrite(tosa::CastOp root,
                                 PatternRewriter &rewriter) const override {
-    if (!isInt(root.getType(), 8) || !isInt(root.getInput().getType(), 32))
+    std::optional<SignedTail> tail = matchSignedTail(root);
+    if (!tail)
       return failure();
-    auto outClamp = single<tosa::ClampOp>(root.getInput());
-    auto signMul =
-        outClamp ? single<tosa::MulOp>(outClamp.getInput()) : nullptr;
-    if (!signMul || signMul.getShift() != 0)
-      return failure();
+    tosa::ClampOp outClamp = tail->outClamp, sign = tail->sign;
+    tosa::MulOp signMul = tail->signMul;
     auto divide = single<tosa::MulOp>(signMul.getInput1());
-    auto sign = single<tosa::ClampOp>(signMul.getInput2());
-    if (!divide || !sign || static_cast<int64_t>(sign.getMinInt()) != -1 ||
-        static_cast<int64_t>(sign.getMaxInt()) != 1 || divide.getShift() < 1)
+    if (!divide || divide.getShift() < 1)
       return failure();
     auto add = single<tosa::AddOp>(divide.getInput1());
     // The offsets' add is gone when folding removed an all-zero one.

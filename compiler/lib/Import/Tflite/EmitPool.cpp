@@ -55,6 +55,32 @@ Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op) {
       computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same)};
 }
 
+/// The rounded average of the int32 sums `acc`, defined as the operator's
+/// output: sign(acc) * floor((|acc| + n/2) / n), rounding half away from
+/// zero, where `divide` maps 2 |acc| to the quotient (adding 2 (n / 2) -
+/// n + 1 and computing floor((z + n) / 2n) by a rounding multiply); then
+/// the fused activation's clamp (always: the int32 result is narrowed by a
+/// wrapping cast) and the cast to int8.
+Error defineRoundedAverage(Importer &im, const OpContext &op,
+                           const PoolOperands &pool, Value acc,
+                           llvm::function_ref<Value(Value)> divide) {
+  OpBuilder &b = im.getBuilder();
+  const Location loc = op.loc;
+  const auto type = cast<RankedTensorType>(acc.getType());
+  Value sign = im.clampInt(loc, acc, -1, 1);
+  Value magnitude = b.create<tosa::AbsOp>(loc, type, acc);
+  Value twice = b.create<tosa::MulOp>(loc, type, magnitude, im.splat(loc, 4, 2),
+                                      b.getI8IntegerAttr(0));
+  Value avg = b.create<tosa::MulOp>(loc, type, divide(twice), sign,
+                                    b.getI8IntegerAttr(0));
+  auto bounds =
+      im.activationBounds(op, pool.options->activation(), *pool.output);
+  if (!bounds)
+    return bounds.takeError();
+  avg = im.clampInt(loc, avg, bounds->first, bounds->second);
+  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+}
+
 /// The number of in-image taps of each output position along one dimension.
 SmallVector<int64_t> tapCounts(int64_t in, int64_t filter, int64_t stride,
                                const Window &w) {
@@ -77,7 +103,7 @@ SmallVector<int64_t> tapCounts(int64_t in, int64_t filter, int64_t stride,
 Error emitWindowedAveragePool(Importer &im, const OpContext &op,
                               const PoolOperands &pool) {
   OpBuilder &b = im.getBuilder();
-  const TensorInfo &x = *pool.input, &y = *pool.output;
+  const TensorInfo &x = *pool.input;
   const tfl::Pool2DOptions *o = pool.options;
   const Window &row = pool.row, &col = pool.col;
   const int64_t c = x.shape[3];
@@ -125,23 +151,14 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
       b.getDenseI64ArrayAttr({1, 1}),
       tosa::ConvOpQuantizationAttr::get(b.getContext(), 0, 0),
       /*local_bound=*/BoolAttr());
-  Value sign = im.clampInt(loc, acc, -1, 1);
-  Value magnitude = b.create<tosa::AbsOp>(loc, type, acc);
-  Value z = b.create<tosa::MulOp>(loc, type, magnitude, im.splat(loc, 4, 2),
-                                  b.getI8IntegerAttr(0));
   const SmallVector<int64_t> perPosition{1, row.out, col.out, 1};
-  z = b.create<tosa::AddOp>(loc, type, z,
-                            im.constant<int32_t>(loc, perPosition, offsets));
-  Value quotient = b.create<tosa::MulOp>(
-      loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
-      b.getI8IntegerAttr(dividers->second));
-  Value avg =
-      b.create<tosa::MulOp>(loc, type, quotient, sign, b.getI8IntegerAttr(0));
-  auto bounds = im.activationBounds(op, o->activation(), y);
-  if (!bounds)
-    return bounds.takeError();
-  avg = im.clampInt(loc, avg, bounds->first, bounds->second);
-  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+  return defineRoundedAverage(im, op, pool, acc, [&](Value twice) -> Value {
+    Value z = b.create<tosa::AddOp>(
+        loc, type, twice, im.constant<int32_t>(loc, perPosition, offsets));
+    return b.create<tosa::MulOp>(
+        loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
+        b.getI8IntegerAttr(dividers->second));
+  });
 }
 
 } // namespace
@@ -153,7 +170,7 @@ Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
   Expected<PoolOperands> pool = poolOperands(im, op);
   if (!pool)
     return pool.takeError();
-  const TensorInfo &x = *pool->input, &y = *pool->output;
+  const TensorInfo &x = *pool->input;
   const tfl::Pool2DOptions *o = pool->options;
   const Window &row = pool->row, &col = pool->col;
   // TFLite divides by the number of in-image taps.
@@ -182,25 +199,11 @@ Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
   acc = b.create<tosa::ReduceSumOp>(loc, RankedTensorType::get(shape, i32), acc,
                                     b.getI32IntegerAttr(2));
   auto type = RankedTensorType::get(shape, i32);
-  // out = sign(acc) * floor((|acc| + n/2) / n): round half away from zero.
-  Value sign = im.clampInt(loc, acc, -1, 1);
-  Value magnitude = b.create<tosa::AbsOp>(loc, type, acc);
-  // z = 2 * (|acc| + n / 2) - n + 1, and floor((z + n) / 2n) by a rounding
-  // multiply.
-  Value z = b.create<tosa::MulOp>(loc, type, magnitude, im.splat(loc, 4, 2),
-                                  b.getI8IntegerAttr(0));
-  if (const int32_t offset = 2 * static_cast<int32_t>(n / 2) - n + 1)
-    z = b.create<tosa::AddOp>(loc, type, z, im.splat(loc, 4, offset));
-  Value quotient =
-      im.rescaleExact(loc, z, i32, divider->first, divider->second, 0, 0);
-  Value avg =
-      b.create<tosa::MulOp>(loc, type, quotient, sign, b.getI8IntegerAttr(0));
-  // Always clamped: the int32 result is narrowed by a (wrapping) cast.
-  auto bounds = im.activationBounds(op, o->activation(), y);
-  if (!bounds)
-    return bounds.takeError();
-  avg = im.clampInt(loc, avg, bounds->first, bounds->second);
-  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+  return defineRoundedAverage(im, op, *pool, acc, [&](Value z) {
+    if (const int32_t offset = 2 * static_cast<int32_t>(n / 2) - n + 1)
+      z = b.create<tosa::AddOp>(loc, type, z, im.splat(loc, 4, offset));
+    return im.rescaleExact(loc, z, i32, divider->first, divider->second, 0, 0);
+  });
 }
 
 Error tflite::emitMaxPool2D(Importer &im, const OpContext &op) {

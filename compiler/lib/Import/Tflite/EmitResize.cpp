@@ -55,6 +55,26 @@ nhwcOperands(Importer &im, const OpContext &op) {
   return *io;
 }
 
+/// The input and output of a RESIZE_* operator, checked against its
+/// constant size operand (input 1).
+Expected<std::pair<const TensorInfo *, const TensorInfo *>>
+resizeOperands(Importer &im, const OpContext &op) {
+  auto io = nhwcOperands(im, op);
+  if (!io)
+    return io.takeError();
+  const TensorInfo &x = *io->first, &y = *io->second;
+  Expected<SmallVector<int64_t>> size = im.constantInts(op, 1);
+  if (!size)
+    return size.takeError();
+  if (size->size() != 2 || (*size)[0] != y.shape[1] ||
+      (*size)[1] != y.shape[2] || y.shape[0] != x.shape[0] ||
+      y.shape[3] != x.shape[3])
+    return im.failOp(op, "output shape " + shapeText(y.shape) +
+                             " does not match the size operand and input " +
+                             shapeText(x.shape));
+  return *io;
+}
+
 /// Reshape to `six`, transpose by `perm`, reshape to the output.
 Error shuffle(Importer &im, const OpContext &op, const TensorInfo &y,
               ArrayRef<int64_t> six, ArrayRef<int32_t> perm) {
@@ -105,19 +125,10 @@ Interpolation interpolation(int32_t inSize, int32_t outSize, bool align,
 } // namespace
 
 Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
-  auto io = nhwcOperands(im, op);
+  auto io = resizeOperands(im, op);
   if (!io)
     return io.takeError();
   const TensorInfo &x = *io->first, &y = *io->second;
-  Expected<SmallVector<int64_t>> size = im.constantInts(op, 1);
-  if (!size)
-    return size.takeError();
-  if (size->size() != 2 || (*size)[0] != y.shape[1] ||
-      (*size)[1] != y.shape[2] || y.shape[0] != x.shape[0] ||
-      y.shape[3] != x.shape[3])
-    return im.failOp(op, "output shape " + shapeText(y.shape) +
-                             " does not match the size operand and input " +
-                             shapeText(x.shape));
   const auto *o = op.op->options_as_ResizeNearestNeighborOptions();
   const bool align = o && o->align_corners();
   const bool half = o && o->half_pixel_centers();
@@ -141,21 +152,12 @@ Error tflite::emitResizeNearestNeighbor(Importer &im, const OpContext &op) {
 /// constants and added; the same along W with [1, 1, OW, 1] weights; then
 /// sign(v) * floor((|v| + 2^19) / 2^20) by an exact rescale.
 Error tflite::emitResizeBilinear(Importer &im, const OpContext &op) {
-  auto io = nhwcOperands(im, op);
+  auto io = resizeOperands(im, op);
   if (!io)
     return io.takeError();
   const TensorInfo &x = *io->first, &y = *io->second;
   if (Error e = im.requireType(op, x, tfl::ElementType_INT8, "input"))
     return e;
-  Expected<SmallVector<int64_t>> size = im.constantInts(op, 1);
-  if (!size)
-    return size.takeError();
-  if (size->size() != 2 || (*size)[0] != y.shape[1] ||
-      (*size)[1] != y.shape[2] || y.shape[0] != x.shape[0] ||
-      y.shape[3] != x.shape[3])
-    return im.failOp(op, "output shape " + shapeText(y.shape) +
-                             " does not match the size operand and input " +
-                             shapeText(x.shape));
   // 2^10 * size must fit the kernel's int32 arithmetic.
   for (int64_t d : {x.shape[1], x.shape[2], y.shape[1], y.shape[2]})
     if (d < 1 || d > (1 << 16))
