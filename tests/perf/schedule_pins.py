@@ -20,9 +20,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+import model_cases  # noqa: E402
 import npyio  # noqa: E402
 
-# (model file, sample folder, input shape)
+# (model file, sample folder, input shape): the shared models, then the
+# imported detectors (model_cases.REAL_NETWORKS).
 MODELS = [
     ("hello_world/hello_world_int8.tflite", "hello_world", (1, 1)),
     ("micro_speech/micro_speech_quantized.tflite", "micro_speech", (1, 1960)),
@@ -30,7 +32,8 @@ MODELS = [
     ("person_detect/person_detect.tflite", "person_detect", (1, 96, 96, 1)),
     ("resnet8_cifar10/pretrainedResnet_quant.tflite", "resnet8_cifar10",
      (1, 32, 32, 3)),
-]
+] + [(model, folder, shape)
+     for _, model, folder, shape, _ in model_cases.REAL_NETWORKS]
 PRESETS = ["npu-base", "npu-tiny"]
 
 
