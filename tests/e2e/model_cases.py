@@ -65,33 +65,13 @@ def int8_values(path):
         return [b - 256 if b > 127 else b for b in handle.read()]
 
 
-def build_real(models, out, only=()):
-    """Write the REAL_NETWORKS case directories (those named in ONLY)."""
-    for name, model, samples, in_shape, out_shapes in REAL_NETWORKS:
-        if only and name not in only:
-            continue
-        case = os.path.join(out, name)
-        shutil.rmtree(case, ignore_errors=True)
-        os.makedirs(case)
-        shutil.copyfile(os.path.join(models, model),
-                        os.path.join(case, "model.tflite"))
-        inputs = os.path.join(models, samples, "inputs")
-        for entry in sorted(os.listdir(inputs)):
-            stem = entry[:-len(".bin")]
-            target = os.path.join(case, "inputs", stem)
-            os.makedirs(target)
-            npyio.write_npy(os.path.join(target, "in0.npy"), "i8", in_shape,
-                            int8_values(os.path.join(inputs, entry)))
-            for k, shape in enumerate(out_shapes):
-                npyio.write_npy(
-                    os.path.join(target, "expected%d.npy" % k), "i8", shape,
-                    int8_values(os.path.join(models, samples, "expected",
-                                             "%s.out%d.bin" % (stem, k))))
-
-
-def build(models, out, only=()):
-    """Write the case directories (those named in ONLY, if given)."""
-    for name, model, samples, in_shape, out_shape in TOSA_NETWORKS:
+def build(models, out, only=(), real=False):
+    """Write the case directories of TOSA_NETWORKS (REAL_NETWORKS if REAL),
+    those named in ONLY if given."""
+    networks = REAL_NETWORKS if real else [
+        (name, model, samples, in_shape, [out_shape])
+        for name, model, samples, in_shape, out_shape in TOSA_NETWORKS]
+    for name, model, samples, in_shape, out_shapes in networks:
         if only and name not in only:
             continue
         case = os.path.join(out, name)
@@ -108,11 +88,15 @@ def build(models, out, only=()):
             os.makedirs(target)
             npyio.write_npy(os.path.join(target, "in0.npy"), "i8", in_shape,
                             int8_values(os.path.join(inputs, entry)))
-            npyio.write_npy(os.path.join(target, "expected0.npy"), "i8",
-                            out_shape,
-                            int8_values(os.path.join(models, samples,
-                                                     "expected",
-                                                     stem + ".out.bin")))
+            for k, shape in enumerate(out_shapes):
+                # Shipped references: <stem>.out.bin; made here (several
+                # outputs possible): <stem>.out<k>.bin.
+                expected = "%s.out%d.bin" % (stem, k) if real \
+                    else stem + ".out.bin"
+                npyio.write_npy(
+                    os.path.join(target, "expected%d.npy" % k), "i8", shape,
+                    int8_values(os.path.join(models, samples, "expected",
+                                             expected)))
 
 
 def main():
@@ -124,7 +108,7 @@ def main():
     if len(args) != 2:
         sys.exit(__doc__)
     only = [n for n in os.environ.get("NPU_E2E_MODELS", "").split(",") if n]
-    (build_real if real else build)(args[0], args[1], only)
+    build(args[0], args[1], only, real)
 
 
 if __name__ == "__main__":
