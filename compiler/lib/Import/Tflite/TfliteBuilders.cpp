@@ -10,6 +10,7 @@
 
 #include "npu/Golden/Arith.h"
 #include "npu/Isa/PpuTable.h"
+#include "npu/Support/TosaBuilders.h"
 
 #include "TfliteMath.h"
 
@@ -90,32 +91,11 @@ Value Importer::splat(Location loc, int64_t rank, int32_t value) {
 
 Value Importer::gatherAxis(Location loc, Value v, int64_t axis,
                            ArrayRef<int64_t> sources) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> sizes(type.getShape());
-  sizes[axis] = 1;
-  SmallVector<Value> pieces;
-  for (int64_t src : sources) {
-    SmallVector<int64_t> start(type.getRank(), 0);
-    start[axis] = src;
-    pieces.push_back(builder.create<tosa::SliceOp>(
-        loc, RankedTensorType::get(sizes, type.getElementType()), v,
-        builder.getDenseI64ArrayAttr(start),
-        builder.getDenseI64ArrayAttr(sizes)));
-  }
-  SmallVector<int64_t> shape(type.getShape());
-  shape[axis] = static_cast<int64_t>(sources.size());
-  return builder.create<tosa::ConcatOp>(
-      loc, RankedTensorType::get(shape, type.getElementType()), pieces,
-      builder.getI32IntegerAttr(static_cast<int32_t>(axis)));
+  return tosa_build::gatherAxis(builder, loc, v, axis, sources);
 }
 
 Value Importer::reshape(Location loc, Value v, ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(v.getType());
-  if (type.getShape() == shape)
-    return v;
-  return builder.create<tosa::ReshapeOp>(
-      loc, RankedTensorType::get(shape, type.getElementType()), v,
-      builder.getDenseI64ArrayAttr(shape));
+  return tosa_build::reshape(builder, loc, v, shape);
 }
 
 Value Importer::castTo(Location loc, Value v, Type element) {
