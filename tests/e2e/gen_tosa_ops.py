@@ -1221,12 +1221,14 @@ def reduce_cases():
 
 def all_cases():
     """Return the ordered list of (name, builder)."""
+    # The decomposed operators' cases live beside (they import this module).
+    from tosa_resample_cases import resample_cases
     cases = []
     for group in (conv2d_cases, depthwise_cases, fc_cases, lut_cases,
                   matmul_cases,
                   rescale_cases, addsub_cases, mul_cases,
                   misc_elementwise_cases, pool_cases, layout_cases,
-                  reduce_cases):
+                  reduce_cases, resample_cases):
         cases.extend(group())
     names = [n for n, _ in cases]
     if len(set(names)) != len(names):

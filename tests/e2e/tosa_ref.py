@@ -454,9 +454,10 @@ def parse_printed(stdout, result_types):
     return outputs
 
 
-def pipeline_for(masked):
-    """Return the pass pipeline for a model (masked text)."""
-    if any(op in masked for op in DECOMPOSE_TRIGGERS):
+def pipeline_for(text, masked):
+    """Return the pass pipeline for a model (its text and masked text; an
+    op in generic form is a string, which masking hides)."""
+    if any(op in masked or '"%s"' % op in text for op in DECOMPOSE_TRIGGERS):
         return PIPELINE.replace("func.func(tosa-to-scf,",
                                 "func.func(%s,tosa-to-scf," % DECOMPOSE_PASS,
                                 1)
@@ -484,7 +485,7 @@ def run_reference(model_path, npy_specs, raw_specs, mlir_bin, lib_dir,
         handle.write(full)
     try:
         run_tool([os.path.join(mlir_bin, "mlir-opt"), src,
-                  "--pass-pipeline=" + pipeline_for(masked), "-o", lowered],
+                  "--pass-pipeline=" + pipeline_for(text, masked), "-o", lowered],
                  "mlir-opt")
     except RefError as exc:
         # diagnostics inside the model keep the model's line numbers

@@ -49,6 +49,10 @@ void populateTfliteAvgPoolFusion(RewritePatternSet &patterns);
 /// conv2d / depthwise_conv2d it feeds (FoldPad.cpp).
 void populateFoldPadPatterns(RewritePatternSet &patterns);
 
+/// tosa.gather (constant indices), tosa.resize and tosa.transpose_conv2d
+/// rewritten into TOSA ops the NPU lowers (Decompose.cpp).
+void populateDecomposePatterns(RewritePatternSet &patterns);
+
 /// TFLite's integer softmax (marked by the importer) into npu.softmax
 /// (FuseSoftmax.cpp).
 void populateTfliteSoftmaxFusion(RewritePatternSet &patterns);

@@ -644,6 +644,15 @@ std::string unsupportedReason(Operation *op) {
     return "negate with zero points is not supported";
   if (isa<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(op))
     return "only int8 pooling is supported";
+  if (isa<tosa::GatherOp>(op))
+    return "the indices must be constants inside the values' dimension 1";
+  if (isa<tosa::ResizeOp>(op))
+    return "only int8/int16 NEAREST_NEIGHBOR and int8-to-int32 BILINEAR "
+           "resizes are supported (scale numerators up to 2048, every "
+           "bilinear sum inside int32)";
+  if (isa<tosa::TransposeConv2DOp>(op))
+    return "only int8 input and constant int8 filter with weight zero point "
+           "0 are supported";
   for (Type t : op->getResultTypes())
     if (!isa<IntegerType>(getElementTypeOrSelf(t)))
       return "the NPU computes on integers only";
@@ -668,7 +677,13 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
     if (shapes.wasInterrupted())
       return signalPassFailure();
 
-    // Explicit padding first, so the convolutions the fusions see carry it.
+    // Operators without an instruction of their own become TOSA ops that
+    // have one, before anything matches on those ops.
+    RewritePatternSet decompositions(&getContext());
+    populateDecomposePatterns(decompositions);
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(decompositions))))
+      return signalPassFailure();
+    // Explicit padding next, so the convolutions the fusions see carry it.
     RewritePatternSet folds(&getContext());
     populateFoldPadPatterns(folds);
     if (failed(applyPatternsAndFoldGreedily(func, std::move(folds))))

@@ -160,12 +160,10 @@ Error tflite::emitDepthwiseConv2D(Importer &im, const OpContext &op) {
 
 /// TRANSPOSE_CONV as TFLite Micro computes it (every input pixel times the
 /// filter scattered into an int32 output at in * stride - pad + tap, then
-/// the bias and the per-channel requantization of a convolution), written
-/// as a stride-1 CONV_2D: the input with stride - 1 rows and columns of its
-/// zero point inserted after every row and column (a reshape to 6-D, a pad
-/// with the zero point, a reshape back, a slice to the rows that reach the
-/// output), the filter flipped in both spatial axes, and padding
-/// (kernel - 1 - pad) before and what the output size needs after.
+/// the bias and the per-channel requantization of a convolution): a
+/// tosa.transpose_conv2d with out_pad = -pad before and what the output
+/// size leaves after, which tosa-to-npu rewrites into a stride-1 conv2d
+/// (Decompose.cpp).
 Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
   OpBuilder &b = im.getBuilder();
   auto filter = im.operand(op, 1);
@@ -216,62 +214,22 @@ Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
   const bool same = o->padding() == tfl::Padding_SAME;
   const Window row = computeWindow(y.shape[1], kh, sh, 1, same);
   const Window col = computeWindow(y.shape[2], kw, sw, 1, same);
-  const int64_t padTop = kh - 1 - row.padBefore;
-  const int64_t padLeft = kw - 1 - col.padBefore;
-  // Rows of the dilated input the output reads: out + pad (see above).
-  const int64_t rows = y.shape[1] + row.padBefore;
-  const int64_t cols = y.shape[2] + col.padBefore;
-  if (padTop < 0 || padLeft < 0)
-    return im.failOp(op, "padding larger than the kernel is not supported");
-
+  const SmallVector<int64_t> outPad{
+      -row.padBefore, y.shape[1] - (h - 1) * sh - kh + row.padBefore,
+      -col.padBefore, y.shape[2] - (wd - 1) * sw - kw + col.padBefore};
   Expected<Value> input = im.activation(op, 2);
   if (!input)
     return input.takeError();
   Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
   if (!biasValue)
     return biasValue.takeError();
-  // The input with zero points inserted: [n, h*sh, w*sw, ic].
-  Value v = *input;
-  if (sh > 1 || sw > 1) {
-    v = im.reshape(op.loc, v, {n, h, 1, wd, 1, ic});
-    const SmallVector<int32_t> pads{
-        0, 0, 0, 0, 0, int32_t(sh - 1), 0, 0, 0, int32_t(sw - 1), 0, 0};
-    const auto byte = static_cast<uint8_t>(inQ->second);
-    v = b.create<tosa::PadOp>(
-        op.loc, RankedTensorType::get({n, h, sh, wd, sw, ic}, b.getI8Type()), v,
-        im.constant<int32_t>(op.loc, {6, 2}, pads),
-        im.constant(op.loc, RankedTensorType::get({}, b.getI8Type()),
-                    ArrayRef<uint8_t>(&byte, 1)));
-    v = im.reshape(op.loc, v, {n, h * sh, wd * sw, ic});
-  }
-  // Keep the rows and columns that reach the output; pad the rest.
-  const int64_t keepRows = std::min(rows, h * sh);
-  const int64_t keepCols = std::min(cols, wd * sw);
-  if (keepRows < h * sh || keepCols < wd * sw)
-    v = b.create<tosa::SliceOp>(
-        op.loc,
-        RankedTensorType::get({n, keepRows, keepCols, ic}, b.getI8Type()), v,
-        b.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        b.getDenseI64ArrayAttr({n, keepRows, keepCols, ic}));
-  // The filter flipped in both spatial axes.
-  const ArrayRef<uint8_t> raw = w.data;
-  SmallVector<uint8_t> flipped(raw.size());
-  for (int64_t c = 0; c < oc; ++c)
-    for (int64_t i = 0; i < kh; ++i)
-      for (int64_t j = 0; j < kw; ++j)
-        for (int64_t k = 0; k < ic; ++k)
-          flipped[((c * kh + i) * kw + j) * ic + k] =
-              raw[((c * kh + (kh - 1 - i)) * kw + (kw - 1 - j)) * ic + k];
-  Value weights = im.constant(op.loc, im.tensorType(w), flipped);
-  auto quant =
-      tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0);
-  Value acc = b.create<tosa::Conv2DOp>(
+  Value acc = b.create<tosa::TransposeConv2DOp>(
       op.loc,
-      RankedTensorType::get({n, y.shape[1], y.shape[2], oc}, b.getI32Type()), v,
-      weights, *biasValue,
-      b.getDenseI64ArrayAttr(
-          {padTop, rows - keepRows, padLeft, cols - keepCols}),
-      b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}), quant,
+      RankedTensorType::get({n, y.shape[1], y.shape[2], oc}, b.getI32Type()),
+      *input, im.constant(op.loc, im.tensorType(w), w.data), *biasValue,
+      b.getDenseI64ArrayAttr(outPad), b.getDenseI64ArrayAttr({sh, sw}),
+      b.getDenseI64ArrayAttr({n, y.shape[1], y.shape[2], oc}),
+      tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0),
       /*local_bound=*/BoolAttr());
   SmallVector<double> scales;
   for (float s : w.scales)
