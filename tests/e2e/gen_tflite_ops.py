@@ -19,7 +19,8 @@ STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
 AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
-multipliers above 1 where the operator has them.
+multipliers above 1 where the operator has them; and CONV_2D and
+FULLY_CONNECTED in TFLite's 16x8 mode (int16 activations).
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
@@ -357,6 +358,80 @@ OP_CASES += [
 ]
 
 
+def mac16x8_case(name, kind, shape_in, oc, kernel=(1, 1), stride=(1, 1),
+                 dilation=(1, 1), padding="VALID", activation="NONE",
+                 bias="INT64"):
+    """TFLite's 16x8 mode: CONV_2D (kind "conv") or FULLY_CONNECTED ("fc")
+    with int16 input and output (zero points 0), a per-channel (conv) or
+    per-tensor (fc) int8 filter and an int64, int32 or no bias (TFLite
+    Micro accumulates in int64 unless the bias is int32), drawn from a
+    generator seeded by the case name."""
+    rng = random.Random("weights:" + name)
+    n = shape_in[0]
+    kh, kw = kernel
+    ic = shape_in[-1]
+    if kind == "conv":
+        def out_size(size, k, s, d):
+            if padding == "SAME":
+                return (size + s - 1) // s
+            return (size - (k - 1) * d - 1) // s + 1
+        shape_out = (n, out_size(shape_in[1], kh, stride[0], dilation[0]),
+                     out_size(shape_in[2], kw, stride[1], dilation[1]), oc)
+        w_shape = (oc, kh, kw, ic)
+    else:
+        shape_out = (n, oc)
+        w_shape = (oc, ic)
+    count = 1
+    for d in w_shape:
+        count *= d
+    weights = [rng.randint(-127, 127) for _ in range(count)]
+    scales = ([rng.uniform(0.005, 0.02) for _ in range(oc)] if kind == "conv"
+              else [0.01])
+    tensors = [q_tensor("x", shape_in, 0.0005, 0, dtype="INT16"),
+               q_tensor("y", shape_out, 0.004, 0, dtype="INT16"),
+               {"name": "filter", "shape": list(w_shape), "type": "INT8",
+                "buffer": 1,
+                "quantization": {"scale": scales,
+                                 "zero_point": [0] * len(scales),
+                                 "quantized_dimension": 0}}]
+    buffers = [int_buffer(weights, 1)]
+    op_inputs = [0, 2]
+    if bias:
+        width = 8 if bias == "INT64" else 4
+        buffers.append(int_buffer([rng.randint(-2000000, 2000000)
+                                   for _ in range(oc)], width))
+        tensors.append(q_tensor("bias", (oc,), None, None, 2, bias))
+        op_inputs.append(3)
+    else:
+        op_inputs.append(-1)
+    if kind == "conv":
+        model = op_model(3, tensors, [0], [1], op_inputs, "Conv2DOptions",
+                         {"padding": padding, "stride_h": stride[0],
+                          "stride_w": stride[1],
+                          "dilation_h": dilation[0],
+                          "dilation_w": dilation[1],
+                          "activation": activation}, buffers)
+    else:
+        model = op_model(9, tensors, [0], [1], op_inputs,
+                         "FullyConnectedOptions", {"activation": activation},
+                         buffers)
+    return (name, model, [shape_in])
+
+
+OP_CASES += [
+    mac16x8_case("conv16x8_3x3_same_int64_bias", "conv", (1, 6, 7, 5), 8,
+                 (3, 3), padding="SAME"),
+    mac16x8_case("conv16x8_2x3_s2_relu_int32_bias", "conv", (2, 7, 8, 3), 6,
+                 (2, 3), (2, 2), padding="SAME", activation="RELU",
+                 bias="INT32"),
+    mac16x8_case("conv16x8_3x1_dilated_no_bias", "conv", (1, 9, 5, 4), 5,
+                 (3, 1), (1, 1), (2, 1), bias=None),
+    mac16x8_case("fc16x8_int64_bias", "fc", (3, 40), 7),
+    mac16x8_case("fc16x8_relu6_int32_bias", "fc", (2, 24), 9,
+                 activation="RELU6", bias="INT32"),
+]
+
+
 def concat_case():
     q = (0.125, -4)
     tensors = [q_tensor("a", (1, 4, 3, 5), *q), q_tensor("b", (1, 4, 2, 5), *q),
@@ -567,25 +642,30 @@ def main(argv=None):
         os.replace(os.path.join(case, "model.bin"),
                    os.path.join(case, "model.tflite"))
         # "ramp": every int8 value in turn (all 256 table entries where the
-        # tensor has that many elements), shifted per input.
+        # tensor has that many elements), shifted per input; int16 inputs
+        # (16x8 cases) step by 257 through the int16 range.
+        graph = model["subgraphs"][0]
+        wide = graph["tensors"][graph["inputs"][0]]["type"] == "INT16"
+        lo, hi = (-32768, 32767) if wide else (-128, 127)
         sets = {"random": [], "extremes": [], "ramp": []}
         for shape in shapes:
             count = 1
             for d in shape:
                 count *= d
-            sets["random"].append([rng.randint(-128, 127)
+            sets["random"].append([rng.randint(lo, hi)
                                    for _ in range(count)])
-            sets["extremes"].append([rng.choice((-128, -127, 0, 126, 127))
+            sets["extremes"].append([rng.choice((lo, lo + 1, 0, hi - 1, hi))
                                      for _ in range(count)])
             offset = 37 * len(sets["ramp"])
-            sets["ramp"].append([(i + offset) % 256 - 128
+            step = 257 if wide else 1
+            sets["ramp"].append([((i + offset) * step) % (hi - lo + 1) + lo
                                  for i in range(count)])
         for set_name, arrays in sets.items():
             folder = os.path.join(case, "inputs", set_name)
             os.makedirs(folder, exist_ok=True)
             for k, (shape, values) in enumerate(zip(shapes, arrays)):
-                npyio.write_npy(os.path.join(folder, "in%d.npy" % k), "i8",
-                                shape, values)
+                npyio.write_npy(os.path.join(folder, "in%d.npy" % k),
+                                "i16" if wide else "i8", shape, values)
             for golden in sorted(glob.glob(os.path.join(
                     reference, name, set_name, "expected*.npy"))):
                 shutil.copyfile(golden, os.path.join(

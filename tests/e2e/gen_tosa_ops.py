@@ -47,6 +47,7 @@ I32_MIN, I32_MAX = -2 ** 31, 2 ** 31 - 1
 
 RANGES = {
     "i8": (I8_MIN, I8_MAX),
+    "i48": (-2 ** 47, 2 ** 47 - 1),
     "i16": (I16_MIN, I16_MAX),
     "i32": (I32_MIN, I32_MAX),
 }
@@ -1223,12 +1224,13 @@ def all_cases():
     """Return the ordered list of (name, builder)."""
     # The decomposed operators' cases live beside (they import this module).
     from tosa_resample_cases import resample_cases
+    from tosa_int16_cases import int16_cases
     cases = []
     for group in (conv2d_cases, depthwise_cases, fc_cases, lut_cases,
                   matmul_cases,
                   rescale_cases, addsub_cases, mul_cases,
                   misc_elementwise_cases, pool_cases, layout_cases,
-                  reduce_cases, resample_cases):
+                  reduce_cases, resample_cases, int16_cases):
         cases.extend(group())
     names = [n for n, _ in cases]
     if len(set(names)) != len(names):

@@ -53,6 +53,14 @@ void populateFoldPadPatterns(RewritePatternSet &patterns);
 /// rewritten into TOSA ops the NPU lowers (Decompose.cpp).
 void populateDecomposePatterns(RewritePatternSet &patterns);
 
+/// Marks a tosa.conv2d built by the 16x8 split (SplitInt16.cpp); the fusion
+/// turns it into npu.conv2d's split_input.
+inline constexpr llvm::StringLiteral kSplitInputAttr = "npu.split_input";
+
+/// int16 x int8 conv2d / fully_connected split into an int8 conv2d of high
+/// and low bytes (SplitInt16.cpp).
+void populateSplitInt16Patterns(RewritePatternSet &patterns);
+
 /// TFLite's integer softmax (marked by the importer) into npu.softmax
 /// (FuseSoftmax.cpp).
 void populateTfliteSoftmaxFusion(RewritePatternSet &patterns);

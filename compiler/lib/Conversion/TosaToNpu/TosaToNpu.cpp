@@ -154,6 +154,10 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
       return failure();
     if (!isInt(rescale.getType(), 8) && !isInt(rescale.getType(), 16))
       return rewriter.notifyMatchFailure(rescale, "result is not 8/16-bit");
+    // The array and vector unit read int8 (an int16 layer is split into
+    // bytes first, SplitInt16.cpp, or refused with its reason).
+    if (!isInt(mac->getOperand(0).getType(), 8))
+      return rewriter.notifyMatchFailure(mac, "input is not int8");
     tosa::ClampOp clamp = fusableClamp(rescale.getOutput());
     FailureOr<Requant> requant = Requant::from(rescale, clamp);
     if (failed(requant))
@@ -181,6 +185,8 @@ struct FuseMacRescale : OpRewritePattern<tosa::RescaleOp> {
         return rewriter.notifyMatchFailure(mac, "weight zero point");
       state.name = OperationName(Conv2DOp::getOperationName(), getContext());
       convAttrs(conv, inZp);
+      if (conv->hasAttr(kSplitInputAttr))
+        state.addAttribute("split_input", rewriter.getUnitAttr());
     } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(mac)) {
       auto [inZp, wZp] = quantInfo(dw.getQuantizationInfo());
       if (wZp != 0)
@@ -617,6 +623,15 @@ std::string unsupportedReason(Operation *op) {
   auto weightZp = [](std::optional<tosa::ConvOpQuantizationAttr> q) {
     return q ? q->getWeightZp() : 0;
   };
+  if (isa<tosa::Conv2DOp, tosa::FullyConnectedOp>(op) &&
+      isInt(op->getOperand(0).getType(), 16))
+    return "an int16 x int8 layer needs constant weights and bias, zero "
+           "points 0, W dilation 1 and |bias| + 32896 * sum|w| within int32 "
+           "per output channel (the int32 accumulator the split into bytes "
+           "uses), then a single tosa.rescale";
+  if (isa<tosa::DepthwiseConv2DOp>(op) &&
+      isInt(op->getOperand(0).getType(), 16))
+    return "int16 x int8 depthwise convolutions are not supported yet";
   if (auto c = dyn_cast<tosa::Conv2DOp>(op);
       c && weightZp(c.getQuantizationInfo()))
     return "the weight zero point must be 0 (the array has no weight offset)";
@@ -681,6 +696,7 @@ struct TosaToNpuPass : mlir::npu::impl::TosaToNpuBase<TosaToNpuPass> {
     // have one, before anything matches on those ops.
     RewritePatternSet decompositions(&getContext());
     populateDecomposePatterns(decompositions);
+    populateSplitInt16Patterns(decompositions);
     if (failed(applyPatternsAndFoldGreedily(func, std::move(decompositions))))
       return signalPassFailure();
     // Explicit padding next, so the convolutions the fusions see carry it.

@@ -36,6 +36,94 @@ Expected<Value> biasConstant(Importer &im, const OpContext &op,
       bias->data);
 }
 
+/// The activation types of a MAC operator: int8 throughout, or TFLite's
+/// 16x8 mode (int16 input and output, both with zero point 0, int8
+/// filter). Returns whether it is 16x8.
+Expected<bool> checkMacTypes(Importer &im, const OpContext &op,
+                             const TensorInfo &x, const TensorInfo &w,
+                             const TensorInfo &y) {
+  const bool wide = x.type == tfl::ElementType_INT16;
+  const auto act = wide ? tfl::ElementType_INT16 : tfl::ElementType_INT8;
+  if (Error e = im.requireType(op, x, act, "input"))
+    return std::move(e);
+  if (Error e = im.requireType(op, w, tfl::ElementType_INT8, "filter"))
+    return std::move(e);
+  if (Error e = im.requireType(op, y, act, "output"))
+    return std::move(e);
+  auto zeroPoint = [](const TensorInfo &t) {
+    return t.zeroPoints.empty() ? 0 : t.zeroPoints[0];
+  };
+  if (wide && (zeroPoint(x) != 0 || zeroPoint(y) != 0))
+    return im.failOp(op, "int16 (16x8) input and output need zero point 0");
+  return wide;
+}
+
+/// The bias of a 16x8 MAC operator as TOSA's int48 accumulator type, and
+/// whether TFLite Micro accumulates in int64 (an int64 bias or none) rather
+/// than int32 (an int32 bias): it picks the requantization arithmetic.
+Expected<std::pair<Value, bool>> bias16x8(Importer &im, const OpContext &op,
+                                          const TensorInfo *bias,
+                                          int64_t channels) {
+  SmallVector<APInt> values;
+  bool int64Accum = true;
+  if (!bias) {
+    values.assign(channels, APInt(48, 0));
+  } else {
+    int width = 0;
+    if (bias->type == tfl::ElementType_INT64)
+      width = 8;
+    else if (bias->type == tfl::ElementType_INT32)
+      width = 4, int64Accum = false;
+    else
+      return im.failOp(op, "bias '" + bias->name + "' has type " +
+                               typeName(bias->type) +
+                               "; expected INT32 or INT64");
+    if (bias->elements != channels ||
+        static_cast<int64_t>(bias->data.size()) != channels * width)
+      return im.failOp(op, "the bias must be a constant of " + Twine(channels) +
+                               " values");
+    for (int64_t c = 0; c < channels; ++c) {
+      uint64_t raw = 0;
+      for (int i = width - 1; i >= 0; --i)
+        raw = (raw << 8) | bias->data[c * width + i];
+      const int64_t v =
+          width == 4 ? static_cast<int32_t>(raw) : static_cast<int64_t>(raw);
+      if (v < -(int64_t(1) << 47) || v >= (int64_t(1) << 47))
+        return im.failOp(op, "bias value " + Twine(v) +
+                                 " does not fit the int48 accumulator");
+      values.push_back(APInt(48, static_cast<uint64_t>(v), true));
+    }
+  }
+  OpBuilder &b = im.getBuilder();
+  auto type = RankedTensorType::get({channels}, b.getIntegerType(48));
+  Value c = b.create<tosa::ConstOp>(op.loc, type,
+                                    DenseElementsAttr::get(type, values));
+  return std::make_pair(c, int64Accum);
+}
+
+/// The int16 output of a 16x8 MAC operator. With an int64 accumulator
+/// TFLite Micro's MultiplyByQuantizedMultiplier rounds the multiplier to
+/// 16 bits, (M + 2^15) >> 16 (0x7FFF from 0x7FFF0000 up), and shifts once
+/// by 15 - shift: the TOSA rescale with that multiplier times 2^16, the
+/// same shift and single rounding. With an int32 one it is the ordinary
+/// double-rounding requantization.
+Expected<Value> requantize16x8(Importer &im, const OpContext &op, Value acc,
+                               ArrayRef<double> scales, bool int64Accum,
+                               int activationCode, const TensorInfo &y) {
+  if (!int64Accum)
+    return im.requantize(op, acc, scales, 0, activationCode, y);
+  Expected<Value> r = im.rescale(op, acc, im.getBuilder().getI16Type(), scales,
+                                 0, 0, /*doubleRound=*/false);
+  if (!r)
+    return r.takeError();
+  auto rescale = r->getDefiningOp<tosa::RescaleOp>();
+  SmallVector<int32_t> reduced;
+  for (int32_t m : rescale.getMultiplier())
+    reduced.push_back((m < 0x7FFF0000 ? (m + (1 << 15)) >> 16 : 0x7FFF) << 16);
+  rescale.setMultiplier(reduced);
+  return im.clampActivation(op, *r, activationCode, y);
+}
+
 /// Symmetric int8 filters, quantized per tensor or per output channel
 /// (along `channelDim`).
 Error checkFilterQuantization(const Importer &im, const OpContext &op,
@@ -84,12 +172,13 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   }
   if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1)
     return im.failOp(op, "strides and dilations must be at least 1");
-  for (auto [t, role] :
-       {std::make_pair(*in, "input"), std::make_pair(*filter, "filter"),
-        std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
-      return e;
   const TensorInfo &x = **in, &w = **filter, &y = **out;
+  if (depthwise && x.type == tfl::ElementType_INT16)
+    return im.failOp(op, "int16 activations (16x8) are not supported for "
+                         "DEPTHWISE_CONV_2D yet");
+  Expected<bool> wide = checkMacTypes(im, op, x, w, y);
+  if (!wide)
+    return wide.takeError();
   if (x.shape.size() != 4 || w.shape.size() != 4 || y.shape.size() != 4)
     return im.failOp(op, "input, filter and output must have rank 4");
   if (w.data.empty())
@@ -113,8 +202,18 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  // Bias: int32 [oc], or zeros.
-  Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
+  // Bias: int32 [oc], or zeros (16x8: int48).
+  Expected<Value> biasValue = Value();
+  bool int64Accum = false;
+  if (*wide) {
+    auto b48 = bias16x8(im, op, *bias, oc);
+    if (!b48)
+      return b48.takeError();
+    biasValue = b48->first;
+    int64Accum = b48->second;
+  } else {
+    biasValue = biasConstant(im, op, *bias, oc);
+  }
   if (!biasValue)
     return biasValue.takeError();
   RankedTensorType filterType =
@@ -123,7 +222,8 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   Value weights = im.constant(op.loc, filterType, w.data);
   auto quant =
       tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0);
-  auto accType = RankedTensorType::get(accShape, b.getI32Type());
+  auto accType = RankedTensorType::get(accShape, *wide ? b.getIntegerType(48)
+                                                       : b.getI32Type());
   auto pad = b.getDenseI64ArrayAttr(
       {row.padBefore, row.padAfter, col.padBefore, col.padAfter});
   auto stride = b.getDenseI64ArrayAttr({strideH, strideW});
@@ -142,7 +242,8 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
     scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
                      static_cast<double>(outQ->first));
   Expected<Value> output =
-      im.requantize(op, acc, scales, outQ->second, activationCode, y);
+      *wide ? requantize16x8(im, op, acc, scales, int64Accum, activationCode, y)
+            : im.requantize(op, acc, scales, outQ->second, activationCode, y);
   if (!output)
     return output.takeError();
   return im.define(op, *output);
@@ -258,12 +359,10 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   const int activationCode = o ? o->activation() : 0;
   if (o && o->weights_format() != 0)
     return im.failOp(op, "shuffled weight formats are not supported");
-  for (auto [t, role] :
-       {std::make_pair(*in, "input"), std::make_pair(*filter, "filter"),
-        std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
-      return e;
   const TensorInfo &x = **in, &w = **filter, &y = **out;
+  Expected<bool> wide = checkMacTypes(im, op, x, w, y);
+  if (!wide)
+    return wide.takeError();
   if (w.shape.size() != 2 || w.data.empty())
     return im.failOp(op, "the filter must be a constant of rank 2");
   const int64_t oc = w.shape[0], ic = w.shape[1];
@@ -286,7 +385,17 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
+  Expected<Value> biasValue = Value();
+  bool int64Accum = false;
+  if (*wide) {
+    auto b48 = bias16x8(im, op, *bias, oc);
+    if (!b48)
+      return b48.takeError();
+    biasValue = b48->first;
+    int64Accum = b48->second;
+  } else {
+    biasValue = biasConstant(im, op, *bias, oc);
+  }
   if (!biasValue)
     return biasValue.takeError();
   Value flat = im.reshape(op.loc, *input, {batch, ic});
@@ -294,8 +403,10 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   auto quant =
       tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0);
   Value acc = b.create<tosa::FullyConnectedOp>(
-      op.loc, RankedTensorType::get({batch, oc}, b.getI32Type()), flat, weights,
-      *biasValue, quant);
+      op.loc,
+      RankedTensorType::get({batch, oc},
+                            *wide ? b.getIntegerType(48) : b.getI32Type()),
+      flat, weights, *biasValue, quant);
   // TFLite: per tensor, the input * filter scale product is a float.
   SmallVector<double> scales;
   if (w.scales.size() == 1)
@@ -307,7 +418,8 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
                        static_cast<double>(s) /
                        static_cast<double>(outQ->first));
   Expected<Value> output =
-      im.requantize(op, acc, scales, outQ->second, activationCode, y);
+      *wide ? requantize16x8(im, op, acc, scales, int64Accum, activationCode, y)
+            : im.requantize(op, acc, scales, outQ->second, activationCode, y);
   if (!output)
     return output.takeError();
   return im.define(op, im.reshape(op.loc, *output, y.shape));

@@ -159,8 +159,10 @@ Importer::activationBounds(const OpContext &op, int activationCode,
   auto quant = perTensor(op, out);
   if (!quant)
     return quant.takeError();
+  const bool wide = out.type == tfl::ElementType_INT16;
   auto range =
-      tflmath::activationRange(activationCode, quant->first, quant->second);
+      tflmath::activationRange(activationCode, quant->first, quant->second,
+                               wide ? INT16_MIN : -128, wide ? INT16_MAX : 127);
   if (!range)
     return failOp(op, "fused activation " +
                           Twine(tfl::EnumNameActivation(
@@ -186,8 +188,9 @@ Expected<Value> Importer::clampActivation(const OpContext &op, Value v,
   if (!bounds)
     return bounds.takeError();
   auto [lo, hi] = *bounds;
-  if (lo == -128 && hi == 127)
-    return v; // the int8 result type already bounds it
+  const bool wide = out.type == tfl::ElementType_INT16;
+  if (lo == (wide ? INT16_MIN : -128) && hi == (wide ? INT16_MAX : 127))
+    return v; // the result type already bounds it
   return clampInt(op.loc, v, lo, hi);
 }
 
@@ -195,8 +198,10 @@ Expected<Value> Importer::requantize(const OpContext &op, Value acc,
                                      ArrayRef<double> scales, int32_t outputZp,
                                      int activationCode,
                                      const TensorInfo &out) {
-  Expected<Value> requant = rescale(op, acc, builder.getI8Type(), scales, 0,
-                                    outputZp, /*doubleRound=*/true);
+  const Type element = out.type == tfl::ElementType_INT16 ? builder.getI16Type()
+                                                          : builder.getI8Type();
+  Expected<Value> requant =
+      rescale(op, acc, element, scales, 0, outputZp, /*doubleRound=*/true);
   if (!requant)
     return requant.takeError();
   return clampActivation(op, *requant, activationCode, out);

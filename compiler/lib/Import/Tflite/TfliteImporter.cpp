@@ -554,11 +554,12 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
       argAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
       continue;
     }
-    if (tensors[t].type != tfl::ElementType_INT8)
+    if (tensors[t].type != tfl::ElementType_INT8 &&
+        tensors[t].type != tfl::ElementType_INT16)
       return fail("input '" + tensors[t].name + "' has type " +
                   typeName(tensors[t].type) +
-                  "; only int8 inputs (or float32 ones that only QUANTIZE "
-                  "to int8 reads) are supported");
+                  "; only int8 and int16 inputs (or float32 ones that only "
+                  "QUANTIZE to int8 reads) are supported");
     argTypes.push_back(tensorType(tensors[t]));
     argAttrs.push_back(tensorAttrs(tensors[t]));
   }
@@ -570,11 +571,12 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
       resultAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
       continue;
     }
-    if (tensors[t].type != tfl::ElementType_INT8)
+    if (tensors[t].type != tfl::ElementType_INT8 &&
+        tensors[t].type != tfl::ElementType_INT16)
       return fail("output '" + tensors[t].name + "' has type " +
                   typeName(tensors[t].type) +
-                  "; only int8 outputs (or float32 ones a DEQUANTIZE of an "
-                  "int8 tensor makes) are supported");
+                  "; only int8 and int16 outputs (or float32 ones a "
+                  "DEQUANTIZE of an int8 tensor makes) are supported");
     resultTypes.push_back(tensorType(tensors[t]));
     resultAttrs.push_back(tensorAttrs(tensors[t]));
   }

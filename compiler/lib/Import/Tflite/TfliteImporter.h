@@ -154,18 +154,20 @@ public:
   Value rescaleExact(Location loc, Value input, Type outElement,
                      int32_t multiplier, int shift, int32_t inputZp,
                      int32_t outputZp);
-  /// The int8 output of a MAC or element-wise operator: `acc` requantized
-  /// with TFLite's double rounding and clamped to the fused activation.
+  /// The int8 (int16 for an int16 `out`) output of a MAC or element-wise
+  /// operator: `acc` requantized with TFLite's double rounding and clamped
+  /// to the fused activation.
   llvm::Expected<Value> requantize(const OpContext &op, Value acc,
                                    ArrayRef<double> scales, int32_t outputZp,
                                    int activationCode, const TensorInfo &out);
-  /// The int8 range of a fused activation for the output's quantization.
+  /// The range of a fused activation for the output's quantization (int8,
+  /// or int16 for an int16 output).
   llvm::Expected<std::pair<int32_t, int32_t>>
   activationBounds(const OpContext &op, int activationCode,
                    const TensorInfo &out) const;
   Value clampInt(Location loc, Value v, int64_t lo, int64_t hi);
   /// `v` clamped to the fused activation's range, if that is narrower than
-  /// int8.
+  /// the output's type.
   llvm::Expected<Value> clampActivation(const OpContext &op, Value v,
                                         int activationCode,
                                         const TensorInfo &out);

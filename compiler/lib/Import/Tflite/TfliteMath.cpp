@@ -31,8 +31,8 @@ int32_t roundingDivideByPot(int32_t x, int exponent) {
 }
 
 std::optional<std::pair<int32_t, int32_t>>
-activationRange(int activation, float scale, int32_t zeroPoint) {
-  const int32_t qmin = -128, qmax = 127;
+activationRange(int activation, float scale, int32_t zeroPoint, int32_t qmin,
+                int32_t qmax) {
   auto quantize = [&](float f) {
     return zeroPoint + static_cast<int32_t>(std::round(f / scale));
   };

@@ -23,9 +23,11 @@ int32_t srdhm(int32_t a, int32_t b);
 int32_t roundingDivideByPot(int32_t x, int exponent);
 
 /// Activation bounds of TFLite's CalculateActivationRangeQuantized for an
-/// int8 output: activation code 0 none, 1 relu, 2 relu_n1_to_1, 3 relu6.
+/// output of range [qmin, qmax] (int8 by default): activation code 0 none,
+/// 1 relu, 2 relu_n1_to_1, 3 relu6.
 std::optional<std::pair<int32_t, int32_t>>
-activationRange(int activation, float scale, int32_t zeroPoint);
+activationRange(int activation, float scale, int32_t zeroPoint,
+                int32_t qmin = -128, int32_t qmax = 127);
 
 /// exp(x) for x <= 0 in gemmlowp's fixed point (input with 5 integer bits,
 /// result with 0), as TFLite's int8 softmax evaluates it.

@@ -189,6 +189,12 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError("weights have ")
            << w.getDimSize(3) << " input channels, input has "
            << in.getDimSize(3);
+  if (getSplitInput() &&
+      (w.getDimSize(2) % 2 || getStride()[1] % 2 || getDilation()[1] != 1 ||
+       llvm::any_of(getPad(), [](int64_t p) { return p != 0; }) ||
+       getInputZp() != 0))
+    return emitOpError("split_input needs an even kernel width and W "
+                       "stride, W dilation 1, no padding and input_zp 0");
   return verifyConvResult(*this, in, b, out, w.getDimSize(1), w.getDimSize(2),
                           oc);
 }

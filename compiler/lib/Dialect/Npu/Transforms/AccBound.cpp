@@ -49,17 +49,22 @@ std::pair<int64_t, int64_t> inputRange(Value v) {
   return {lo, hi};
 }
 
-/// Sum of |w| per accumulator of a constant weight tensor; nullopt when the
-/// weights are not constant.
-std::optional<SmallVector<int64_t>> accumulatorAbsSums(Value weights,
-                                                       MacWeightLayout layout) {
+/// Sum of |w| per accumulator of a constant weight tensor, each weight
+/// times its pass's 2^acc_shift (`shiftOf(index)`); nullopt when the weights
+/// are not constant.
+std::optional<SmallVector<int64_t>>
+accumulatorAbsSums(Value weights, MacWeightLayout layout,
+                   llvm::function_ref<int64_t(int64_t)> shiftOf) {
   DenseIntElementsAttr attr;
   if (!matchPattern(weights, m_Constant(&attr)))
     return std::nullopt;
   SmallVector<int64_t> sums(layout.accumulators(), 0);
   int64_t index = 0;
-  for (const APInt &w : attr.getValues<APInt>())
-    sums[layout.accumulatorOf(index++)] += std::abs(w.getSExtValue());
+  for (const APInt &w : attr.getValues<APInt>()) {
+    sums[layout.accumulatorOf(index)] += std::abs(w.getSExtValue())
+                                         << shiftOf(index);
+    ++index;
+  }
   return sums;
 }
 
@@ -89,8 +94,24 @@ struct AccBoundPass : mlir::npu::impl::NpuAccBoundBase<AccBoundPass> {
       const MacWeightLayout layout = op.getMacWeightLayout();
       // |w| <= 128 when the weights are not constant.
       int64_t maxSum = 128 * layout.reduction;
-      if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout))
+      // A split int16 convolution's even (high-byte) kernel columns count
+      // 256 times (conv2d's split_input); OHWI weights, column index
+      // (index / IC) % KW.
+      auto conv = dyn_cast<Conv2DOp>(op.getOperation());
+      const bool split = conv && conv.getSplitInput();
+      int64_t ic = 1, kw = 1;
+      if (split) {
+        auto w = cast<ShapedType>(conv.getWeights().getType());
+        kw = w.getDimSize(2);
+        ic = w.getDimSize(3);
+      }
+      auto shiftOf = [&](int64_t index) -> int64_t {
+        return split && (index / ic) % kw % 2 == 0 ? 8 : 0;
+      };
+      if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout, shiftOf))
         maxSum = *llvm::max_element(*sums);
+      else if (split)
+        maxSum *= 256;
       const int64_t bound = maxIn * maxSum;
       const int64_t bits = bitsFor(bound);
       auto requant = cast<RequantOpInterface>(op.getOperation());

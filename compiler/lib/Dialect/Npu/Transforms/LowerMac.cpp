@@ -199,8 +199,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     int64_t passes = 0;
     for (int64_t ic0 = 0; ic0 < g.IC; ic0 += ict) {
       const int64_t n = std::min(ict, g.IC - ic0);
-      passes +=
-          g.DW == 1 ? g.KH * ceilDiv(g.KW * n, R) : g.KH * g.KW * ceilDiv(n, R);
+      passes += g.DW == 1 && !g.splitInput ? g.KH * ceilDiv(g.KW * n, R)
+                                           : g.KH * g.KW * ceilDiv(n, R);
     }
     return passes;
   };
@@ -259,6 +259,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     int64_t within; ///< Byte offset of the chunk within the window row.
     int64_t rows;   ///< Reduction length (array rows used).
     int64_t k;      ///< First row in the K x OC weight matrix.
+    int64_t accShift = 0; ///< The gemm's acc_shift (split_input: 8 or 0).
   };
   struct WeightRow {
     int64_t ky, kx, ic;
@@ -268,9 +269,10 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   for (int64_t gi = 0; gi < icGroups; ++gi) {
     const int64_t ic0 = gi * ict, n = std::min(ict, g.IC - ic0);
     for (int64_t ky = 0; ky < g.KH; ++ky) {
-      // Runs of contiguous bytes in the tile: all (kx, ic) when DW == 1.
+      // Runs of contiguous bytes in the tile: all (kx, ic) when DW == 1;
+      // one kernel column each when the columns' passes shift differently.
       SmallVector<std::pair<int64_t, int64_t>> runs; // (kx0, kxCount)
-      if (g.DW == 1)
+      if (g.DW == 1 && !g.splitInput)
         runs.push_back({0, g.KW});
       else
         for (int64_t kx = 0; kx < g.KW; ++kx)
@@ -280,7 +282,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
         for (int64_t j = 0; j < len; j += R) {
           const int64_t L = std::min(R, len - j);
           chunks.push_back({gi, ky, kx0 * g.DW * n + j, L,
-                            static_cast<int64_t>(rows.size())});
+                            static_cast<int64_t>(rows.size()),
+                            g.splitInput && kx0 % 2 == 0 ? 8 : 0});
           for (int64_t t = j; t < j + L; ++t)
             rows.push_back({ky, kx0 + t / n, ic0 + t % n});
         }
@@ -490,6 +493,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                 gm.accStride = static_cast<uint32_t>(4 * ocn);
                 gm.cols = static_cast<uint32_t>(cols);
                 gm.accumulate = !first;
+                gm.accShift = static_cast<uint32_t>(ch.accShift);
                 e.emit(gm);
               }
               first = false;
@@ -575,6 +579,7 @@ LogicalResult lowering::lowerOp(ProgramEmitter &e, Conv2DOp op) {
   if (failed(windowLayer(e, op, w[1], w[2], g)) ||
       failed(constantWeightsAndBias(op, g)))
     return failure();
+  g.splitInput = op.getSplitInput();
   g.im2colBytes = im2colBytes(e.arch(), op);
   e.beginLayer(op, LayerKind::Conv2D, op.getMacCount());
   // 1x1 on a small map: activations stationary where the cost model
@@ -594,6 +599,9 @@ int64_t lowering::im2colBytes(const ::npu::ArchConfig &arch, Operation *op) {
                                              KW, o[1], o[2]});
   };
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    // im2col mixes kernel columns in a pass; split columns must not mix.
+    if (conv.getSplitInput())
+      return 0;
     auto w = shapeOf(conv.getWeights());
     return shape(conv.getInput(), conv.getOutput(), w[1], w[2]);
   }

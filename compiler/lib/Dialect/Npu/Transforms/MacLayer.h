@@ -36,6 +36,9 @@ struct GemmLayer {
   std::optional<SramHome> inHome, outHome;
   /// IBUF bytes to request for an im2col buffer (im2colBytes).
   int64_t im2colBytes = 0;
+  /// An int16 convolution split into high/low byte columns (conv2d's
+  /// split_input): the even kernel columns' passes shift by 8.
+  bool splitInput = false;
 };
 
 /// Cycles (cost model) of `passes` array passes over `pixels` pixels on

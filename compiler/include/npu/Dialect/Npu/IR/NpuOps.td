@@ -48,11 +48,22 @@ def Npu_Conv2DOp : Npu_GraphOp<"conv2d", Npu_MacRequantTraits> {
   let description = [{
     TOSA CONV2D (input NHWC int8, weights OHWI int8, bias int32, weight zero
     point 0) followed by the requantization of its accumulators.
+
+    With `split_input` the layer is an int16 convolution (TFLite's 16x8
+    mode) on the int8 array: every int16 input pixel x is two int8 pixels
+    along W, its high byte x >> 8 and its low byte (x & 255) - 128, and
+    every kernel column two columns with the same weights. The products of
+    the even (high-byte) columns count 256 times (the gemm's acc_shift of
+    8); the bias carries 128 * sum(w) for the low bytes' offset. So the
+    stride along W is twice the int16 one, the kernel width even, the W
+    dilation 1 and the padding 0 (the int16 input is padded before it is
+    split).
   }];
   let arguments = !con((ins
     AnyRankedTensor:$input, AnyRankedTensor:$weights, AnyRankedTensor:$bias,
     DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$dilation,
-    DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp), RequantArgs);
+    DenseI64ArrayAttr:$pad, Npu_I32Attr:$input_zp,
+    UnitAttr:$split_input), RequantArgs);
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{

@@ -1,0 +1,77 @@
+"""TOSA cases for int16 x int8 MAC layers (TFLite's 16x8 mode): conv2d and
+fully_connected with int16 activations (zero point 0), int8 weights, an
+int48 bias and accumulator, then a rescale to int16 and a clamp, as the
+TFLite importer writes them. tosa-to-npu splits the int16 input into
+bytes for the int8 array (SplitInt16.cpp). Used by gen_tosa_ops.py; the
+reference outputs come from MLIR 19's own lowering (tosa_ref.py).
+"""
+
+import gen_tosa_ops as g
+
+
+def wide_requant(rng, acc_rms, channels, target=9000.0):
+    """Per-channel (multiplier, shift) taking the accumulators to ~int16."""
+    mults, shifts = [], []
+    for chan_rms in acc_rms[:channels]:
+        mult, shift = g.quantize_scale(
+            target / max(chan_rms, 1.0) * rng.uniform(0.6, 1.5))
+        mults.append(mult)
+        shifts.append(shift)
+    return mults, shifts
+
+
+def build_conv16(b, rng, in_shape, oc, kernel, stride, dilation_h, pad,
+                 relu):
+    """conv2d (i16 x i8 -> i48) + rescale to i16 (+ a ReLU clamp)."""
+    n, ih, iw, ic = in_shape
+    kh, kw = kernel
+    oh = g.window_out(ih, kh, stride[0], dilation_h, pad[0], pad[1])
+    ow = g.window_out(iw, kw, stride[1], 1, pad[2], pad[3])
+    x = b.arg(in_shape, "i16", g.rand_ints(rng, g.prod(in_shape),
+                                          g.I16_MIN, g.I16_MAX))
+    ws = g.weights_i8(rng, oc * kh * kw * ic)
+    w = b.const((oc, kh, kw, ic), "i8", ws)
+    taps = kh * kw * ic
+    acc_rms = [18900.0 * g.rms(ws[c * taps:(c + 1) * taps]) * taps ** 0.5
+               for c in range(oc)]
+    bias = b.const((oc,), "i48", [rng.randint(-3000000, 3000000)
+                                  for _ in range(oc)])
+    acc = b.op("tosa.conv2d", [x, w, bias], {
+        "pad": g.array_attr("i64", pad),
+        "stride": g.array_attr("i64", stride),
+        "dilation": g.array_attr("i64", (dilation_h, 1)),
+        "quantization_info": g.conv_quant(0),
+    }, (n, oh, ow, oc), "i48")
+    mults, shifts = wide_requant(rng, acc_rms, oc)
+    y = g.rescale(b, acc, "i16", mults, shifts, 0, 0, False, True, True)
+    return [g.clamp(b, y, 0, g.I16_MAX) if relu else y]
+
+
+def build_fc16(b, rng, batch, ic, oc, clamp_hi):
+    """fully_connected (i16 x i8 -> i48) + per-tensor rescale + clamp."""
+    x = b.arg((batch, ic), "i16", g.rand_ints(rng, batch * ic, g.I16_MIN,
+                                             g.I16_MAX))
+    ws = g.weights_i8(rng, oc * ic)
+    w = b.const((oc, ic), "i8", ws)
+    bias = b.const((oc,), "i48", [rng.randint(-3000000, 3000000)
+                                  for _ in range(oc)])
+    acc = b.op("tosa.fully_connected", [x, w, bias], {
+        "quantization_info": g.conv_quant(0),
+    }, (batch, oc), "i48")
+    mults, shifts = wide_requant(rng, [18900.0 * g.rms(ws) * ic ** 0.5], 1)
+    y = g.rescale(b, acc, "i16", mults, shifts, 0, 0, True, True, False)
+    return [g.clamp(b, y, -20000, clamp_hi)]
+
+
+def int16_cases():
+    """(name, builder) pairs."""
+    yield "conv16x8_3x3_s1_pad1", (lambda b, rng: build_conv16(
+        b, rng, (1, 5, 6, 4), 6, (3, 3), (1, 1), 1, (1, 1, 1, 1), False))
+    yield "conv16x8_2x3_s2_pad_asym_relu", (lambda b, rng: build_conv16(
+        b, rng, (2, 7, 7, 3), 5, (2, 3), (2, 2), 1, (0, 1, 1, 1), True))
+    yield "conv16x8_3x1_dil2_ic1", (lambda b, rng: build_conv16(
+        b, rng, (1, 9, 4, 1), 7, (3, 1), (1, 1), 2, (0, 0, 0, 0), False))
+    yield "conv16x8_1x1_ic40", (lambda b, rng: build_conv16(
+        b, rng, (1, 3, 3, 40), 20, (1, 1), (1, 1), 1, (0, 0, 0, 0), False))
+    yield "fc16x8_batch3", (lambda b, rng: build_fc16(b, rng, 3, 50, 9,
+                                                       25000))
