@@ -19,8 +19,9 @@ STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
 AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
-multipliers above 1 where the operator has them; and CONV_2D and
-FULLY_CONNECTED in TFLite's 16x8 mode (int16 activations).
+multipliers above 1 where the operator has them; and CONV_2D,
+DEPTHWISE_CONV_2D and FULLY_CONNECTED in TFLite's 16x8 mode (int16
+activations).
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
@@ -361,23 +362,25 @@ OP_CASES += [
 def mac16x8_case(name, kind, shape_in, oc, kernel=(1, 1), stride=(1, 1),
                  dilation=(1, 1), padding="VALID", activation="NONE",
                  bias="INT64"):
-    """TFLite's 16x8 mode: CONV_2D (kind "conv") or FULLY_CONNECTED ("fc")
-    with int16 input and output (zero points 0), a per-channel (conv) or
+    """TFLite's 16x8 mode: CONV_2D (kind "conv"), DEPTHWISE_CONV_2D ("dw",
+    `oc` = channels x depth multiplier) or FULLY_CONNECTED ("fc") with
+    int16 input and output (zero points 0), a per-channel (conv, dw) or
     per-tensor (fc) int8 filter and an int64, int32 or no bias (TFLite
-    Micro accumulates in int64 unless the bias is int32), drawn from a
-    generator seeded by the case name."""
+    Micro accumulates in int64 unless the bias is int32; its depthwise
+    kernel takes int64 only), drawn from a generator seeded by the case
+    name."""
     rng = random.Random("weights:" + name)
     n = shape_in[0]
     kh, kw = kernel
     ic = shape_in[-1]
-    if kind == "conv":
+    if kind in ("conv", "dw"):
         def out_size(size, k, s, d):
             if padding == "SAME":
                 return (size + s - 1) // s
             return (size - (k - 1) * d - 1) // s + 1
         shape_out = (n, out_size(shape_in[1], kh, stride[0], dilation[0]),
                      out_size(shape_in[2], kw, stride[1], dilation[1]), oc)
-        w_shape = (oc, kh, kw, ic)
+        w_shape = (oc, kh, kw, ic) if kind == "conv" else (1, kh, kw, oc)
     else:
         shape_out = (n, oc)
         w_shape = (oc, ic)
@@ -385,15 +388,16 @@ def mac16x8_case(name, kind, shape_in, oc, kernel=(1, 1), stride=(1, 1),
     for d in w_shape:
         count *= d
     weights = [rng.randint(-127, 127) for _ in range(count)]
-    scales = ([rng.uniform(0.005, 0.02) for _ in range(oc)] if kind == "conv"
-              else [0.01])
+    scales = ([rng.uniform(0.005, 0.02) for _ in range(oc)]
+              if kind != "fc" else [0.01])
     tensors = [q_tensor("x", shape_in, 0.0005, 0, dtype="INT16"),
                q_tensor("y", shape_out, 0.004, 0, dtype="INT16"),
                {"name": "filter", "shape": list(w_shape), "type": "INT8",
                 "buffer": 1,
                 "quantization": {"scale": scales,
                                  "zero_point": [0] * len(scales),
-                                 "quantized_dimension": 0}}]
+                                 "quantized_dimension":
+                                     3 if kind == "dw" else 0}}]
     buffers = [int_buffer(weights, 1)]
     op_inputs = [0, 2]
     if bias:
@@ -408,6 +412,15 @@ def mac16x8_case(name, kind, shape_in, oc, kernel=(1, 1), stride=(1, 1),
         model = op_model(3, tensors, [0], [1], op_inputs, "Conv2DOptions",
                          {"padding": padding, "stride_h": stride[0],
                           "stride_w": stride[1],
+                          "dilation_h": dilation[0],
+                          "dilation_w": dilation[1],
+                          "activation": activation}, buffers)
+    elif kind == "dw":
+        model = op_model(4, tensors, [0], [1], op_inputs,
+                         "DepthwiseConv2DOptions",
+                         {"padding": padding, "stride_h": stride[0],
+                          "stride_w": stride[1],
+                          "depth_multiplier": oc // ic,
                           "dilation_h": dilation[0],
                           "dilation_w": dilation[1],
                           "activation": activation}, buffers)
@@ -426,6 +439,11 @@ OP_CASES += [
                  bias="INT32"),
     mac16x8_case("conv16x8_3x1_dilated_no_bias", "conv", (1, 9, 5, 4), 5,
                  (3, 1), (1, 1), (2, 1), bias=None),
+    mac16x8_case("dw16x8_3x3_same_mult2", "dw", (1, 6, 5, 4), 8, (3, 3),
+                 padding="SAME"),
+    # (TFLite Micro's int16 depthwise kernel aborts without a bias.)
+    mac16x8_case("dw16x8_3x3_s2_relu_batch2", "dw", (2, 7, 7, 3), 3,
+                 (3, 3), (2, 2), activation="RELU"),
     mac16x8_case("fc16x8_int64_bias", "fc", (3, 40), 7),
     mac16x8_case("fc16x8_relu6_int32_bias", "fc", (2, 24), 9,
                  activation="RELU6", bias="INT32"),

@@ -1,5 +1,5 @@
-"""TOSA cases for int16 x int8 MAC layers (TFLite's 16x8 mode): conv2d and
-fully_connected with int16 activations (zero point 0), int8 weights, an
+"""TOSA cases for int16 x int8 MAC layers (TFLite's 16x8 mode): conv2d,
+depthwise_conv2d and fully_connected with int16 activations (zero point 0), int8 weights, an
 int48 bias and accumulator, then a rescale to int16 and a clamp, as the
 TFLite importer writes them. tosa-to-npu splits the int16 input into
 bytes for the int8 array (SplitInt16.cpp). Used by gen_tosa_ops.py; the
@@ -47,6 +47,31 @@ def build_conv16(b, rng, in_shape, oc, kernel, stride, dilation_h, pad,
     return [g.clamp(b, y, 0, g.I16_MAX) if relu else y]
 
 
+def build_dw16(b, rng, in_shape, mult, kernel, stride, pad):
+    """depthwise_conv2d (i16 x i8 -> i48) + per-channel rescale to i16."""
+    n, ih, iw, c = in_shape
+    kh, kw = kernel
+    oh = g.window_out(ih, kh, stride[0], 1, pad[0], pad[1])
+    ow = g.window_out(iw, kw, stride[1], 1, pad[2], pad[3])
+    oc = c * mult
+    x = b.arg(in_shape, "i16", g.rand_ints(rng, g.prod(in_shape),
+                                          g.I16_MIN, g.I16_MAX))
+    ws = g.weights_i8(rng, kh * kw * oc)
+    w = b.const((kh, kw, c, mult), "i8", ws)
+    acc_rms = [18900.0 * g.rms(ws[o::oc]) * (kh * kw) ** 0.5
+               for o in range(oc)]
+    bias = b.const((oc,), "i48", [rng.randint(-3000000, 3000000)
+                                  for _ in range(oc)])
+    acc = b.op("tosa.depthwise_conv2d", [x, w, bias], {
+        "pad": g.array_attr("i64", pad),
+        "stride": g.array_attr("i64", stride),
+        "dilation": g.array_attr("i64", (1, 1)),
+        "quantization_info": g.conv_quant(0),
+    }, (n, oh, ow, oc), "i48")
+    mults, shifts = wide_requant(rng, acc_rms, oc)
+    return [g.rescale(b, acc, "i16", mults, shifts, 0, 0, False, True, True)]
+
+
 def build_fc16(b, rng, batch, ic, oc, clamp_hi):
     """fully_connected (i16 x i8 -> i48) + per-tensor rescale + clamp."""
     x = b.arg((batch, ic), "i16", g.rand_ints(rng, batch * ic, g.I16_MIN,
@@ -73,5 +98,9 @@ def int16_cases():
         b, rng, (1, 9, 4, 1), 7, (3, 1), (1, 1), 2, (0, 0, 0, 0), False))
     yield "conv16x8_1x1_ic40", (lambda b, rng: build_conv16(
         b, rng, (1, 3, 3, 40), 20, (1, 1), (1, 1), 1, (0, 0, 0, 0), False))
+    yield "dw16x8_3x3_s1_pad1_mult2", (lambda b, rng: build_dw16(
+        b, rng, (1, 5, 6, 3), 2, (3, 3), (1, 1), (1, 1, 1, 1)))
+    yield "dw16x8_3x3_s2_valid", (lambda b, rng: build_dw16(
+        b, rng, (2, 7, 7, 8), 1, (3, 3), (2, 2), (0, 0, 0, 0)))
     yield "fc16x8_batch3", (lambda b, rng: build_fc16(b, rng, 3, 50, 9,
                                                        25000))

@@ -57,8 +57,13 @@ void populateDecomposePatterns(RewritePatternSet &patterns);
 /// turns it into npu.conv2d's split_input.
 inline constexpr llvm::StringLiteral kSplitInputAttr = "npu.split_input";
 
-/// int16 x int8 conv2d / fully_connected split into an int8 conv2d of high
-/// and low bytes (SplitInt16.cpp).
+/// Largest block-diagonal weight tensor a 16x8 depthwise convolution is
+/// expanded to (int8 elements, before the split doubles it): C^2 KH KW M,
+/// e.g. 64 channels of 3x3. Beyond it the array would mostly multiply zeros.
+inline constexpr int64_t kMaxBlockDiagonalWeights = 64 * 64 * 3 * 3;
+
+/// int16 x int8 conv2d / depthwise_conv2d / fully_connected split into an int8
+/// conv2d of high and low bytes (SplitInt16.cpp).
 void populateSplitInt16Patterns(RewritePatternSet &patterns);
 
 /// TFLite's integer softmax (marked by the importer) into npu.softmax

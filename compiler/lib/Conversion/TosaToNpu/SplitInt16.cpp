@@ -12,7 +12,9 @@
 // bias carries 128 * sum(w) for the low bytes' offset. The int16 input is
 // padded (by its zero point 0) before it is split, since a padded position
 // must read hi = 0, lo = -128. A fully_connected is the 1x1 case over
-// one image row of its batch rows.
+// one image row of its batch rows; a depthwise_conv2d runs as the
+// convolution with its block-diagonal weights (the vector unit's depthwise
+// has no accumulator shift), up to kMaxBlockDiagonalWeights.
 //
 // The accumulator is int32 on the NPU: a layer is rewritten only when
 // 32896 * sum|w| + |bias| (the largest partial sum) fits int32 for every
@@ -110,7 +112,8 @@ struct SplitInt16Mac : OpRewritePattern<tosa::RescaleOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *mac = rescale.getInput().getDefiningOp();
     if (!mac || !mac->getResult(0).hasOneUse() ||
-        !isa<tosa::Conv2DOp, tosa::FullyConnectedOp>(mac))
+        !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::FullyConnectedOp>(
+            mac))
       return failure();
     const Location loc = mac->getLoc();
     std::optional<Int16Layer> layer;
@@ -130,6 +133,30 @@ struct SplitInt16Mac : OpRewritePattern<tosa::RescaleOp> {
       llvm::append_range(
           inShape,
           cast<RankedTensorType>(conv.getInput().getType()).getShape());
+    } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(mac)) {
+      layer = commonOperands(dw);
+      if (!layer || dw.getDilation()[1] != 1)
+        return failure();
+      // [KH, KW, C, M] as the block-diagonal OHWI [C * M, KH, KW, C] of a
+      // convolution: output channel c * M + m reads input channel c.
+      auto w = cast<RankedTensorType>(dw.getWeight().getType()).getShape();
+      const int64_t kh = w[0], kw = w[1], c = w[2], m = w[3];
+      if (c * m * kh * kw * c > kMaxBlockDiagonalWeights)
+        return rewriter.notifyMatchFailure(mac, "block-diagonal weights too "
+                                                "large");
+      SmallVector<int64_t> ohwi(c * m * kh * kw * c, 0);
+      for (int64_t t = 0; t < kh * kw; ++t)
+        for (int64_t o = 0; o < c * m; ++o)
+          ohwi[(o * kh * kw + t) * c + o / m] = layer->weights[t * c * m + o];
+      layer->weights = std::move(ohwi);
+      layer->oc = c * m, layer->kh = kh, layer->kw = kw, layer->ic = c;
+      layer->strideH = dw.getStride()[0];
+      layer->strideW = dw.getStride()[1];
+      layer->dilationH = dw.getDilation()[0];
+      layer->input = dw.getInput();
+      pad.assign(dw.getPad().begin(), dw.getPad().end());
+      llvm::append_range(
+          inShape, cast<RankedTensorType>(dw.getInput().getType()).getShape());
     } else {
       auto fc = cast<tosa::FullyConnectedOp>(mac);
       layer = commonOperands(fc);

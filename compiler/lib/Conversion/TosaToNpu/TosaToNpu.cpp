@@ -623,15 +623,15 @@ std::string unsupportedReason(Operation *op) {
   auto weightZp = [](std::optional<tosa::ConvOpQuantizationAttr> q) {
     return q ? q->getWeightZp() : 0;
   };
-  if (isa<tosa::Conv2DOp, tosa::FullyConnectedOp>(op) &&
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::FullyConnectedOp>(
+          op) &&
       isInt(op->getOperand(0).getType(), 16))
     return "an int16 x int8 layer needs constant weights and bias, zero "
            "points 0, W dilation 1 and |bias| + 32896 * sum|w| within int32 "
            "per output channel (the int32 accumulator the split into bytes "
-           "uses), then a single tosa.rescale";
-  if (isa<tosa::DepthwiseConv2DOp>(op) &&
-      isInt(op->getOperand(0).getType(), 16))
-    return "int16 x int8 depthwise convolutions are not supported yet";
+           "uses), then a single tosa.rescale; a depthwise one at most " +
+           std::to_string(kMaxBlockDiagonalWeights) +
+           " block-diagonal weights (C^2 * KH * KW * M)";
   if (auto c = dyn_cast<tosa::Conv2DOp>(op);
       c && weightZp(c.getQuantizationInfo()))
     return "the weight zero point must be 0 (the array has no weight offset)";

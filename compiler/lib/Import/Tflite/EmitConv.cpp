@@ -173,9 +173,6 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1)
     return im.failOp(op, "strides and dilations must be at least 1");
   const TensorInfo &x = **in, &w = **filter, &y = **out;
-  if (depthwise && x.type == tfl::ElementType_INT16)
-    return im.failOp(op, "int16 activations (16x8) are not supported for "
-                         "DEPTHWISE_CONV_2D yet");
   Expected<bool> wide = checkMacTypes(im, op, x, w, y);
   if (!wide)
     return wide.takeError();

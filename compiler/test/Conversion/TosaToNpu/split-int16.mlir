@@ -55,3 +55,16 @@ func.func @accumulator_too_wide(%x: tensor<1x600xi16>) -> tensor<1x1xi16> {
   %r = tosa.rescale %f {double_round = false, input_zp = 0 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 40>} : (tensor<1x1xi48>) -> tensor<1x1xi16>
   return %r : tensor<1x1xi16>
 }
+
+// -----
+
+// 128 channels of 3x3: 147456 block-diagonal weights, beyond the 36864 the
+// split depthwise takes.
+func.func @depthwise_too_wide(%x: tensor<1x4x4x128xi16>) -> tensor<1x2x2x128xi16> {
+  %w = "tosa.const"() <{value = dense<1> : tensor<3x3x128x1xi8>}> : () -> tensor<3x3x128x1xi8>
+  %b = "tosa.const"() <{value = dense<0> : tensor<128xi48>}> : () -> tensor<128xi48>
+  // expected-error @+1 {{a depthwise one at most 36864 block-diagonal weights (C^2 * KH * KW * M)}}
+  %d = tosa.depthwise_conv2d %x, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, quantization_info = #tosa.conv_quant<input_zp = 0, weight_zp = 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x128xi16>, tensor<3x3x128x1xi8>, tensor<128xi48>) -> tensor<1x2x2x128xi48>
+  %r = tosa.rescale %d {double_round = false, input_zp = 0 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, per_channel = false, scale32 = true, shift = array<i8: 40>} : (tensor<1x2x2x128xi48>) -> tensor<1x2x2x128xi16>
+  return %r : tensor<1x2x2x128xi16>
+}
