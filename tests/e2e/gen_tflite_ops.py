@@ -20,8 +20,8 @@ SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
 AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them; and CONV_2D,
-DEPTHWISE_CONV_2D and FULLY_CONNECTED in TFLite's 16x8 mode (int16
-activations).
+DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, QUANTIZE, TRANSPOSE,
+PAD and CONCATENATION in TFLite's 16x8 mode (int16 activations).
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
@@ -447,6 +447,75 @@ OP_CASES += [
     mac16x8_case("fc16x8_int64_bias", "fc", (3, 40), 7),
     mac16x8_case("fc16x8_relu6_int32_bias", "fc", (2, 24), 9,
                  activation="RELU6", bias="INT32"),
+]
+
+
+def binary16x8_case(code, options_type, shape_a, shape_b, shape_out, scales,
+                    options=None):
+    """A binary operator in TFLite's 16x8 mode: int16 inputs and output,
+    zero points 0."""
+    model = binary_case(code, options_type, shape_a, shape_b, shape_out,
+                        (scales[0], 0), (scales[1], 0), (scales[2], 0),
+                        options)
+    for t in model["subgraphs"][0]["tensors"]:
+        t["type"] = "INT16"
+    return model
+
+
+OP_CASES += [
+    ("add16x8_broadcast_relu", binary16x8_case(
+        0, "AddOptions", (2, 5, 6), (6,), (2, 5, 6), (0.0004, 0.0003, 0.0006),
+        {"activation": "RELU"}), [(2, 5, 6), (6,)]),
+    ("sub16x8", binary16x8_case(
+        41, "SubOptions", (3, 40), (3, 40), (3, 40), (0.0005, 0.0002, 0.0007)),
+     [(3, 40)] * 2),
+    ("mul16x8", binary16x8_case(
+        18, "MulOptions", (4, 33), (4, 33), (4, 33), (0.001, 0.002, 0.07)),
+     [(4, 33)] * 2),
+]
+
+
+def quantize16_case(shape, q_in, q_out, type_in, type_out):
+    """QUANTIZE between int8 and int16."""
+    model = unary_case(114, None, shape, shape, q_in, q_out)
+    tensors = model["subgraphs"][0]["tensors"]
+    tensors[0]["type"], tensors[1]["type"] = type_in, type_out
+    return model
+
+
+OP_CASES += [
+    ("quantize16x8_int8_to_int16", quantize16_case(
+        (2, 40), (0.05, 3), (0.0002, 0), "INT8", "INT16"), [(2, 40)]),
+    ("quantize16x8_int16_to_int8", quantize16_case(
+        (3, 33), (0.0003, 0), (0.06, -5), "INT16", "INT8"), [(3, 33)]),
+    ("quantize16x8_int16_rescale", quantize16_case(
+        (2, 50), (0.0004, 0), (0.0007, 0), "INT16", "INT16"), [(2, 50)]),
+]
+
+
+def as16x8(model):
+    """`model` with its int8 activations int16 (zero points 0)."""
+    for t in model["subgraphs"][0]["tensors"]:
+        if t["type"] == "INT8" and t.get("buffer", 0) == 0:
+            t["type"] = "INT16"
+            t["quantization"]["zero_point"] = [0]
+    return model
+
+
+# Data movement in the 16x8 mode: the bytes move, the quantization stays.
+OP_CASES += [
+    ("transpose16x8_nchw_to_nhwc", as16x8(unary_case(
+        39, "TransposeOptions", (1, 3, 5, 7), (1, 5, 7, 3), (0.001, 0),
+        (0.001, 0), [("perm", (4,), "INT32", [0, 2, 3, 1])])),
+     [(1, 3, 5, 7)]),
+    ("pad16x8", as16x8(unary_case(
+        34, "PadOptions", (1, 5, 4, 3), (1, 8, 5, 4), (0.001, 0), (0.001, 0),
+        [("paddings", (4, 2), "INT32", [0, 0, 2, 1, 0, 1, 1, 0])])),
+     [(1, 5, 4, 3)]),
+    ("concatenation16x8_axis2", as16x8(binary_case(
+        2, "ConcatenationOptions", (1, 4, 3, 5), (1, 4, 2, 5), (1, 4, 5, 5),
+        (0.001, 0), (0.001, 0), (0.001, 0), {"axis": 2})),
+     [(1, 4, 3, 5), (1, 4, 2, 5)]),
 ]
 
 

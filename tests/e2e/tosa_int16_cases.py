@@ -1,8 +1,9 @@
-"""TOSA cases for int16 x int8 MAC layers (TFLite's 16x8 mode): conv2d,
+"""TOSA cases for TFLite's 16x8 mode: int16 x int8 MAC layers (conv2d,
 depthwise_conv2d and fully_connected with int16 activations (zero point 0), int8 weights, an
 int48 bias and accumulator, then a rescale to int16 and a clamp, as the
-TFLite importer writes them. tosa-to-npu splits the int16 input into
-bytes for the int8 array (SplitInt16.cpp). Used by gen_tosa_ops.py; the
+TFLite importer writes them; tosa-to-npu splits the int16 input into
+bytes for the int8 array, SplitInt16.cpp) and int16 ADD / MUL in the
+importer's form (fused into one npu.eltwise). Used by gen_tosa_ops.py; the
 reference outputs come from MLIR 19's own lowering (tosa_ref.py).
 """
 
@@ -88,6 +89,38 @@ def build_fc16(b, rng, batch, ic, oc, clamp_hi):
     return [g.clamp(b, y, -20000, clamp_hi)]
 
 
+def build_add16(b, rng, shape1, shape2, scales, sub):
+    """TFLite int16 ADD/SUB as the importer writes it: each input << 15
+    exactly, then its multiplier, add/sub in i32, rescale to i16."""
+    s1, s2, so = scales
+    x1 = b.arg(shape1, "i16", g.rand_ints(rng, g.prod(shape1), g.I16_MIN,
+                                         g.I16_MAX))
+    x2 = b.arg(shape2, "i16", g.rand_ints(rng, g.prod(shape2), g.I16_MIN,
+                                         g.I16_MAX))
+    max2x = 2.0 * max(s1, s2)
+    inputs = []
+    for x, s in ((x1, s1), (x2, s2)):
+        shifted = g.rescale(b, x, "i32", [1 << 30], [15], 0, 0, False)
+        m, sh = g.quantize_scale(s / max2x)
+        inputs.append(g.rescale(b, shifted, "i32", [m], [sh], 0, 0, True))
+    out_shape = tuple(max(a, c) for a, c in zip(shape1, shape2))
+    total = b.op("tosa.sub" if sub else "tosa.add", inputs, {}, out_shape,
+                 "i32")
+    mo, sho = g.quantize_scale(max2x / (so * (1 << 15)))
+    return [g.rescale(b, total, "i16", [mo], [sho], 0, 0, True)]
+
+
+def build_mul16(b, rng, shape, scale):
+    """TFLite int16 MUL: the product in i32, rescaled to i16."""
+    xs = [b.arg(shape, "i16", g.rand_ints(rng, g.prod(shape), g.I16_MIN,
+                                          g.I16_MAX)) for _ in range(2)]
+    wide = [g.rescale(b, x, "i32", [1 << 30], [30], 0, 0, False) for x in xs]
+    product = b.op("tosa.mul", wide, {"shift": "0 : i8"}, shape, "i32")
+    mo, sho = g.quantize_scale(scale)
+    return [g.clamp(b, g.rescale(b, product, "i16", [mo], [sho], 0, 0, True),
+                    -30000, 30000)]
+
+
 def int16_cases():
     """(name, builder) pairs."""
     yield "conv16x8_3x3_s1_pad1", (lambda b, rng: build_conv16(
@@ -102,5 +135,10 @@ def int16_cases():
         b, rng, (1, 5, 6, 3), 2, (3, 3), (1, 1), (1, 1, 1, 1)))
     yield "dw16x8_3x3_s2_valid", (lambda b, rng: build_dw16(
         b, rng, (2, 7, 7, 8), 1, (3, 3), (2, 2), (0, 0, 0, 0)))
+    yield "add16x8_broadcast", (lambda b, rng: build_add16(
+        b, rng, (1, 4, 5, 6), (1, 1, 1, 6), (0.0004, 0.0003, 0.0006), False))
+    yield "sub16x8", (lambda b, rng: build_add16(
+        b, rng, (2, 30), (2, 30), (0.0005, 0.0002, 0.0007), True))
+    yield "mul16x8", (lambda b, rng: build_mul16(b, rng, (3, 24), 2.9e-5))
     yield "fc16x8_batch3", (lambda b, rng: build_fc16(b, rng, 3, 50, 9,
                                                        25000))

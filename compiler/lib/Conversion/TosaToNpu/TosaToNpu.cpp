@@ -259,16 +259,17 @@ struct FuseEltwiseRescale : OpRewritePattern<tosa::RescaleOp> {
 
   /// `r` multiplies exactly by 2^L (a power-of-two multiplier with at
   /// least as many bits as the shift drops, so no rounding), and no value
-  /// of its narrow input can saturate the int32 result.
+  /// of its narrow input minus its zero point can saturate the int32
+  /// result.
   static std::optional<int32_t> exactLeftShift(tosa::RescaleOp r) {
     const int64_t m = r.getMultiplier()[0], s = r.getShift()[0];
     if (m <= 0 || !llvm::isPowerOf2_64(static_cast<uint64_t>(m)))
       return std::nullopt;
     const int64_t l = llvm::Log2_64(static_cast<uint64_t>(m)) - s;
-    const unsigned bits =
-        cast<ShapedType>(r.getInput().getType()).getElementTypeBitWidth();
-    // |x - zp| < 2^(bits + 1) for any zero point the input type allows.
-    if (l < 0 || l + bits + 1 > 31)
+    auto [lo, hi] = intRange(r.getInput().getType());
+    const int64_t zp = static_cast<int32_t>(r.getInputZp()); // uint32_t
+    const int64_t maxAbs = std::max(std::abs(lo - zp), std::abs(hi - zp));
+    if (l < 0 || l > 31 || (maxAbs << l) > INT32_MAX)
       return std::nullopt;
     return static_cast<int32_t>(l);
   }

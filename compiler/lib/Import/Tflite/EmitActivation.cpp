@@ -84,8 +84,43 @@ Error tflite::emitReluN1To1(Importer &im, const OpContext &op) {
                         /*doubleQuotient=*/false);
 }
 
+/// QUANTIZE between int8 and int16 (either way, or int16 to int16) is
+/// TFLite Micro's Requantize: MultiplyByQuantizedMultiplier(x - zp_in,
+/// s_in / s_out in double) + zp_out, saturated to the output type.
 Error tflite::emitQuantize(Importer &im, const OpContext &op) {
-  return emitRequantize(im, op, tfl::Activation_NONE, /*doubleQuotient=*/true);
+  auto in = im.operand(op, 0);
+  auto out = im.result(op);
+  if (!in || !out)
+    return llvm::joinErrors(in.takeError(), out.takeError());
+  const TensorInfo &x = **in, &y = **out;
+  if (x.type != tfl::ElementType_INT16 && y.type != tfl::ElementType_INT16)
+    return emitRequantize(im, op, tfl::Activation_NONE,
+                          /*doubleQuotient=*/true);
+  for (auto [t, role] :
+       {std::make_pair(&x, "input"), std::make_pair(&y, "output")})
+    if (t->type != tfl::ElementType_INT8 && t->type != tfl::ElementType_INT16)
+      return im.failOp(op, Twine(role) + " '" + t->name + "' has type " +
+                               typeName(t->type) + "; expected INT8 or INT16");
+  if (x.shape != y.shape)
+    return im.failOp(op, "input shape " + shapeText(x.shape) +
+                             " differs from the output shape " +
+                             shapeText(y.shape));
+  auto q = im.perTensor(op, x);
+  auto qo = im.perTensor(op, y);
+  if (!q || !qo)
+    return llvm::joinErrors(q.takeError(), qo.takeError());
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  OpBuilder &b = im.getBuilder();
+  Expected<Value> r = im.rescale(
+      op, *input,
+      y.type == tfl::ElementType_INT16 ? b.getI16Type() : b.getI8Type(),
+      {static_cast<double>(q->first) / static_cast<double>(qo->first)},
+      q->second, qo->second, /*doubleRound=*/true);
+  if (!r)
+    return r.takeError();
+  return im.define(op, *r);
 }
 
 /// In TOSA: x' = cast(x) - zp_in; max(x', 0) and min(x', 0) * (alpha -

@@ -1,14 +1,15 @@
 //===- EmitElementwise.cpp - ADD, SUB, MUL, MAXIMUM, MINIMUM --------------===//
 //
-// TFLite's int8 ADD and SUB: each input (x - zp) << 20, RESCALEd like
+// TFLite's int8 ADD and SUB: each input (x - zp) << 20 (int16, the 16x8
+// mode with zero points 0: << 15), RESCALEd like
 // TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp, added or
 // subtracted, rescaled to the output and clamped to the fused activation.
 // SQUARED_DIFFERENCE: like SUB with a left shift of 7, the difference
 // squared in int32 and requantized by (2 max scale)^2 / (2^14 s_out).
 // MUL: (x1 - zp1) * (x2 - zp2) in int32, requantized by
 // QuantizeMultiplier(s1 * s2 / s_out) (in double) with double rounding and
-// clamped. MAXIMUM and MINIMUM compare the raw int8 values, which TFLite
-// Micro allows only with one quantization for inputs and output. Inputs
+// clamped (int16 too). MAXIMUM and MINIMUM compare the raw int8 values, which
+// TFLite Micro allows only with one quantization for inputs and output. Inputs
 // broadcast after aligning ranks on the right.
 //
 //===----------------------------------------------------------------------===//
@@ -65,23 +66,28 @@ Expected<Value> broadcastOperand(Importer &im, const OpContext &op, unsigned k,
   return im.reshape(op.loc, *v, shape);
 }
 
-/// The two inputs and the output of a binary int8 operator, checked.
+/// The two inputs and the output of a binary operator, checked: int8, or
+/// (where `allow16`) all int16 with zero points 0, TFLite's 16x8 mode.
 struct Binary {
   const TensorInfo *a, *b, *y;
   std::pair<float, int32_t> qa, qb, qy;
+  bool wide = false; ///< int16
 };
 
-Expected<Binary> binaryOperands(Importer &im, const OpContext &op) {
+Expected<Binary> binaryOperands(Importer &im, const OpContext &op,
+                                bool allow16 = false) {
   auto a = im.operand(op, 0);
   auto b = im.operand(op, 1);
   auto out = im.result(op);
   if (!a || !b || !out)
     return llvm::joinErrors(llvm::joinErrors(a.takeError(), b.takeError()),
                             out.takeError());
+  const bool wide = allow16 && (*a)->type == tfl::ElementType_INT16;
+  const auto type = wide ? tfl::ElementType_INT16 : tfl::ElementType_INT8;
   for (auto [t, role] :
        {std::make_pair(*a, "input"), std::make_pair(*b, "input"),
         std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+    if (Error e = im.requireType(op, *t, type, role))
       return std::move(e);
   auto qa = im.perTensor(op, **a);
   auto qb = im.perTensor(op, **b);
@@ -89,9 +95,11 @@ Expected<Binary> binaryOperands(Importer &im, const OpContext &op) {
   if (!qa || !qb || !qy)
     return llvm::joinErrors(llvm::joinErrors(qa.takeError(), qb.takeError()),
                             qy.takeError());
+  if (wide && (qa->second != 0 || qb->second != 0 || qy->second != 0))
+    return im.failOp(op, "int16 (16x8) inputs and output need zero point 0");
   if (Error e = checkBroadcast(im, op, **a, **b, **out))
     return std::move(e);
-  return Binary{*a, *b, *out, *qa, *qb, *qy};
+  return Binary{*a, *b, *out, *qa, *qb, *qy, wide};
 }
 
 /// Both inputs as TFLite's ADD, SUB and SQUARED_DIFFERENCE prepare them:
@@ -125,7 +133,7 @@ Expected<SmallVector<Value, 2>> scaledInputs(Importer &im, const OpContext &op,
 /// subtracted in int32, requantized to the output.
 Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
   OpBuilder &builder = im.getBuilder();
-  Expected<Binary> bin = binaryOperands(im, op);
+  Expected<Binary> bin = binaryOperands(im, op, /*allow16=*/true);
   if (!bin)
     return bin.takeError();
   int activationCode = 0;
@@ -137,7 +145,7 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
   }
   const TensorInfo &y = *bin->y;
   const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
-  const int leftShift = 20;
+  const int leftShift = bin->wide ? 15 : 20;
   Expected<SmallVector<Value, 2>> scaled =
       scaledInputs(im, op, *bin, leftShift, twiceMax);
   if (!scaled)
@@ -197,7 +205,7 @@ Error tflite::emitSquaredDifference(Importer &im, const OpContext &op) {
 }
 
 Error tflite::emitMul(Importer &im, const OpContext &op) {
-  Expected<Binary> bin = binaryOperands(im, op);
+  Expected<Binary> bin = binaryOperands(im, op, /*allow16=*/true);
   if (!bin)
     return bin.takeError();
   OpBuilder &builder = im.getBuilder();

@@ -1,7 +1,8 @@
 //===- EmitLayout.cpp - PAD, PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS -===//
 //
 // Data movement with the quantization unchanged, as TensorFlow Lite
-// Micro's int8 kernels require: PAD fills with the output's zero point,
+// Micro's int8 (and int16) kernels require: PAD fills with the output's
+// zero point,
 // PADV2 with its constant value operand; TRANSPOSE permutes by a constant
 // permutation; CONCATENATION joins inputs that share the output's scale
 // and zero point (TFLite's converter inserts a QUANTIZE where they differ;
@@ -30,7 +31,10 @@ Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
   if (!in || !out)
     return llvm::joinErrors(in.takeError(), out.takeError());
   const TensorInfo &x = **in, &y = **out;
-  if (Error e = im.requireType(op, y, tfl::ElementType_INT8, "output"))
+  const bool wide = y.type == tfl::ElementType_INT16; // the 16x8 mode
+  if (Error e = im.requireType(
+          op, y, wide ? tfl::ElementType_INT16 : tfl::ElementType_INT8,
+          "output"))
     return e;
   if (Error e = im.requireSameQuantization(op, x, y, "input"))
     return e;
@@ -63,11 +67,15 @@ Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
   SmallVector<int32_t> pads32(pads->begin(), pads->end());
   Value padding = im.constant<int32_t>(op.loc, {static_cast<int64_t>(rank), 2},
                                        ArrayRef<int32_t>(pads32));
-  if (value < -128 || value > 127)
-    return im.failOp(op, "pad value " + Twine(value) + " is outside int8");
-  const uint8_t byte = static_cast<uint8_t>(value);
-  Value padConst = im.constant(op.loc, RankedTensorType::get({}, b.getI8Type()),
-                               ArrayRef<uint8_t>(&byte, 1));
+  const int64_t lo = wide ? INT16_MIN : -128, hi = wide ? INT16_MAX : 127;
+  if (value < lo || value > hi)
+    return im.failOp(op, "pad value " + Twine(value) + " is outside " +
+                             (wide ? "int16" : "int8"));
+  const uint8_t bytes[2] = {static_cast<uint8_t>(value & 0xff),
+                            static_cast<uint8_t>((value >> 8) & 0xff)};
+  Value padConst = im.constant(
+      op.loc, RankedTensorType::get({}, wide ? b.getI16Type() : b.getI8Type()),
+      ArrayRef<uint8_t>(bytes, wide ? 2 : 1));
   Value padded = b.create<tosa::PadOp>(op.loc, im.tensorType(y), *input,
                                        padding, padConst);
   return im.define(op, padded);

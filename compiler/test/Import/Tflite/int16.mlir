@@ -6,17 +6,17 @@
 // (1288490239 + 2^15) >> 16 = 19661, and shifts once by 15 + 1: the TOSA
 // rescale multiplier 19661 * 2^16 = 1288503296, shift 32, single rounding.
 // The bias is int48, the accumulator int48. A DEPTHWISE_CONV_2D in 16x8
-// mode runs as the convolution with its block-diagonal weights; an ADD in
-// 16x8 mode is refused in one line.
+// mode runs as the convolution with its block-diagonal weights; a MAXIMUM
+// in 16x8 mode is refused in one line.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.mac16x8_case('fc', 'fc', (2, 4), 2)[1]; t = m['subgraphs'][0]['tensors']; t[0]['quantization']['scale'] = [0.5]; t[1]['quantization']['scale'] = [1.0]; t[2]['quantization']['scale'] = [0.6]; json.dump(m, open('%t/fc.json', 'w'))"
 // RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.mac16x8_case('dw', 'dw', (1, 4, 4, 3), 3, (3, 3), padding='SAME')[1]; json.dump(m, open('%t/dw.json', 'w'))"
-// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.binary_case(0, 'AddOptions', (2, 3), (2, 3), (2, 3), (0.1, 0), (0.2, 0), (0.1, 0)); [t.update(type='INT16') for t in m['subgraphs'][0]['tensors']]; json.dump(m, open('%t/add.json', 'w'))"
-// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json add.json
+// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.binary16x8_case(55, 'MaximumMinimumOptions', (2, 3), (2, 3), (2, 3), (0.1, 0.1, 0.1)); json.dump(m, open('%t/max.json', 'w'))"
+// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json max.json
 // RUN: npuc %t/fc.bin --emit=tosa | FileCheck %s
 // RUN: npuc %t/fc.bin --emit=npu | FileCheck %s --check-prefix=NPU
 // RUN: npuc %t/dw.bin --emit=npu | FileCheck %s --check-prefix=DW
-// RUN: not npuc %t/add.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=ADD < %t/err
+// RUN: not npuc %t/max.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=MAX < %t/err
 
 // CHECK: func.func @main(%arg0: tensor<2x4xi16> {{.*}}) -> (tensor<2x2xi16>
 // CHECK: %[[B:.*]] = "tosa.const"() <{value = dense<{{.*}}> : tensor<2xi48>}>
@@ -31,4 +31,4 @@
 // DW: npu.pad %arg0 {pad_value = 0 : i64, padding = array<i64: 0, 0, 1, 1, 1, 1, 0, 0>}
 // DW: npu.conv2d {{.*}}split_input, stride = array<i64: 1, 2>} : (tensor<1x6x12x3xi8>, tensor<3x3x6x3xi8>, tensor<3xi32>) -> tensor<1x4x4x3xi16>
 
-// ADD: npuc: error: {{.*}}add.bin: operator 0 (ADD): input 'a' has type INT16; expected INT8
+// MAX: npuc: error: {{.*}}max.bin: operator 0 (MAXIMUM): input 'a' has type INT16; expected INT8
