@@ -51,25 +51,14 @@ Value constI32(PatternRewriter &rewriter, Location loc, ArrayRef<int64_t> shape,
                                         DenseElementsAttr::get(type, values));
 }
 
-/// The integer values of a constant operand.
-std::optional<SmallVector<int64_t>> constantInts(Value v) {
-  DenseIntElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  for (const APInt &a : attr.getValues<APInt>())
-    values.push_back(a.getSExtValue());
-  return values;
-}
-
 struct DecomposeGather : OpRewritePattern<tosa::GatherOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tosa::GatherOp op,
                                 PatternRewriter &rewriter) const override {
     auto values = cast<RankedTensorType>(op.getValues().getType());
-    std::optional<SmallVector<int64_t>> indices = constantInts(op.getIndices());
-    if (!indices || !values.hasStaticShape())
+    FailureOr<SmallVector<int64_t>> indices = constantInts(op.getIndices());
+    if (failed(indices) || !values.hasStaticShape())
       return failure();
     const int64_t n = values.getDimSize(0), k = values.getDimSize(1),
                   c = values.getDimSize(2);

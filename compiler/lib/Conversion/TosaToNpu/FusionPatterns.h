@@ -27,6 +27,17 @@ inline std::optional<int64_t> splatValue(Value v) {
   return attr.getSplatValue<APInt>().getSExtValue();
 }
 
+/// The values of a constant integer tensor, as int64.
+inline FailureOr<SmallVector<int64_t>> constantInts(Value v) {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return failure();
+  SmallVector<int64_t> values;
+  for (const APInt &x : attr.getValues<APInt>())
+    values.push_back(x.getSExtValue());
+  return values;
+}
+
 /// Replaces `last` (the rescale, clamp or table ending the chain) with an op
 /// built from `state`, then erases the now-dead chain `dead` (null entries
 /// are skipped). The new op's location fuses the chain's, source op

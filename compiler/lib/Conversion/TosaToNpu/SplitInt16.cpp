@@ -76,16 +76,6 @@ struct Int16Layer {
   int64_t strideH = 1, strideW = 1, dilationH = 1;
 };
 
-std::optional<SmallVector<int64_t>> constantInts(Value v) {
-  DenseIntElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  for (const APInt &a : attr.getValues<APInt>())
-    values.push_back(a.getSExtValue());
-  return values;
-}
-
 /// Weights, bias and zero points of a 16x8 MAC op, or nullopt when it is
 /// not one this rewrite takes.
 template <typename OpT> std::optional<Int16Layer> commonOperands(OpT op) {
@@ -97,7 +87,7 @@ template <typename OpT> std::optional<Int16Layer> commonOperands(OpT op) {
       return std::nullopt;
   auto weights = constantInts(op.getWeight());
   auto bias = constantInts(op.getBias());
-  if (!weights || !bias)
+  if (failed(weights) || failed(bias))
     return std::nullopt;
   Int16Layer l;
   l.weights = std::move(*weights);

@@ -531,17 +531,6 @@ struct ConvertReshape : OpRewritePattern<tosa::ReshapeOp> {
   }
 };
 
-/// Reads a constant integer tensor into int64 values.
-FailureOr<SmallVector<int64_t>> constantInts(Value v) {
-  DenseIntElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return failure();
-  SmallVector<int64_t> values;
-  for (const APInt &x : attr.getValues<APInt>())
-    values.push_back(x.getSExtValue());
-  return values;
-}
-
 struct ConvertTranspose : OpRewritePattern<tosa::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::TransposeOp op,

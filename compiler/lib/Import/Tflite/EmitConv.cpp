@@ -101,6 +101,19 @@ Expected<std::pair<Value, bool>> bias16x8(Importer &im, const OpContext &op,
   return std::make_pair(c, int64Accum);
 }
 
+/// The bias of a MAC operator (int32, or int48 in the 16x8 mode) and
+/// whether a 16x8 one accumulates in int64 (see bias16x8).
+Expected<std::pair<Value, bool>> macBias(Importer &im, const OpContext &op,
+                                         const TensorInfo *bias,
+                                         int64_t channels, bool wide) {
+  if (wide)
+    return bias16x8(im, op, bias, channels);
+  Expected<Value> b = biasConstant(im, op, bias, channels);
+  if (!b)
+    return b.takeError();
+  return std::make_pair(*b, false);
+}
+
 /// The int16 output of a 16x8 MAC operator. With an int64 accumulator
 /// TFLite Micro's MultiplyByQuantizedMultiplier rounds the multiplier to
 /// 16 bits, (M + 2^15) >> 16 (0x7FFF from 0x7FFF0000 up), and shifts once
@@ -200,19 +213,10 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   if (!input)
     return input.takeError();
   // Bias: int32 [oc], or zeros (16x8: int48).
-  Expected<Value> biasValue = Value();
-  bool int64Accum = false;
-  if (*wide) {
-    auto b48 = bias16x8(im, op, *bias, oc);
-    if (!b48)
-      return b48.takeError();
-    biasValue = b48->first;
-    int64Accum = b48->second;
-  } else {
-    biasValue = biasConstant(im, op, *bias, oc);
-  }
+  auto biasValue = macBias(im, op, *bias, oc, *wide);
   if (!biasValue)
     return biasValue.takeError();
+  const bool int64Accum = biasValue->second;
   RankedTensorType filterType =
       depthwise ? RankedTensorType::get({kh, kw, ic, oc / ic}, b.getI8Type())
                 : im.tensorType(w);
@@ -227,13 +231,14 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   auto dilation = b.getDenseI64ArrayAttr({dilationH, dilationW});
   Value acc;
   if (depthwise)
-    acc = b.create<tosa::DepthwiseConv2DOp>(op.loc, accType, *input, weights,
-                                            *biasValue, pad, stride, dilation,
-                                            quant, /*local_bound=*/BoolAttr());
+    acc = b.create<tosa::DepthwiseConv2DOp>(
+        op.loc, accType, *input, weights, biasValue->first, pad, stride,
+        dilation, quant, /*local_bound=*/BoolAttr());
   else
-    acc = b.create<tosa::Conv2DOp>(op.loc, accType, *input, weights, *biasValue,
-                                   pad, stride, dilation, quant,
-                                   /*local_bound=*/BoolAttr());
+    acc =
+        b.create<tosa::Conv2DOp>(op.loc, accType, *input, weights,
+                                 biasValue->first, pad, stride, dilation, quant,
+                                 /*local_bound=*/BoolAttr());
   SmallVector<double> scales;
   for (float s : w.scales)
     scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
@@ -382,19 +387,10 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  Expected<Value> biasValue = Value();
-  bool int64Accum = false;
-  if (*wide) {
-    auto b48 = bias16x8(im, op, *bias, oc);
-    if (!b48)
-      return b48.takeError();
-    biasValue = b48->first;
-    int64Accum = b48->second;
-  } else {
-    biasValue = biasConstant(im, op, *bias, oc);
-  }
+  auto biasValue = macBias(im, op, *bias, oc, *wide);
   if (!biasValue)
     return biasValue.takeError();
+  const bool int64Accum = biasValue->second;
   Value flat = im.reshape(op.loc, *input, {batch, ic});
   Value weights = im.constant(op.loc, im.tensorType(w), w.data);
   auto quant =
@@ -403,7 +399,7 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
       op.loc,
       RankedTensorType::get({batch, oc},
                             *wide ? b.getIntegerType(48) : b.getI32Type()),
-      flat, weights, *biasValue, quant);
+      flat, weights, biasValue->first, quant);
   // TFLite: per tensor, the input * filter scale product is a float.
   SmallVector<double> scales;
   if (w.scales.size() == 1)
