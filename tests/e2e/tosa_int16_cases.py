@@ -137,8 +137,9 @@ def int16_cases():
         b, rng, (2, 7, 7, 8), 1, (3, 3), (2, 2), (0, 0, 0, 0)))
     yield "add16x8_broadcast", (lambda b, rng: build_add16(
         b, rng, (1, 4, 5, 6), (1, 1, 1, 6), (0.0004, 0.0003, 0.0006), False))
-    yield "sub16x8", (lambda b, rng: build_add16(
+    yield "sub16x8_importer_form", (lambda b, rng: build_add16(
         b, rng, (2, 30), (2, 30), (0.0005, 0.0002, 0.0007), True))
-    yield "mul16x8", (lambda b, rng: build_mul16(b, rng, (3, 24), 2.9e-5))
+    yield "mul16x8_importer_form", (lambda b, rng: build_mul16(
+        b, rng, (3, 24), 2.9e-5))
     yield "fc16x8_batch3", (lambda b, rng: build_fc16(b, rng, 3, 50, 9,
                                                        25000))

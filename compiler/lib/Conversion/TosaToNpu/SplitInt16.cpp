@@ -34,37 +34,35 @@ using namespace mlir::npu;
 
 namespace {
 
-/// Splat int16 constant of rank `rank`.
-Value splat16(PatternRewriter &rewriter, Location loc, int64_t rank,
-              int16_t value) {
-  auto type = RankedTensorType::get(SmallVector<int64_t>(rank, 1),
-                                    rewriter.getI16Type());
+/// A [1, 1, 1, 2, 1] int16 constant: (hi, lo) values along axis 3.
+Value pairConstant(PatternRewriter &rewriter, Location loc, int16_t hi,
+                   int16_t lo) {
+  auto type = RankedTensorType::get({1, 1, 1, 2, 1}, rewriter.getI16Type());
   return rewriter.create<tosa::ConstOp>(
-      loc, type, DenseElementsAttr::get(type, APInt(16, value, true)));
+      loc, type,
+      DenseElementsAttr::get(
+          type, ArrayRef<APInt>{APInt(16, hi, true), APInt(16, lo, true)}));
 }
 
-/// [N, H, W, C] int16 -> [N, H, 2W, C] int8: (hi, lo) pairs along W.
+/// [N, H, W, C] int16 -> [N, H, 2W, C] int8: (hi, lo) pairs along W. The
+/// input viewed as [N, H, W, 1, C] broadcasts against (hi, lo) constants
+/// along a new axis of 2: (x >> (8, 0)) & (-1, 255) - (0, 128), narrowed
+/// -- four vector passes, no concatenation.
 Value splitInput(PatternRewriter &rewriter, Location loc, Value x) {
-  auto type = cast<RankedTensorType>(x.getType());
-  ArrayRef<int64_t> s = type.getShape();
-  auto i8 = RankedTensorType::get(s, rewriter.getI8Type());
-  Value hi = rewriter.create<tosa::ArithmeticRightShiftOp>(
-      loc, type, x, splat16(rewriter, loc, 4, 8), rewriter.getBoolAttr(false));
-  Value low = rewriter.create<tosa::BitwiseAndOp>(
-      loc, type, x, splat16(rewriter, loc, 4, 255));
-  Value lo = rewriter.create<tosa::SubOp>(loc, type, low,
-                                          splat16(rewriter, loc, 4, 128));
-  hi = rewriter.create<tosa::CastOp>(loc, i8, hi);
-  lo = rewriter.create<tosa::CastOp>(loc, i8, lo);
-  const SmallVector<int64_t> five{s[0], s[1], s[2], 1, s[3]};
-  hi = tosa_build::reshape(rewriter, loc, hi, five);
-  lo = tosa_build::reshape(rewriter, loc, lo, five);
-  Value pairs = rewriter.create<tosa::ConcatOp>(
-      loc,
-      RankedTensorType::get({s[0], s[1], s[2], 2, s[3]}, rewriter.getI8Type()),
-      ValueRange{hi, lo}, rewriter.getI32IntegerAttr(3));
-  return tosa_build::reshape(rewriter, loc, pairs,
-                             {s[0], s[1], 2 * s[2], s[3]});
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  const SmallVector<int64_t> pairs{s[0], s[1], s[2], 2, s[3]};
+  auto wide = RankedTensorType::get(pairs, rewriter.getI16Type());
+  Value v = tosa_build::reshape(rewriter, loc, x, {s[0], s[1], s[2], 1, s[3]});
+  v = rewriter.create<tosa::ArithmeticRightShiftOp>(
+      loc, wide, v, pairConstant(rewriter, loc, 8, 0),
+      rewriter.getBoolAttr(false));
+  v = rewriter.create<tosa::BitwiseAndOp>(loc, wide, v,
+                                          pairConstant(rewriter, loc, -1, 255));
+  v = rewriter.create<tosa::SubOp>(loc, wide, v,
+                                   pairConstant(rewriter, loc, 0, 128));
+  v = rewriter.create<tosa::CastOp>(
+      loc, RankedTensorType::get(pairs, rewriter.getI8Type()), v);
+  return tosa_build::reshape(rewriter, loc, v, {s[0], s[1], 2 * s[2], s[3]});
 }
 
 /// The int16 layer's operands in conv2d form.

@@ -6,16 +6,20 @@
 // RUN: npu-opt %s --split-input-file --verify-diagnostics --pass-pipeline="builtin.module(func.func(tosa-to-npu))" | FileCheck %s
 
 // The input padded by 0, then hi = x >> 8 and lo = (x & 255) - 128 side by
-// side along W; each kernel column twice; W stride 2 x 1; the bias plus
-// 128 * sum(w) = 128 * (1 + 2 - 3 + 4) = 512.
+// side along W (the input broadcast against (8, 0), (-1, 255), (0, 128)
+// along a new axis of 2); each kernel column twice; W stride 2 x 1; the
+// bias plus 128 * sum(w) = 128 * (1 + 2 - 3 + 4) = 512.
 // CHECK-LABEL: func.func @conv
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1], [1], [2], [2]], {{\[\[}}-3], [-3], [4], [4]]]]> : tensor<1x2x4x1xi8>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<517> : tensor<1xi32>
+// CHECK-DAG: %[[SH:.*]] = arith.constant dense<{{\[\[\[\[\[}}8], [0]]]]]> : tensor<1x1x1x2x1xi16>
+// CHECK-DAG: %[[MASK:.*]] = arith.constant dense<{{\[\[\[\[\[}}-1], [255]]]]]> : tensor<1x1x1x2x1xi16>
+// CHECK-DAG: %[[OFF:.*]] = arith.constant dense<{{\[\[\[\[\[}}0], [128]]]]]> : tensor<1x1x1x2x1xi16>
 // CHECK: npu.pad %arg0 {pad_value = 0 : i64, padding = array<i64: 0, 0, 1, 0, 0, 1, 0, 0>}
-// CHECK: npu.alu ashr
-// CHECK: npu.alu and
-// CHECK: npu.alu sub
-// CHECK: npu.concat {{.*}}{axis = 3 : i64} : (tensor<1x4x4x1x1xi8>, tensor<1x4x4x1x1xi8>) -> tensor<1x4x4x2x1xi8>
+// CHECK: npu.alu ashr %{{.*}}, %[[SH]] : (tensor<1x4x4x1x1xi16>, tensor<1x1x1x2x1xi16>) -> tensor<1x4x4x2x1xi16>
+// CHECK: npu.alu and %{{.*}}, %[[MASK]]
+// CHECK: npu.alu sub %{{.*}}, %[[OFF]]
+// CHECK: npu.alu copy {{.*}} -> tensor<1x4x4x2x1xi8>
 // CHECK: %[[S:.*]] = npu.reshape {{.*}} -> tensor<1x4x8x1xi8>
 // CHECK: npu.conv2d %[[S]], %[[W]], %[[B]] {{.*}}double_round = false, input_zp = 0 : i32, multiplier = array<i32: 1073741824>, output_zp = 0 : i32, pad = array<i64: 0, 0, 0, 0>, shift = array<i32: 31>, split_input, stride = array<i64: 1, 2>} : (tensor<1x4x8x1xi8>, tensor<1x2x4x1xi8>, tensor<1xi32>) -> tensor<1x3x3x1xi16>
 func.func @conv(%x: tensor<1x3x3x1xi16>) -> tensor<1x3x3x1xi16> {
@@ -31,7 +35,7 @@ func.func @conv(%x: tensor<1x3x3x1xi16>) -> tensor<1x3x3x1xi16> {
 // The batch rows of a fully_connected are one image row; its clamp moves
 // with the requantization, so the conv2d still absorbs it.
 // CHECK-LABEL: func.func @fully_connected
-// CHECK: npu.reshape %arg0 : (tensor<3x4xi16>) -> tensor<1x1x3x4xi16>
+// CHECK: npu.reshape %arg0 : (tensor<3x4xi16>) -> tensor<1x1x3x1x4xi16>
 // CHECK: npu.conv2d {{.*}}clamp_max = 100 : i32, clamp_min = -100 : i32{{.*}}split_input, stride = array<i64: 1, 2>} : (tensor<1x1x6x4xi8>, tensor<2x1x2x4xi8>, tensor<2xi32>) -> tensor<1x1x3x2xi16>
 // CHECK: npu.reshape {{.*}} : (tensor<1x1x3x2xi16>) -> tensor<3x2xi16>
 func.func @fully_connected(%x: tensor<3x4xi16>) -> tensor<3x2xi16> {
