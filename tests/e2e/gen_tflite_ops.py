@@ -20,8 +20,9 @@ SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
 REDUCE_MAX, REDUCE_MIN, windowed
 AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
 multipliers above 1 where the operator has them; and CONV_2D,
-DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, QUANTIZE, TRANSPOSE,
-PAD and CONCATENATION in TFLite's 16x8 mode (int16 activations).
+DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, QUANTIZE, MAX_POOL_2D,
+TRANSPOSE, PAD and CONCATENATION in TFLite's 16x8 mode (int16
+activations).
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
@@ -500,6 +501,25 @@ def as16x8(model):
             t["type"] = "INT16"
             t["quantization"]["zero_point"] = [0]
     return model
+
+
+def maxpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
+                     activation="NONE"):
+    q = (0.0005, 0)
+    return (name, as16x8(unary_case(
+        17, "Pool2DOptions", shape_in, shape_out, q, q,
+        options={"padding": padding, "filter_h": filt[0],
+                 "filter_w": filt[1], "stride_h": stride[0],
+                 "stride_w": stride[1], "activation": activation})),
+            [shape_in])
+
+
+OP_CASES += [
+    maxpool16x8_case("max_pool16x8_3x3_s2_same_relu", (1, 7, 9, 4),
+                     (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
+    maxpool16x8_case("max_pool16x8_2x2_s2_valid", (2, 6, 6, 3), (2, 3, 3, 3),
+                     "VALID", (2, 2), (2, 2)),
+]
 
 
 # Data movement in the 16x8 mode: the bytes move, the quantization stays.

@@ -2,8 +2,9 @@
 depthwise_conv2d and fully_connected with int16 activations (zero point 0), int8 weights, an
 int48 bias and accumulator, then a rescale to int16 and a clamp, as the
 TFLite importer writes them; tosa-to-npu splits the int16 input into
-bytes for the int8 array, SplitInt16.cpp) and int16 ADD / MUL in the
-importer's form (fused into one npu.eltwise). Used by gen_tosa_ops.py; the
+bytes for the int8 array, SplitInt16.cpp), int16 ADD / MUL in the
+importer's form (fused into one npu.eltwise) and int16 max_pool2d
+(Decompose.cpp). Used by gen_tosa_ops.py; the
 reference outputs come from MLIR 19's own lowering (tosa_ref.py).
 """
 
@@ -121,6 +122,20 @@ def build_mul16(b, rng, shape, scale):
                     -30000, 30000)]
 
 
+def build_maxpool16(b, rng, in_shape, kernel, stride, pad):
+    """max_pool2d on int16 (decomposed into strided windows and maxima)."""
+    n, ih, iw, c = in_shape
+    oh = g.window_out(ih, kernel[0], stride[0], 1, pad[0], pad[1])
+    ow = g.window_out(iw, kernel[1], stride[1], 1, pad[2], pad[3])
+    x = b.arg(in_shape, "i16", g.rand_ints(rng, g.prod(in_shape), g.I16_MIN,
+                                          g.I16_MAX))
+    return [b.op("tosa.max_pool2d", [x], {
+        "kernel": g.array_attr("i64", kernel),
+        "stride": g.array_attr("i64", stride),
+        "pad": g.array_attr("i64", pad),
+    }, (n, oh, ow, c), "i16")]
+
+
 def int16_cases():
     """(name, builder) pairs."""
     yield "conv16x8_3x3_s1_pad1", (lambda b, rng: build_conv16(
@@ -141,5 +156,9 @@ def int16_cases():
         b, rng, (2, 30), (2, 30), (0.0005, 0.0002, 0.0007), True))
     yield "mul16x8_importer_form", (lambda b, rng: build_mul16(
         b, rng, (3, 24), 2.9e-5))
+    yield "maxpool16x8_3x3_s2_pad", (lambda b, rng: build_maxpool16(
+        b, rng, (1, 7, 9, 4), (3, 3), (2, 2), (1, 1, 1, 1)))
+    yield "maxpool16x8_2x3_s1", (lambda b, rng: build_maxpool16(
+        b, rng, (2, 5, 6, 3), (2, 3), (1, 1), (0, 1, 1, 0)))
     yield "fc16x8_batch3", (lambda b, rng: build_fc16(b, rng, 3, 50, 9,
                                                        25000))

@@ -23,6 +23,10 @@
 //   after each row and column, the filter flipped in both spatial axes,
 //   and KH - 1 + out_pad rows of padding (negative: cropped) on each side.
 //
+// - tosa.max_pool2d on int16 (the vector unit pools int8): the maximum of
+//   the kernel's strided windows of the input with its edges replicated
+//   (the DMA's pad value is one repeated byte, so INT16_MIN cannot pad).
+//
 // The TFLite importer writes its RESIZE, GATHER and TRANSPOSE_CONV in the
 // same decomposed form, so both inputs reach the same lowering.
 //
@@ -295,9 +299,100 @@ struct DecomposeTransposeConv : OpRewritePattern<tosa::TransposeConv2DOp> {
   }
 };
 
+/// The [N, oh, ow, C] view of `v` at rows y0 + i * sh and columns
+/// x0 + j * sw (v must hold rows up to y0 + oh * sh, columns up to
+/// x0 + ow * sw): a slice, then per strided axis a reshape that puts the
+/// stride phase on its own axis, a slice of phase 0 and a reshape back.
+Value stridedWindow(PatternRewriter &rewriter, Location loc, Value v,
+                    int64_t y0, int64_t x0, int64_t oh, int64_t ow, int64_t sh,
+                    int64_t sw) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+  const int64_t n = s[0], c = s[3];
+  v = slice(rewriter, loc, v, {0, y0, x0, 0}, {n, oh * sh, ow * sw, c});
+  if (sh > 1) {
+    v = reshape(rewriter, loc, v, {n, oh, sh, ow * sw, c});
+    v = slice(rewriter, loc, v, {0, 0, 0, 0, 0}, {n, oh, 1, ow * sw, c});
+    v = reshape(rewriter, loc, v, {n, oh, ow * sw, c});
+  }
+  if (sw > 1) {
+    v = reshape(rewriter, loc, v, {n, oh, ow, sw, c});
+    v = slice(rewriter, loc, v, {0, 0, 0, 0, 0}, {n, oh, ow, 1, c});
+    v = reshape(rewriter, loc, v, {n, oh, ow, c});
+  }
+  return v;
+}
+
+/// `v` with `before` copies of its first and `after` copies of its last
+/// index along `axis` added (edge replication).
+Value replicateEdges(PatternRewriter &rewriter, Location loc, Value v,
+                     int64_t axis, int64_t before, int64_t after) {
+  if (!before && !after)
+    return v;
+  const int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(axis);
+  // [first x before, v, last x after].
+  SmallVector<Value> pieces;
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> one(type.getShape());
+  one[axis] = 1;
+  SmallVector<int64_t> start(type.getRank(), 0);
+  Value first = slice(rewriter, loc, v, start, one);
+  start[axis] = size - 1;
+  Value last = slice(rewriter, loc, v, start, one);
+  pieces.append(before, first);
+  pieces.push_back(v);
+  pieces.append(after, last);
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = size + before + after;
+  return rewriter.create<tosa::ConcatOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), pieces,
+      rewriter.getI32IntegerAttr(static_cast<int32_t>(axis)));
+}
+
+/// An int16 tosa.max_pool2d (the vector unit pools int8): the maximum of
+/// the kernel's KH x KW strided windows of the input with its edges
+/// replicated. Each window with padding also holds the edge row (column)
+/// it replicates -- TOSA's padding is smaller than the kernel -- so the
+/// copies never change a maximum, as the -infinity padding would not.
+struct DecomposeMaxPool16 : OpRewritePattern<tosa::MaxPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::MaxPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    auto in = cast<RankedTensorType>(op.getInput().getType());
+    auto out = cast<RankedTensorType>(op.getType());
+    if (!isInt(in, 16) || !in.hasStaticShape() || !out.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> k = op.getKernel(), st = op.getStride(), p = op.getPad();
+    if (p[0] >= k[0] || p[1] >= k[0] || p[2] >= k[1] || p[3] >= k[1])
+      return failure();
+    const int64_t h = in.getDimSize(1), w = in.getDimSize(2);
+    const int64_t oh = out.getDimSize(1), ow = out.getDimSize(2);
+    // Rows and columns the strided windows step over (the rows past the
+    // padded input's end are only skipped, never read as a maximum).
+    const int64_t rows = std::max(h + p[0] + p[1], k[0] - 1 + oh * st[0]);
+    const int64_t cols = std::max(w + p[2] + p[3], k[1] - 1 + ow * st[1]);
+    const Location loc = op.getLoc();
+    Value v =
+        replicateEdges(rewriter, loc, op.getInput(), 1, p[0], rows - h - p[0]);
+    v = replicateEdges(rewriter, loc, v, 2, p[2], cols - w - p[2]);
+    Value result;
+    for (int64_t ky = 0; ky < k[0]; ++ky)
+      for (int64_t kx = 0; kx < k[1]; ++kx) {
+        Value window =
+            stridedWindow(rewriter, loc, v, ky, kx, oh, ow, st[0], st[1]);
+        result =
+            result ? rewriter.create<tosa::MaximumOp>(loc, out, result, window)
+                         .getResult()
+                   : window;
+      }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::npu::populateDecomposePatterns(RewritePatternSet &patterns) {
-  patterns.add<DecomposeGather, DecomposeResize, DecomposeTransposeConv>(
-      patterns.getContext());
+  patterns.add<DecomposeGather, DecomposeResize, DecomposeTransposeConv,
+               DecomposeMaxPool16>(patterns.getContext());
 }

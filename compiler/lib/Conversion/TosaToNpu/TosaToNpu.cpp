@@ -648,7 +648,8 @@ std::string unsupportedReason(Operation *op) {
   if (isa<tosa::NegateOp>(op))
     return "negate with zero points is not supported";
   if (isa<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(op))
-    return "only int8 pooling is supported";
+    return "only int8 pooling and int16 max pooling with padding below the "
+           "kernel are supported";
   if (isa<tosa::GatherOp>(op))
     return "the indices must be constants inside the values' dimension 1";
   if (isa<tosa::ResizeOp>(op))

@@ -23,14 +23,16 @@ namespace tflmath = ::npu::tflmath;
 namespace {
 
 /// Operands, options and windows of AVERAGE_POOL_2D and MAX_POOL_2D: int8
-/// NHWC input and output, TFLite padding.
+/// NHWC input and output (int16 where `allow16`: MAX_POOL_2D in the 16x8
+/// mode), TFLite padding.
 struct PoolOperands {
   const TensorInfo *input, *output;
   const tfl::Pool2DOptions *options;
   Window row, col;
 };
 
-Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op) {
+Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op,
+                                    bool allow16 = false) {
   auto in = im.operand(op, 0);
   auto out = im.result(op);
   if (!in || !out)
@@ -38,9 +40,12 @@ Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op) {
   const auto *o = op.op->options_as_Pool2DOptions();
   if (!o)
     return im.failOp(op, "missing Pool2DOptions");
+  const auto type = allow16 && (*in)->type == tfl::ElementType_INT16
+                        ? tfl::ElementType_INT16
+                        : tfl::ElementType_INT8;
   for (auto [t, role] :
        {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+    if (Error e = im.requireType(op, *t, type, role))
       return e;
   const TensorInfo &x = **in, &y = **out;
   if (x.shape.size() != 4 || y.shape.size() != 4)
@@ -208,7 +213,7 @@ Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
 
 Error tflite::emitMaxPool2D(Importer &im, const OpContext &op) {
   OpBuilder &b = im.getBuilder();
-  Expected<PoolOperands> pool = poolOperands(im, op);
+  Expected<PoolOperands> pool = poolOperands(im, op, /*allow16=*/true);
   if (!pool)
     return pool.takeError();
   const TensorInfo &x = *pool->input, &y = *pool->output;
@@ -220,7 +225,7 @@ Error tflite::emitMaxPool2D(Importer &im, const OpContext &op) {
   Value pooled = b.create<tosa::MaxPool2dOp>(
       op.loc,
       RankedTensorType::get({x.shape[0], row.out, col.out, x.shape[3]},
-                            b.getI8Type()),
+                            im.tensorType(y).getElementType()),
       *input,
       b.getDenseI64ArrayAttr({int64_t(o->filter_h()), int64_t(o->filter_w())}),
       b.getDenseI64ArrayAttr({int64_t(o->stride_h()), int64_t(o->stride_w())}),
