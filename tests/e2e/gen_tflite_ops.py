@@ -451,16 +451,22 @@ OP_CASES += [
 ]
 
 
+def as16x8(model):
+    """`model` with its int8 activations int16 (zero points 0)."""
+    for t in model["subgraphs"][0]["tensors"]:
+        if t["type"] == "INT8" and t.get("buffer", 0) == 0:
+            t["type"] = "INT16"
+            t["quantization"]["zero_point"] = [0]
+    return model
+
+
 def binary16x8_case(code, options_type, shape_a, shape_b, shape_out, scales,
                     options=None):
     """A binary operator in TFLite's 16x8 mode: int16 inputs and output,
     zero points 0."""
-    model = binary_case(code, options_type, shape_a, shape_b, shape_out,
-                        (scales[0], 0), (scales[1], 0), (scales[2], 0),
-                        options)
-    for t in model["subgraphs"][0]["tensors"]:
-        t["type"] = "INT16"
-    return model
+    return as16x8(binary_case(code, options_type, shape_a, shape_b,
+                              shape_out, (scales[0], 0), (scales[1], 0),
+                              (scales[2], 0), options))
 
 
 OP_CASES += [
@@ -492,15 +498,6 @@ OP_CASES += [
     ("quantize16x8_int16_rescale", quantize16_case(
         (2, 50), (0.0004, 0), (0.0007, 0), "INT16", "INT16"), [(2, 50)]),
 ]
-
-
-def as16x8(model):
-    """`model` with its int8 activations int16 (zero points 0)."""
-    for t in model["subgraphs"][0]["tensors"]:
-        if t["type"] == "INT8" and t.get("buffer", 0) == 0:
-            t["type"] = "INT16"
-            t["quantization"]["zero_point"] = [0]
-    return model
 
 
 def maxpool16x8_case(name, shape_in, shape_out, padding, filt, stride,

@@ -36,6 +36,32 @@ inline Value slice(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> start,
                                  b.getDenseI64ArrayAttr(size));
 }
 
+/// `v` padded by `value` with `pads[2 d]` elements before and
+/// `pads[2 d + 1]` after dimension d (a tosa.pad with constant operands).
+inline Value pad(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pads,
+                 int64_t value) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<int32_t> pads32;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    shape[d] += pads[2 * d] + pads[2 * d + 1];
+    pads32.push_back(static_cast<int32_t>(pads[2 * d]));
+    pads32.push_back(static_cast<int32_t>(pads[2 * d + 1]));
+  }
+  auto padsType = RankedTensorType::get({type.getRank(), 2}, b.getI32Type());
+  auto scalarType = RankedTensorType::get({}, type.getElementType());
+  const unsigned bits = type.getElementTypeBitWidth();
+  return b.create<tosa::PadOp>(
+      loc, withShape(v, shape), v,
+      b.create<tosa::ConstOp>(
+          loc, padsType, DenseElementsAttr::get(padsType, ArrayRef(pads32))),
+      b.create<tosa::ConstOp>(
+          loc, scalarType,
+          DenseElementsAttr::get(
+              scalarType,
+              APInt(bits, static_cast<uint64_t>(value), /*isSigned=*/true))));
+}
+
 /// `v` with dimension `axis` rebuilt from `sources`: output index i takes
 /// input index sources[i] (slices and a concat; `v` itself for the
 /// identity).
@@ -62,6 +88,37 @@ inline Value gatherAxis(OpBuilder &b, Location loc, Value v, int64_t axis,
   return b.create<tosa::ConcatOp>(
       loc, withShape(v, shape), pieces,
       b.getI32IntegerAttr(static_cast<int32_t>(axis)));
+}
+
+/// One separable step of a bilinear interpolation along `axis` of a 4-D
+/// `v`: output index i is lowerWeight[i] * v[lower[i]] + upperWeight[i] *
+/// v[upper[i]], in int32 (`v` widened first if it is narrower), the
+/// weights [1, n, 1, 1]-shaped constants (n along `axis`).
+inline Value interpolateAxis(OpBuilder &b, Location loc, Value v, int64_t axis,
+                             ArrayRef<int64_t> lower,
+                             ArrayRef<int32_t> lowerWeight,
+                             ArrayRef<int64_t> upper,
+                             ArrayRef<int32_t> upperWeight) {
+  const Type i32 = b.getI32Type();
+  SmallVector<int64_t> weightShape{1, 1, 1, 1};
+  weightShape[axis] = static_cast<int64_t>(lower.size());
+  SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+  shape[axis] = static_cast<int64_t>(lower.size());
+  auto type = RankedTensorType::get(shape, i32);
+  auto weightType = RankedTensorType::get(weightShape, i32);
+  Value sum;
+  for (auto [sources, weights] : {std::make_pair(lower, lowerWeight),
+                                  std::make_pair(upper, upperWeight)}) {
+    Value picked = gatherAxis(b, loc, v, axis, sources);
+    if (getElementTypeOrSelf(picked.getType()) != i32)
+      picked = b.create<tosa::CastOp>(loc, type, picked);
+    Value weight = b.create<tosa::ConstOp>(
+        loc, weightType, DenseElementsAttr::get(weightType, weights));
+    Value term =
+        b.create<tosa::MulOp>(loc, type, picked, weight, b.getI8IntegerAttr(0));
+    sum = sum ? b.create<tosa::AddOp>(loc, type, sum, term).getResult() : term;
+  }
+  return sum;
 }
 
 } // namespace mlir::npu::tosa_build

@@ -151,7 +151,6 @@ struct DecomposeResize : OpRewritePattern<tosa::ResizeOp> {
         128 * axes[0].maxWeightSum * axes[1].maxWeightSum > INT32_MAX)
       return failure();
     const Location loc = op.getLoc();
-    const Type i32 = rewriter.getI32Type();
     Value v = op.getInput();
     for (int64_t axis : {1, 2}) {
       const ResizeAxis &r = axes[axis - 1];
@@ -159,27 +158,8 @@ struct DecomposeResize : OpRewritePattern<tosa::ResizeOp> {
         v = gatherAxis(rewriter, loc, v, axis, r.nearest);
         continue;
       }
-      SmallVector<int64_t> weightShape{1, 1, 1, 1};
-      weightShape[axis] = out.getDimSize(axis);
-      SmallVector<int64_t> shape(
-          cast<RankedTensorType>(v.getType()).getShape());
-      shape[axis] = out.getDimSize(axis);
-      auto type = RankedTensorType::get(shape, i32);
-      Value sum;
-      for (auto [sources, weights] :
-           {std::make_pair(&r.lower, &r.lowerWeight),
-            std::make_pair(&r.upper, &r.upperWeight)}) {
-        Value picked = gatherAxis(rewriter, loc, v, axis, *sources);
-        if (!isInt(picked.getType(), 32))
-          picked = rewriter.create<tosa::CastOp>(loc, type, picked);
-        Value term = rewriter.create<tosa::MulOp>(
-            loc, type, picked, constI32(rewriter, loc, weightShape, *weights),
-            rewriter.getI8IntegerAttr(0));
-        sum =
-            sum ? rewriter.create<tosa::AddOp>(loc, type, sum, term).getResult()
-                : term;
-      }
-      v = sum;
+      v = tosa_build::interpolateAxis(rewriter, loc, v, axis, r.lower,
+                                      r.lowerWeight, r.upper, r.upperWeight);
     }
     rewriter.replaceOp(op, v);
     return success();
@@ -216,22 +196,15 @@ struct DecomposeTransposeConv : OpRewritePattern<tosa::TransposeConv2DOp> {
         out.getDimSize(2) != (iw - 1) * sw + outPad[2] + outPad[3] + kw)
       return failure();
     const Location loc = op.getLoc();
-    const Type i8 = rewriter.getI8Type();
 
     // The input with stride - 1 zero points after every row and column:
     // [n, ih * sh, iw * sw, ic] (the last sh - 1 rows, sw - 1 columns extra).
     Value v = op.getInput();
     if (sh > 1 || sw > 1) {
       v = reshape(rewriter, loc, v, {n, ih, 1, iw, 1, ic});
-      v = rewriter.create<tosa::PadOp>(
-          loc, RankedTensorType::get({n, ih, sh, iw, sw, ic}, i8), v,
-          constI32(
-              rewriter, loc, {6, 2},
-              {0, 0, 0, 0, 0, int32_t(sh - 1), 0, 0, 0, int32_t(sw - 1), 0, 0}),
-          rewriter.create<tosa::ConstOp>(
-              loc, RankedTensorType::get({}, i8),
-              DenseElementsAttr::get(RankedTensorType::get({}, i8),
-                                     APInt(8, inputZp, /*isSigned=*/true))));
+      v = tosa_build::pad(rewriter, loc, v,
+                          {0, 0, 0, 0, 0, sh - 1, 0, 0, 0, sw - 1, 0, 0},
+                          inputZp);
       v = reshape(rewriter, loc, v, {n, ih * sh, iw * sw, ic});
     }
     // Padding before (top, left) and after (bottom, right) the dilated
@@ -260,21 +233,10 @@ struct DecomposeTransposeConv : OpRewritePattern<tosa::TransposeConv2DOp> {
       excess[i] = std::max<int64_t>(0, pad[i] - limit[i]);
       pad[i] -= excess[i];
     }
-    if (excess[0] || excess[1] || excess[2] || excess[3]) {
-      v = rewriter.create<tosa::PadOp>(
-          loc,
-          RankedTensorType::get({n, keepRows + excess[0] + excess[1],
-                                 keepCols + excess[2] + excess[3], ic},
-                                i8),
-          v,
-          constI32(rewriter, loc, {4, 2},
-                   {0, 0, int32_t(excess[0]), int32_t(excess[1]),
-                    int32_t(excess[2]), int32_t(excess[3]), 0, 0}),
-          rewriter.create<tosa::ConstOp>(
-              loc, RankedTensorType::get({}, i8),
-              DenseElementsAttr::get(RankedTensorType::get({}, i8),
-                                     APInt(8, inputZp, /*isSigned=*/true))));
-    }
+    if (excess[0] || excess[1] || excess[2] || excess[3])
+      v = tosa_build::pad(
+          rewriter, loc, v,
+          {0, 0, excess[0], excess[1], excess[2], excess[3], 0, 0}, inputZp);
     // The filter flipped in both spatial axes.
     SmallVector<APInt> raw(filter.getValues<APInt>());
     SmallVector<APInt> flipped;

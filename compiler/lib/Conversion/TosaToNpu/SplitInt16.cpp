@@ -192,25 +192,9 @@ struct SplitInt16Mac : OpRewritePattern<tosa::RescaleOp> {
           rewriter, loc, cast<tosa::FullyConnectedOp>(mac).getInput(), inShape);
     // The input padded by its zero point 0, then split.
     Value x = l.input;
-    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      const SmallVector<int32_t> p{0,
-                                   0,
-                                   int32_t(pad[0]),
-                                   int32_t(pad[1]),
-                                   int32_t(pad[2]),
-                                   int32_t(pad[3]),
-                                   0,
-                                   0};
-      auto padsType = RankedTensorType::get({4, 2}, rewriter.getI32Type());
-      auto zeroType = RankedTensorType::get({}, rewriter.getI16Type());
-      x = rewriter.create<tosa::PadOp>(
-          loc, RankedTensorType::get(padded, rewriter.getI16Type()), x,
-          rewriter.create<tosa::ConstOp>(
-              loc, padsType, DenseElementsAttr::get(padsType, ArrayRef(p))),
-          rewriter.create<tosa::ConstOp>(
-              loc, zeroType,
-              DenseElementsAttr::get(zeroType, APInt(16, 0, true))));
-    }
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; }))
+      x = tosa_build::pad(rewriter, loc, x,
+                          {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}, 0);
     Value split = splitInput(rewriter, loc, x);
 
     // Every kernel column twice: (hi, lo).

@@ -62,6 +62,7 @@ Expected<bool> checkMacTypes(Importer &im, const OpContext &op,
 /// whether TFLite Micro accumulates in int64 (an int64 bias or none) rather
 /// than int32 (an int32 bias): it picks the requantization arithmetic.
 Expected<std::pair<Value, bool>> bias16x8(Importer &im, const OpContext &op,
+                                          unsigned index,
                                           const TensorInfo *bias,
                                           int64_t channels) {
   SmallVector<APInt> values;
@@ -69,25 +70,19 @@ Expected<std::pair<Value, bool>> bias16x8(Importer &im, const OpContext &op,
   if (!bias) {
     values.assign(channels, APInt(48, 0));
   } else {
-    int width = 0;
-    if (bias->type == tfl::ElementType_INT64)
-      width = 8;
-    else if (bias->type == tfl::ElementType_INT32)
-      width = 4, int64Accum = false;
-    else
+    if (bias->type == tfl::ElementType_INT32)
+      int64Accum = false;
+    else if (bias->type != tfl::ElementType_INT64)
       return im.failOp(op, "bias '" + bias->name + "' has type " +
                                typeName(bias->type) +
                                "; expected INT32 or INT64");
-    if (bias->elements != channels ||
-        static_cast<int64_t>(bias->data.size()) != channels * width)
+    if (bias->data.empty() || bias->elements != channels)
       return im.failOp(op, "the bias must be a constant of " + Twine(channels) +
                                " values");
-    for (int64_t c = 0; c < channels; ++c) {
-      uint64_t raw = 0;
-      for (int i = width - 1; i >= 0; --i)
-        raw = (raw << 8) | bias->data[c * width + i];
-      const int64_t v =
-          width == 4 ? static_cast<int32_t>(raw) : static_cast<int64_t>(raw);
+    Expected<SmallVector<int64_t>> ints = im.constantInts(op, index);
+    if (!ints)
+      return ints.takeError();
+    for (int64_t v : *ints) {
       if (v < -(int64_t(1) << 47) || v >= (int64_t(1) << 47))
         return im.failOp(op, "bias value " + Twine(v) +
                                  " does not fit the int48 accumulator");
@@ -101,13 +96,13 @@ Expected<std::pair<Value, bool>> bias16x8(Importer &im, const OpContext &op,
   return std::make_pair(c, int64Accum);
 }
 
-/// The bias of a MAC operator (int32, or int48 in the 16x8 mode) and
-/// whether a 16x8 one accumulates in int64 (see bias16x8).
+/// The bias (operand `index`) of a MAC operator (int32, or int48 in the
+/// 16x8 mode) and whether a 16x8 one accumulates in int64 (see bias16x8).
 Expected<std::pair<Value, bool>> macBias(Importer &im, const OpContext &op,
-                                         const TensorInfo *bias,
+                                         unsigned index, const TensorInfo *bias,
                                          int64_t channels, bool wide) {
   if (wide)
-    return bias16x8(im, op, bias, channels);
+    return bias16x8(im, op, index, bias, channels);
   Expected<Value> b = biasConstant(im, op, bias, channels);
   if (!b)
     return b.takeError();
@@ -213,7 +208,7 @@ Error emitConv(Importer &im, const OpContext &op, bool depthwise) {
   if (!input)
     return input.takeError();
   // Bias: int32 [oc], or zeros (16x8: int48).
-  auto biasValue = macBias(im, op, *bias, oc, *wide);
+  auto biasValue = macBias(im, op, 2, *bias, oc, *wide);
   if (!biasValue)
     return biasValue.takeError();
   const bool int64Accum = biasValue->second;
@@ -387,7 +382,7 @@ Error tflite::emitFullyConnected(Importer &im, const OpContext &op) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  auto biasValue = macBias(im, op, *bias, oc, *wide);
+  auto biasValue = macBias(im, op, 2, *bias, oc, *wide);
   if (!biasValue)
     return biasValue.takeError();
   const bool int64Accum = biasValue->second;

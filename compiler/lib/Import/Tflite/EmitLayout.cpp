@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
+#include "npu/Support/TosaBuilders.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -63,21 +65,11 @@ Error emitPadWith(Importer &im, const OpContext &op, bool v2) {
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();
-  OpBuilder &b = im.getBuilder();
-  SmallVector<int32_t> pads32(pads->begin(), pads->end());
-  Value padding = im.constant<int32_t>(op.loc, {static_cast<int64_t>(rank), 2},
-                                       ArrayRef<int32_t>(pads32));
   const int64_t lo = wide ? INT16_MIN : -128, hi = wide ? INT16_MAX : 127;
   if (value < lo || value > hi)
     return im.failOp(op, "pad value " + Twine(value) + " is outside " +
                              (wide ? "int16" : "int8"));
-  const uint8_t bytes[2] = {static_cast<uint8_t>(value & 0xff),
-                            static_cast<uint8_t>((value >> 8) & 0xff)};
-  Value padConst = im.constant(
-      op.loc, RankedTensorType::get({}, wide ? b.getI16Type() : b.getI8Type()),
-      ArrayRef<uint8_t>(bytes, wide ? 2 : 1));
-  Value padded = b.create<tosa::PadOp>(op.loc, im.tensorType(y), *input,
-                                       padding, padConst);
+  Value padded = tosa_build::pad(im.getBuilder(), op.loc, *input, *pads, value);
   return im.define(op, padded);
 }
 

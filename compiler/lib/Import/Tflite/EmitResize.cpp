@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
+#include "npu/Support/TosaBuilders.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
@@ -177,24 +179,8 @@ Error tflite::emitResizeBilinear(Importer &im, const OpContext &op) {
     const Interpolation w =
         interpolation(static_cast<int32_t>(x.shape[axis]),
                       static_cast<int32_t>(y.shape[axis]), align, half);
-    SmallVector<int64_t> weightShape{1, 1, 1, 1};
-    weightShape[axis] = y.shape[axis];
-    auto shape = SmallVector<int64_t>(cast<ShapedType>(v.getType()).getShape());
-    shape[axis] = y.shape[axis];
-    auto type = RankedTensorType::get(shape, i32);
-    Value sum;
-    for (auto [sources, weights] : {std::make_pair(&w.lower, &w.lowerWeight),
-                                    std::make_pair(&w.upper, &w.upperWeight)}) {
-      Value picked =
-          im.castTo(op.loc, im.gatherAxis(op.loc, v, axis, *sources), i32);
-      Value term = b.create<tosa::MulOp>(
-          op.loc, type, picked,
-          im.constant<int32_t>(op.loc, weightShape, *weights),
-          b.getI8IntegerAttr(0));
-      sum = sum ? b.create<tosa::AddOp>(op.loc, type, sum, term).getResult()
-                : term;
-    }
-    v = sum;
+    v = tosa_build::interpolateAxis(b, op.loc, v, axis, w.lower, w.lowerWeight,
+                                    w.upper, w.upperWeight);
   }
   auto type = cast<RankedTensorType>(v.getType());
   Value sign = im.clampInt(op.loc, v, -1, 1);
