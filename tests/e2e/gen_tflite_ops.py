@@ -17,12 +17,11 @@ PADV2, TRANSPOSE, CONCATENATION, EXPAND_DIMS, RELU, RELU6, RELU_N1_TO_1,
 QUANTIZE, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH, SLICE,
 STRIDED_SLICE, SPLIT, SPLIT_V, PACK, UNPACK, MEAN, RESIZE_NEAREST_NEIGHBOR,
 SPACE_TO_DEPTH, DEPTH_TO_SPACE, GATHER, SQUARED_DIFFERENCE, SUM,
-REDUCE_MAX, REDUCE_MIN, windowed
-AVERAGE_POOL_2D, RESIZE_BILINEAR, TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at the extremes and rescale
-multipliers above 1 where the operator has them; and CONV_2D,
-DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, QUANTIZE, MAX_POOL_2D,
-TRANSPOSE, PAD and CONCATENATION in TFLite's 16x8 mode (int16
-activations).
+REDUCE_MAX, REDUCE_MIN, windowed AVERAGE_POOL_2D, RESIZE_BILINEAR,
+TRANSPOSE_CONV, PRELU, BATCH_MATMUL), with broadcasting, zero points at
+the extremes and rescale multipliers above 1 where the operator has them;
+and the operators of TFLite's 16x8 mode (int16 activations), whose cases
+are in tflite16x8_cases.py.
 
 Two more, independent oracles: where tests/e2e/tflite-reference/<case>/
 <set>/expected<k>.npy exist (made by TensorFlow Lite's own kernels, see
@@ -360,182 +359,6 @@ OP_CASES += [
 ]
 
 
-def mac16x8_case(name, kind, shape_in, oc, kernel=(1, 1), stride=(1, 1),
-                 dilation=(1, 1), padding="VALID", activation="NONE",
-                 bias="INT64"):
-    """TFLite's 16x8 mode: CONV_2D (kind "conv"), DEPTHWISE_CONV_2D ("dw",
-    `oc` = channels x depth multiplier) or FULLY_CONNECTED ("fc") with
-    int16 input and output (zero points 0), a per-channel (conv, dw) or
-    per-tensor (fc) int8 filter and an int64, int32 or no bias (TFLite
-    Micro accumulates in int64 unless the bias is int32; its depthwise
-    kernel takes int64 only), drawn from a generator seeded by the case
-    name."""
-    rng = random.Random("weights:" + name)
-    n = shape_in[0]
-    kh, kw = kernel
-    ic = shape_in[-1]
-    if kind in ("conv", "dw"):
-        def out_size(size, k, s, d):
-            if padding == "SAME":
-                return (size + s - 1) // s
-            return (size - (k - 1) * d - 1) // s + 1
-        shape_out = (n, out_size(shape_in[1], kh, stride[0], dilation[0]),
-                     out_size(shape_in[2], kw, stride[1], dilation[1]), oc)
-        w_shape = (oc, kh, kw, ic) if kind == "conv" else (1, kh, kw, oc)
-    else:
-        shape_out = (n, oc)
-        w_shape = (oc, ic)
-    count = 1
-    for d in w_shape:
-        count *= d
-    weights = [rng.randint(-127, 127) for _ in range(count)]
-    scales = ([rng.uniform(0.005, 0.02) for _ in range(oc)]
-              if kind != "fc" else [0.01])
-    tensors = [q_tensor("x", shape_in, 0.0005, 0, dtype="INT16"),
-               q_tensor("y", shape_out, 0.004, 0, dtype="INT16"),
-               {"name": "filter", "shape": list(w_shape), "type": "INT8",
-                "buffer": 1,
-                "quantization": {"scale": scales,
-                                 "zero_point": [0] * len(scales),
-                                 "quantized_dimension":
-                                     3 if kind == "dw" else 0}}]
-    buffers = [int_buffer(weights, 1)]
-    op_inputs = [0, 2]
-    if bias:
-        width = 8 if bias == "INT64" else 4
-        buffers.append(int_buffer([rng.randint(-2000000, 2000000)
-                                   for _ in range(oc)], width))
-        tensors.append(q_tensor("bias", (oc,), None, None, 2, bias))
-        op_inputs.append(3)
-    else:
-        op_inputs.append(-1)
-    if kind == "conv":
-        model = op_model(3, tensors, [0], [1], op_inputs, "Conv2DOptions",
-                         {"padding": padding, "stride_h": stride[0],
-                          "stride_w": stride[1],
-                          "dilation_h": dilation[0],
-                          "dilation_w": dilation[1],
-                          "activation": activation}, buffers)
-    elif kind == "dw":
-        model = op_model(4, tensors, [0], [1], op_inputs,
-                         "DepthwiseConv2DOptions",
-                         {"padding": padding, "stride_h": stride[0],
-                          "stride_w": stride[1],
-                          "depth_multiplier": oc // ic,
-                          "dilation_h": dilation[0],
-                          "dilation_w": dilation[1],
-                          "activation": activation}, buffers)
-    else:
-        model = op_model(9, tensors, [0], [1], op_inputs,
-                         "FullyConnectedOptions", {"activation": activation},
-                         buffers)
-    return (name, model, [shape_in])
-
-
-OP_CASES += [
-    mac16x8_case("conv16x8_3x3_same_int64_bias", "conv", (1, 6, 7, 5), 8,
-                 (3, 3), padding="SAME"),
-    mac16x8_case("conv16x8_2x3_s2_relu_int32_bias", "conv", (2, 7, 8, 3), 6,
-                 (2, 3), (2, 2), padding="SAME", activation="RELU",
-                 bias="INT32"),
-    mac16x8_case("conv16x8_3x1_dilated_no_bias", "conv", (1, 9, 5, 4), 5,
-                 (3, 1), (1, 1), (2, 1), bias=None),
-    mac16x8_case("dw16x8_3x3_same_mult2", "dw", (1, 6, 5, 4), 8, (3, 3),
-                 padding="SAME"),
-    # (TFLite Micro's int16 depthwise kernel aborts without a bias.)
-    mac16x8_case("dw16x8_3x3_s2_relu_batch2", "dw", (2, 7, 7, 3), 3,
-                 (3, 3), (2, 2), activation="RELU"),
-    mac16x8_case("fc16x8_int64_bias", "fc", (3, 40), 7),
-    mac16x8_case("fc16x8_relu6_int32_bias", "fc", (2, 24), 9,
-                 activation="RELU6", bias="INT32"),
-]
-
-
-def as16x8(model):
-    """`model` with its int8 activations int16 (zero points 0)."""
-    for t in model["subgraphs"][0]["tensors"]:
-        if t["type"] == "INT8" and t.get("buffer", 0) == 0:
-            t["type"] = "INT16"
-            t["quantization"]["zero_point"] = [0]
-    return model
-
-
-def binary16x8_case(code, options_type, shape_a, shape_b, shape_out, scales,
-                    options=None):
-    """A binary operator in TFLite's 16x8 mode: int16 inputs and output,
-    zero points 0."""
-    return as16x8(binary_case(code, options_type, shape_a, shape_b,
-                              shape_out, (scales[0], 0), (scales[1], 0),
-                              (scales[2], 0), options))
-
-
-OP_CASES += [
-    ("add16x8_broadcast_relu", binary16x8_case(
-        0, "AddOptions", (2, 5, 6), (6,), (2, 5, 6), (0.0004, 0.0003, 0.0006),
-        {"activation": "RELU"}), [(2, 5, 6), (6,)]),
-    ("sub16x8", binary16x8_case(
-        41, "SubOptions", (3, 40), (3, 40), (3, 40), (0.0005, 0.0002, 0.0007)),
-     [(3, 40)] * 2),
-    ("mul16x8", binary16x8_case(
-        18, "MulOptions", (4, 33), (4, 33), (4, 33), (0.001, 0.002, 0.07)),
-     [(4, 33)] * 2),
-]
-
-
-def quantize16_case(shape, q_in, q_out, type_in, type_out):
-    """QUANTIZE between int8 and int16."""
-    model = unary_case(114, None, shape, shape, q_in, q_out)
-    tensors = model["subgraphs"][0]["tensors"]
-    tensors[0]["type"], tensors[1]["type"] = type_in, type_out
-    return model
-
-
-OP_CASES += [
-    ("quantize16x8_int8_to_int16", quantize16_case(
-        (2, 40), (0.05, 3), (0.0002, 0), "INT8", "INT16"), [(2, 40)]),
-    ("quantize16x8_int16_to_int8", quantize16_case(
-        (3, 33), (0.0003, 0), (0.06, -5), "INT16", "INT8"), [(3, 33)]),
-    ("quantize16x8_int16_rescale", quantize16_case(
-        (2, 50), (0.0004, 0), (0.0007, 0), "INT16", "INT16"), [(2, 50)]),
-]
-
-
-def maxpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
-                     activation="NONE"):
-    q = (0.0005, 0)
-    return (name, as16x8(unary_case(
-        17, "Pool2DOptions", shape_in, shape_out, q, q,
-        options={"padding": padding, "filter_h": filt[0],
-                 "filter_w": filt[1], "stride_h": stride[0],
-                 "stride_w": stride[1], "activation": activation})),
-            [shape_in])
-
-
-OP_CASES += [
-    maxpool16x8_case("max_pool16x8_3x3_s2_same_relu", (1, 7, 9, 4),
-                     (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
-    maxpool16x8_case("max_pool16x8_2x2_s2_valid", (2, 6, 6, 3), (2, 3, 3, 3),
-                     "VALID", (2, 2), (2, 2)),
-]
-
-
-# Data movement in the 16x8 mode: the bytes move, the quantization stays.
-OP_CASES += [
-    ("transpose16x8_nchw_to_nhwc", as16x8(unary_case(
-        39, "TransposeOptions", (1, 3, 5, 7), (1, 5, 7, 3), (0.001, 0),
-        (0.001, 0), [("perm", (4,), "INT32", [0, 2, 3, 1])])),
-     [(1, 3, 5, 7)]),
-    ("pad16x8", as16x8(unary_case(
-        34, "PadOptions", (1, 5, 4, 3), (1, 8, 5, 4), (0.001, 0), (0.001, 0),
-        [("paddings", (4, 2), "INT32", [0, 0, 2, 1, 0, 1, 1, 0])])),
-     [(1, 5, 4, 3)]),
-    ("concatenation16x8_axis2", as16x8(binary_case(
-        2, "ConcatenationOptions", (1, 4, 3, 5), (1, 4, 2, 5), (1, 4, 5, 5),
-        (0.001, 0), (0.001, 0), (0.001, 0), {"axis": 2})),
-     [(1, 4, 3, 5), (1, 4, 2, 5)]),
-]
-
-
 def concat_case():
     q = (0.125, -4)
     tensors = [q_tensor("a", (1, 4, 3, 5), *q), q_tensor("b", (1, 4, 2, 5), *q),
@@ -733,7 +556,9 @@ def main(argv=None):
                              "tflite-reference")
     micro = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "tflm-reference")
-    for name, model, shapes in OP_CASES:
+    # TFLite's 16x8 mode's cases live beside (they import this module).
+    from tflite16x8_cases import CASES_16X8
+    for name, model, shapes in OP_CASES + CASES_16X8:
         # Each case's inputs depend only on its name.
         rng = random.Random("20261206:" + name)
         case = os.path.join(args.outdir, name)
@@ -795,8 +620,8 @@ def main(argv=None):
             os.makedirs(folder, exist_ok=True)
             npyio.write_npy(os.path.join(folder, "in0.npy"), "i8", shape,
                             values)
-    print("gen_tflite_ops: wrote %d cases to %s" % (len(CASES) + len(OP_CASES),
-                                                    args.outdir))
+    print("gen_tflite_ops: wrote %d cases to %s"
+          % (len(CASES) + len(OP_CASES) + len(CASES_16X8), args.outdir))
     return 0
 
 

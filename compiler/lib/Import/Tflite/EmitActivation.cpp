@@ -8,7 +8,8 @@
 // equal input and output quantization the rescale is exact and only the
 // clamp remains; TFLite Micro's RELU6 clamps the raw input with the input's
 // parameters, which is the same thing then, so RELU6 with different
-// parameters is refused rather than guessed.
+// parameters is refused rather than guessed. RELU and RELU6 also take
+// int16 (TFLite's 16x8 mode), with the same arithmetic.
 //
 //
 // PRELU is TFLite Micro's integer kernel: x' = x - zp_in; x' >= 0 gives
@@ -30,10 +31,11 @@ using llvm::Expected;
 namespace {
 
 /// `doubleQuotient`: the scale ratio is divided in double (QUANTIZE), not
-/// in float (the RELUs), as the TFLite kernels do.
+/// in float (the RELUs), as the TFLite kernels do. `allow16`: int16 in and
+/// out as well (RELU and RELU6 in the 16x8 mode: the same arithmetic).
 Error emitRequantize(Importer &im, const OpContext &op, int activationCode,
-                     bool doubleQuotient) {
-  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+                     bool doubleQuotient, bool allow16 = false) {
+  Expected<Importer::Unary> u = im.unaryOperands(op, allow16);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
@@ -56,8 +58,9 @@ Error emitRequantize(Importer &im, const OpContext &op, int activationCode,
         doubleQuotient
             ? static_cast<double>(q->first) / static_cast<double>(qo->first)
             : static_cast<double>(q->first / qo->first);
-    Expected<Value> r = im.rescale(op, *input, b.getI8Type(), {scale},
-                                   q->second, qo->second, /*doubleRound=*/true);
+    Expected<Value> r =
+        im.rescale(op, *input, u->wide ? b.getI16Type() : b.getI8Type(),
+                   {scale}, q->second, qo->second, /*doubleRound=*/true);
     if (!r)
       return r.takeError();
     result = *r;
@@ -71,12 +74,13 @@ Error emitRequantize(Importer &im, const OpContext &op, int activationCode,
 } // namespace
 
 Error tflite::emitRelu(Importer &im, const OpContext &op) {
-  return emitRequantize(im, op, tfl::Activation_RELU, /*doubleQuotient=*/false);
+  return emitRequantize(im, op, tfl::Activation_RELU, /*doubleQuotient=*/false,
+                        /*allow16=*/true);
 }
 
 Error tflite::emitRelu6(Importer &im, const OpContext &op) {
   return emitRequantize(im, op, tfl::Activation_RELU6,
-                        /*doubleQuotient=*/false);
+                        /*doubleQuotient=*/false, /*allow16=*/true);
 }
 
 Error tflite::emitReluN1To1(Importer &im, const OpContext &op) {
@@ -127,7 +131,7 @@ Error tflite::emitQuantize(Importer &im, const OpContext &op) {
 /// zp_alpha) each rescaled (double rounding, int32 to int32) -- one of them
 /// is 0 -- added, plus zp_out, clamped and narrowed.
 Error tflite::emitPrelu(Importer &im, const OpContext &op) {
-  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op);
   auto alphaT = im.operand(op, 1);
   if (!u || !alphaT)
     return llvm::joinErrors(u.takeError(), alphaT.takeError());

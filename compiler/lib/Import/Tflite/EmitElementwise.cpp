@@ -240,7 +240,7 @@ Error tflite::emitMul(Importer &im, const OpContext &op) {
 namespace {
 
 Error emitMaxMin(Importer &im, const OpContext &op, bool isMax) {
-  Expected<Binary> bin = binaryOperands(im, op);
+  Expected<Binary> bin = binaryOperands(im, op, /*allow16=*/true);
   if (!bin)
     return bin.takeError();
   if (bin->qa != bin->qy || bin->qb != bin->qy)

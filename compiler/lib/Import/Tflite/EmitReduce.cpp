@@ -60,7 +60,7 @@ Expected<std::set<int64_t>> reductionAxes(const Importer &im,
 
 /// MEAN (`mean`) or SUM.
 Error emitMeanOrSum(Importer &im, const OpContext &op, bool mean) {
-  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
@@ -119,7 +119,7 @@ Error emitMeanOrSum(Importer &im, const OpContext &op, bool mean) {
 /// REDUCE_MAX and REDUCE_MIN: int8 in and out with one quantization.
 template <typename ReduceOp>
 Error emitMinMaxReduce(Importer &im, const OpContext &op) {
-  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;

@@ -5,6 +5,15 @@
 // Newton-Raphson reciprocal and the final rounding shift. The final rescale
 // carries npu.tflite_softmax: tosa-to-npu fuses the chain into npu.softmax.
 //
+// TFLite's int16 softmax (the 16x8 mode: zero points 0, output scale
+// 2^-15), bit for bit: x - max(x) rescaled so that [-65535, 0] spans
+// [-10, 0], recentred to int16 and looked up in TFLite's interpolated
+// 513-entry exp table; the row's sum normalised by its leading zeros and
+// looked up in the 1 / (1 + x) table; each exp times that reciprocal,
+// shifted right by 31 - clz(sum) with rounding. Both tables are TFLite's
+// (lutInt16), looked up by the NPU's int16 TABLE plus TFLite's rounding
+// shift by 7.
+//
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
@@ -23,11 +32,93 @@ using llvm::Error;
 using llvm::Expected;
 namespace tflmath = ::npu::tflmath;
 
+namespace {
+
+float exponential(float x) { return std::exp(x); }
+float oneOverOnePlus(float x) { return 1.0f / (1.0f + x); }
+
+Error emitSoftmax16(Importer &im, const OpContext &op) {
+  Expected<Importer::Unary> u = im.unaryOperands(op, /*allow16=*/true);
+  if (!u)
+    return u.takeError();
+  const TensorInfo &x = *u->in, &y = *u->out;
+  if (std::fabs(u->qOut.first - 1.0f / 32768) > 0.001f / 32768)
+    return im.failOp(op, "the int16 output must have scale 2^-15, as TFLite "
+                         "requires");
+  if (x.shape != y.shape || x.shape.empty())
+    return im.failOp(op, "input and output shapes must be equal");
+  const auto *o = op.op->options_as_SoftmaxOptions();
+  const float beta = o ? o->beta() : 1.0f;
+  if (!(beta > 0.0f) || !std::isfinite(beta))
+    return im.failOp(op, "beta must be positive");
+  Expected<Value> input = im.activation(op, 0);
+  if (!input)
+    return input.takeError();
+  OpBuilder &b = im.getBuilder();
+  const Location loc = op.loc;
+  const int64_t rank = x.shape.size();
+  const auto axis = b.getI32IntegerAttr(static_cast<int32_t>(rank - 1));
+  const Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  auto full = RankedTensorType::get(x.shape, i32);
+  SmallVector<int64_t> rowShape(x.shape.begin(), x.shape.end());
+  rowShape.back() = 1;
+  auto row = RankedTensorType::get(rowShape, i32);
+  auto c = [&](int32_t v) { return im.splat(loc, rank, v); };
+  auto shiftRight = [&](RankedTensorType type, Value v, Value amount) {
+    return b.create<tosa::ArithmeticRightShiftOp>(loc, type, v, amount,
+                                                  b.getBoolAttr(true));
+  };
+  // TFLite's LUTLookup: the NPU's interpolated lookup, rounded >> 7.
+  auto lookup = [&](RankedTensorType type, Value v,
+                    const std::vector<int16_t> &table) {
+    Value t = im.constant<int16_t>(loc, {513}, table);
+    Value index =
+        im.castTo(loc, im.clampInt(loc, v, INT16_MIN, INT16_MAX), i16);
+    Value looked = b.create<tosa::TableOp>(loc, type, index, t);
+    return shiftRight(type, looked, c(7));
+  };
+  constexpr float kRange = 65535.0f;
+  Value x32 = im.castTo(loc, *input, i32);
+  Value rowMax = b.create<tosa::ReduceMaxOp>(loc, row, x32, axis);
+  Value diff = b.create<tosa::SubOp>(loc, full, x32, rowMax);
+  Expected<Value> scaled =
+      im.rescale(op, diff, i32,
+                 {static_cast<double>(u->qIn.first) *
+                  static_cast<double>(beta) / (10.0 / 65535.0)},
+                 0, 0, /*doubleRound=*/true);
+  if (!scaled)
+    return scaled.takeError();
+  Value centred = b.create<tosa::AddOp>(loc, full, *scaled, c(32767));
+  Value e = lookup(full, centred,
+                   tflmath::lutInt16(10.0f / kRange, INT16_MAX, 2.0f / kRange,
+                                     0, exponential));
+  Value sum = b.create<tosa::ReduceSumOp>(loc, row, e, axis);
+  Value clz = b.create<tosa::ClzOp>(loc, row, sum);
+  Value normal = b.create<tosa::LogicalLeftShiftOp>(
+      loc, row, sum, b.create<tosa::SubOp>(loc, row, clz, c(1)));
+  Value shifted = shiftRight(row, normal, c(14));
+  Value symmetric =
+      b.create<tosa::SubOp>(loc, row, shifted, c((1 << 15) + (1 << 16)));
+  Value recip = lookup(row, symmetric,
+                       tflmath::lutInt16(1.0f / kRange, INT16_MIN,
+                                         2.0f / kRange, 0, oneOverOnePlus));
+  Value product =
+      b.create<tosa::MulOp>(loc, full, e, recip, b.getI8IntegerAttr(0));
+  Value result =
+      shiftRight(full, product, b.create<tosa::SubOp>(loc, row, c(31), clz));
+  result = im.clampInt(loc, result, 0, INT16_MAX);
+  return im.define(op, im.castTo(loc, result, i16));
+}
+
+} // namespace
+
 Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
   auto in = im.operand(op, 0);
   auto out = im.result(op);
   if (!in || !out)
     return llvm::joinErrors(in.takeError(), out.takeError());
+  if ((*in)->type == tfl::ElementType_INT16)
+    return emitSoftmax16(im, op);
   for (auto [t, role] :
        {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
     if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))

@@ -37,7 +37,7 @@ namespace {
 Error emitTable(Importer &im, const OpContext &op,
                 const std::function<int32_t(int32_t, std::pair<float, int32_t>,
                                             std::pair<float, int32_t>)> &f) {
-  Expected<Importer::Int8Unary> u = im.int8Unary(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
@@ -141,6 +141,17 @@ int32_t hardSwishEntry(int32_t v, std::pair<float, int32_t> in,
   return tflmath::roundingDivideByPot(product, -outExp) + out.second;
 }
 
+/// Whether the operator's input is int16 (TFLite's 16x8 mode, which
+/// EmitActivation16.cpp imports); a missing input is reported later.
+bool hasInt16Input(Importer &im, const OpContext &op) {
+  Expected<const TensorInfo *> in = im.operand(op, 0);
+  if (!in) {
+    llvm::consumeError(in.takeError());
+    return false;
+  }
+  return (*in)->type == tfl::ElementType_INT16;
+}
+
 } // namespace
 
 Error tflite::emitHardSwish(Importer &im, const OpContext &op) {
@@ -160,12 +171,16 @@ Error tflite::emitHardSwish(Importer &im, const OpContext &op) {
 }
 
 Error tflite::emitLogistic(Importer &im, const OpContext &op) {
+  if (hasInt16Input(im, op))
+    return emitLogistic16(im, op);
   return emitTable(im, op, [](int32_t v, auto in, auto out) {
     return floatEntry(v, in, out, logistic);
   });
 }
 
 Error tflite::emitTanh(Importer &im, const OpContext &op) {
+  if (hasInt16Input(im, op))
+    return emitTanh16(im, op);
   return emitTable(im, op, [](int32_t v, auto in, auto out) {
     return floatEntry(v, in, out, hyperbolicTangent);
   });
@@ -182,6 +197,8 @@ Error tflite::emitLeakyRelu(Importer &im, const OpContext &op) {
   const float alpha = options ? options->alpha() : 0.0f;
   if (!std::isfinite(alpha))
     return im.failOp(op, "alpha is not a finite number");
+  if (hasInt16Input(im, op))
+    return emitLeakyRelu16(im, op, alpha);
   return emitTable(im, op, [alpha](int32_t v, auto in, auto out) {
     // The scale products are taken in float, as the kernel does.
     const double identity = static_cast<double>(in.first / out.first);

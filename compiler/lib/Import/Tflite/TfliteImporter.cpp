@@ -304,21 +304,26 @@ Error Importer::requireSameQuantization(const OpContext &op,
   return Error::success();
 }
 
-Expected<Importer::Int8Unary> Importer::int8Unary(const OpContext &op) const {
+Expected<Importer::Unary> Importer::unaryOperands(const OpContext &op,
+                                                  bool allow16) const {
   auto in = operand(op, 0);
   auto out = result(op);
   if (!in || !out)
     return llvm::joinErrors(in.takeError(), out.takeError());
   const TensorInfo &x = **in, &y = **out;
-  if (Error e = requireType(op, x, tfl::ElementType_INT8, "input"))
+  const bool wide = allow16 && x.type == tfl::ElementType_INT16;
+  const auto type = wide ? tfl::ElementType_INT16 : tfl::ElementType_INT8;
+  if (Error e = requireType(op, x, type, "input"))
     return std::move(e);
-  if (Error e = requireType(op, y, tfl::ElementType_INT8, "output"))
+  if (Error e = requireType(op, y, type, "output"))
     return std::move(e);
   auto q = perTensor(op, x);
   auto qo = perTensor(op, y);
   if (!q || !qo)
     return llvm::joinErrors(q.takeError(), qo.takeError());
-  return Int8Unary{&x, &y, *q, *qo};
+  if (wide && (q->second != 0 || qo->second != 0))
+    return failOp(op, "int16 (16x8) input and output need zero point 0");
+  return Unary{&x, &y, *q, *qo, wide};
 }
 
 Expected<std::pair<const TensorInfo *, const TensorInfo *>>

@@ -110,12 +110,15 @@ public:
                                       const TensorInfo &ref,
                                       StringRef role) const;
   /// Input 0 and the output of an operator that takes and gives one int8
-  /// tensor, checked, with their scales and zero points.
-  struct Int8Unary {
+  /// tensor (or, where `allow16`, one int16 tensor with zero point 0:
+  /// TFLite's 16x8 mode), checked, with their scales and zero points.
+  struct Unary {
     const TensorInfo *in, *out;
     std::pair<float, int32_t> qIn, qOut;
+    bool wide = false; ///< int16
   };
-  llvm::Expected<Int8Unary> int8Unary(const OpContext &op) const;
+  llvm::Expected<Unary> unaryOperands(const OpContext &op,
+                                      bool allow16 = false) const;
   /// Input 0 and the output of a data-movement operator, whose output must
   /// keep the input's type and quantization.
   llvm::Expected<std::pair<const TensorInfo *, const TensorInfo *>>
@@ -220,6 +223,11 @@ llvm::Error emitConv2D(Importer &im, const OpContext &op);
 llvm::Error emitDepthwiseConv2D(Importer &im, const OpContext &op);
 llvm::Error emitFullyConnected(Importer &im, const OpContext &op);
 llvm::Error emitTransposeConv(Importer &im, const OpContext &op);
+// EmitActivation16.cpp (the 16x8 mode's int16 LOGISTIC, TANH, LEAKY_RELU;
+// EmitTable.cpp's emitters pass int16 operators on to them)
+llvm::Error emitLeakyRelu16(Importer &im, const OpContext &op, float alpha);
+llvm::Error emitLogistic16(Importer &im, const OpContext &op);
+llvm::Error emitTanh16(Importer &im, const OpContext &op);
 // EmitActivation.cpp
 llvm::Error emitPrelu(Importer &im, const OpContext &op);
 llvm::Error emitQuantize(Importer &im, const OpContext &op);

@@ -178,4 +178,38 @@ halfUpDividers(const std::vector<int64_t> &counts) {
   return std::nullopt;
 }
 
+std::vector<int16_t> lutInt16(float inputScale, int32_t inputZeroPoint,
+                              float outputScale, int32_t outputZeroPoint,
+                              float (*f)(float)) {
+  // Float throughout, in TFLite's order of operations.
+  const float inMin =
+      inputScale * static_cast<float>(INT16_MIN - inputZeroPoint);
+  const float inMax =
+      inputScale * static_cast<float>(INT16_MAX - inputZeroPoint);
+  const float outMin =
+      outputScale * static_cast<float>(INT16_MIN - outputZeroPoint);
+  const float outMax =
+      outputScale * static_cast<float>(INT16_MAX - outputZeroPoint);
+  constexpr int kSteps = 512;
+  const float step = (inMax - inMin) / kSteps;
+  const float halfStep = step / 2;
+  const float toOutput = 65536.0f / (outMax - outMin);
+  auto saturate = [](float v) {
+    return static_cast<int16_t>(std::min(std::max(v, -32768.0f), 32767.0f));
+  };
+  std::vector<int16_t> table(kSteps + 1);
+  for (int i = 0; i < kSteps; ++i) {
+    const float at = inMin + static_cast<float>(i) * step;
+    const float value = f(at);
+    const float middle = f(at + halfStep);
+    const float next = f(inMin + static_cast<float>(i + 1) * step);
+    const float sample = std::round(value * toOutput);
+    const float interpolated = std::round((next * toOutput + sample) / 2);
+    const float midError = interpolated - std::round(middle * toOutput);
+    table[i] = saturate(sample - std::round(midError / 2));
+  }
+  table[kSteps] = saturate(std::round(f(inMax) * toOutput));
+  return table;
+}
+
 } // namespace npu::tflmath

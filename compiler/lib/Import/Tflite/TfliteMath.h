@@ -49,6 +49,16 @@ int32_t softmaxExp(const SoftmaxParams &p, int32_t diff);
 /// diff + 256 of table k holds byte 3 - k (most significant first).
 std::array<std::vector<int16_t>, 4> softmaxExpTables(const SoftmaxParams &p);
 
+/// TFLite's 513-entry int16 lookup table of `f` (LUTPopulate for int16,
+/// in float): 512 samples of f over the input range of the int16 input
+/// quantization (scale, zero point), each biased by half the error of
+/// linear interpolation at the step's midpoint, plus f at the end; in
+/// units of the output quantization. The NPU's int16 TABLE interpolates
+/// in it as TFLite's LUTLookup does (before its final rounding shift).
+std::vector<int16_t> lutInt16(float inputScale, int32_t inputZeroPoint,
+                              float outputScale, int32_t outputZeroPoint,
+                              float (*f)(float));
+
 /// A TOSA RESCALE (value * multiplier + 2^(shift-1)) >> shift that equals
 /// floor((z + n) / (2n)) for every z in [0, zMax]; empty if none found.
 std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax);

@@ -9,14 +9,17 @@
 // mode runs as the convolution with its block-diagonal weights; a MAXIMUM
 // in 16x8 mode is refused in one line.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.mac16x8_case('fc', 'fc', (2, 4), 2)[1]; t = m['subgraphs'][0]['tensors']; t[0]['quantization']['scale'] = [0.5]; t[1]['quantization']['scale'] = [1.0]; t[2]['quantization']['scale'] = [0.6]; json.dump(m, open('%t/fc.json', 'w'))"
-// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.mac16x8_case('dw', 'dw', (1, 4, 4, 3), 3, (3, 3), padding='SAME')[1]; json.dump(m, open('%t/dw.json', 'w'))"
-// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g; m = g.binary16x8_case(55, 'MaximumMinimumOptions', (2, 3), (2, 3), (2, 3), (0.1, 0.1, 0.1)); json.dump(m, open('%t/max.json', 'w'))"
-// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json max.json
+// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import tflite16x8_cases as g; m = g.mac16x8_case('fc', 'fc', (2, 4), 2)[1]; t = m['subgraphs'][0]['tensors']; t[0]['quantization']['scale'] = [0.5]; t[1]['quantization']['scale'] = [1.0]; t[2]['quantization']['scale'] = [0.6]; json.dump(m, open('%t/fc.json', 'w'))"
+// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import tflite16x8_cases as g; m = g.mac16x8_case('dw', 'dw', (1, 4, 4, 3), 3, (3, 3), padding='SAME')[1]; json.dump(m, open('%t/dw.json', 'w'))"
+// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g, tflite16x8_cases as c; json.dump(c.as16x8(g.unary_case(117, None, (2, 3), (2, 3), (0.1, 0), (0.1, 0))), open('%t/hswish.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (c.Q15, 0))), open('%t/logistic.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (1 / 256, 0))), open('%t/logistic256.json', 'w')); json.dump(c.as16x8(g.unary_case(25, 'SoftmaxOptions', (2, 3), (2, 3), (0.0004, 0), (1 / 65536, 0), options={'beta': 1.0})), open('%t/softmax.json', 'w'))"
+// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json hswish.json logistic.json logistic256.json softmax.json
 // RUN: npuc %t/fc.bin --emit=tosa | FileCheck %s
 // RUN: npuc %t/fc.bin --emit=npu | FileCheck %s --check-prefix=NPU
 // RUN: npuc %t/dw.bin --emit=npu | FileCheck %s --check-prefix=DW
-// RUN: not npuc %t/max.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=MAX < %t/err
+// RUN: npuc %t/logistic.bin --emit=tosa | FileCheck %s --check-prefix=LOGISTIC
+// RUN: not npuc %t/hswish.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=HSWISH < %t/err
+// RUN: not npuc %t/logistic256.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=LOGISTIC256 < %t/err
+// RUN: not npuc %t/softmax.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=SOFTMAX < %t/err
 
 // CHECK: func.func @main(%arg0: tensor<2x4xi16> {{.*}}) -> (tensor<2x2xi16>
 // CHECK: %[[B:.*]] = "tosa.const"() <{value = dense<{{.*}}> : tensor<2xi48>}>
@@ -31,4 +34,15 @@
 // DW: npu.pad %arg0 {pad_value = 0 : i64, padding = array<i64: 0, 0, 1, 1, 1, 1, 0, 0>}
 // DW: npu.conv2d {{.*}}split_input, stride = array<i64: 1, 2>} : (tensor<1x6x12x3xi8>, tensor<3x3x6x3xi8>, tensor<3xi32>) -> tensor<1x4x4x3xi16>
 
-// MAX: npuc: error: {{.*}}max.bin: operator 0 (MAXIMUM): input 'a' has type INT16; expected INT8
+// LOGISTIC: %[[V:.*]] = tosa.rescale %arg0 {{.*}}multiplier = array<i32: 20132>{{.*}}shift = array<i8: 12>} : (tensor<2x3xi16>) -> tensor<2x3xi32>
+// LOGISTIC: tosa.abs %[[V]]
+// LOGISTIC: %[[I:.*]] = tosa.cast {{.*}} -> tensor<2x3xi16>
+// LOGISTIC: %[[A:.*]] = tosa.table %[[I]], %{{.*}} : (tensor<2x3xi16>, tensor<513xi16>) -> tensor<2x3xi32>
+// LOGISTIC: %[[B:.*]] = tosa.table %[[I]], %{{.*}} : (tensor<2x3xi16>, tensor<513xi16>) -> tensor<2x3xi32>
+// LOGISTIC: tosa.sub %[[B]], %[[A]]
+// LOGISTIC: tosa.bitwise_xor
+// LOGISTIC: -> tensor<2x3xi16>
+
+// HSWISH: npuc: error: {{.*}}hswish.bin: operator 0 (HARD_SWISH): input 'x' has type INT16; expected INT8
+// LOGISTIC256: npuc: error: {{.*}}logistic256.bin: operator 0 (LOGISTIC): an int16 LOGISTIC needs the output scale 2^-15 (TFLite's)
+// SOFTMAX: npuc: error: {{.*}}softmax.bin: operator 0 (SOFTMAX): the int16 output must have scale 2^-15, as TFLite requires
