@@ -277,3 +277,72 @@ CASES_16X8 += [
         25, "SoftmaxOptions", (4, 1), (4, 1), (0.001, 0), (Q15, 0),
         options={"beta": 1.0})), [(4, 1)]),
 ]
+
+
+def avgpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
+                     activation="NONE"):
+    q = (0.0005, 0)
+    return (name, as16x8(g.unary_case(
+        1, "Pool2DOptions", shape_in, shape_out, q, q,
+        options={"padding": padding, "filter_h": filt[0],
+                 "filter_w": filt[1], "stride_h": stride[0],
+                 "stride_w": stride[1], "activation": activation})),
+            [shape_in])
+
+
+# Pooling and reductions: int32 sums of int16 values, TFLite's rounded
+# division (AVERAGE_POOL_2D) or its MEAN/SUM requantization.
+CASES_16X8 += [
+    avgpool16x8_case("avg_pool16x8_3x3_s2_same_relu", (1, 7, 9, 4),
+                     (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
+    avgpool16x8_case("avg_pool16x8_2x3_s1_valid", (2, 5, 6, 3), (2, 4, 4, 3),
+                     "VALID", (2, 3), (1, 1)),
+    avgpool16x8_case("avg_pool16x8_global", (1, 6, 5, 7), (1, 1, 1, 7),
+                     "VALID", (6, 5), (1, 1)),
+]
+REDUCE_16X8 = [
+    ("mean16x8_spatial_keep_dims", 40, "ReducerOptions", {"keep_dims": True},
+     [(1, 7, 7, 24)], [("axis", (2,), "INT32", [1, 2])],
+     [("in", 0), ("const", 0)], [(1, 1, 1, 24)], (0.0006, 0)),
+    ("sum16x8_axis0_drop", 74, "ReducerOptions", {"keep_dims": False},
+     [(4, 3, 5)], [("axis", (1,), "INT32", [0])], [("in", 0), ("const", 0)],
+     [(3, 5)], (0.004, 0)),
+    ("reduce_max16x8_axes_1_3", 82, "ReducerOptions", {"keep_dims": False},
+     [(2, 4, 5, 6)], [("axis", (2,), "INT32", [1, -1])],
+     [("in", 0), ("const", 0)], [(2, 5)], (0.001, 0)),
+]
+for (name, code, otype, opts, ins, consts, order, outs, qo) in REDUCE_16X8:
+    CASES_16X8.append((name, as16x8(g.build_multi(
+        ins, consts, order, outs, code, otype, opts, (0.001, 0), qo)), ins))
+
+
+def transpose_conv16x8_case(name, shape_in, out_hw, oc, kernel, stride,
+                            padding, activation="NONE", bias=True):
+    """TRANSPOSE_CONV in the 16x8 mode: the int8 case's model with int16
+    activations and an int64 bias (TFLite Micro's int16 kernel reads the
+    bias as int64)."""
+    _, model, shapes = g.transpose_conv_case(name, shape_in, out_hw, oc,
+                                             kernel, stride, padding,
+                                             activation, bias)
+    graph = model["subgraphs"][0]
+    for t in graph["tensors"]:
+        if t["name"] in ("x", "y"):
+            t["type"] = "INT16"
+            t["quantization"]["zero_point"] = [0]
+            t["quantization"]["scale"] = [0.0005 if t["name"] == "x"
+                                          else 0.002]
+        if t["name"] == "bias":
+            rng = random.Random("bias16:" + name)
+            t["type"] = "INT64"
+            model["buffers"][t["buffer"]] = g.int_buffer(
+                [rng.randint(-2000000, 2000000) for _ in range(oc)], 8)
+    return (name, model, shapes)
+
+
+CASES_16X8 += [
+    transpose_conv16x8_case("transpose_conv16x8_3x3_s2_same", (1, 4, 5, 6),
+                            (8, 10), 7, (3, 3), (2, 2), "SAME"),
+    transpose_conv16x8_case("transpose_conv16x8_relu_2x2_s2_no_bias",
+                            (1, 3, 3, 4), (6, 6), 5, (2, 2), (2, 2), "VALID",
+                            "RELU", bias=False),
+]

@@ -62,6 +62,29 @@ inline Value pad(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pads,
               APInt(bits, static_cast<uint64_t>(value), /*isSigned=*/true))));
 }
 
+/// The [N, oh, ow, C] view of `v` at rows y0 + i * sh and columns
+/// x0 + j * sw (v must hold rows up to y0 + oh * sh, columns up to
+/// x0 + ow * sw): a slice, then per strided axis a reshape that puts the
+/// stride phase on its own axis, a slice of phase 0 and a reshape back.
+inline Value stridedWindow(OpBuilder &b, Location loc, Value v, int64_t y0,
+                           int64_t x0, int64_t oh, int64_t ow, int64_t sh,
+                           int64_t sw) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+  const int64_t n = s[0], c = s[3];
+  v = slice(b, loc, v, {0, y0, x0, 0}, {n, oh * sh, ow * sw, c});
+  if (sh > 1) {
+    v = reshape(b, loc, v, {n, oh, sh, ow * sw, c});
+    v = slice(b, loc, v, {0, 0, 0, 0, 0}, {n, oh, 1, ow * sw, c});
+    v = reshape(b, loc, v, {n, oh, ow * sw, c});
+  }
+  if (sw > 1) {
+    v = reshape(b, loc, v, {n, oh, ow, sw, c});
+    v = slice(b, loc, v, {0, 0, 0, 0, 0}, {n, oh, ow, 1, c});
+    v = reshape(b, loc, v, {n, oh, ow, c});
+  }
+  return v;
+}
+
 /// `v` with dimension `axis` rebuilt from `sources`: output index i takes
 /// input index sources[i] (slices and a concat; `v` itself for the
 /// identity).

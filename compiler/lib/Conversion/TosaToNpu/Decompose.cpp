@@ -18,7 +18,8 @@
 //   negative offset at the first rows, where truncation gives index 0 with
 //   a negative dy (the kernel extrapolates) instead of index -1 clamped.
 //   NEAREST is the same under both.
-// - tosa.transpose_conv2d (int8, weight zero point 0): a stride-1 conv2d
+// - tosa.transpose_conv2d (int8, or int16 with an int48 accumulator, whose
+//   conv2d SplitInt16.cpp then splits; weight zero point 0): a stride-1 conv2d
 //   over the input with stride - 1 zero-point rows and columns inserted
 //   after each row and column, the filter flipped in both spatial axes,
 //   and KH - 1 + out_pad rows of padding (negative: cropped) on each side.
@@ -175,8 +176,8 @@ struct DecomposeTransposeConv : OpRewritePattern<tosa::TransposeConv2DOp> {
     auto filterType = cast<RankedTensorType>(op.getFilter().getType());
     auto out = cast<RankedTensorType>(op.getType());
     DenseIntElementsAttr filter;
-    if (!isInt(in, 8) || !isInt(filterType, 8) || !out.hasStaticShape() ||
-        !in.hasStaticShape() ||
+    if (!(isInt(in, 8) || isInt(in, 16)) || !isInt(filterType, 8) ||
+        !out.hasStaticShape() || !in.hasStaticShape() ||
         !matchPattern(op.getFilter(), m_Constant(&filter)))
       return failure();
     int64_t inputZp = 0;
@@ -261,29 +262,6 @@ struct DecomposeTransposeConv : OpRewritePattern<tosa::TransposeConv2DOp> {
   }
 };
 
-/// The [N, oh, ow, C] view of `v` at rows y0 + i * sh and columns
-/// x0 + j * sw (v must hold rows up to y0 + oh * sh, columns up to
-/// x0 + ow * sw): a slice, then per strided axis a reshape that puts the
-/// stride phase on its own axis, a slice of phase 0 and a reshape back.
-Value stridedWindow(PatternRewriter &rewriter, Location loc, Value v,
-                    int64_t y0, int64_t x0, int64_t oh, int64_t ow, int64_t sh,
-                    int64_t sw) {
-  ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
-  const int64_t n = s[0], c = s[3];
-  v = slice(rewriter, loc, v, {0, y0, x0, 0}, {n, oh * sh, ow * sw, c});
-  if (sh > 1) {
-    v = reshape(rewriter, loc, v, {n, oh, sh, ow * sw, c});
-    v = slice(rewriter, loc, v, {0, 0, 0, 0, 0}, {n, oh, 1, ow * sw, c});
-    v = reshape(rewriter, loc, v, {n, oh, ow * sw, c});
-  }
-  if (sw > 1) {
-    v = reshape(rewriter, loc, v, {n, oh, ow, sw, c});
-    v = slice(rewriter, loc, v, {0, 0, 0, 0, 0}, {n, oh, ow, 1, c});
-    v = reshape(rewriter, loc, v, {n, oh, ow, c});
-  }
-  return v;
-}
-
 /// `v` with `before` copies of its first and `after` copies of its last
 /// index along `axis` added (edge replication).
 Value replicateEdges(PatternRewriter &rewriter, Location loc, Value v,
@@ -340,8 +318,8 @@ struct DecomposeMaxPool16 : OpRewritePattern<tosa::MaxPool2dOp> {
     Value result;
     for (int64_t ky = 0; ky < k[0]; ++ky)
       for (int64_t kx = 0; kx < k[1]; ++kx) {
-        Value window =
-            stridedWindow(rewriter, loc, v, ky, kx, oh, ow, st[0], st[1]);
+        Value window = tosa_build::stridedWindow(rewriter, loc, v, ky, kx, oh,
+                                                 ow, st[0], st[1]);
         result =
             result ? rewriter.create<tosa::MaximumOp>(loc, out, result, window)
                          .getResult()

@@ -261,7 +261,8 @@ Error tflite::emitDepthwiseConv2D(Importer &im, const OpContext &op) {
 /// the bias and the per-channel requantization of a convolution): a
 /// tosa.transpose_conv2d with out_pad = -pad before and what the output
 /// size leaves after, which tosa-to-npu rewrites into a stride-1 conv2d
-/// (Decompose.cpp).
+/// (Decompose.cpp). In the 16x8 mode the accumulator is int48 and the
+/// bias int64, requantized as the other 16x8 MAC operators.
 Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
   OpBuilder &b = im.getBuilder();
   auto filter = im.operand(op, 1);
@@ -278,16 +279,19 @@ Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
   const int64_t sh = o->stride_h(), sw = o->stride_w();
   if (sh < 1 || sw < 1)
     return im.failOp(op, "strides must be at least 1");
-  for (auto [t, role] :
-       {std::make_pair(*in, "input"), std::make_pair(*filter, "filter"),
-        std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
-      return e;
   const TensorInfo &x = **in, &w = **filter, &y = **out;
+  Expected<bool> wide = checkMacTypes(im, op, x, w, y);
+  if (!wide)
+    return wide.takeError();
   if (x.shape.size() != 4 || w.shape.size() != 4 || y.shape.size() != 4)
     return im.failOp(op, "input, filter and output must have rank 4");
   if (w.data.empty())
     return im.failOp(op, "the filter must be a constant");
+  // TFLite Micro's int16 kernel reads any bias other than int16 as int64.
+  if (*wide && *bias && (*bias)->type != tfl::ElementType_INT64)
+    return im.failOp(op, "bias '" + (*bias)->name + "' has type " +
+                             typeName((*bias)->type) +
+                             "; an int16 TRANSPOSE_CONV takes INT64");
   const int64_t n = x.shape[0], h = x.shape[1], wd = x.shape[2],
                 ic = x.shape[3];
   const int64_t oc = w.shape[0], kh = w.shape[1], kw = w.shape[2];
@@ -318,13 +322,15 @@ Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
   Expected<Value> input = im.activation(op, 2);
   if (!input)
     return input.takeError();
-  Expected<Value> biasValue = biasConstant(im, op, *bias, oc);
+  Expected<std::pair<Value, bool>> biasValue =
+      macBias(im, op, 3, *bias, oc, *wide);
   if (!biasValue)
     return biasValue.takeError();
   Value acc = b.create<tosa::TransposeConv2DOp>(
       op.loc,
-      RankedTensorType::get({n, y.shape[1], y.shape[2], oc}, b.getI32Type()),
-      *input, im.constant(op.loc, im.tensorType(w), w.data), *biasValue,
+      RankedTensorType::get({n, y.shape[1], y.shape[2], oc},
+                            *wide ? b.getIntegerType(48) : b.getI32Type()),
+      *input, im.constant(op.loc, im.tensorType(w), w.data), biasValue->first,
       b.getDenseI64ArrayAttr(outPad), b.getDenseI64ArrayAttr({sh, sw}),
       b.getDenseI64ArrayAttr({n, y.shape[1], y.shape[2], oc}),
       tosa::ConvOpQuantizationAttr::get(b.getContext(), inQ->second, 0),
@@ -334,7 +340,9 @@ Error tflite::emitTransposeConv(Importer &im, const OpContext &op) {
     scales.push_back(static_cast<double>(inQ->first) * static_cast<double>(s) /
                      static_cast<double>(outQ->first));
   Expected<Value> output =
-      im.requantize(op, acc, scales, outQ->second, o->activation(), y);
+      *wide ? requantize16x8(im, op, acc, scales, biasValue->second,
+                             o->activation(), y)
+            : im.requantize(op, acc, scales, outQ->second, o->activation(), y);
   if (!output)
     return output.takeError();
   return im.define(op, *output);

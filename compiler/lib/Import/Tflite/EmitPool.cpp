@@ -3,13 +3,17 @@
 // TFLite's int8 pooling. AVERAGE_POOL_2D: the raw int8 sum of the in-image
 // taps divided by their count with rounding half away from zero, as exact
 // integer TOSA ops (reduce_sum for a global average, a depthwise convolution
-// with ones and per-position divisors for any other window). MAX_POOL_2D is
+// with ones and per-position divisors for any other window; in the 16x8
+// mode the sum of the window's strided int16 views instead, as the array
+// sums int8 only). MAX_POOL_2D is
 // TOSA's max_pool2d and the fused activation's clamp.
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
 #include "TfliteMath.h"
+
+#include "npu/Support/TosaBuilders.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -23,12 +27,15 @@ namespace tflmath = ::npu::tflmath;
 namespace {
 
 /// Operands, options and windows of AVERAGE_POOL_2D and MAX_POOL_2D: int8
-/// NHWC input and output (int16 where `allow16`: MAX_POOL_2D in the 16x8
-/// mode), TFLite padding.
+/// NHWC input and output (int16 where `allow16`: the 16x8 mode), TFLite
+/// padding.
 struct PoolOperands {
   const TensorInfo *input, *output;
   const tfl::Pool2DOptions *options;
   Window row, col;
+  bool wide = false; ///< int16
+  /// The largest magnitude of an input value.
+  int64_t maxMagnitude() const { return wide ? 32768 : 128; }
 };
 
 Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op,
@@ -55,9 +62,12 @@ Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op,
     return im.failOp(op, "filter sizes and strides must be at least 1");
   const bool same = o->padding() == tfl::Padding_SAME;
   return PoolOperands{
-      &x, &y, o,
+      &x,
+      &y,
+      o,
       computeWindow(x.shape[1], o->filter_h(), o->stride_h(), 1, same),
-      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same)};
+      computeWindow(x.shape[2], o->filter_w(), o->stride_w(), 1, same),
+      type == tfl::ElementType_INT16};
 }
 
 /// The rounded average of the int32 sums `acc`, defined as the operator's
@@ -65,7 +75,7 @@ Expected<PoolOperands> poolOperands(const Importer &im, const OpContext &op,
 /// zero, where `divide` maps 2 |acc| to the quotient (adding 2 (n / 2) -
 /// n + 1 and computing floor((z + n) / 2n) by a rounding multiply); then
 /// the fused activation's clamp (always: the int32 result is narrowed by a
-/// wrapping cast) and the cast to int8.
+/// wrapping cast) and the cast to int8 (int16).
 Error defineRoundedAverage(Importer &im, const OpContext &op,
                            const PoolOperands &pool, Value acc,
                            llvm::function_ref<Value(Value)> divide) {
@@ -83,7 +93,8 @@ Error defineRoundedAverage(Importer &im, const OpContext &op,
   if (!bounds)
     return bounds.takeError();
   avg = im.clampInt(loc, avg, bounds->first, bounds->second);
-  return im.define(op, im.castTo(loc, avg, b.getI8Type()));
+  return im.define(
+      op, im.castTo(loc, avg, pool.wide ? b.getI16Type() : b.getI8Type()));
 }
 
 /// The number of in-image taps of each output position along one dimension.
@@ -124,7 +135,7 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
       if (!llvm::is_contained(distinct, r * k))
         distinct.push_back(r * k);
     }
-  auto dividers = tflmath::halfUpDividers(distinct);
+  auto dividers = tflmath::halfUpDividers(distinct, pool.maxMagnitude());
   if (!dividers)
     return im.failOp(op, "no exact 32-bit division by the window counts");
   SmallVector<int32_t> offsets, multipliers;
@@ -140,6 +151,39 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
     return input.takeError();
   Location loc = op.loc;
   const Type i32 = b.getI32Type();
+  auto type = RankedTensorType::get({x.shape[0], row.out, col.out, c}, i32);
+  const SmallVector<int64_t> perPosition{1, row.out, col.out, 1};
+  auto divide = [&](Value twice) -> Value {
+    Value z = b.create<tosa::AddOp>(
+        loc, type, twice, im.constant<int32_t>(loc, perPosition, offsets));
+    return b.create<tosa::MulOp>(
+        loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
+        b.getI8IntegerAttr(dividers->second));
+  };
+  if (pool.wide) {
+    // int16 (the array sums int8): the sum of the window's strided views
+    // of the zero-padded input, extended to whole strides.
+    const int64_t rows = std::max(x.shape[1] + row.padBefore + row.padAfter,
+                                  o->filter_h() - 1 + row.out * o->stride_h());
+    const int64_t cols = std::max(x.shape[2] + col.padBefore + col.padAfter,
+                                  o->filter_w() - 1 + col.out * o->stride_w());
+    Value padded = tosa_build::pad(
+        b, loc, *input,
+        {0, 0, row.padBefore, rows - x.shape[1] - row.padBefore, col.padBefore,
+         cols - x.shape[2] - col.padBefore, 0, 0},
+        0);
+    padded = im.castTo(loc, padded, i32);
+    Value acc;
+    for (int64_t ky = 0; ky < o->filter_h(); ++ky)
+      for (int64_t kx = 0; kx < o->filter_w(); ++kx) {
+        Value window =
+            tosa_build::stridedWindow(b, loc, padded, ky, kx, row.out, col.out,
+                                      o->stride_h(), o->stride_w());
+        acc = acc ? b.create<tosa::AddOp>(loc, type, acc, window).getResult()
+                  : window;
+      }
+    return defineRoundedAverage(im, op, pool, acc, divide);
+  }
   const SmallVector<uint8_t> weightBytes(o->filter_h() * o->filter_w() * c, 1);
   Value weights =
       im.constant(loc,
@@ -147,7 +191,6 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
                                         b.getI8Type()),
                   weightBytes);
   Value bias = im.constant<int32_t>(loc, {c}, SmallVector<int32_t>(c, 0));
-  auto type = RankedTensorType::get({x.shape[0], row.out, col.out, c}, i32);
   Value acc = b.create<tosa::DepthwiseConv2DOp>(
       loc, type, *input, weights, bias,
       b.getDenseI64ArrayAttr(
@@ -156,14 +199,7 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
       b.getDenseI64ArrayAttr({1, 1}),
       tosa::ConvOpQuantizationAttr::get(b.getContext(), 0, 0),
       /*local_bound=*/BoolAttr());
-  const SmallVector<int64_t> perPosition{1, row.out, col.out, 1};
-  return defineRoundedAverage(im, op, pool, acc, [&](Value twice) -> Value {
-    Value z = b.create<tosa::AddOp>(
-        loc, type, twice, im.constant<int32_t>(loc, perPosition, offsets));
-    return b.create<tosa::MulOp>(
-        loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
-        b.getI8IntegerAttr(dividers->second));
-  });
+  return defineRoundedAverage(im, op, pool, acc, divide);
 }
 
 } // namespace
@@ -172,7 +208,7 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
 /// the count with rounding half away from zero, as TFLite does.
 Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
   OpBuilder &b = im.getBuilder();
-  Expected<PoolOperands> pool = poolOperands(im, op);
+  Expected<PoolOperands> pool = poolOperands(im, op, /*allow16=*/true);
   if (!pool)
     return pool.takeError();
   const TensorInfo &x = *pool->input;
@@ -189,7 +225,7 @@ Error tflite::emitAveragePool2D(Importer &im, const OpContext &op) {
   if (!input)
     return input.takeError();
   const int64_t n = x.shape[1] * x.shape[2];
-  auto divider = tflmath::halfUpDivider(n, 2 * 128 * n + 1);
+  auto divider = tflmath::halfUpDivider(n, 2 * pool->maxMagnitude() * n + 1);
   if (!divider)
     return im.failOp(op, "no exact 32-bit division by " + Twine(n) + " found");
   Location loc = op.loc;

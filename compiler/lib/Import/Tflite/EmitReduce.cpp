@@ -1,7 +1,7 @@
 //===- EmitReduce.cpp - MEAN, SUM, REDUCE_MAX, REDUCE_MIN -----------------===//
 //
-// TFLite Micro's int8 MEAN and SUM over any axes: the raw int8 values summed
-// in int32, minus the input zero point times the element count n, then
+// TFLite Micro's int8 (and int16) MEAN and SUM over any axes: the raw values
+// summed in int32, minus the input zero point times the element count n, then
 // MultiplyByQuantizedMultiplier by QuantizeMultiplier(in_scale / out_scale),
 // plus the output zero point, clamped. MEAN folds 1/n into that multiplier
 // as the kernel does it (the multiplier shifted left by floor(log2 n) -- at
@@ -60,7 +60,7 @@ Expected<std::set<int64_t>> reductionAxes(const Importer &im,
 
 /// MEAN (`mean`) or SUM.
 Error emitMeanOrSum(Importer &im, const OpContext &op, bool mean) {
-  Expected<Importer::Unary> u = im.unaryOperands(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op, /*allow16=*/true);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
@@ -108,18 +108,20 @@ Error emitMeanOrSum(Importer &im, const OpContext &op, bool mean) {
     sum = b.create<tosa::SubOp>(
         op.loc, sum.getType(), sum,
         im.splat(op.loc, rank, static_cast<int32_t>(q->second * n)));
-  Value out = im.rescaleExact(op.loc, sum, b.getI8Type(), multiplier, tosaShift,
-                              0, qo->second);
+  Value out =
+      im.rescaleExact(op.loc, sum, u->wide ? b.getI16Type() : b.getI8Type(),
+                      multiplier, tosaShift, 0, qo->second);
   // rescaleExact rounds once; the kernel's MultiplyByQuantizedMultiplier
   // rounds twice for right shifts.
   cast<tosa::RescaleOp>(out.getDefiningOp()).setDoubleRound(true);
   return im.define(op, im.reshape(op.loc, out, y.shape));
 }
 
-/// REDUCE_MAX and REDUCE_MIN: int8 in and out with one quantization.
+/// REDUCE_MAX and REDUCE_MIN: int8 (or int16) in and out with one
+/// quantization.
 template <typename ReduceOp>
 Error emitMinMaxReduce(Importer &im, const OpContext &op) {
-  Expected<Importer::Unary> u = im.unaryOperands(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op, /*allow16=*/true);
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
@@ -136,8 +138,9 @@ Error emitMinMaxReduce(Importer &im, const OpContext &op) {
   SmallVector<int64_t> shape(x.shape.begin(), x.shape.end());
   for (int64_t a : *axes) {
     shape[a] = 1;
-    v = b.create<ReduceOp>(op.loc, RankedTensorType::get(shape, b.getI8Type()),
-                           v, b.getI32IntegerAttr(static_cast<int32_t>(a)));
+    v = b.create<ReduceOp>(
+        op.loc, RankedTensorType::get(shape, getElementTypeOrSelf(v.getType())),
+        v, b.getI32IntegerAttr(static_cast<int32_t>(a)));
   }
   return im.define(op, im.reshape(op.loc, v, y.shape));
 }

@@ -125,6 +125,28 @@ std::array<std::vector<int16_t>, 4> softmaxExpTables(const SoftmaxParams &p) {
   return tables;
 }
 
+namespace {
+
+/// Whether (z * m + 2^(shift-1)) >> shift equals floor((z + n) / 2n) for
+/// every z in [0, zMax]. The left side does not decrease with z, so it
+/// suffices to check both ends of each run of z with one quotient.
+bool halfUpExact(int64_t n, int64_t m, int shift, int64_t zMax) {
+  const __int128 round = static_cast<__int128>(1) << (shift - 1);
+  auto f = [&](int64_t z) {
+    return static_cast<int64_t>((static_cast<__int128>(z) * m + round) >>
+                                shift);
+  };
+  for (int64_t q = 0; 2 * n * q - n <= zMax; ++q) {
+    const int64_t lo = std::max<int64_t>(0, 2 * n * q - n);
+    const int64_t hi = std::min(zMax, 2 * n * q + n - 1);
+    if (f(lo) != q || f(hi) != q)
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
 std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
   if (n < 1 || n > (1 << 20) || zMax < 0 || zMax >= (1LL << 31))
     return std::nullopt;
@@ -134,12 +156,7 @@ std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
     for (int64_t m = base - 1; m <= base + 1; ++m) {
       if (m < (1LL << 30) || m >= (1LL << 31))
         continue;
-      bool exact = true;
-      const __int128 round = static_cast<__int128>(1) << (shift - 1);
-      for (int64_t z = 0; z <= zMax && exact; ++z)
-        exact = static_cast<int64_t>((static_cast<__int128>(z) * m + round) >>
-                                     shift) == (z + n) / d;
-      if (exact)
+      if (halfUpExact(n, m, shift, zMax))
         return std::make_pair(static_cast<int32_t>(m), shift);
     }
   }
@@ -147,17 +164,12 @@ std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax) {
 }
 
 std::optional<std::pair<std::vector<int32_t>, int>>
-halfUpDividers(const std::vector<int64_t> &counts) {
+halfUpDividers(const std::vector<int64_t> &counts, int64_t maxMagnitude) {
   for (int64_t n : counts)
     if (n < 1 || n > (1 << 20))
       return std::nullopt;
-  auto exactFor = [](int64_t n, int64_t m, int shift) {
-    const __int128 round = static_cast<__int128>(1) << (shift - 1);
-    for (int64_t z = 0; z <= 2 * 128 * n + 1; ++z)
-      if (static_cast<int64_t>((static_cast<__int128>(z) * m + round) >>
-                               shift) != (z + n) / (2 * n))
-        return false;
-    return true;
+  auto exactFor = [maxMagnitude](int64_t n, int64_t m, int shift) {
+    return halfUpExact(n, m, shift, 2 * maxMagnitude * n + 1);
   };
   for (int shift = 1; shift <= 62; ++shift) {
     std::vector<int32_t> multipliers;

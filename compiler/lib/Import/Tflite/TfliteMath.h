@@ -65,10 +65,11 @@ std::optional<std::pair<int32_t, int>> halfUpDivider(int64_t n, int64_t zMax);
 
 /// One shift s and, per count n in `counts`, a multiplier m < 2^31 such
 /// that (z * m + 2^(s-1)) >> s equals floor((z + n) / (2n)) for every z in
-/// [0, 2 * 128 * n + 1] (a TOSA MUL by a tensor of multipliers with one
-/// shift); empty if none found.
+/// [0, 2 * maxMagnitude * n + 1] (a TOSA MUL by a tensor of multipliers
+/// with one shift; maxMagnitude 128 for sums of int8, 32768 of int16);
+/// empty if none found.
 std::optional<std::pair<std::vector<int32_t>, int>>
-halfUpDividers(const std::vector<int64_t> &counts);
+halfUpDividers(const std::vector<int64_t> &counts, int64_t maxMagnitude);
 
 } // namespace npu::tflmath
 
