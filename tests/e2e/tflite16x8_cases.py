@@ -346,3 +346,19 @@ CASES_16X8 += [
                             (1, 3, 3, 4), (6, 6), 5, (2, 2), (2, 2), "VALID",
                             "RELU", bias=False),
 ]
+
+
+def prelu16x8_case(name, shape, alpha_shape, s_in, q_alpha, s_out):
+    """PRELU in the 16x8 mode: int16 input and output, an int8 alpha."""
+    _, model, shapes = g.prelu_case(name, shape, alpha_shape, (s_in, 0),
+                                    q_alpha, (s_out, 0))
+    return (name, as16x8(model), shapes)
+
+
+CASES_16X8 += [
+    prelu16x8_case("prelu16x8_per_channel", (1, 5, 6, 8), (1, 1, 8), 0.0005,
+                   (0.01, 3), 0.0004),
+    ("squared_difference16x8_broadcast", binary16x8_case(
+        99, None, (2, 4, 9), (9,), (2, 4, 9), (0.0005, 0.0003, 0.02)),
+     [(2, 4, 9), (9,)]),
+]

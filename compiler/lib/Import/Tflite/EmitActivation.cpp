@@ -15,7 +15,8 @@
 // PRELU is TFLite Micro's integer kernel: x' = x - zp_in; x' >= 0 gives
 // MultiplyByQuantizedMultiplier(x', s_in / s_out), x' < 0 gives
 // MultiplyByQuantizedMultiplier(x' * (alpha - zp_alpha),
-// s_in * s_alpha / s_out); plus zp_out, clamped to int8.
+// s_in * s_alpha / s_out); plus zp_out, clamped to int8 (int16 in the 16x8
+// mode, where alpha stays int8).
 //
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
@@ -131,7 +132,7 @@ Error tflite::emitQuantize(Importer &im, const OpContext &op) {
 /// zp_alpha) each rescaled (double rounding, int32 to int32) -- one of them
 /// is 0 -- added, plus zp_out, clamped and narrowed.
 Error tflite::emitPrelu(Importer &im, const OpContext &op) {
-  Expected<Importer::Unary> u = im.unaryOperands(op);
+  Expected<Importer::Unary> u = im.unaryOperands(op, /*allow16=*/true);
   auto alphaT = im.operand(op, 1);
   if (!u || !alphaT)
     return llvm::joinErrors(u.takeError(), alphaT.takeError());
@@ -192,6 +193,10 @@ Error tflite::emitPrelu(Importer &im, const OpContext &op) {
   if (u->qOut.second != 0)
     sum = b.create<tosa::AddOp>(loc, type, sum,
                                 im.splat(loc, rank, u->qOut.second));
+  if (u->wide)
+    return im.define(op,
+                     im.castTo(loc, im.clampInt(loc, sum, INT16_MIN, INT16_MAX),
+                               b.getI16Type()));
   sum = im.clampInt(loc, sum, -128, 127);
   return im.define(op, im.castTo(loc, sum, b.getI8Type()));
 }

@@ -178,13 +178,14 @@ Error tflite::emitSub(Importer &im, const OpContext &op) {
 }
 
 Error tflite::emitSquaredDifference(Importer &im, const OpContext &op) {
-  Expected<Binary> bin = binaryOperands(im, op);
+  Expected<Binary> bin = binaryOperands(im, op, /*allow16=*/true);
   if (!bin)
     return bin.takeError();
   OpBuilder &builder = im.getBuilder();
   const TensorInfo &y = *bin->y;
   const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
-  const int leftShift = 7;
+  // TFLite's: 7 for int8; none for int16, whose square already fills int32.
+  const int leftShift = bin->wide ? 0 : 7;
   Expected<SmallVector<Value, 2>> scaled =
       scaledInputs(im, op, *bin, leftShift, twiceMax);
   if (!scaled)
