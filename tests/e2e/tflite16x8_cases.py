@@ -362,3 +362,21 @@ CASES_16X8 += [
         99, None, (2, 4, 9), (9,), (2, 4, 9), (0.0005, 0.0003, 0.02)),
      [(2, 4, 9), (9,)]),
 ]
+
+
+def softmax_int8_to_int16_case(name, shape, q_in, beta):
+    """SOFTMAX from int8 to int16 (TFLite's output scale 2^-16, zero point
+    -32768)."""
+    model = g.unary_case(25, "SoftmaxOptions", shape, shape, q_in,
+                         (1.0 / 65536, -32768), options={"beta": beta})
+    tensors = model["subgraphs"][0]["tensors"]
+    tensors[1]["type"] = "INT16"
+    return (name, model, [shape])
+
+
+CASES_16X8 += [
+    softmax_int8_to_int16_case("softmax_int8_to_int16_2x3x10", (2, 3, 10),
+                               (0.1, 5), 1.0),
+    softmax_int8_to_int16_case("softmax_int8_to_int16_4x64_beta_half",
+                               (4, 64), (0.0625, -128), 0.5),
+]

@@ -4,6 +4,9 @@
 // fixed-point exp as four byte tables indexed by x - max(x), the sum, a
 // Newton-Raphson reciprocal and the final rounding shift. The final rescale
 // carries npu.tflite_softmax: tosa-to-npu fuses the chain into npu.softmax.
+// With an int16 output (TFLite's int8-in, int16-out variant: scale 2^-16,
+// zero point -32768) the final shift is 8 bits shorter, the offset -32768,
+// and the chain stays unfused.
 //
 // TFLite's int16 softmax (the 16x8 mode: zero points 0, output scale
 // 2^-15), bit for bit: x - max(x) rescaled so that [-65535, 0] spans
@@ -119,18 +122,31 @@ Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
     return llvm::joinErrors(in.takeError(), out.takeError());
   if ((*in)->type == tfl::ElementType_INT16)
     return emitSoftmax16(im, op);
-  for (auto [t, role] :
-       {std::make_pair(*in, "input"), std::make_pair(*out, "output")})
-    if (Error e = im.requireType(op, *t, tfl::ElementType_INT8, role))
+  if (Error e = im.requireType(op, **in, tfl::ElementType_INT8, "input"))
+    return e;
+  // int8 in, int16 out: TFLite's int8 kernel with 16 output bits.
+  const bool wideOut = (*out)->type == tfl::ElementType_INT16;
+  if (!wideOut)
+    if (Error e = im.requireType(op, **out, tfl::ElementType_INT8, "output"))
       return e;
   const TensorInfo &x = **in, &y = **out;
   auto inQ = im.perTensor(op, x);
-  auto outQ = im.perTensor(op, y);
-  if (!inQ || !outQ)
-    return llvm::joinErrors(inQ.takeError(), outQ.takeError());
-  if (outQ->second != -128 || outQ->first != 1.0f / 256)
-    return im.failOp(op, "the int8 output must have scale 1/256 and zero point "
-                         "-128, as TFLite requires");
+  if (!inQ)
+    return inQ.takeError();
+  if (wideOut) {
+    if (y.scales.size() != 1 || y.zeroPoints[0] != -32768 ||
+        std::fabs(y.scales[0] - 1.0f / 65536) > 0.001f / 65536)
+      return im.failOp(op, "an int16 output of an int8 softmax must have "
+                           "scale 2^-16 and zero point -32768, as TFLite "
+                           "requires");
+  } else {
+    auto outQ = im.perTensor(op, y);
+    if (!outQ)
+      return outQ.takeError();
+    if (outQ->second != -128 || outQ->first != 1.0f / 256)
+      return im.failOp(op, "the int8 output must have scale 1/256 and zero "
+                           "point -128, as TFLite requires");
+  }
   if (x.shape != y.shape || x.shape.empty())
     return im.failOp(op, "input and output shapes must be equal");
   const int64_t depth = x.shape.back();
@@ -231,8 +247,15 @@ Error tflite::emitSoftmax(Importer &im, const OpContext &op) {
   Value saturated = builder.create<tosa::ArithmeticRightShiftOp>(
       loc, row, r, c(30), builder.getBoolAttr(false));
   Value recip = add(twice, saturated);
-  // out = exp * recip >> 31, rounded >> (12 - clz + 23), minus 128.
+  // out = exp * recip >> 31, rounded >> (12 - clz + 31 - output bits),
+  // minus 128 (int8) or 32768 (int16).
   Value scaled = mul(e, recip, 31);
+  if (wideOut) {
+    Value shifted = roundingShiftRight(scaled, sub(c(27), clz));
+    Value result =
+        im.clampInt(loc, add(shifted, c(INT16_MIN)), INT16_MIN, INT16_MAX);
+    return im.define(op, im.castTo(loc, result, builder.getI16Type()));
+  }
   Value shifted = roundingShiftRight(scaled, sub(c(35), clz));
   Value result =
       im.rescaleExact(loc, shifted, builder.getI8Type(), 1 << 30, 30, 0, -128);
