@@ -160,11 +160,12 @@ CASES_16X8 += [
 ]
 
 
-def maxpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
-                     activation="NONE"):
+def pool16x8_case(name, code, shape_in, shape_out, padding, filt, stride,
+                  activation="NONE"):
+    """AVERAGE_POOL_2D (code 1) or MAX_POOL_2D (17) on int16."""
     q = (0.0005, 0)
     return (name, as16x8(g.unary_case(
-        17, "Pool2DOptions", shape_in, shape_out, q, q,
+        code, "Pool2DOptions", shape_in, shape_out, q, q,
         options={"padding": padding, "filter_h": filt[0],
                  "filter_w": filt[1], "stride_h": stride[0],
                  "stride_w": stride[1], "activation": activation})),
@@ -172,10 +173,10 @@ def maxpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
 
 
 CASES_16X8 += [
-    maxpool16x8_case("max_pool16x8_3x3_s2_same_relu", (1, 7, 9, 4),
-                     (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
-    maxpool16x8_case("max_pool16x8_2x2_s2_valid", (2, 6, 6, 3), (2, 3, 3, 3),
-                     "VALID", (2, 2), (2, 2)),
+    pool16x8_case("max_pool16x8_3x3_s2_same_relu", 17, (1, 7, 9, 4),
+                  (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
+    pool16x8_case("max_pool16x8_2x2_s2_valid", 17, (2, 6, 6, 3),
+                  (2, 3, 3, 3), "VALID", (2, 2), (2, 2)),
 ]
 
 
@@ -279,26 +280,15 @@ CASES_16X8 += [
 ]
 
 
-def avgpool16x8_case(name, shape_in, shape_out, padding, filt, stride,
-                     activation="NONE"):
-    q = (0.0005, 0)
-    return (name, as16x8(g.unary_case(
-        1, "Pool2DOptions", shape_in, shape_out, q, q,
-        options={"padding": padding, "filter_h": filt[0],
-                 "filter_w": filt[1], "stride_h": stride[0],
-                 "stride_w": stride[1], "activation": activation})),
-            [shape_in])
-
-
 # Pooling and reductions: int32 sums of int16 values, TFLite's rounded
 # division (AVERAGE_POOL_2D) or its MEAN/SUM requantization.
 CASES_16X8 += [
-    avgpool16x8_case("avg_pool16x8_3x3_s2_same_relu", (1, 7, 9, 4),
-                     (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
-    avgpool16x8_case("avg_pool16x8_2x3_s1_valid", (2, 5, 6, 3), (2, 4, 4, 3),
-                     "VALID", (2, 3), (1, 1)),
-    avgpool16x8_case("avg_pool16x8_global", (1, 6, 5, 7), (1, 1, 1, 7),
-                     "VALID", (6, 5), (1, 1)),
+    pool16x8_case("avg_pool16x8_3x3_s2_same_relu", 1, (1, 7, 9, 4),
+                  (1, 4, 5, 4), "SAME", (3, 3), (2, 2), "RELU"),
+    pool16x8_case("avg_pool16x8_2x3_s1_valid", 1, (2, 5, 6, 3), (2, 4, 4, 3),
+                  "VALID", (2, 3), (1, 1)),
+    pool16x8_case("avg_pool16x8_global", 1, (1, 6, 5, 7), (1, 1, 1, 7),
+                  "VALID", (6, 5), (1, 1)),
 ]
 REDUCE_16X8 = [
     ("mean16x8_spatial_keep_dims", 40, "ReducerOptions", {"keep_dims": True},

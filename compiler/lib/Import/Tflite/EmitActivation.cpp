@@ -41,10 +41,8 @@ Error emitRequantize(Importer &im, const OpContext &op, int activationCode,
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
   const auto *q = &u->qIn, *qo = &u->qOut;
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   if (activationCode == tfl::Activation_RELU6 &&
       (q->first != qo->first || q->second != qo->second))
     return im.failOp(op, "RELU6 with different input and output "
@@ -106,10 +104,8 @@ Error tflite::emitQuantize(Importer &im, const OpContext &op) {
     if (t->type != tfl::ElementType_INT8 && t->type != tfl::ElementType_INT16)
       return im.failOp(op, Twine(role) + " '" + t->name + "' has type " +
                                typeName(t->type) + "; expected INT8 or INT16");
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   auto q = im.perTensor(op, x);
   auto qo = im.perTensor(op, y);
   if (!q || !qo)
@@ -137,10 +133,8 @@ Error tflite::emitPrelu(Importer &im, const OpContext &op) {
   if (!u || !alphaT)
     return llvm::joinErrors(u.takeError(), alphaT.takeError());
   const TensorInfo &x = *u->in, &y = *u->out, &a = **alphaT;
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   if (Error e = im.requireType(op, a, tfl::ElementType_INT8, "alpha"))
     return e;
   if (a.data.empty())

@@ -98,10 +98,8 @@ Error emitSigmoidFamily16(Importer &im, const OpContext &op, bool isTanh) {
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   const auto [outLog2, outPot] = checkedLog2(u->qOut.first);
   if (!outPot || outLog2 != -15)
     return im.failOp(op, "an int16 " + op.kind +
@@ -182,10 +180,8 @@ Error tflite::emitLeakyRelu16(Importer &im, const OpContext &op, float alpha) {
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   Expected<Value> input = im.activation(op, 0);
   if (!input)
     return input.takeError();

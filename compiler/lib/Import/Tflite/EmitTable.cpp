@@ -41,10 +41,8 @@ Error emitTable(Importer &im, const OpContext &op,
   if (!u)
     return u.takeError();
   const TensorInfo &x = *u->in, &y = *u->out;
-  if (x.shape != y.shape)
-    return im.failOp(op, "input shape " + shapeText(x.shape) +
-                             " differs from the output shape " +
-                             shapeText(y.shape));
+  if (Error e = im.requireSameShape(op, x, y))
+    return e;
   std::vector<uint8_t> table(256);
   for (int32_t v = -128; v <= 127; ++v)
     table[v + 128] = static_cast<uint8_t>(

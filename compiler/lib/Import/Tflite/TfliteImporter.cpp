@@ -276,6 +276,14 @@ Error Importer::requireType(const OpContext &op, const TensorInfo &t,
                         "; expected " + typeName(type));
 }
 
+Error Importer::requireSameShape(const OpContext &op, const TensorInfo &x,
+                                 const TensorInfo &y) const {
+  if (x.shape == y.shape)
+    return Error::success();
+  return failOp(op, "input shape " + shapeText(x.shape) +
+                        " differs from the output shape " + shapeText(y.shape));
+}
+
 Error Importer::requireSameQuantization(const OpContext &op,
                                         const TensorInfo &t,
                                         const TensorInfo &ref,

@@ -104,6 +104,9 @@ public:
   perTensor(const OpContext &op, const TensorInfo &t) const;
   llvm::Error requireType(const OpContext &op, const TensorInfo &t,
                           tfl::ElementType type, StringRef role) const;
+  /// The output `y` of an element-wise operator has its input `x`'s shape.
+  llvm::Error requireSameShape(const OpContext &op, const TensorInfo &x,
+                               const TensorInfo &y) const;
   /// `t` has `ref`'s integer element type and, for int8, exactly its scale
   /// and zero point (`role` names `t` in the error).
   llvm::Error requireSameQuantization(const OpContext &op, const TensorInfo &t,
