@@ -79,3 +79,25 @@ TEST(EdgeConversion, DequantizeMultipliesInDouble) {
   EXPECT_EQ(got[1], -34.5f);
   EXPECT_EQ(got[2], 29.25f);
 }
+
+// Output file names (outputFileNames): a tensor name longer than a file
+// system allows (TFLite converters write 300-character names) becomes its
+// head plus a hash of the whole, so two long names that share the head
+// still get different files; short names are only sanitized.
+TEST(OutputFileNames, LongNamesAreBoundedAndDistinct) {
+  Program program;
+  const std::string head(200, 'a');
+  program.tensors.push_back(
+      {head + "/x", TensorRole::Output, ElementType::I8, {1}, 1.0, 0, 0});
+  program.tensors.push_back(
+      {head + "/y", TensorRole::Output, ElementType::I8, {1}, 1.0, 0, 0});
+  program.tensors.push_back(
+      {"short:name", TensorRole::Output, ElementType::I8, {1}, 1.0, 0, 0});
+  const std::vector<std::string> files = outputFileNames(program);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].size(), kMaxOutputBaseLength + 4);
+  EXPECT_EQ(files[0].substr(0, kMaxOutputBaseLength - 17),
+            head.substr(0, kMaxOutputBaseLength - 17));
+  EXPECT_NE(files[0], files[1]);
+  EXPECT_EQ(files[2], "short_name.npy");
+}

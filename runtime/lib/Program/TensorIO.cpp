@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -145,12 +146,34 @@ std::string sanitizeTensorName(const std::string &name) {
   return out.empty() ? "_" : out;
 }
 
+namespace {
+
+/// `base` cut to kMaxOutputBaseLength characters: its head, '_' and the
+/// 16 hex digits of a 64-bit FNV-1a hash of the whole (file systems refuse
+/// names over 255 bytes; converters write tensor names of 300 and more).
+std::string boundedFileBase(const std::string &base) {
+  if (base.size() <= kMaxOutputBaseLength)
+    return base;
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : base) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                static_cast<unsigned long long>(hash));
+  return base.substr(0, kMaxOutputBaseLength - 17) + "_" + hex;
+}
+
+} // namespace
+
 std::vector<std::string> outputFileNames(const Program &program) {
   std::vector<std::string> names;
   std::set<std::string> used;
   const std::vector<size_t> outputs = program.outputIndices();
   for (size_t i = 0; i < outputs.size(); ++i) {
-    std::string base = sanitizeTensorName(program.tensors[outputs[i]].name);
+    std::string base =
+        boundedFileBase(sanitizeTensorName(program.tensors[outputs[i]].name));
     std::string file = base + ".npy";
     if (!used.insert(file).second) {
       file = base + "_" + std::to_string(i) + ".npy";

@@ -53,8 +53,12 @@ loadProgramWithInputs(const std::string &path,
 /// Replaces every character outside [A-Za-z0-9_.-] with '_'.
 std::string sanitizeTensorName(const std::string &name);
 
-/// File names for the program's outputs: sanitized names, made unique by
-/// appending _<index> on collision.
+/// The longest output file name before ".npy" (and a collision suffix).
+inline constexpr size_t kMaxOutputBaseLength = 120;
+
+/// File names for the program's outputs: sanitized names, a name longer
+/// than kMaxOutputBaseLength cut to its head plus a hash of the whole,
+/// made unique by appending _<index> on collision.
 std::vector<std::string> outputFileNames(const Program &program);
 
 /// Writes one <name>.npy per output and outputs.json into `dir` (created if
