@@ -1,6 +1,6 @@
 """Build run_e2e.py case directories for the bundled real networks.
 
-    python3 model_cases.py [--real] MODELS_DIR OUT_DIR
+    python3 model_cases.py [--real | --layers] MODELS_DIR OUT_DIR
 
 MODELS_DIR is tests/models (copied byte for byte from the project's shared
 model collection, with licenses; see its README). For each TOSA network a
@@ -12,14 +12,24 @@ that input), so run_e2e.py checks each output against both MLIR's TOSA
 lowering (of the TOSA the importer makes, for .tflite) and the upstream
 reference. With --real it writes the imported real networks of
 REAL_NETWORKS instead (references made by tools/tflm-reference; several
-outputs as expected<k>.npy).
+outputs as expected<k>.npy). With --layers it writes one case per layer of
+MODELS_DIR/LAYERS_DIR/layers.json: layers of real models cut by TensorFlow
+Lite Micro's per-layer integration tests, with the inputs and expected
+outputs TFLM checks its own kernels against (scripts/import-tflm-layer-
+tests; int16 for SEANet's 16x8 layers).
 """
+
+import json
 
 import os
 import shutil
 import sys
 
 import npyio
+
+# Per-layer test folders of TFLM's integration tests (see --layers).
+LAYERS_DIR = "seanet_16x8_layers"
+NPY_TYPE = {"INT8": ("i8", 1), "INT16": ("i16", 2), "INT32": ("i32", 4)}
 
 # (case name, model file, sample-input folder, input shape, output shape)
 TOSA_NETWORKS = [
@@ -99,16 +109,54 @@ def build(models, out, only=(), real=False):
                                              expected)))
 
 
+def raw_values(path, dtype):
+    """Read a raw little-endian tensor of TFLite type DTYPE."""
+    width = NPY_TYPE[dtype][1]
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return [int.from_bytes(data[i:i + width], "little", signed=True)
+            for i in range(0, len(data), width)]
+
+
+def build_layers(models, out):
+    """Write one case per layer of MODELS/LAYERS_DIR/layers.json."""
+    folder = os.path.join(models, LAYERS_DIR)
+    with open(os.path.join(folder, "layers.json")) as handle:
+        layers = json.load(handle)
+    for entry in layers:
+        layer = entry["layer"]
+        case = os.path.join(out, LAYERS_DIR + "." + layer)
+        shutil.rmtree(case, ignore_errors=True)
+        target = os.path.join(case, "inputs", "tflm")
+        os.makedirs(target)
+        shutil.copyfile(os.path.join(folder, layer + ".tflite"),
+                        os.path.join(case, "model.tflite"))
+        for k, t in enumerate(entry["inputs"]):
+            npyio.write_npy(
+                os.path.join(target, "in%d.npy" % k), NPY_TYPE[t["type"]][0],
+                t["shape"], raw_values(os.path.join(
+                    folder, "inputs", "%s.in%d.bin" % (layer, k)), t["type"]))
+        for k, t in enumerate(entry["outputs"]):
+            npyio.write_npy(
+                os.path.join(target, "expected%d.npy" % k),
+                NPY_TYPE[t["type"]][0], t["shape"],
+                raw_values(os.path.join(folder, "expected", "%s.out%d.bin" % (
+                    layer, k)), t["type"]))
+
+
 def main():
     """Command-line entry point."""
     args = sys.argv[1:]
-    real = args[:1] == ["--real"]
-    if real:
+    mode = args[0] if args[:1] in (["--real"], ["--layers"]) else ""
+    if mode:
         args = args[1:]
     if len(args) != 2:
         sys.exit(__doc__)
+    if mode == "--layers":
+        build_layers(args[0], args[1])
+        return
     only = [n for n in os.environ.get("NPU_E2E_MODELS", "").split(",") if n]
-    build(args[0], args[1], only, real)
+    build(args[0], args[1], only, mode == "--real")
 
 
 if __name__ == "__main__":

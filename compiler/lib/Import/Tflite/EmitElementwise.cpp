@@ -19,6 +19,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 using namespace mlir;
@@ -104,23 +105,24 @@ Expected<Binary> binaryOperands(Importer &im, const OpContext &op,
 
 /// Both inputs as TFLite's ADD, SUB and SQUARED_DIFFERENCE prepare them:
 /// broadcast to the output's rank, (x - zp) << leftShift exactly, then
-/// scaled by the input's multiplier of scale / twiceMax.
+/// scaled by the input's multiplier of `scales` (scale / twice the larger
+/// input scale).
 Expected<SmallVector<Value, 2>> scaledInputs(Importer &im, const OpContext &op,
                                              const Binary &bin, int leftShift,
-                                             double twiceMax) {
+                                             std::array<double, 2> scales) {
   OpBuilder &builder = im.getBuilder();
   const int64_t rank = bin.y->shape.size();
   SmallVector<Value, 2> scaled;
-  for (auto [k, t, q] : {std::make_tuple(0u, bin.a, bin.qa),
-                         std::make_tuple(1u, bin.b, bin.qb)}) {
+  for (auto [k, t, q, scale] :
+       {std::make_tuple(0u, bin.a, bin.qa, scales[0]),
+        std::make_tuple(1u, bin.b, bin.qb, scales[1])}) {
     Expected<Value> v = broadcastOperand(im, op, k, *t, rank);
     if (!v)
       return v.takeError();
     Value shifted = im.rescaleExact(op.loc, *v, builder.getI32Type(), 1 << 30,
                                     30 - leftShift, q.second, 0);
     Expected<Value> r =
-        im.rescale(op, shifted, builder.getI32Type(),
-                   {static_cast<double>(q.first) / twiceMax}, 0, 0, true);
+        im.rescale(op, shifted, builder.getI32Type(), {scale}, 0, 0, true);
     if (!r)
       return r.takeError();
     scaled.push_back(*r);
@@ -130,7 +132,9 @@ Expected<SmallVector<Value, 2>> scaledInputs(Importer &im, const OpContext &op,
 
 /// ADD and SUB as TFLite's int8 kernels compute them: each input
 /// (x - zp) << 20 and scaled by scale / (2 * max scale), added or
-/// subtracted in int32, requantized to the output.
+/// subtracted in int32, requantized to the output. TFLite Micro's ADD takes
+/// those quotients in double; its SUB (sub_common.cc) in float, which
+/// rounds some multipliers differently.
 Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
   OpBuilder &builder = im.getBuilder();
   Expected<Binary> bin = binaryOperands(im, op, /*allow16=*/true);
@@ -144,10 +148,25 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
     activationCode = o->activation();
   }
   const TensorInfo &y = *bin->y;
-  const double twiceMax = 2.0 * std::max<double>(bin->qa.first, bin->qb.first);
   const int leftShift = bin->wide ? 15 : 20;
+  std::array<double, 2> inputScales;
+  double outputScale;
+  if (isSub) {
+    const float twiceMax = 2 * std::max(bin->qa.first, bin->qb.first);
+    inputScales = {static_cast<double>(bin->qa.first / twiceMax),
+                   static_cast<double>(bin->qb.first / twiceMax)};
+    outputScale = static_cast<double>(
+        twiceMax / (static_cast<float>(1 << leftShift) * bin->qy.first));
+  } else {
+    const double twiceMax =
+        2.0 * std::max<double>(bin->qa.first, bin->qb.first);
+    inputScales = {static_cast<double>(bin->qa.first) / twiceMax,
+                   static_cast<double>(bin->qb.first) / twiceMax};
+    outputScale =
+        twiceMax / ((1 << leftShift) * static_cast<double>(bin->qy.first));
+  }
   Expected<SmallVector<Value, 2>> scaled =
-      scaledInputs(im, op, *bin, leftShift, twiceMax);
+      scaledInputs(im, op, *bin, leftShift, inputScales);
   if (!scaled)
     return scaled.takeError();
   auto sumType = RankedTensorType::get(y.shape, builder.getI32Type());
@@ -158,10 +177,8 @@ Error emitAddSub(Importer &im, const OpContext &op, bool isSub) {
   else
     sum = builder.create<tosa::AddOp>(op.loc, sumType, (*scaled)[0],
                                       (*scaled)[1]);
-  Expected<Value> output = im.requantize(
-      op, sum,
-      {twiceMax / ((1 << leftShift) * static_cast<double>(bin->qy.first))},
-      bin->qy.second, activationCode, y);
+  Expected<Value> output =
+      im.requantize(op, sum, {outputScale}, bin->qy.second, activationCode, y);
   if (!output)
     return output.takeError();
   return im.define(op, *output);
@@ -187,7 +204,9 @@ Error tflite::emitSquaredDifference(Importer &im, const OpContext &op) {
   // TFLite's: 7 for int8; none for int16, whose square already fills int32.
   const int leftShift = bin->wide ? 0 : 7;
   Expected<SmallVector<Value, 2>> scaled =
-      scaledInputs(im, op, *bin, leftShift, twiceMax);
+      scaledInputs(im, op, *bin, leftShift,
+                   {static_cast<double>(bin->qa.first) / twiceMax,
+                    static_cast<double>(bin->qb.first) / twiceMax});
   if (!scaled)
     return scaled.takeError();
   auto wide = RankedTensorType::get(y.shape, builder.getI32Type());
