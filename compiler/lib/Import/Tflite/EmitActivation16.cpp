@@ -92,7 +92,7 @@ Value sigmoidLookupTable(Importer &im, Location loc,
   return im.constant<int16_t>(loc, {513}, table);
 }
 
-/// LOGISTIC (`fractionBits` 9) or TANH (8) on int16.
+/// LOGISTIC (9 fraction bits) or TANH (`isTanh`: 8) on int16.
 Error emitSigmoidFamily16(Importer &im, const OpContext &op, bool isTanh) {
   Expected<Importer::Unary> u = im.unaryOperands(op, /*allow16=*/true);
   if (!u)
