@@ -4,8 +4,9 @@
 // taps divided by their count with rounding half away from zero, as exact
 // integer TOSA ops (reduce_sum for a global average, a depthwise convolution
 // with ones and per-position divisors for any other window; in the 16x8
-// mode the sum of the window's strided int16 views instead, as the array
-// sums int8 only). MAX_POOL_2D is
+// mode the same convolution on the input's two bytes, combined, or for
+// windows of over 255 taps the sum of the window's strided int16 views).
+// MAX_POOL_2D is
 // TOSA's max_pool2d and the fused activation's clamp.
 //
 //===----------------------------------------------------------------------===//
@@ -25,6 +26,10 @@ using llvm::Expected;
 namespace tflmath = ::npu::tflmath;
 
 namespace {
+
+/// The largest int16 pooling window summed as two byte halves on the int8
+/// units: each half's window sums must fit int16 (128 x 255 < 2^15).
+constexpr int64_t kMaxSplitPoolTaps = 255;
 
 /// Operands, options and windows of AVERAGE_POOL_2D and MAX_POOL_2D: int8
 /// NHWC input and output (int16 where `allow16`: the 16x8 mode), TFLite
@@ -160,45 +165,85 @@ Error emitWindowedAveragePool(Importer &im, const OpContext &op,
         loc, type, z, im.constant<int32_t>(loc, perPosition, multipliers),
         b.getI8IntegerAttr(dividers->second));
   };
-  if (pool.wide) {
-    // int16 (the array sums int8): the sum of the window's strided views
-    // of the zero-padded input, extended to whole strides.
-    const int64_t rows = std::max(x.shape[1] + row.padBefore + row.padAfter,
-                                  o->filter_h() - 1 + row.out * o->stride_h());
-    const int64_t cols = std::max(x.shape[2] + col.padBefore + col.padAfter,
-                                  o->filter_w() - 1 + col.out * o->stride_w());
-    Value padded = tosa_build::pad(
-        b, loc, *input,
-        {0, 0, row.padBefore, rows - x.shape[1] - row.padBefore, col.padBefore,
-         cols - x.shape[2] - col.padBefore, 0, 0},
-        0);
-    padded = im.castTo(loc, padded, i32);
-    Value acc;
-    for (int64_t ky = 0; ky < o->filter_h(); ++ky)
-      for (int64_t kx = 0; kx < o->filter_w(); ++kx) {
-        Value window =
-            tosa_build::stridedWindow(b, loc, padded, ky, kx, row.out, col.out,
-                                      o->stride_h(), o->stride_w());
-        acc = acc ? b.create<tosa::AddOp>(loc, type, acc, window).getResult()
-                  : window;
-      }
+  // The raw sum of each window of an int8 tensor: a depthwise convolution
+  // with ones (zero points 0, so padding adds 0).
+  const int64_t taps = o->filter_h() * o->filter_w();
+  auto windowSums = [&](Value v) -> Value {
+    const SmallVector<uint8_t> weightBytes(taps * c, 1);
+    Value weights =
+        im.constant(loc,
+                    RankedTensorType::get({o->filter_h(), o->filter_w(), c, 1},
+                                          b.getI8Type()),
+                    weightBytes);
+    Value bias = im.constant<int32_t>(loc, {c}, SmallVector<int32_t>(c, 0));
+    return b.create<tosa::DepthwiseConv2DOp>(
+        loc, type, v, weights, bias,
+        b.getDenseI64ArrayAttr(
+            {row.padBefore, row.padAfter, col.padBefore, col.padAfter}),
+        b.getDenseI64ArrayAttr(
+            {int64_t(o->stride_h()), int64_t(o->stride_w())}),
+        b.getDenseI64ArrayAttr({1, 1}),
+        tosa::ConvOpQuantizationAttr::get(b.getContext(), 0, 0),
+        /*local_bound=*/BoolAttr());
+  };
+  if (!pool.wide)
+    return defineRoundedAverage(im, op, pool, windowSums(*input), divide);
+  if (taps <= kMaxSplitPoolTaps) {
+    // int16 on the int8 units: x = 256 hi + lo + 128 with the bytes hi =
+    // x >> 8 and lo = (x & 255) - 128, so a window's sum is 256 S(hi) +
+    // S(lo) + 128 n, n its in-image taps. Each byte's window sums fit int16
+    // (at most 128 x kMaxSplitPoolTaps), which the depthwise convolution's
+    // exact rescale keeps.
+    auto wide16 = RankedTensorType::get(x.shape, b.getI16Type());
+    auto i8Type = RankedTensorType::get(x.shape, b.getI8Type());
+    auto c16 = [&](int32_t v) {
+      return im.constant<int16_t>(loc, {1, 1, 1, 1},
+                                  ArrayRef<int16_t>(static_cast<int16_t>(v)));
+    };
+    Value hi = b.create<tosa::ArithmeticRightShiftOp>(
+        loc, wide16, *input, c16(8), b.getBoolAttr(false));
+    Value lo = b.create<tosa::BitwiseAndOp>(loc, wide16, *input, c16(255));
+    lo = b.create<tosa::SubOp>(loc, wide16, lo, c16(128));
+    auto byteSums = [&](Value v) {
+      Value bytes = b.create<tosa::CastOp>(loc, i8Type, v);
+      Value sums = im.rescaleExact(loc, windowSums(bytes), b.getI16Type(),
+                                   1 << 30, 30, 0, 0);
+      return im.castTo(loc, sums, i32);
+    };
+    Value sumHi = byteSums(hi);
+    Value sumLo = byteSums(lo);
+    SmallVector<int32_t> offsets128;
+    for (int64_t r : rowCounts)
+      for (int64_t k : colCounts)
+        offsets128.push_back(static_cast<int32_t>(128 * r * k));
+    Value acc = b.create<tosa::LogicalLeftShiftOp>(loc, type, sumHi,
+                                                   im.splat(loc, 4, 8));
+    acc = b.create<tosa::AddOp>(loc, type, acc, sumLo);
+    acc = b.create<tosa::AddOp>(
+        loc, type, acc, im.constant<int32_t>(loc, perPosition, offsets128));
     return defineRoundedAverage(im, op, pool, acc, divide);
   }
-  const SmallVector<uint8_t> weightBytes(o->filter_h() * o->filter_w() * c, 1);
-  Value weights =
-      im.constant(loc,
-                  RankedTensorType::get({o->filter_h(), o->filter_w(), c, 1},
-                                        b.getI8Type()),
-                  weightBytes);
-  Value bias = im.constant<int32_t>(loc, {c}, SmallVector<int32_t>(c, 0));
-  Value acc = b.create<tosa::DepthwiseConv2DOp>(
-      loc, type, *input, weights, bias,
-      b.getDenseI64ArrayAttr(
-          {row.padBefore, row.padAfter, col.padBefore, col.padAfter}),
-      b.getDenseI64ArrayAttr({int64_t(o->stride_h()), int64_t(o->stride_w())}),
-      b.getDenseI64ArrayAttr({1, 1}),
-      tosa::ConvOpQuantizationAttr::get(b.getContext(), 0, 0),
-      /*local_bound=*/BoolAttr());
+  // Larger windows: the sum of the window's strided views of the
+  // zero-padded input, extended to whole strides (DMA copies).
+  const int64_t rows = std::max(x.shape[1] + row.padBefore + row.padAfter,
+                                o->filter_h() - 1 + row.out * o->stride_h());
+  const int64_t cols = std::max(x.shape[2] + col.padBefore + col.padAfter,
+                                o->filter_w() - 1 + col.out * o->stride_w());
+  Value padded =
+      tosa_build::pad(b, loc, *input,
+                      {0, 0, row.padBefore, rows - x.shape[1] - row.padBefore,
+                       col.padBefore, cols - x.shape[2] - col.padBefore, 0, 0},
+                      0);
+  padded = im.castTo(loc, padded, i32);
+  Value acc;
+  for (int64_t ky = 0; ky < o->filter_h(); ++ky)
+    for (int64_t kx = 0; kx < o->filter_w(); ++kx) {
+      Value window =
+          tosa_build::stridedWindow(b, loc, padded, ky, kx, row.out, col.out,
+                                    o->stride_h(), o->stride_w());
+      acc = acc ? b.create<tosa::AddOp>(loc, type, acc, window).getResult()
+                : window;
+    }
   return defineRoundedAverage(im, op, pool, acc, divide);
 }
 

@@ -11,12 +11,13 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import tflite16x8_cases as g; m = g.mac16x8_case('fc', 'fc', (2, 4), 2)[1]; t = m['subgraphs'][0]['tensors']; t[0]['quantization']['scale'] = [0.5]; t[1]['quantization']['scale'] = [1.0]; t[2]['quantization']['scale'] = [0.6]; json.dump(m, open('%t/fc.json', 'w'))"
 // RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import tflite16x8_cases as g; m = g.mac16x8_case('dw', 'dw', (1, 4, 4, 3), 3, (3, 3), padding='SAME')[1]; json.dump(m, open('%t/dw.json', 'w'))"
-// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g, tflite16x8_cases as c; json.dump(c.as16x8(g.unary_case(117, None, (2, 3), (2, 3), (0.1, 0), (0.1, 0))), open('%t/hswish.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (c.Q15, 0))), open('%t/logistic.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (1 / 256, 0))), open('%t/logistic256.json', 'w')); json.dump(c.as16x8(g.unary_case(25, 'SoftmaxOptions', (2, 3), (2, 3), (0.0004, 0), (1 / 65536, 0), options={'beta': 1.0})), open('%t/softmax.json', 'w'))"
-// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json hswish.json logistic.json logistic256.json softmax.json
+// RUN: %python -c "import sys, json; sys.path.insert(0, '%S/../../../../tests/e2e'); import gen_tflite_ops as g, tflite16x8_cases as c; json.dump(c.as16x8(g.unary_case(117, None, (2, 3), (2, 3), (0.1, 0), (0.1, 0))), open('%t/hswish.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (c.Q15, 0))), open('%t/logistic.json', 'w')); json.dump(c.as16x8(g.unary_case(14, None, (2, 3), (2, 3), (0.0004, 0), (1 / 256, 0))), open('%t/logistic256.json', 'w')); json.dump(c.as16x8(g.unary_case(25, 'SoftmaxOptions', (2, 3), (2, 3), (0.0004, 0), (1 / 65536, 0), options={'beta': 1.0})), open('%t/softmax.json', 'w')); json.dump(c.pool16x8_case('avg', 1, (1, 5, 5, 3), (1, 3, 3, 3), 'SAME', (3, 3), (2, 2))[1], open('%t/avg.json', 'w'))"
+// RUN: cd %t && flatc -b %tflite_schema fc.json dw.json hswish.json logistic.json logistic256.json softmax.json avg.json
 // RUN: npuc %t/fc.bin --emit=tosa | FileCheck %s
 // RUN: npuc %t/fc.bin --emit=npu | FileCheck %s --check-prefix=NPU
 // RUN: npuc %t/dw.bin --emit=npu | FileCheck %s --check-prefix=DW
 // RUN: npuc %t/logistic.bin --emit=tosa | FileCheck %s --check-prefix=LOGISTIC
+// RUN: npuc %t/avg.bin --emit=tosa | FileCheck %s --check-prefix=AVG
 // RUN: not npuc %t/hswish.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=HSWISH < %t/err
 // RUN: not npuc %t/logistic256.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=LOGISTIC256 < %t/err
 // RUN: not npuc %t/softmax.bin --emit=tosa 2> %t/err; count 1 < %t/err; FileCheck %s --check-prefix=SOFTMAX < %t/err
@@ -42,6 +43,15 @@
 // LOGISTIC: tosa.sub %[[B]], %[[A]]
 // LOGISTIC: tosa.bitwise_xor
 // LOGISTIC: -> tensor<2x3xi16>
+
+// An int16 3x3 average pool: the two bytes' window sums on the int8
+// depthwise unit, each exactly rescaled to int16, then 256 hi + lo + 128 n.
+// AVG: tosa.arithmetic_right_shift %arg0
+// AVG: tosa.bitwise_and %arg0
+// AVG: tosa.depthwise_conv2d {{.*}} : (tensor<1x5x5x3xi8>, tensor<3x3x3x1xi8>, tensor<3xi32>) -> tensor<1x3x3x3xi32>
+// AVG: tosa.depthwise_conv2d {{.*}} : (tensor<1x5x5x3xi8>, tensor<3x3x3x1xi8>, tensor<3xi32>) -> tensor<1x3x3x3xi32>
+// AVG: tosa.logical_left_shift
+// AVG: -> tensor<1x3x3x3xi16>
 
 // HSWISH: npuc: error: {{.*}}hswish.bin: operator 0 (HARD_SWISH): input 'x' has type INT16; expected INT8
 // LOGISTIC256: npuc: error: {{.*}}logistic256.bin: operator 0 (LOGISTIC): an int16 LOGISTIC needs the output scale 2^-15 (TFLite's)
