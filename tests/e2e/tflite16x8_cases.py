@@ -289,6 +289,9 @@ CASES_16X8 += [
                   "VALID", (2, 3), (1, 1)),
     pool16x8_case("avg_pool16x8_global", 1, (1, 6, 5, 7), (1, 1, 1, 7),
                   "VALID", (6, 5), (1, 1)),
+    # 256 taps: past the byte-split limit, the strided-view sum.
+    pool16x8_case("avg_pool16x8_16x16_strided_views", 1, (1, 17, 16, 2),
+                  (1, 2, 1, 2), "VALID", (16, 16), (1, 1)),
 ]
 REDUCE_16X8 = [
     ("mean16x8_spatial_keep_dims", 40, "ReducerOptions", {"keep_dims": True},
