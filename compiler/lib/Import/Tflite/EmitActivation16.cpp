@@ -28,10 +28,10 @@
 #include "TfliteImporter.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "llvm/Support/FormatVariadic.h"
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 using namespace mlir;
@@ -120,10 +120,13 @@ Error emitSigmoidFamily16(Importer &im, const OpContext &op, bool isTanh) {
     }
     multiplier = static_cast<int64_t>(m);
   }
-  if (multiplier > 32767)
-    return im.failOp(op, "the input scale " +
-                             llvm::formatv("{0:g}", u->qIn.first).str() +
+  if (multiplier > 32767) {
+    char scale[32];
+    std::snprintf(scale, sizeof(scale), "%.9g",
+                  static_cast<double>(u->qIn.first));
+    return im.failOp(op, "the input scale " + Twine(scale) +
                              " is too large for TFLite's int16 " + op.kind);
+  }
   // TOSA's rescale shifts by at least 2; scaling both keeps the rounding.
   while (shift < 2) {
     multiplier <<= 1;
