@@ -109,13 +109,24 @@ def build(models, out, only=(), real=False):
                                              expected)))
 
 
-def raw_values(path, dtype):
-    """Read a raw little-endian tensor of TFLite type DTYPE."""
+def decode_raw(data, dtype):
+    """The values of raw little-endian bytes of TFLite type DTYPE."""
     width = NPY_TYPE[dtype][1]
-    with open(path, "rb") as handle:
-        data = handle.read()
     return [int.from_bytes(data[i:i + width], "little", signed=True)
             for i in range(0, len(data), width)]
+
+
+def encode_raw(values, dtype):
+    """VALUES as raw little-endian bytes of TFLite type DTYPE."""
+    width = NPY_TYPE[dtype][1]
+    return b"".join((v & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
+                    for v in values)
+
+
+def raw_values(path, dtype):
+    """Read a raw little-endian tensor of TFLite type DTYPE."""
+    with open(path, "rb") as handle:
+        return decode_raw(handle.read(), dtype)
 
 
 def build_layers(models, out):

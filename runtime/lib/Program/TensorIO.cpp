@@ -2,6 +2,7 @@
 #include "npu/Program/TensorIO.h"
 
 #include "npu/Golden/Machine.h"
+#include "npu/Support/Checksum.h"
 
 #include <nlohmann/json.hpp>
 
@@ -154,14 +155,9 @@ namespace {
 std::string boundedFileBase(const std::string &base) {
   if (base.size() <= kMaxOutputBaseLength)
     return base;
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : base) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx",
-                static_cast<unsigned long long>(hash));
+                static_cast<unsigned long long>(fnv1a64(base)));
   return base.substr(0, kMaxOutputBaseLength - 17) + "_" + hex;
 }
 
