@@ -66,6 +66,9 @@ REAL_NETWORKS = [
     ("fomo_mobilenetv2_person", "fomo_mobilenetv2_person/fomo_mobilenetv2_0.35"
      "_coco_person_int8.tflite", "fomo_mobilenetv2_person", (1, 96, 96, 3),
      [(1, 12, 12, 2)]),
+    ("mobilenetv2_pytorch_nchw", "mobilenetv2_pytorch_nchw/mobilenet_v2"
+     "_quantized_1x3x224x224.tflite", "mobilenetv2_pytorch_nchw",
+     (1, 3, 224, 224), [(1, 1000)]),
 ]
 
 
