@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -165,6 +166,7 @@ TEST(ArchConfig, HashChangesWithAnyField) {
     std::string other = value == "true"                   ? "false"
                         : value == "false"                ? "true"
                         : value == "wrap"                 ? "saturate"
+                        : value == "per-channel"          ? "per-layer"
                         : info.key == std::string("name") ? "other"
                         : info.key == std::string("array.weight_bits") ? "4"
                                                                        : "";
@@ -193,6 +195,41 @@ TEST(ArchConfig, ProgramRecordCompatibility) {
   EXPECT_NE(s.error().getMessage().find(
                 "compiled for array.rows=8 but the configuration 'npu-base' "
                 "has array.rows=16"),
+            std::string::npos)
+      << s.error().getMessage();
+}
+
+TEST(ArchConfig, PpuRescaleForms) {
+  ArchConfig c;
+  EXPECT_EQ(c.ppu.rescale, PpuRescale::PerChannel);
+  ASSERT_TRUE(applyArchOverride(c, "ppu.rescale=shift-table").ok());
+  EXPECT_EQ(c.ppu.rescale, PpuRescale::ShiftTable);
+  EXPECT_EQ(*getArchField(c, "ppu.rescale"), "shift-table");
+  Result<ArchConfig> r = parseArchConfigYaml("ppu:\n  rescale: none\n", "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errorOf(r).find("ppu.rescale: expected per-layer, shift-table or "
+                            "per-channel, got 'none'"),
+            std::string::npos)
+      << errorOf(r);
+}
+
+TEST(ArchConfig, UnrecordedFieldMeansItsDefault) {
+  // A program compiled before ppu.rescale existed does not record it: it
+  // runs where the field has its default (per-channel), and nowhere else.
+  const ArchConfig base;
+  auto record = archProgramFields(base);
+  record.erase(
+      std::remove_if(record.begin(), record.end(),
+                     [](const auto &kv) { return kv.first == "ppu.rescale"; }),
+      record.end());
+  EXPECT_TRUE(checkArchCompatible(base, record).ok());
+  ArchConfig cheap = base;
+  ASSERT_TRUE(applyArchOverride(cheap, "ppu.rescale=per-layer").ok());
+  Status s = checkArchCompatible(cheap, record);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().getMessage().find(
+                "program predates configuration field ppu.rescale (compiled "
+                "for its default per-channel)"),
             std::string::npos)
       << s.error().getMessage();
 }

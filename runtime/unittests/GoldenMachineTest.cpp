@@ -378,6 +378,40 @@ TEST(GoldenPpu, InvalidTablesAreErrorsThatChangeNothing) {
   EXPECT_EQ(s.error().getMessage(), "channel 1: multiplier -5 is negative");
 }
 
+TEST(GoldenPpu, FormsBeyondThePpusRescaleAreRefused) {
+  // ppu.rescale=per-layer: no channel tables; shift-table: 4-bit shifts only.
+  ArchConfig config = makeConfig(8, 8);
+  config.ppu.rescale = PpuRescale::PerLayer;
+  PpuConfig perLayer;
+  perLayer.mult = 1 << 30;
+  perLayer.shift = 31;
+  perLayer.clampMin = -128;
+  perLayer.clampMax = 127;
+  PpuConfig shiftTable = perLayer;
+  shiftTable.hasKshift = true;
+  PpuConfig perChannel = perLayer;
+  perChannel.perChannel = true;
+  perChannel.multAddr = 16;
+  perChannel.shiftAddr = 32;
+  {
+    Harness h(config);
+    EXPECT_TRUE(h.tryRun(perLayer).ok());
+    Status s = h.tryRun(shiftTable);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().getMessage(),
+              "the shift_table requantization form is beyond this PPU "
+              "(ppu.rescale per-layer)");
+  }
+  config.ppu.rescale = PpuRescale::ShiftTable;
+  Harness h(config);
+  EXPECT_TRUE(h.tryRun(shiftTable).ok());
+  Status s = h.tryRun(perChannel);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().getMessage(),
+            "the per_channel requantization form is beyond this PPU "
+            "(ppu.rescale shift-table)");
+}
+
 TEST(GoldenPpu, TransposeTakesChannelsFromRowsAndWritesColumns) {
   Harness h(makeConfig(8, 8));
   // A 2 x 3 block (rows 16 bytes apart): row px is output channel

@@ -18,6 +18,11 @@ void mlir::npu::buildNpuCompilePipeline(
   archOptions.overrides = overrides;
   pm.addPass(createNpuSetArch(archOptions));
   pm.addNestedPass<func::FuncOp>(createTosaToNpu());
+  if (options.rescale != RescaleMode::Exact) {
+    NpuRequantizeWeightsOptions requantOptions;
+    requantOptions.mode = options.rescale;
+    pm.addNestedPass<func::FuncOp>(createNpuRequantizeWeights(requantOptions));
+  }
   pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
   pm.addPass(createNpuAccBound());
   if (options.graphOnly)

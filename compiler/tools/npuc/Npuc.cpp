@@ -83,6 +83,19 @@ cl::opt<bool> cascadeOption(
              "layers and spills)"),
     cl::init(true), cl::cat(npucCategory));
 
+cl::opt<mlir::npu::RescaleMode> rescaleOption(
+    "rescale",
+    cl::desc("Weight quantization of MAC layers (see docs/quantization.md)"),
+    cl::init(mlir::npu::RescaleMode::Exact),
+    cl::values(clEnumValN(mlir::npu::RescaleMode::Exact, "exact",
+                          "the model's own weights and scales (default)"),
+               clEnumValN(mlir::npu::RescaleMode::PerLayer, "per-layer",
+                          "one weight scale per layer"),
+               clEnumValN(mlir::npu::RescaleMode::Wess, "wess",
+                          "one scale per layer and a 4-bit shift per "
+                          "output channel (WESS)")),
+    cl::cat(npucCategory));
+
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
     "emit", cl::desc("What to write"), cl::init(Emit::Bin),
@@ -261,6 +274,7 @@ int main(int argc, char **argv) {
       std::vector<std::string>(setOptions.begin(), setOptions.end()));
   pipeline.graphOnly = emitOption == Emit::Npu;
   pipeline.cascade = cascadeOption.getValue();
+  pipeline.rescale = rescaleOption.getValue();
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;

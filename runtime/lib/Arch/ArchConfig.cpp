@@ -26,6 +26,24 @@ extern const size_t kNumEmbeddedPresets;
 
 namespace {
 
+/// The YAML names of an enum field's values, indexed by the enum value.
+template <typename T> struct EnumNames;
+template <> struct EnumNames<OverflowPolicy> {
+  static constexpr std::string_view names[] = {"wrap", "saturate"};
+};
+template <> struct EnumNames<PpuRescale> {
+  static constexpr std::string_view names[] = {"per-layer", "shift-table",
+                                               "per-channel"};
+};
+template <typename T, typename = void> struct IsEnumField : std::false_type {};
+template <typename T>
+struct IsEnumField<T, std::void_t<decltype(EnumNames<T>::names)>>
+    : std::true_type {};
+
+template <typename T> std::string_view enumName(T value) {
+  return EnumNames<T>::names[static_cast<size_t>(value)];
+}
+
 std::string formatDouble(double value) {
   char buffer[64];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
@@ -42,8 +60,8 @@ template <typename T> std::string formatValue(const T &value) {
     return value;
   else if constexpr (std::is_same_v<T, bool>)
     return value ? "true" : "false";
-  else if constexpr (std::is_same_v<T, OverflowPolicy>)
-    return std::string(overflowPolicyName(value));
+  else if constexpr (IsEnumField<T>::value)
+    return std::string(enumName(value));
   else if constexpr (std::is_same_v<T, double>)
     return formatDouble(value);
   else
@@ -75,14 +93,21 @@ Status parseValue(const ArchFieldInfo &info, std::string_view text, T &out) {
     else
       return typeError("true or false");
     return Status::success();
-  } else if constexpr (std::is_same_v<T, OverflowPolicy>) {
-    if (text == "wrap")
-      out = OverflowPolicy::Wrap;
-    else if (text == "saturate")
-      out = OverflowPolicy::Saturate;
-    else
-      return typeError("wrap or saturate");
-    return Status::success();
+  } else if constexpr (IsEnumField<T>::value) {
+    const auto &names = EnumNames<T>::names;
+    for (size_t i = 0; i < std::size(names); ++i) {
+      if (text == names[i]) {
+        out = static_cast<T>(i);
+        return Status::success();
+      }
+    }
+    std::string expected;
+    for (size_t i = 0; i < std::size(names); ++i)
+      expected += std::string(i == 0                      ? ""
+                              : i + 1 == std::size(names) ? " or "
+                                                          : ", ") +
+                  std::string(names[i]);
+    return typeError(expected.c_str());
   } else {
     T value{};
     const char *begin = text.data();
@@ -172,7 +197,11 @@ Error unknownKey(std::string_view key) {
 } // namespace
 
 std::string_view overflowPolicyName(OverflowPolicy policy) {
-  return policy == OverflowPolicy::Wrap ? "wrap" : "saturate";
+  return enumName(policy);
+}
+
+std::string_view ppuRescaleName(PpuRescale rescale) {
+  return enumName(rescale);
 }
 
 ArchConfig::ArchConfig() {
@@ -385,10 +414,20 @@ Status checkArchCompatible(
                        "=", *actual);
     seen.insert(key);
   }
-  for (const ArchFieldInfo &info : archFieldInfos())
-    if (info.affectsProgram && !seen.count(info.key))
-      return makeError("program does not record configuration field ",
-                       info.key);
+  // A field the program does not record did not exist when it was
+  // compiled: the program assumed the field's default.
+  for (const ArchFieldInfo &info : archFieldInfos()) {
+    if (!info.affectsProgram || seen.count(info.key))
+      continue;
+    ArchConfig defaults = config;
+    NPU_TRY(setArchField(defaults, info.key, info.defaultText));
+    const std::string actual = *getArchField(config, info.key);
+    if (*getArchField(defaults, info.key) != actual)
+      return makeError("program predates configuration field ", info.key,
+                       " (compiled for its default ", info.defaultText,
+                       ") but the configuration '", config.name, "' has ",
+                       info.key, "=", actual);
+  }
   return Status::success();
 }
 

@@ -19,6 +19,12 @@ std::string_view ppuFormName(PpuForm form) {
   return "?";
 }
 
+PpuForm ppuFormOf(const PpuConfig &cfg) {
+  if (cfg.perChannel)
+    return PpuForm::PerChannel;
+  return cfg.hasKshift ? PpuForm::ShiftTable : PpuForm::PerLayer;
+}
+
 unsigned ppuTableBytesPerChannel(const PpuConfig &cfg) {
   return (cfg.hasBias ? kBiasEntryBytes : 0) +
          (cfg.perChannel ? kMultEntryBytes + kShiftEntryBytes : 0) +

@@ -117,6 +117,10 @@ public:
     if (p.outType == DType::I32)
       return makeError("out_type i32 is not a PPU output type "
                        "(use vec.rescale)");
+    if (!ppuSupports(config.ppu.rescale, ppuFormOf(p)))
+      return makeError("the ", ppuFormName(ppuFormOf(p)),
+                       " requantization form is beyond this PPU (ppu.rescale ",
+                       ppuRescaleName(config.ppu.rescale), ")");
     if (!p.perChannel) {
       if (p.mult < 0)
         return makeError("mult ", p.mult, " is negative");

@@ -222,6 +222,16 @@ int sc_main(int argc, char **argv) {
   const std::vector<Tensor> &inputs = loaded->inputs;
 
   if (vm.count("golden")) {
+    // The golden executor computes with the fields the program records;
+    // a target given with --arch or --set must agree with them.
+    if (vm.count("arch") || vm.count("set")) {
+      bool guessedArch = false;
+      Result<ArchConfig> target = chooseArch(*loaded, vm, guessedArch);
+      if (!target)
+        return fail(target.error().getMessage());
+      if (Status same = checkArchCompatible(*target, program.archFields); !same)
+        return fail(path + ": " + same.error().getMessage());
+    }
     if (Status ordered = checkHazards(program); !ordered)
       return fail(path + ": " + ordered.error().getMessage());
     return runGolden(program, path, inputs, vm);

@@ -7,6 +7,8 @@
 #ifndef NPU_PIPELINE_COMPILEPIPELINE_H
 #define NPU_PIPELINE_COMPILEPIPELINE_H
 
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -26,6 +28,17 @@ struct NpuCompilePipelineOptions
       llvm::cl::desc("Stop at the graph-level npu dialect (no memory plan, "
                      "no program)"),
       llvm::cl::init(false)};
+  Option<RescaleMode> rescale{
+      *this, "rescale",
+      llvm::cl::desc("Weight quantization: exact (the model's own), "
+                     "per-layer or wess (npu-requantize-weights)"),
+      llvm::cl::init(RescaleMode::Exact),
+      llvm::cl::values(
+          clEnumValN(RescaleMode::Exact, "exact", "the model's weights"),
+          clEnumValN(RescaleMode::PerLayer, "per-layer",
+                     "one weight scale per layer"),
+          clEnumValN(RescaleMode::Wess, "wess",
+                     "one scale per layer, a 4-bit shift per channel"))};
   Option<bool> cascade{
       *this, "cascade",
       llvm::cl::desc("Run chains of convolutions whose intermediates do not "
@@ -33,7 +46,8 @@ struct NpuCompilePipelineOptions
       llvm::cl::init(true)};
 };
 
-/// npu-set-arch, then on each function tosa-to-npu and npu-fold-rescale,
+/// npu-set-arch, then on each function tosa-to-npu, npu-requantize-weights
+/// (unless `rescale` is exact) and npu-fold-rescale,
 /// then npu-acc-bound; unless `graphOnly`, npu-cascade (if `cascade`),
 /// npu-plan-sram, npu-plan-memory,
 /// npu-lower-to-instructions and npu-schedule, which leave an npu.program.

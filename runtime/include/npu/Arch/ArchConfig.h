@@ -24,6 +24,12 @@ namespace npu {
 /// What the MAC datapath does when a sum leaves the accumulator's range.
 enum class OverflowPolicy : uint8_t { Wrap, Saturate };
 
+/// The requantization forms the PPU implements, each a superset of the one
+/// before: one multiplier and shift per layer (registers only); plus a 4-bit
+/// shift per channel (WESS's shift table); a multiplier and a shift per
+/// channel (TFLite's per-channel quantization). Same order as isa::PpuForm.
+enum class PpuRescale : uint8_t { PerLayer, ShiftTable, PerChannel };
+
 /// Metadata of one ArchConfig field.
 struct ArchFieldInfo {
   const char *key;         ///< Dotted YAML path, e.g. "array.rows".
@@ -74,6 +80,7 @@ struct ArchConfig {
 
   struct Ppu {
     int64_t lanes;
+    PpuRescale rescale;
   } ppu;
 
   struct Control {
@@ -114,7 +121,7 @@ struct ArchConfig {
 
 /// Calls `visit(const ArchFieldInfo &, Member &)` for every field in a fixed
 /// order. `Config` is ArchConfig or const ArchConfig; Member is one of
-/// std::string, int64_t, double, bool or OverflowPolicy.
+/// std::string, int64_t, double, bool, OverflowPolicy or PpuRescale.
 template <typename Config, typename Visitor>
 void visitArchFields(Config &c, Visitor &&visit) {
   // clang-format off
@@ -174,6 +181,10 @@ void visitArchFields(Config &c, Visitor &&visit) {
   visit(ArchFieldInfo{"ppu.lanes", "lanes", "16", 1, 1024,
         "Post-processing unit throughput (elements per cycle)", false},
         c.ppu.lanes);
+  visit(ArchFieldInfo{"ppu.rescale", "-", "per-channel", 0, 0,
+        "Requantization forms the PPU supports: per-channel (multiplier and "
+        "shift tables), shift-table (one multiplier, 4-bit shift per channel) "
+        "or per-layer (one multiplier and shift)", true}, c.ppu.rescale);
   visit(ArchFieldInfo{"control.queue_depth", "instructions", "16", 1, 4096,
         "Depth of each of the load, compute and store queues", false},
         c.control.queueDepth);
@@ -260,12 +271,16 @@ std::vector<std::pair<std::string, std::string>>
 archProgramFields(const ArchConfig &config);
 
 /// Checks that `config` can run a program recorded with `recorded`
-/// (key, value) pairs; the error names the first differing field.
+/// (key, value) pairs; the error names the first differing field. A field
+/// the program does not record (it was compiled before the field existed)
+/// must be at its default.
 Status checkArchCompatible(
     const ArchConfig &config,
     const std::vector<std::pair<std::string, std::string>> &recorded);
 
 std::string_view overflowPolicyName(OverflowPolicy policy);
+/// "per-layer", "shift-table", "per-channel".
+std::string_view ppuRescaleName(PpuRescale rescale);
 
 } // namespace npu
 

@@ -17,6 +17,7 @@
 #ifndef NPU_ISA_PPUTABLE_H
 #define NPU_ISA_PPUTABLE_H
 
+#include "npu/Arch/ArchConfig.h"
 #include "npu/Isa/Isa.h"
 #include "npu/Support/Result.h"
 
@@ -50,6 +51,19 @@ enum class PpuForm : uint8_t { PerLayer, ShiftTable, PerChannel };
 
 /// "per_layer", "shift_table", "per_channel".
 std::string_view ppuFormName(PpuForm form);
+
+/// The form a ppu.cfg applies.
+PpuForm ppuFormOf(const PpuConfig &cfg);
+
+/// Whether a PPU built with `rescale` (ArchConfig ppu.rescale) applies
+/// `form`: each form includes the ones before it.
+constexpr bool ppuSupports(PpuRescale rescale, PpuForm form) {
+  return static_cast<int>(form) <= static_cast<int>(rescale);
+}
+static_assert(ppuSupports(PpuRescale::ShiftTable, PpuForm::ShiftTable) &&
+                  !ppuSupports(PpuRescale::ShiftTable, PpuForm::PerChannel) &&
+                  ppuSupports(PpuRescale::PerChannel, PpuForm::PerLayer),
+              "PpuRescale and PpuForm list the forms in the same order");
 
 /// PBUF bytes the per-channel tables of `cfg` hold for each channel.
 unsigned ppuTableBytesPerChannel(const PpuConfig &cfg);

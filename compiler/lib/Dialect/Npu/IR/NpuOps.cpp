@@ -511,6 +511,7 @@ int64_t MatMulOp::getRequantChannels() { return dim(getB(), 2); }
 int64_t EltwiseOp::getRequantChannels() { return 1; }
 
 Value Conv2DOp::getMacInput() { return getInput(); }
+Value Conv2DOp::getMacBias() { return getBias(); }
 Value Conv2DOp::getMacWeights() { return getWeights(); }
 int32_t Conv2DOp::getMacInputZp() { return getInputZp(); }
 int64_t Conv2DOp::getMacCount() {
@@ -525,6 +526,7 @@ MacWeightLayout Conv2DOp::getMacWeightLayout() {
 }
 
 Value DepthwiseConv2DOp::getMacInput() { return getInput(); }
+Value DepthwiseConv2DOp::getMacBias() { return getBias(); }
 Value DepthwiseConv2DOp::getMacWeights() { return getWeights(); }
 int32_t DepthwiseConv2DOp::getMacInputZp() { return getInputZp(); }
 int64_t DepthwiseConv2DOp::getMacCount() {
@@ -539,6 +541,7 @@ MacWeightLayout DepthwiseConv2DOp::getMacWeightLayout() {
 }
 
 Value FullyConnectedOp::getMacInput() { return getInput(); }
+Value FullyConnectedOp::getMacBias() { return getBias(); }
 Value FullyConnectedOp::getMacWeights() { return getWeights(); }
 int32_t FullyConnectedOp::getMacInputZp() { return getInputZp(); }
 int64_t FullyConnectedOp::getMacCount() {
@@ -550,6 +553,7 @@ MacWeightLayout FullyConnectedOp::getMacWeightLayout() {
 }
 
 Value MatMulOp::getMacInput() { return getA(); }
+Value MatMulOp::getMacBias() { return {}; }
 Value MatMulOp::getMacWeights() { return getB(); }
 int32_t MatMulOp::getMacInputZp() { return getAZp(); }
 int64_t MatMulOp::getMacCount() {

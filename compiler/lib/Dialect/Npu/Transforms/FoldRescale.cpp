@@ -4,11 +4,14 @@
 // them as per-layer registers, as one multiplier with a base shift plus a
 // 4-bit shift per channel (the WESS form), or as full per-channel tables.
 // The first two are cheaper in hardware (no multiplier table); this pass
-// picks the cheapest form that computes exactly the same bits.
+// picks the cheapest form that computes exactly the same bits, and refuses
+// a layer whose form the target's PPU lacks (ArchConfig ppu.rescale), when
+// the module names its target.
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Isa/PpuTable.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -50,9 +53,37 @@ void foldRequant(RequantOpInterface op) {
   op.setKshift(std::nullopt);
 }
 
+/// The npuc --rescale mode that brings a layer within `rescale`.
+const char *suggestedMode(::npu::PpuRescale rescale) {
+  return rescale == ::npu::PpuRescale::ShiftTable ? "wess or per-layer"
+                                                  : "per-layer";
+}
+
 struct FoldRescalePass : mlir::npu::impl::NpuFoldRescaleBase<FoldRescalePass> {
   void runOnOperation() override {
-    getOperation().walk([](RequantOpInterface op) { foldRequant(op); });
+    std::optional<::npu::PpuRescale> rescale;
+    auto module = getOperation()->getParentOfType<ModuleOp>();
+    if (module && module->hasAttr(kArchAttrName)) {
+      FailureOr<::npu::ArchConfig> config = getArchConfig(module);
+      if (failed(config))
+        return signalPassFailure();
+      rescale = config->ppu.rescale;
+    }
+    WalkResult result = getOperation().walk([&](RequantOpInterface op) {
+      foldRequant(op);
+      const ::npu::isa::PpuForm form = toRuntime(*op.getPpuForm());
+      if (rescale && !::npu::isa::ppuSupports(*rescale, form)) {
+        op->emitError("needs the ")
+            << ::npu::isa::ppuFormName(form)
+            << " requantization form, beyond this PPU (ppu.rescale "
+            << ::npu::ppuRescaleName(*rescale)
+            << "); compile with --rescale=" << suggestedMode(*rescale);
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
   }
 };
 

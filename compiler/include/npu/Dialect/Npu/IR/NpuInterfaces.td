@@ -64,6 +64,8 @@ def Npu_MacOpInterface : OpInterface<"MacOpInterface"> {
       "getMacInput">,
     InterfaceMethod<"The weights operand (a constant or an activation).",
       "::mlir::Value", "getMacWeights">,
+    InterfaceMethod<"The int32 bias per accumulator, or null (matmul).",
+      "::mlir::Value", "getMacBias">,
     InterfaceMethod<"Zero point of the activation.", "int32_t",
       "getMacInputZp">,
     InterfaceMethod<"Multiply-accumulates of the whole op.", "int64_t",

@@ -10,6 +10,11 @@
 
 namespace mlir::npu {
 
+/// How npu-requantize-weights re-expresses constant int8 weights (npuc
+/// --rescale): unchanged (exact), with one scale per layer, or with one
+/// scale per layer and a 4-bit power-of-two shift per output channel (WESS).
+enum class RescaleMode { Exact, PerLayer, Wess };
+
 #define GEN_PASS_DECL
 #include "npu/Dialect/Npu/Transforms/Passes.h.inc"
 

@@ -19,6 +19,37 @@ def NpuSetArch : Pass<"npu-set-arch", "::mlir::ModuleOp"> {
   ];
 }
 
+def NpuRequantizeWeights
+    : Pass<"npu-requantize-weights", "::mlir::func::FuncOp"> {
+  let summary = "Re-quantize constant weights per layer or WESS-style";
+  let description = [{
+    For every convolution and fully connected layer with constant int8
+    weights and an int32 bias, takes each channel's real scale (its
+    multiplier times 2^-shift) and re-quantizes the dequantized weights and
+    bias: `per-layer` with one symmetric scale for the whole layer (its
+    largest |weight| maps to 127), `wess` with that scale divided by 2^k_c
+    per output channel, k_c in 0..15 the largest shift that keeps the
+    channel within 127 (and the channel's total shift within the PPU's
+    range). The requantization then has one multiplier, with one shift
+    (per-layer) or a shift per channel (which npu-fold-rescale folds into
+    the shift-table form). `exact` changes nothing. Layers of TFLite's
+    16x8 mode (int64 bias, split int16 input) keep their weights.
+  }];
+  let options = [
+    Option<"mode", "mode", "::mlir::npu::RescaleMode",
+           "::mlir::npu::RescaleMode::Exact", "exact, per-layer or wess",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::npu::RescaleMode::Exact, "exact",
+                        "keep the model's weights"),
+             clEnumValN(::mlir::npu::RescaleMode::PerLayer, "per-layer",
+                        "one weight scale per layer"),
+             clEnumValN(::mlir::npu::RescaleMode::Wess, "wess",
+                        "one scale per layer and a 4-bit shift per channel"))
+           }]>
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def NpuFoldRescale : Pass<"npu-fold-rescale", "::mlir::func::FuncOp"> {
   let summary = "Choose the PPU form of each requantization, exactly";
   let description = [{
@@ -26,7 +57,8 @@ def NpuFoldRescale : Pass<"npu-fold-rescale", "::mlir::func::FuncOp"> {
     PPU form that computes the same bits: "per_layer" when all channels
     agree, "shift_table" (one multiplier, a base shift and a 4-bit shift
     per channel) when only the shifts differ by at most 15, "per_channel"
-    tables otherwise.
+    tables otherwise. A layer whose form is beyond the PPU's
+    `ppu.rescale` is an error that suggests npuc's `--rescale`.
   }];
 }
 

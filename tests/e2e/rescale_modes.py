@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""npuc --rescale and ArchConfig ppu.rescale on real models.
+
+    rescale_modes.py BIN_DIR MODELS_DIR WORK_DIR --flatc FLATC --schema FBS
+                     [--rtl]
+
+For the keyword spotter and ResNet-8, cut before their final SOFTMAX (whose
+saturated int8 output hides the error of the layers before it;
+tflite_cut.py), compiles the logits model with --rescale=exact, per-layer
+and wess and checks:
+
+  * every program's outputs are the same bits on the golden executor and
+    the simulator's tile and cycle array models (and, with --rtl, the
+    Verilated RTL array on npu-tiny), with the same cycles in tile and
+    cycle (and rtl);
+  * per-layer leaves one requantization form (per_layer) in every MAC
+    layer, wess only per_layer or shift_table forms, exact the model's own;
+  * the logits' SQNR against the exact program's (dequantization cancels:
+    one output scale) is higher with WESS than per layer on the keyword
+    spotter (issue 14), and is printed for both models with cycles and
+    energy;
+  * a per-channel model on a PPU without tables is refused in one line that
+    suggests --rescale, and compiles with it; npusim refuses a program on
+    a PPU it was not compiled for.
+
+The reference for SQNR is our own exact program, which e2e.tosa_models and
+e2e.real_models check bit for bit against TensorFlow Lite Micro.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import npyio
+import tflite_cut
+
+MODES = ("exact", "per-layer", "wess")
+# (name, model, inputs folder, input shape, inputs used)
+MODELS = [
+    ("kws", "kws_ref_model/kws_ref_model.tflite", "kws_ref_model",
+     (1, 49, 10, 1), 1),
+    ("resnet8", "resnet8_cifar10/pretrainedResnet_quant.tflite",
+     "resnet8_cifar10", (1, 32, 32, 3), 10),
+]
+FORM = re.compile(r"ppu_form = #npu<ppu_form (\w+)>")
+
+
+class Failure(Exception):
+    pass
+
+
+def run(cmd, expect_ok=True):
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if expect_ok and proc.returncode != 0:
+        raise Failure("%s failed: %s" % (" ".join(cmd),
+                                         proc.stderr.strip()[:400]))
+    return proc
+
+
+def outputs(out_dir):
+    """(zero point, values) of the single output npusim wrote."""
+    with open(os.path.join(out_dir, "outputs.json")) as handle:
+        meta = json.load(handle)["outputs"][0]
+    _, _, values = npyio.read_npy(os.path.join(out_dir, meta["file"]))
+    return meta["zero_point"], values
+
+
+def sqnr_db(reference, test, zero_point):
+    signal = sum((r - zero_point) ** 2 for r in reference)
+    noise = sum((r - t) ** 2 for r, t in zip(reference, test))
+    return float("inf") if noise == 0 else 10 * math.log10(signal / noise)
+
+
+def simulate(npusim, prog, inp, out_dir, flags):
+    proc = run([npusim, prog, "--input", "0=" + inp, "--output-dir", out_dir,
+                "--json"] + flags)
+    return outputs(out_dir), (None if "--golden" in flags
+                              else json.loads(proc.stdout))
+
+
+def check_model(args, name, model, folder, shape, count, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    logits = os.path.join(work, name + "_logits.tflite")
+    tflite_cut.cut_before_last(os.path.join(args.models, model), logits,
+                               args.flatc, args.schema)
+    sample_dir = os.path.join(args.models, folder, "inputs")
+    inputs = []
+    for entry in sorted(os.listdir(sample_dir))[:count]:
+        with open(os.path.join(sample_dir, entry), "rb") as handle:
+            data = handle.read()
+        path = os.path.join(work, "%s_%s.npy" % (name, entry[:-4]))
+        npyio.write_npy(path, "i8", shape,
+                        [b - 256 if b > 127 else b for b in data])
+        inputs.append(path)
+
+    presets = [("npu-base", ["tile", "cycle"])]
+    presets.append(("npu-tiny", ["tile", "cycle"] + (["rtl"] if args.rtl
+                                                       else [])))
+    flags = {"golden": ["--golden"], "tile": ["--array-model", "tile"],
+             "cycle": ["--array-model", "cycle"], "rtl": ["--rtl"]}
+    logits_of = {}
+    costs = {}
+    for mode in MODES:
+        graph = run([npuc, logits, "--rescale=" + mode, "--emit=npu"]).stdout
+        forms = set(FORM.findall(graph))
+        allowed = {"exact": {"per_layer", "shift_table", "per_channel"},
+                   "per-layer": {"per_layer"},
+                   "wess": {"per_layer", "shift_table"}}[mode]
+        if not forms or not forms <= allowed:
+            raise Failure("%s --rescale=%s: PPU forms %s" % (name, mode,
+                                                             sorted(forms)))
+        if mode == "wess" and "shift_table" not in forms:
+            raise Failure("%s --rescale=wess: no layer uses the shift table"
+                          % name)
+        for preset, engines in presets:
+            prog = os.path.join(work, "%s-%s-%s.bin" % (name, mode, preset))
+            run([npuc, logits, "--rescale=" + mode, "--arch", preset, "-o",
+                 prog])
+            for k, inp in enumerate(inputs):
+                base = os.path.join(work, "%s-%s-%s-%d" % (name, mode, preset,
+                                                           k))
+                golden, _ = simulate(npusim, prog, inp, base + "-golden",
+                                     flags["golden"])
+                cycles = set()
+                for engine in engines:
+                    got, report = simulate(npusim, prog, inp,
+                                           base + "-" + engine,
+                                           flags[engine])
+                    if got != golden:
+                        raise Failure("%s %s %s input %d: %s differs from "
+                                      "the golden executor" % (
+                                          name, mode, preset, k, engine))
+                    cycles.add(report["cycles"])
+                    if preset == "npu-base" and engine == "tile" and k == 0:
+                        costs[mode] = (report["cycles"],
+                                       report["energy_pj"]["total"])
+                if len(cycles) != 1:
+                    raise Failure("%s %s %s: array models disagree on cycles "
+                                  "%s" % (name, mode, preset, sorted(cycles)))
+                if preset == "npu-base":
+                    logits_of.setdefault(mode, []).append(golden)
+
+    zero_point = logits_of["exact"][0][0]
+    reference = [v for _, values in logits_of["exact"] for v in values]
+    result = {}
+    for mode in MODES[1:]:
+        test = [v for _, values in logits_of[mode] for v in values]
+        if test == reference:
+            raise Failure("%s --rescale=%s computes the exact program's "
+                          "logits bit for bit: the mode changed nothing"
+                          % (name, mode))
+        result[mode] = sqnr_db(reference, test, zero_point)
+    for mode in MODES:
+        cycles, energy = costs[mode]
+        sqnr = result.get(mode, float("inf"))
+        print("%-8s %-10s logits SQNR %6.2f dB  npu-base %7d cycles "
+              "%10.0f pJ" % (name, mode, sqnr, cycles, energy))
+    return result, logits, inputs[0]
+
+
+def check_refusals(args, logits, sample, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    prog = os.path.join(work, "refused.bin")
+    proc = run([npuc, logits, "--set", "ppu.rescale=per-layer", "-o", prog],
+               expect_ok=False)
+    lines = proc.stderr.strip().splitlines()
+    if proc.returncode == 0 or len(lines) != 1 or \
+            "--rescale=per-layer" not in lines[0] or \
+            "operator" not in lines[0]:
+        raise Failure("a per-channel model on ppu.rescale=per-layer: want "
+                      "one line naming the operator and --rescale, got rc "
+                      "%d: %r" % (proc.returncode, proc.stderr))
+    for hardware, mode in (("per-layer", "per-layer"),
+                           ("shift-table", "wess")):
+        run([npuc, logits, "--set", "ppu.rescale=" + hardware,
+             "--rescale=" + mode, "-o", prog])
+    # The program above was compiled for a shift-table PPU.
+    proc = run([npusim, prog, "--golden", "--input", "0=" + sample, "--set",
+                "ppu.rescale=per-layer"], expect_ok=False)
+    lines = proc.stderr.strip().splitlines()
+    if proc.returncode == 0 or len(lines) != 1 or \
+            "ppu.rescale" not in lines[0]:
+        raise Failure("npusim on a PPU the program was not compiled for: "
+                      "want one line naming ppu.rescale, got rc %d: %r"
+                      % (proc.returncode, proc.stderr))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bin")
+    parser.add_argument("models")
+    parser.add_argument("work")
+    parser.add_argument("--flatc", default="flatc")
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--rtl", action="store_true",
+                        help="also run the Verilated RTL array (npu-tiny)")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    try:
+        results = {}
+        for name, model, folder, shape, count in MODELS:
+            results[name], logits, sample = check_model(args, name, model, folder,
+                                                shape, count, args.work)
+        check_refusals(args, logits, sample, args.work)
+        kws = results["kws"]
+        if not kws["wess"] > kws["per-layer"]:
+            raise Failure("keyword spotter: WESS's logits SQNR %.2f dB is "
+                          "not above per-layer's %.2f dB"
+                          % (kws["wess"], kws["per-layer"]))
+    except (Failure, subprocess.SubprocessError, OSError) as exc:
+        print("rescale_modes: FAIL: %s" % exc)
+        return 1
+    print("rescale_modes: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
