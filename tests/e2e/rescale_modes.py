@@ -15,6 +15,9 @@ and wess and checks:
     cycle (and rtl);
   * per-layer leaves one requantization form (per_layer) in every MAC
     layer, wess only per_layer or shift_table forms, exact the model's own;
+  * npuc --quant-report: every layer of the per-layer and wess reports is
+    re-quantized in that mode, and WESS's weight SQNR is at least
+    per-layer's in every layer (its channel grids refine the layer grid);
   * the logits' SQNR against the exact program's (dequantization cancels:
     one output scale) is higher with WESS than per layer on the keyword
     spotter (issue 14), and is printed for both models with cycles and
@@ -145,6 +148,7 @@ def check_model(args, name, model, folder, shape, count, work):
                 if preset == "npu-base":
                     logits_of.setdefault(mode, []).append(golden)
 
+    check_quant_reports(npuc, name, logits, work)
     zero_point = logits_of["exact"][0][0]
     reference = [v for _, values in logits_of["exact"] for v in values]
     result = {}
@@ -161,6 +165,32 @@ def check_model(args, name, model, folder, shape, count, work):
         print("%-8s %-10s logits SQNR %6.2f dB  npu-base %7d cycles "
               "%10.0f pJ" % (name, mode, sqnr, cycles, energy))
     return result, logits, inputs[0]
+
+
+def check_quant_reports(npuc, name, model, work):
+    reports = {}
+    for mode in MODES[1:]:
+        path = os.path.join(work, "%s-%s-quant.json" % (name, mode))
+        run([npuc, model, "--rescale=" + mode, "--quant-report=" + path,
+             "--emit=npu"])
+        with open(path) as handle:
+            reports[mode] = json.load(handle)["layers"]
+    names = [[layer["name"] for layer in reports[m]] for m in MODES[1:]]
+    if not names[0] or names[0] != names[1]:
+        raise Failure("%s: quant reports name different layers: %s"
+                      % (name, names))
+    for flat, wess in zip(reports["per-layer"], reports["wess"]):
+        if flat["mode"] != "per-layer" or wess["mode"] != "wess":
+            raise Failure("%s %s: report modes %s / %s" % (
+                name, flat["name"], flat["mode"], wess["mode"]))
+        worse = (wess["weight_sqnr_db"] is not None and
+                 (flat["weight_sqnr_db"] is None or
+                  wess["weight_sqnr_db"] < flat["weight_sqnr_db"] - 1e-9))
+        if worse:
+            raise Failure("%s %s: WESS weight SQNR %s dB below per-layer's "
+                          "%s dB" % (name, flat["name"],
+                                     wess["weight_sqnr_db"],
+                                     flat["weight_sqnr_db"]))
 
 
 def check_refusals(args, logits, sample, work):

@@ -25,6 +25,11 @@ void mlir::npu::buildNpuCompilePipeline(
   }
   pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
   pm.addPass(createNpuAccBound());
+  if (!options.quantReport.empty()) {
+    NpuQuantReportOptions reportOptions;
+    reportOptions.file = options.quantReport;
+    pm.addPass(createNpuQuantReport(reportOptions));
+  }
   if (options.graphOnly)
     return;
   if (options.cascade)

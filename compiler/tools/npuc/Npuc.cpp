@@ -86,15 +86,13 @@ cl::opt<bool> cascadeOption(
 cl::opt<mlir::npu::RescaleMode> rescaleOption(
     "rescale",
     cl::desc("Weight quantization of MAC layers (see docs/quantization.md)"),
-    cl::init(mlir::npu::RescaleMode::Exact),
-    cl::values(clEnumValN(mlir::npu::RescaleMode::Exact, "exact",
-                          "the model's own weights and scales (default)"),
-               clEnumValN(mlir::npu::RescaleMode::PerLayer, "per-layer",
-                          "one weight scale per layer"),
-               clEnumValN(mlir::npu::RescaleMode::Wess, "wess",
-                          "one scale per layer and a 4-bit shift per "
-                          "output channel (WESS)")),
+    cl::init(mlir::npu::RescaleMode::Exact), mlir::npu::rescaleModeValues(),
     cl::cat(npucCategory));
+
+cl::opt<std::string> quantReportOption(
+    "quant-report",
+    cl::desc("Write the per-layer quantization report (JSON) to FILE"),
+    cl::value_desc("FILE"), cl::cat(npucCategory));
 
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
@@ -275,6 +273,7 @@ int main(int argc, char **argv) {
   pipeline.graphOnly = emitOption == Emit::Npu;
   pipeline.cascade = cascadeOption.getValue();
   pipeline.rescale = rescaleOption.getValue();
+  pipeline.quantReport = quantReportOption.getValue();
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;

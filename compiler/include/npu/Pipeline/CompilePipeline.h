@@ -32,13 +32,11 @@ struct NpuCompilePipelineOptions
       *this, "rescale",
       llvm::cl::desc("Weight quantization: exact (the model's own), "
                      "per-layer or wess (npu-requantize-weights)"),
-      llvm::cl::init(RescaleMode::Exact),
-      llvm::cl::values(
-          clEnumValN(RescaleMode::Exact, "exact", "the model's weights"),
-          clEnumValN(RescaleMode::PerLayer, "per-layer",
-                     "one weight scale per layer"),
-          clEnumValN(RescaleMode::Wess, "wess",
-                     "one scale per layer, a 4-bit shift per channel"))};
+      llvm::cl::init(RescaleMode::Exact), rescaleModeValues()};
+  Option<std::string> quantReport{
+      *this, "quant-report",
+      llvm::cl::desc("Write the per-layer quantization report (JSON) here"),
+      llvm::cl::init("")};
   Option<bool> cascade{
       *this, "cascade",
       llvm::cl::desc("Run chains of convolutions whose intermediates do not "
@@ -48,8 +46,8 @@ struct NpuCompilePipelineOptions
 
 /// npu-set-arch, then on each function tosa-to-npu, npu-requantize-weights
 /// (unless `rescale` is exact) and npu-fold-rescale,
-/// then npu-acc-bound; unless `graphOnly`, npu-cascade (if `cascade`),
-/// npu-plan-sram, npu-plan-memory,
+/// then npu-acc-bound and (with `quantReport`) npu-quant-report; unless
+/// `graphOnly`, npu-cascade (if `cascade`), npu-plan-sram, npu-plan-memory,
 /// npu-lower-to-instructions and npu-schedule, which leave an npu.program.
 void buildNpuCompilePipeline(OpPassManager &pm,
                              const NpuCompilePipelineOptions &options);

@@ -6,6 +6,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <optional>
+#include <string>
+
 namespace mlir::npu {
 
 /// Attribute holding a tensor's DRAM byte offset (on the defining op for
@@ -41,6 +44,17 @@ inline int64_t byteSize(Type type) {
 }
 
 inline int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// The name the model gave `op` (the NameLoc of its location; of the source
+/// op's location for a fused chain), if any.
+inline std::optional<std::string> sourceName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}
 
 } // namespace mlir::npu
 

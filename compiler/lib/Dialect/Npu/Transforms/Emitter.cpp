@@ -1,4 +1,5 @@
 //===- Emitter.cpp - DRAM segments, layers, instructions and DMA ----------===//
+#include "Common.h"
 #include "Lowering.h"
 
 #include "mlir/IR/Matchers.h"
@@ -119,11 +120,11 @@ SmallVector<int64_t> denseStrides(ArrayRef<int64_t> shape, int64_t elem) {
 
 /// Layer name: the NameLoc of the source op if any, else kind + line.
 std::string layerName(Operation *op, LayerKind kind, unsigned counter) {
+  if (std::optional<std::string> name = sourceName(op))
+    return *name;
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc))
     loc = fused.getLocations().front(); // the source op of a fused chain
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
   const StringRef kindName = stringifyLayerKind(kind);
   if (auto file = dyn_cast<FileLineColLoc>(loc))
     return llvm::formatv("{0}_L{1}", kindName, file.getLine()).str();

@@ -123,14 +123,25 @@ LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
 
   SmallVector<APInt> newWeights, newBias;
   newWeights.reserve(w.size());
+  double signal = 0, noise = 0; // of the real weights, for the report
   for (size_t i = 0; i < w.size(); ++i) {
     const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
-    const double q =
-        std::round(double(w[i]) * scale[c] / std::ldexp(layerScale, -k[c]));
-    const int64_t v =
-        std::clamp<int64_t>(static_cast<int64_t>(q), -kWeightMax, kWeightMax);
+    const double step = std::ldexp(layerScale, -k[c]);
+    const double real = double(w[i]) * scale[c];
+    const int64_t v = std::clamp<int64_t>(
+        static_cast<int64_t>(std::round(real / step)), -kWeightMax, kWeightMax);
     newWeights.push_back(APInt(8, static_cast<uint64_t>(v), /*isSigned=*/true));
+    const double error = real - double(v) * step;
+    signal += real * real;
+    noise += error * error;
   }
+  op->setAttr(kRescaleAttrName,
+              StringAttr::get(op->getContext(), rescaleModeName(mode)));
+  // An exact re-expression (no rounding error) is recorded as +inf.
+  op->setAttr(
+      kWeightSqnrAttrName,
+      FloatAttr::get(Float64Type::get(op->getContext()),
+                     noise == 0 ? INFINITY : 10 * std::log10(signal / noise)));
   int64_t c = 0;
   for (const APInt &b : bias.getValues<APInt>()) {
     const double q = std::round(double(b.getSExtValue()) * scale[c] /

@@ -38,16 +38,23 @@ def NpuRequantizeWeights
   let options = [
     Option<"mode", "mode", "::mlir::npu::RescaleMode",
            "::mlir::npu::RescaleMode::Exact", "exact, per-layer or wess",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::npu::RescaleMode::Exact, "exact",
-                        "keep the model's weights"),
-             clEnumValN(::mlir::npu::RescaleMode::PerLayer, "per-layer",
-                        "one weight scale per layer"),
-             clEnumValN(::mlir::npu::RescaleMode::Wess, "wess",
-                        "one scale per layer and a 4-bit shift per channel"))
-           }]>
+           [{::mlir::npu::rescaleModeValues()}]>
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def NpuQuantReport : Pass<"npu-quant-report", "::mlir::ModuleOp"> {
+  let summary = "Write the per-layer quantization report (JSON)";
+  let description = [{
+    Writes `file` (nothing when empty): per MAC layer its name, the rescale
+    mode npu-requantize-weights applied (or exact), weight bits, PPU form,
+    the 4-bit channel shifts (min, mean, max), the weights' SQNR against
+    the model's real weights and the static accumulator bound and bits.
+    Runs after npu-fold-rescale and npu-acc-bound.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", "\"\"", "Report path">
+  ];
 }
 
 def NpuFoldRescale : Pass<"npu-fold-rescale", "::mlir::func::FuncOp"> {

@@ -1,0 +1,113 @@
+//===- QuantReport.cpp - Per-layer quantization report (JSON) -------------===//
+//
+// npuc --quant-report=FILE: after npu-fold-rescale and npu-acc-bound, one
+// JSON object per MAC layer with what the compiler decided and what it can
+// say without running the model: the rescale mode, weight bits, the PPU
+// form, the 4-bit channel shifts k_c (min / mean / max), the SQNR of the
+// weights against the model's real weights (npu-requantize-weights; null
+// when the model's own weights are kept) and the static accumulator bound
+// and bits. Output-side figures (output SQNR, accuracy) need inputs and are
+// measured by scripts/quant-eval.
+//
+//===----------------------------------------------------------------------===//
+#include "Common.h"
+
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Isa/PpuTable.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace mlir::npu {
+#define GEN_PASS_DEF_NPUQUANTREPORT
+#include "npu/Dialect/Npu/Transforms/Passes.h.inc"
+} // namespace mlir::npu
+
+using namespace mlir;
+using namespace mlir::npu;
+
+namespace {
+
+llvm::json::Object layerEntry(MacOpInterface mac, int64_t weightBits,
+                              unsigned index) {
+  Operation *op = mac.getOperation();
+  auto requant = cast<RequantOpInterface>(op);
+  llvm::json::Object entry;
+  entry["name"] = sourceName(op).value_or(
+      (op->getName().stripDialect() + "_" + llvm::Twine(index)).str());
+  entry["op"] = op->getName().stripDialect().str();
+  // Layers npu-requantize-weights leaves alone keep the model's weights.
+  auto sqnr = op->getAttrOfType<FloatAttr>(kWeightSqnrAttrName);
+  auto mode = op->getAttrOfType<StringAttr>(kRescaleAttrName);
+  entry["mode"] = mode ? mode.getValue().str() : "exact";
+  entry["weight_bits"] = weightBits;
+  entry["channels"] = mac.getMacWeightLayout().accumulators();
+  if (std::optional<PpuForm> form = requant.getPpuForm())
+    entry["ppu_form"] = std::string(::npu::isa::ppuFormName(toRuntime(*form)));
+  llvm::json::Object shifts;
+  std::optional<ArrayRef<int32_t>> k = requant.getKshift();
+  if (k && !k->empty()) {
+    double sum = 0;
+    for (int32_t v : *k)
+      sum += v;
+    shifts["min"] = *llvm::min_element(*k);
+    shifts["mean"] = sum / double(k->size());
+    shifts["max"] = *llvm::max_element(*k);
+  } else {
+    shifts["min"] = 0;
+    shifts["mean"] = 0.0;
+    shifts["max"] = 0;
+  }
+  entry["kshift"] = std::move(shifts);
+  // JSON has no infinity: an exact re-expression is reported as null with
+  // "weights_exact": true.
+  if (sqnr && std::isfinite(sqnr.getValueAsDouble()))
+    entry["weight_sqnr_db"] = sqnr.getValueAsDouble();
+  else
+    entry["weight_sqnr_db"] = nullptr;
+  entry["weights_exact"] = !sqnr || !std::isfinite(sqnr.getValueAsDouble());
+  if (std::optional<int64_t> bound = requant.getAccBound())
+    entry["acc_bound"] = *bound;
+  if (std::optional<int32_t> bits = requant.getAccBits())
+    entry["acc_bits"] = *bits;
+  return entry;
+}
+
+struct QuantReportPass : mlir::npu::impl::NpuQuantReportBase<QuantReportPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (file.empty())
+      return;
+    ModuleOp module = getOperation();
+    FailureOr<::npu::ArchConfig> config = getArchConfig(module);
+    if (failed(config))
+      return signalPassFailure();
+    llvm::json::Array layers;
+    unsigned index = 0;
+    module.walk([&](MacOpInterface mac) {
+      layers.push_back(layerEntry(mac, config->array.weightBits, index++));
+    });
+    llvm::json::Object report;
+    report["arch"] = config->name;
+    report["ppu_rescale"] =
+        std::string(::npu::ppuRescaleName(config->ppu.rescale));
+    report["array_acc_bits"] = config->array.accBits;
+    report["layers"] = std::move(layers);
+
+    std::error_code error;
+    llvm::raw_fd_ostream out(file, error, llvm::sys::fs::OF_Text);
+    if (error) {
+      module.emitError("cannot write the quantization report '")
+          << file << "': " << error.message();
+      return signalPassFailure();
+    }
+    out << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  }
+};
+
+} // namespace

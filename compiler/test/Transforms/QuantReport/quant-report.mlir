@@ -1,0 +1,44 @@
+// Tests npu-quant-report (npuc --quant-report): one JSON entry per MAC layer
+// with its rescale mode, PPU form, channel shifts, weight SQNR and
+// accumulator bound. Same layer as RequantizeWeights/requantize-weights.mlir:
+// WESS shifts channel 1 by 2 (k = [0, 2]); the weights' SQNR is 55.270 dB;
+// the bound is max_c sum|w_c| * max|x - 0| = (127 + 65) * 128 = 24576,
+// 16 bits with the sign. The model as it is (exact) already has one
+// multiplier and shifts 40 and 38: the shift table too, with its own weights.
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-requantize-weights{mode=wess},npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.json})" > /dev/null
+// RUN: FileCheck %s --input-file=%t.json
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.exact.json})" > /dev/null
+// RUN: FileCheck %s --input-file=%t.exact.json --check-prefix=EXACT
+// RUN: not npu-opt %s --pass-pipeline="builtin.module(npu-set-arch,npu-quant-report{file=%t.missing/dir/r.json})" 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
+
+// CHECK:      "arch": "npu-tiny",
+// CHECK:      "layers": [
+// CHECK:          "acc_bits": 16,
+// CHECK-NEXT:     "acc_bound": 24576,
+// CHECK-NEXT:     "channels": 2,
+// CHECK-NEXT:     "kshift": {
+// CHECK-NEXT:       "max": 2,
+// CHECK-NEXT:       "mean": 1,
+// CHECK-NEXT:       "min": 0
+// CHECK-NEXT:     },
+// CHECK-NEXT:     "mode": "wess",
+// CHECK-NEXT:     "name": "fc1",
+// CHECK-NEXT:     "op": "fully_connected",
+// CHECK-NEXT:     "ppu_form": "shift_table",
+// CHECK-NEXT:     "weight_bits": 8,
+// CHECK-NEXT:     "weight_sqnr_db": 55.270{{[0-9]*}},
+// CHECK-NEXT:     "weights_exact": false
+// CHECK:      "ppu_rescale": "per-channel"
+
+// EXACT:      "mode": "exact",
+// EXACT:      "ppu_form": "shift_table",
+// EXACT:      "weight_sqnr_db": null,
+// EXACT-NEXT: "weights_exact": true
+
+// UNWRITABLE: error: cannot write the quantization report '{{.*}}r.json'
+func.func @main(%x: tensor<1x2xi8>) -> tensor<1x2xi8> {
+  %w = arith.constant dense<[[100, -51], [3, 5]]> : tensor<2x2xi8>
+  %b = arith.constant dense<[1000, -30]> : tensor<2xi32>
+  %0 = npu.fully_connected %x, %w, %b {input_zp = 0 : i32, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 40, 38>, output_zp = 0 : i32, double_round = true, clamp_min = -128 : i32, clamp_max = 127 : i32} : (tensor<1x2xi8>, tensor<2x2xi8>, tensor<2xi32>) -> tensor<1x2xi8> loc("fc1")
+  return %0 : tensor<1x2xi8>
+}
