@@ -75,7 +75,7 @@ LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
   const int64_t channels = layout.accumulators();
   ArrayRef<int32_t> mult = requant.getMultiplier();
   ArrayRef<int32_t> shift = requant.getShift();
-  if (bias.getNumElements() != channels ||
+  if (bias.getNumElements() != channels || mult.size() != shift.size() ||
       (mult.size() != 1 && static_cast<int64_t>(mult.size()) != channels))
     return op->emitError("cannot re-quantize: ")
            << mult.size() << " multipliers and " << bias.getNumElements()
