@@ -36,4 +36,18 @@ done <<'PARAMS'
 -GROWS=4 -GCOLS=4 -GACC_BITS=16
 -GROWS=2 -GCOLS=1 -GSATURATE=1
 PARAMS
+# The PPU's rescale parameters (area model only), every form.
+for form in 0 1 2; do
+  for lanes in 1 8 16; do
+    if ! out=$(verilator --lint-only -Wall "$rtl/src/npu_ppu_rescale.sv" \
+                 --top-module npu_ppu_rescale -GFORM=$form -GLANES=$lanes 2>&1) ||
+       [ -n "$out" ]; then
+      echo "FAIL: verilator --lint-only -Wall (npu_ppu_rescale) FORM=$form LANES=$lanes"
+      echo "$out"
+      status=1
+    else
+      echo "ok   lint clean: npu_ppu_rescale FORM=$form LANES=$lanes"
+    fi
+  done
+done
 exit $status
