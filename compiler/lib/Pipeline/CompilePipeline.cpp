@@ -25,9 +25,10 @@ void mlir::npu::buildNpuCompilePipeline(
   }
   pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
   pm.addPass(createNpuAccBound());
-  if (!options.quantReport.empty()) {
+  if (!options.quantReport.empty() || options.quantTable) {
     NpuQuantReportOptions reportOptions;
     reportOptions.file = options.quantReport;
+    reportOptions.table = options.quantTable;
     pm.addPass(createNpuQuantReport(reportOptions));
   }
   if (options.graphOnly)

@@ -94,6 +94,12 @@ cl::opt<std::string> quantReportOption(
     cl::desc("Write the per-layer quantization report (JSON) to FILE"),
     cl::value_desc("FILE"), cl::cat(npucCategory));
 
+cl::opt<bool> verboseOption(
+    "v",
+    cl::desc("Print the per-layer quantization table (the --quant-report "
+             "content) on stderr"),
+    cl::cat(npucCategory));
+
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
     "emit", cl::desc("What to write"), cl::init(Emit::Bin),
@@ -274,6 +280,7 @@ int main(int argc, char **argv) {
   pipeline.cascade = cascadeOption.getValue();
   pipeline.rescale = rescaleOption.getValue();
   pipeline.quantReport = quantReportOption.getValue();
+  pipeline.quantTable = verboseOption.getValue();
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;

@@ -37,6 +37,10 @@ struct NpuCompilePipelineOptions
       *this, "quant-report",
       llvm::cl::desc("Write the per-layer quantization report (JSON) here"),
       llvm::cl::init("")};
+  Option<bool> quantTable{
+      *this, "quant-table",
+      llvm::cl::desc("Print the per-layer quantization table on stderr"),
+      llvm::cl::init(false)};
   Option<bool> cascade{
       *this, "cascade",
       llvm::cl::desc("Run chains of convolutions whose intermediates do not "
@@ -46,7 +50,8 @@ struct NpuCompilePipelineOptions
 
 /// npu-set-arch, then on each function tosa-to-npu, npu-requantize-weights
 /// (unless `rescale` is exact) and npu-fold-rescale,
-/// then npu-acc-bound and (with `quantReport`) npu-quant-report; unless
+/// then npu-acc-bound and (with `quantReport` or `quantTable`)
+/// npu-quant-report; unless
 /// `graphOnly`, npu-cascade (if `cascade`), npu-plan-sram, npu-plan-memory,
 /// npu-lower-to-instructions and npu-schedule, which leave an npu.program.
 void buildNpuCompilePipeline(OpPassManager &pm,

@@ -10,6 +10,7 @@
 // RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.exact.json})" > /dev/null
 // RUN: FileCheck %s --input-file=%t.exact.json --check-prefix=EXACT
 // RUN: not npu-opt %s --pass-pipeline="builtin.module(npu-set-arch,npu-quant-report{file=%t.missing/dir/r.json})" 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-requantize-weights{mode=wess},npu-fold-rescale),npu-acc-bound,npu-quant-report{table=true})" 2>&1 >/dev/null | FileCheck %s --check-prefix=TABLE
 
 // CHECK:      "arch": "npu-tiny",
 // CHECK:      "layers": [
@@ -34,6 +35,9 @@
 // EXACT:      "ppu_form": "shift_table",
 // EXACT:      "weight_sqnr_db": null,
 // EXACT-NEXT: "weights_exact": true
+
+// TABLE:      layer op mode ppu form k min/mean/max w SQNR acc bits
+// TABLE-NEXT: fc1 fully_connected wess shift_table 0/1.0/2 55.3 dB 16
 
 // UNWRITABLE: error: cannot write the quantization report '{{.*}}r.json'
 func.func @main(%x: tensor<1x2xi8>) -> tensor<1x2xi8> {

@@ -44,3 +44,24 @@ func.func @activation_weights(%x: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<
   %0 = npu.fully_connected %x, %w, %b {input_zp = 0 : i32, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 40, 38>, output_zp = 0 : i32, double_round = true, clamp_min = -128 : i32, clamp_max = 127 : i32} : (tensor<1x2xi8>, tensor<2x2xi8>, tensor<2xi32>) -> tensor<1x2xi8>
   return %0 : tensor<1x2xi8>
 }
+
+// -----
+
+// A nearly empty channel: channel 0's scale is 2^-24 (layer scale 2^-24:
+// multiplier 2^30, base shift 54), channel 1's 2^-32 with one weight of 1.
+// WESS would shift channel 1 by 14 (127 * 2^8 = 32512 >= 2^14), but the
+// total shift may not pass 62, so k is capped at 62 - 54 = 8 and the
+// weight stays 1 (1 * 2^-32 / 2^-32). Per layer it rounds to 0 (2^-8).
+// LAYER-LABEL: @near_empty_channel
+// LAYER-DAG: arith.constant dense<{{\[}}[127, 0], [0, 0]]> : tensor<2x2xi8>
+// LAYER: multiplier = array<i32: 1073741824>, {{.*}}shift = array<i32: 54>
+// WESS-LABEL: @near_empty_channel
+// WESS-DAG: arith.constant dense<{{\[}}[127, 0], [1, 0]]> : tensor<2x2xi8>
+// WESS: kshift = array<i32: 0, 8>, multiplier = array<i32: 1073741824>, {{.*}}shift = array<i32: 54>
+// EXACT-LABEL: @near_empty_channel
+func.func @near_empty_channel(%x: tensor<1x2xi8>) -> tensor<1x2xi8> {
+  %w = arith.constant dense<[[127, 0], [1, 0]]> : tensor<2x2xi8>
+  %b = arith.constant dense<0> : tensor<2xi32>
+  %0 = npu.fully_connected %x, %w, %b {input_zp = 0 : i32, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 54, 62>, output_zp = 0 : i32, double_round = true, clamp_min = -128 : i32, clamp_max = 127 : i32} : (tensor<1x2xi8>, tensor<2x2xi8>, tensor<2xi32>) -> tensor<1x2xi8>
+  return %0 : tensor<1x2xi8>
+}

@@ -7,7 +7,8 @@
 // weights against the model's real weights (npu-requantize-weights; null
 // when the model's own weights are kept) and the static accumulator bound
 // and bits. Output-side figures (output SQNR, accuracy) need inputs and are
-// measured by scripts/quant-eval.
+// measured by scripts/quant-eval. With `table` (npuc -v) the same entries
+// are printed as a table on stderr.
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
@@ -78,10 +79,36 @@ llvm::json::Object layerEntry(MacOpInterface mac, int64_t weightBits,
   return entry;
 }
 
+/// The report's layers as a text table (npuc -v), from the same entries.
+void printTable(const llvm::json::Array &layers, llvm::raw_ostream &os) {
+  os << llvm::formatv("{0,-40} {1,-18} {2,-10} {3,-12} {4,-12} {5,9} {6,8}\n",
+                      "layer", "op", "mode", "ppu form", "k min/mean/max",
+                      "w SQNR", "acc bits");
+  for (const llvm::json::Value &value : layers) {
+    const llvm::json::Object &e = *value.getAsObject();
+    const llvm::json::Object &k = *e.getObject("kshift");
+    std::string name = e.getString("name")->str();
+    if (name.size() > 40)
+      name = name.substr(0, 37) + "...";
+    const std::string shifts =
+        llvm::formatv("{0}/{1:F1}/{2}", *k.getInteger("min"),
+                      *k.getNumber("mean"), *k.getInteger("max"))
+            .str();
+    const std::string sqnr =
+        e.getNumber("weight_sqnr_db")
+            ? llvm::formatv("{0:F1} dB", *e.getNumber("weight_sqnr_db")).str()
+            : std::string("exact");
+    os << llvm::formatv("{0,-40} {1,-18} {2,-10} {3,-12} {4,-12} {5,9} {6,8}\n",
+                        name, *e.getString("op"), *e.getString("mode"),
+                        e.getString("ppu_form").value_or("-"), shifts, sqnr,
+                        e.getInteger("acc_bits").value_or(0));
+  }
+}
+
 struct QuantReportPass : mlir::npu::impl::NpuQuantReportBase<QuantReportPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (file.empty())
+    if (file.empty() && !table)
       return;
     ModuleOp module = getOperation();
     FailureOr<::npu::ArchConfig> config = getArchConfig(module);
@@ -97,8 +124,12 @@ struct QuantReportPass : mlir::npu::impl::NpuQuantReportBase<QuantReportPass> {
     report["ppu_rescale"] =
         std::string(::npu::ppuRescaleName(config->ppu.rescale));
     report["array_acc_bits"] = config->array.accBits;
-    report["layers"] = std::move(layers);
 
+    if (table)
+      printTable(layers, llvm::errs());
+    report["layers"] = std::move(layers);
+    if (file.empty())
+      return;
     std::error_code error;
     llvm::raw_fd_ostream out(file, error, llvm::sys::fs::OF_Text);
     if (error) {

@@ -50,10 +50,13 @@ def NpuQuantReport : Pass<"npu-quant-report", "::mlir::ModuleOp"> {
     mode npu-requantize-weights applied (or exact), weight bits, PPU form,
     the 4-bit channel shifts (min, mean, max), the weights' SQNR against
     the model's real weights and the static accumulator bound and bits.
-    Runs after npu-fold-rescale and npu-acc-bound.
+    With `table` it also prints them as a text table on stderr. Runs after
+    npu-fold-rescale and npu-acc-bound.
   }];
   let options = [
-    Option<"file", "file", "std::string", "\"\"", "Report path">
+    Option<"file", "file", "std::string", "\"\"", "Report path">,
+    Option<"table", "table", "bool", "false",
+           "Also print the layers as a table on stderr">
   ];
 }
 
