@@ -73,11 +73,16 @@ struct FoldRescalePass : mlir::npu::impl::NpuFoldRescaleBase<FoldRescalePass> {
       foldRequant(op);
       const ::npu::isa::PpuForm form = toRuntime(*op.getPpuForm());
       if (rescale && !::npu::isa::ppuSupports(*rescale, form)) {
-        op->emitError("needs the ")
-            << ::npu::isa::ppuFormName(form)
-            << " requantization form, beyond this PPU (ppu.rescale "
-            << ::npu::ppuRescaleName(*rescale)
-            << "); compile with --rescale=" << suggestedMode(*rescale);
+        InFlightDiagnostic error = op->emitError("needs the ");
+        error << ::npu::isa::ppuFormName(form)
+              << " requantization form, beyond this PPU (ppu.rescale "
+              << ::npu::ppuRescaleName(*rescale) << "); ";
+        // npu-requantize-weights ran and had to keep this layer's scales.
+        if (op->hasAttr(kRescaleAttrName))
+          error << "its weights cannot be re-quantized (TFLite's 16x8 mode "
+                   "or weights that are not constant)";
+        else
+          error << "compile with --rescale=" << suggestedMode(*rescale);
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

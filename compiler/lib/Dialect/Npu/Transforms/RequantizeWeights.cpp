@@ -55,6 +55,15 @@ void replaceConstant(Operation *op, Value old, ArrayRef<APInt> values) {
     def->erase();
 }
 
+/// Marks a layer whose weights this pass cannot re-express: it keeps the
+/// model's scales (npu-fold-rescale and the quant report say so).
+LogicalResult keep(Operation *op) {
+  op->setAttr(
+      kRescaleAttrName,
+      StringAttr::get(op->getContext(), rescaleModeName(RescaleMode::Exact)));
+  return success();
+}
+
 LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
   Operation *op = mac.getOperation();
   auto requant = cast<RequantOpInterface>(op);
@@ -67,9 +76,9 @@ LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
       !matchPattern(biasValue, m_Constant(&bias)) ||
       !weights.getElementType().isInteger(8) ||
       !bias.getElementType().isInteger(32))
-    return success();
+    return keep(op);
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && conv.getSplitInput())
-    return success();
+    return keep(op);
 
   const MacWeightLayout layout = mac.getMacWeightLayout();
   const int64_t channels = layout.accumulators();
@@ -97,7 +106,7 @@ LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
   }
   const double layerMax = *llvm::max_element(channelMax);
   if (!(layerMax > 0.0))
-    return success(); // all-zero weights: nothing to re-express
+    return keep(op); // all-zero weights: nothing to re-express
 
   const ::npu::golden::ScaleFactor layer =
       ::npu::golden::quantizeMultiplier(layerMax / kWeightMax);
