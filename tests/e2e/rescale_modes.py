@@ -24,7 +24,12 @@ and wess and checks:
     energy;
   * a per-channel model on a PPU without tables is refused in one line that
     suggests --rescale, and compiles with it; npusim refuses a program on
-    a PPU it was not compiled for.
+    a PPU it was not compiled for;
+  * every bundled network (tests/e2e/model_cases.py's TOSA and real
+    networks, and one SEANet 16x8 layer, which keeps its weights) compiles
+    with --rescale=per-layer and wess on npu-tiny, npu-base and npu-large,
+    and its golden and tile outputs agree bit for bit on its first sample
+    input.
 
 The reference for SQNR is our own exact program, which e2e.tosa_models and
 e2e.real_models check bit for bit against TensorFlow Lite Micro.
@@ -38,6 +43,7 @@ import shutil
 import subprocess
 import sys
 
+import model_cases
 import npyio
 import tflite_cut
 
@@ -221,6 +227,59 @@ def check_refusals(args, logits, sample, work):
                       % (proc.returncode, proc.stderr))
 
 
+def check_every_network(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    networks = [(name, model, folder, shape)
+                for name, model, folder, shape, _ in
+                model_cases.TOSA_NETWORKS + model_cases.REAL_NETWORKS]
+    # One layer of TFLite's 16x8 mode (int16 input as raw little-endian).
+    networks.append(("seanet_conv0", model_cases.LAYERS_DIR + "/conv0.tflite",
+                     None, None))
+    count = 0
+    for name, model, folder, shape in networks:
+        if folder:
+            inputs = os.path.join(args.models, folder, "inputs")
+            first = sorted(os.listdir(inputs))[0]
+            with open(os.path.join(inputs, first), "rb") as handle:
+                values = [b - 256 if b > 127 else b for b in handle.read()]
+            dtype = "i8"
+        else:
+            folder_path = os.path.join(args.models, model_cases.LAYERS_DIR)
+            with open(os.path.join(folder_path, "layers.json")) as handle:
+                layer = [e for e in json.load(handle)
+                         if e["layer"] == "conv0"][0]
+            inp = layer["inputs"][0]
+            shape = tuple(inp["shape"])
+            values = model_cases.raw_values(
+                os.path.join(folder_path, "inputs", "conv0.in0.bin"),
+                inp["type"])
+            dtype = model_cases.NPY_TYPE[inp["type"]][0]
+        npy = os.path.join(work, "every-%s.npy" % name)
+        npyio.write_npy(npy, dtype, shape, values)
+        for preset in ("npu-tiny", "npu-base", "npu-large"):
+            for mode in MODES[1:]:
+                prog = os.path.join(work, "every.bin")
+                run([npuc, os.path.join(args.models, model), "--arch", preset,
+                     "--rescale=" + mode, "-o", prog])
+                outs = []
+                for engine in (["--golden"], ["--array-model", "tile"]):
+                    out_dir = os.path.join(work, "every-out-%d" % len(outs))
+                    shutil.rmtree(out_dir, ignore_errors=True)
+                    run([npusim, prog, "--input", "0=" + npy,
+                         "--output-dir", out_dir] + engine)
+                    files = sorted(f for f in os.listdir(out_dir)
+                                   if f.endswith(".npy"))
+                    outs.append([npyio.read_npy(os.path.join(out_dir, f))
+                                 for f in files])
+                if outs[0] != outs[1]:
+                    raise Failure("%s %s --rescale=%s: golden and tile "
+                                  "outputs differ" % (name, preset, mode))
+                count += 1
+    print("every network: %d (network, preset, mode) programs, golden = "
+          "tile" % count)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bin")
@@ -239,6 +298,7 @@ def main():
             results[name], logits, sample = check_model(args, name, model, folder,
                                                 shape, count, args.work)
         check_refusals(args, logits, sample, args.work)
+        check_every_network(args, args.work)
         kws = results["kws"]
         if not kws["wess"] > kws["per-layer"]:
             raise Failure("keyword spotter: WESS's logits SQNR %.2f dB is "
