@@ -12,7 +12,8 @@ and wess and checks:
   * every program's outputs are the same bits on the golden executor and
     the simulator's tile and cycle array models (and, with --rtl, the
     Verilated RTL array on npu-tiny), with the same cycles in tile and
-    cycle (and rtl);
+    cycle (and rtl); with --rtl, npu-cosim also runs each npu-tiny program's
+    gemms on the RTL array and the register model in lockstep;
   * per-layer leaves one requantization form (per_layer) in every MAC
     layer, wess only per_layer or shift_table forms, exact the model's own;
   * npuc --quant-report: every layer of the per-layer and wess reports is
@@ -148,6 +149,12 @@ def check_model(args, name, model, folder, shape, count, work):
                     if preset == "npu-base" and engine == "tile" and k == 0:
                         costs[mode] = (report["cycles"],
                                        report["energy_pj"]["total"])
+                if args.rtl and preset == "npu-tiny" and k == 0:
+                    proc = run([os.path.join(args.bin, "npu-cosim"),
+                                "--program", prog, "--input", "0=" + inp])
+                    if "no difference" not in proc.stdout:
+                        raise Failure("%s %s: npu-cosim: %s" % (
+                            name, mode, proc.stdout.strip()[:300]))
                 if len(cycles) != 1:
                     raise Failure("%s %s %s: array models disagree on cycles "
                                   "%s" % (name, mode, preset, sorted(cycles)))
