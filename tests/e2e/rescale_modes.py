@@ -26,6 +26,11 @@ and wess and checks:
   * a per-channel model on a PPU without tables is refused in one line that
     suggests --rescale, and compiles with it; npusim refuses a program on
     a PPU it was not compiled for;
+  * npuc --calib/--labels: the quant report's model figures (output SQNR
+    against the exact program, top-1 agreement and accuracy) for ResNet-8
+    equal the ones computed here from npusim's outputs of both programs,
+    for a directory of samples and for the same samples as one batch; bad
+    uses are refused in one line;
   * every bundled network (tests/e2e/model_cases.py's TOSA and real
     networks, and one SEANet 16x8 layer, which keeps its weights) compiles
     with --rescale=per-layer and wess on npu-tiny, npu-base and npu-large,
@@ -234,6 +239,96 @@ def check_refusals(args, logits, sample, work):
                       % (proc.returncode, proc.stderr))
 
 
+CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+           "horse", "ship", "truck"]
+
+
+def check_calibration_report(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    model = os.path.join(args.models,
+                         "resnet8_cifar10/pretrainedResnet_quant.tflite")
+    inputs = os.path.join(args.models, "resnet8_cifar10", "inputs")
+    calib = os.path.join(work, "calib")
+    os.makedirs(calib, exist_ok=True)
+    labels, batch, paths = [], [], []
+    for entry in sorted(os.listdir(inputs)):
+        with open(os.path.join(inputs, entry), "rb") as handle:
+            values = [b - 256 if b > 127 else b for b in handle.read()]
+        path = os.path.join(calib, entry[:-4] + ".npy")
+        npyio.write_npy(path, "i8", (1, 32, 32, 3), values)
+        paths.append(path)
+        batch += values
+        # cifar10_NN_<class>.bin
+        labels.append(CIFAR10.index(entry[:-4].split("_", 2)[2]))
+    label_file = os.path.join(work, "labels.txt")
+    with open(label_file, "w") as handle:
+        handle.write("".join("%d\n" % label for label in labels))
+    batch_file = os.path.join(work, "batch.npy")
+    npyio.write_npy(batch_file, "i8", (len(paths), 32, 32, 3), batch)
+
+    # The figures from npusim's outputs of both programs.
+    outs = {}
+    for mode in ("exact", "wess"):
+        prog = os.path.join(work, "calib-%s.bin" % mode)
+        run([npuc, model, "--rescale=" + mode, "-o", prog])
+        outs[mode] = []
+        for k, path in enumerate(paths):
+            out_dir = os.path.join(work, "calib-out-%s-%d" % (mode, k))
+            run([npusim, prog, "--golden", "--input", "0=" + path,
+                 "--output-dir", out_dir])
+            outs[mode].append(outputs(out_dir))
+    zero_point = outs["exact"][0][0]
+    ref = [v for _, values in outs["exact"] for v in values]
+    got = [v for _, values in outs["wess"] for v in values]
+
+    def top(values):
+        return max(range(len(values)), key=lambda i: values[i])
+    want = {
+        "output_sqnr_db": sqnr_db(ref, got, zero_point),
+        "top1_agreement": sum(
+            top(a[1]) == top(b[1])
+            for a, b in zip(outs["exact"], outs["wess"])) / len(paths),
+        "top1_accuracy": sum(top(b[1]) == label for b, label in
+                             zip(outs["wess"], labels)) / len(paths),
+        "exact_top1_accuracy": sum(top(a[1]) == label for a, label in
+                                   zip(outs["exact"], labels)) / len(paths),
+    }
+    for source in (calib, batch_file):
+        report = os.path.join(work, "calib-report.json")
+        run([npuc, model, "--rescale=wess", "--calib=" + source,
+             "--labels=" + label_file, "--quant-report=" + report, "-o",
+             os.path.join(work, "calib.bin")])
+        with open(report) as handle:
+            figures = json.load(handle)["model"]
+        for key, value in want.items():
+            if figures.get(key) is None or abs(figures[key] - value) > 1e-9:
+                raise Failure("npuc --calib=%s: %s %s, computed here %s" % (
+                    source, key, figures.get(key), value))
+        if figures["inputs"] != len(paths):
+            raise Failure("npuc --calib: %s inputs" % figures["inputs"])
+    bad = [
+        ([model, "--calib=" + calib, "-o", os.path.join(work, "x.bin")],
+         "--quant-report or -v"),
+        ([model, "--labels=" + label_file, "-v", "-o",
+          os.path.join(work, "x.bin")], "--labels needs --calib"),
+        ([os.path.join(args.models, model_cases.LAYERS_DIR, "add0.tflite"),
+          "--calib=" + calib, "-v", "-o", os.path.join(work, "x.bin")],
+         "inputs; calibration data is supported for one"),
+    ]
+    for argv, expected in bad:
+        proc = run([npuc] + argv, expect_ok=False)
+        lines = proc.stderr.strip().splitlines()
+        if proc.returncode == 0 or not lines or expected not in lines[-1]:
+            raise Failure("npuc %s: want a line with %r, got rc %d: %r" % (
+                " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+    print("calibration report: wess on ResNet-8's %d samples: SQNR %.2f dB, "
+          "agreement %.0f %%, accuracy %.0f %% (exact %.0f %%)" % (
+              len(paths), want["output_sqnr_db"],
+              100 * want["top1_agreement"], 100 * want["top1_accuracy"],
+              100 * want["exact_top1_accuracy"]))
+
+
 def check_every_network(args, work):
     npuc = os.path.join(args.bin, "npuc")
     npusim = os.path.join(args.bin, "npusim")
@@ -305,6 +400,7 @@ def main():
             results[name], logits, sample = check_model(args, name, model, folder,
                                                 shape, count, args.work)
         check_refusals(args, logits, sample, args.work)
+        check_calibration_report(args, args.work)
         check_every_network(args, args.work)
         kws = results["kws"]
         if not kws["wess"] > kws["per-layer"]:

@@ -21,6 +21,8 @@
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
 
+#include "QuantEval.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -33,8 +35,11 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -100,6 +105,19 @@ cl::opt<bool> verboseOption(
              "content) on stderr"),
     cl::cat(npucCategory));
 
+cl::opt<std::string> calibOption(
+    "calib",
+    cl::desc("Calibration inputs (DIR of .npy, or FILE.npy: one input or a "
+             "batch along axis 0): the quant report compares the program's "
+             "outputs with the exact program's on them"),
+    cl::value_desc("FILE|DIR"), cl::cat(npucCategory));
+
+cl::opt<std::string> labelsOption(
+    "labels",
+    cl::desc("Class labels of the calibration inputs (one per line, or CSV "
+             "with the label last): adds top-1 accuracy to the quant report"),
+    cl::value_desc("FILE"), cl::cat(npucCategory));
+
 enum class Emit { Tosa, Npu, NpuProgram, Asm, Bin };
 cl::opt<Emit> emitOption(
     "emit", cl::desc("What to write"), cl::init(Emit::Bin),
@@ -121,10 +139,13 @@ public:
         }) {}
 
   bool hadError() const { return errors > 0; }
+  /// Drops warnings (a second compile of the same model repeats them).
+  void setQuietWarnings(bool quiet) { quietWarnings = quiet; }
 
 private:
   void print(Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Note)
+    if (diag.getSeverity() == DiagnosticSeverity::Note ||
+        (quietWarnings && diag.getSeverity() == DiagnosticSeverity::Warning))
       return;
     std::string where = "npuc";
     diag.getLocation()->walk([&](Location l) {
@@ -156,6 +177,7 @@ private:
 
   ScopedDiagnosticHandler handler;
   int errors = 0;
+  bool quietWarnings = false;
 };
 
 /// The MLIR options --help shows besides npuc's own: printing the IR around
@@ -206,6 +228,56 @@ static void printScheduleReport(llvm::raw_ostream &os,
                         l.placement.weights.dram() + l.placement.tables.dram());
   os << llvm::formatv("predicted cycles {0}, DRAM bytes {1}\n",
                       estimate.cycles, estimate.dramBytes);
+}
+
+/// Adds the model-level figures to the quant report (its "model" object)
+/// and, with -v, prints them on stderr.
+static int reportQuantEval(const npuc::QuantEval &eval) {
+  const double samples = static_cast<double>(eval.samples);
+  llvm::json::Object model;
+  model["reference"] = "the exact program (the model's own weights and "
+                       "scales), golden executor";
+  model["inputs"] = static_cast<int64_t>(eval.samples);
+  if (eval.sqnrDb && std::isfinite(*eval.sqnrDb))
+    model["output_sqnr_db"] = *eval.sqnrDb;
+  else
+    model["output_sqnr_db"] = nullptr;
+  model["outputs_exact"] = !eval.sqnrDb;
+  model["top1_agreement"] = eval.agree / samples;
+  if (eval.correct) {
+    model["top1_accuracy"] = *eval.correct / samples;
+    model["exact_top1_accuracy"] = *eval.exactCorrect / samples;
+  }
+  if (verboseOption) {
+    llvm::errs() << llvm::formatv(
+        "model: {0} calibration inputs, output SQNR {1} against the exact "
+        "program, top-1 agreement {2:P1}",
+        eval.samples,
+        eval.sqnrDb ? llvm::formatv("{0:F1} dB", *eval.sqnrDb).str()
+                    : std::string("exact"),
+        eval.agree / samples);
+    if (eval.correct)
+      llvm::errs() << llvm::formatv(", top-1 accuracy {0:P1} (exact {1:P1})",
+                                    *eval.correct / samples,
+                                    *eval.exactCorrect / samples);
+    llvm::errs() << "\n";
+  }
+  if (quantReportOption.empty())
+    return 0;
+  auto text = llvm::MemoryBuffer::getFile(quantReportOption);
+  if (!text)
+    return fail("cannot read '" + quantReportOption + "'");
+  llvm::Expected<llvm::json::Value> report =
+      llvm::json::parse((*text)->getBuffer());
+  if (!report || !report->getAsObject())
+    return fail("'" + quantReportOption + "' is not the quant report");
+  (*report->getAsObject())["model"] = std::move(model);
+  std::error_code error;
+  llvm::raw_fd_ostream out(quantReportOption, error, llvm::sys::fs::OF_Text);
+  if (error)
+    return fail("cannot write '" + quantReportOption + "': " + error.message());
+  out << llvm::formatv("{0:2}", *report) << "\n";
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -281,6 +353,18 @@ int main(int argc, char **argv) {
   pipeline.rescale = rescaleOption.getValue();
   pipeline.quantReport = quantReportOption.getValue();
   pipeline.quantTable = verboseOption.getValue();
+  if (!calibOption.empty() && quantReportOption.empty() && !verboseOption)
+    return fail("--calib feeds the quant report: give --quant-report or -v");
+  if (!labelsOption.empty() && calibOption.empty())
+    return fail("--labels needs --calib (the inputs they label)");
+  if (!calibOption.empty() &&
+      (emitOption != Emit::Bin && emitOption != Emit::Asm))
+    return fail("--calib needs a program: --emit=bin or asm");
+  // The exact program the calibration compares with, compiled from the
+  // same import.
+  OwningOpRef<ModuleOp> exactModule;
+  if (!calibOption.empty() && pipeline.rescale != mlir::npu::RescaleMode::Exact)
+    exactModule = module->clone();
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;
@@ -312,6 +396,49 @@ int main(int argc, char **argv) {
           program->defaultInputs.push_back(
               {static_cast<uint32_t>(inputs[i]), (*bound)[i].data});
     }
+  }
+  if (!calibOption.empty()) {
+    std::optional<::npu::Program> exactProgram;
+    if (exactModule) {
+      PassManager exactPm(&context);
+      mlir::npu::NpuCompilePipelineOptions exactPipeline;
+      exactPipeline.arch = pipeline.arch.getValue();
+      exactPipeline.overrides = ArrayRef<std::string>(
+          std::vector<std::string>(setOptions.begin(), setOptions.end()));
+      exactPipeline.cascade = cascadeOption.getValue();
+      mlir::npu::buildNpuCompilePipeline(exactPm, exactPipeline);
+      diagnostics.setQuietWarnings(true);
+      if (failed(exactPm.run(*exactModule)) || diagnostics.hadError())
+        return 1;
+      diagnostics.setQuietWarnings(false);
+      auto exactOps = exactModule->getOps<mlir::npu::ProgramOp>();
+      if (exactOps.empty())
+        return fail("no exact program was produced");
+      FailureOr<::npu::Program> built =
+          mlir::npu::buildProgram(*exactOps.begin());
+      if (failed(built))
+        return 1;
+      exactProgram = std::move(*built);
+    }
+    ::npu::Result<std::vector<::npu::Tensor>> samples =
+        npuc::loadCalibration(*program, calibOption);
+    if (!samples)
+      return fail(samples.error().getMessage());
+    std::optional<std::vector<int64_t>> labels;
+    if (!labelsOption.empty()) {
+      ::npu::Result<std::vector<int64_t>> loaded =
+          npuc::loadLabels(labelsOption);
+      if (!loaded)
+        return fail(loaded.error().getMessage());
+      labels = std::move(*loaded);
+    }
+    ::npu::Result<npuc::QuantEval> eval =
+        npuc::evaluate(*program, exactProgram ? *exactProgram : *program,
+                       *samples, labels ? &*labels : nullptr);
+    if (!eval)
+      return fail(eval.error().getMessage());
+    if (int status = reportQuantEval(*eval))
+      return status;
   }
   if (scheduleReport) {
     // The whole configuration compiled for: the binary records only the

@@ -1,0 +1,181 @@
+//===- QuantEval.cpp - Model-level figures of a rescale mode --------------===//
+#include "QuantEval.h"
+
+#include "npu/Golden/Machine.h"
+#include "npu/Program/TensorIO.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+using npu::makeError;
+using npu::Result;
+using npu::Tensor;
+
+namespace npuc {
+
+namespace {
+
+/// `sample` checked (and, for a float interface, quantized) as the
+/// program's input `index`.
+Result<Tensor> bindSample(const npu::Program &program, size_t index,
+                          Tensor sample, const std::string &where) {
+  const npu::TensorDesc &desc = program.tensors[index];
+  if (desc.floatInterface && sample.type == npu::ElementType::F32) {
+    Result<Tensor> quantized = npu::quantizeInput(desc, sample);
+    if (!quantized)
+      return quantized.error().withContext(where);
+    sample = std::move(*quantized);
+  }
+  if (npu::Status ok = npu::golden::checkInputTensor(program, index, sample);
+      !ok)
+    return ok.error().withContext(where);
+  return sample;
+}
+
+/// The index of the largest value (the first of equal ones).
+int64_t argmax(const Tensor &t) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < t.numElements(); ++i)
+    if (t.getInt(i) > t.getInt(best))
+      best = i;
+  return best;
+}
+
+} // namespace
+
+Result<std::vector<Tensor>> loadCalibration(const npu::Program &program,
+                                            const std::string &path) {
+  const std::vector<size_t> inputs = program.inputIndices();
+  if (inputs.size() != 1)
+    return makeError("--calib: the model has ", inputs.size(),
+                     " inputs; calibration data is supported for one");
+  const size_t index = inputs[0];
+  const npu::TensorDesc &desc = program.tensors[index];
+  std::vector<Tensor> samples;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::vector<std::string> files;
+    for (const auto &entry : std::filesystem::directory_iterator(path, ec))
+      if (entry.path().extension() == ".npy")
+        files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.empty())
+      return makeError("--calib: no .npy file in ", path);
+    for (const std::string &file : files) {
+      Result<Tensor> t = npu::readNpy(file);
+      if (!t)
+        return t.error();
+      Result<Tensor> bound = bindSample(program, index, std::move(*t), file);
+      if (!bound)
+        return bound.error();
+      samples.push_back(std::move(*bound));
+    }
+    return samples;
+  }
+  Result<Tensor> t = npu::readNpy(path);
+  if (!t)
+    return t.error();
+  if (t->shape == desc.shape) {
+    Result<Tensor> bound = bindSample(program, index, std::move(*t), path);
+    if (!bound)
+      return bound.error();
+    samples.push_back(std::move(*bound));
+    return samples;
+  }
+  // A batch along axis 0: [N, ...] where one sample is [1, ...].
+  const std::vector<int64_t> &shape = t->shape;
+  if (desc.shape.empty() || desc.shape[0] != 1 ||
+      shape.size() != desc.shape.size() || shape[0] < 1 ||
+      !std::equal(shape.begin() + 1, shape.end(), desc.shape.begin() + 1))
+    return makeError(path, ": input '", desc.name, "' expects shape ",
+                     npu::formatShape(desc.shape),
+                     " or a batch of them along axis 0, got ",
+                     npu::formatShape(shape));
+  const size_t bytes = static_cast<size_t>(t->numElements() / shape[0]) *
+                       npu::elementBytes(t->type);
+  for (int64_t n = 0; n < shape[0]; ++n) {
+    Tensor sample(t->type, desc.shape);
+    std::copy_n(t->data.begin() + static_cast<std::ptrdiff_t>(n * bytes), bytes,
+                sample.data.begin());
+    Result<Tensor> bound = bindSample(program, index, std::move(sample),
+                                      path + " sample " + std::to_string(n));
+    if (!bound)
+      return bound.error();
+    samples.push_back(std::move(*bound));
+  }
+  return samples;
+}
+
+Result<std::vector<int64_t>> loadLabels(const std::string &path) {
+  std::ifstream in(path);
+  if (!in)
+    return makeError("--labels: cannot open ", path);
+  std::vector<int64_t> labels;
+  std::string line;
+  for (int lineNo = 1; std::getline(in, line); ++lineNo) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.empty())
+      continue;
+    const std::string field = line.substr(line.rfind(',') + 1);
+    std::istringstream parse(field);
+    int64_t label = -1;
+    if (!(parse >> label) || !parse.eof() || label < 0)
+      return makeError(path, ":", lineNo, ": expected a class index, got '",
+                       field, "'");
+    labels.push_back(label);
+  }
+  return labels;
+}
+
+Result<QuantEval> evaluate(const npu::Program &program,
+                           const npu::Program &exact,
+                           const std::vector<Tensor> &samples,
+                           const std::vector<int64_t> *labels) {
+  if (labels && labels->size() != samples.size())
+    return makeError("--labels gives ", labels->size(), " labels for ",
+                     samples.size(), " calibration inputs");
+  QuantEval result;
+  result.samples = samples.size();
+  if (labels)
+    result.correct = result.exactCorrect = 0;
+  const std::vector<size_t> outputs = program.outputIndices();
+  double signal = 0, noise = 0;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    Result<npu::golden::RunResult> got =
+        npu::golden::runProgram(program, {samples[s]});
+    if (!got)
+      return got.error();
+    Result<npu::golden::RunResult> want =
+        npu::golden::runProgram(exact, {samples[s]});
+    if (!want)
+      return want.error();
+    for (size_t o = 0; o < outputs.size(); ++o) {
+      const int64_t zp = program.tensors[outputs[o]].zeroPoint;
+      const Tensor &g = got->outputs[o], &w = want->outputs[o];
+      for (int64_t i = 0; i < w.numElements(); ++i) {
+        const double ref = double(w.getInt(i) - zp);
+        const double err = double(w.getInt(i) - g.getInt(i));
+        signal += ref * ref;
+        noise += err * err;
+      }
+    }
+    const int64_t top = argmax(got->outputs[0]);
+    const int64_t exactTop = argmax(want->outputs[0]);
+    result.agree += top == exactTop;
+    if (labels) {
+      *result.correct += top == (*labels)[s];
+      *result.exactCorrect += exactTop == (*labels)[s];
+    }
+  }
+  if (noise > 0)
+    result.sqnrDb = signal > 0 ? 10 * std::log10(signal / noise)
+                               : -std::numeric_limits<double>::infinity();
+  return result;
+}
+
+} // namespace npuc

@@ -1,0 +1,55 @@
+//===- QuantEval.h - Model-level figures of a rescale mode ------*- C++ -*-===//
+//
+// npuc --calib (with --quant-report or -v): runs the compiled program and
+// the exact program (the model's own weights and scales) on the golden
+// executor for every calibration input and compares their outputs: output
+// SQNR, top-1 agreement and, with --labels, top-1 accuracy of both.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_TOOLS_NPUC_QUANTEVAL_H
+#define NPU_TOOLS_NPUC_QUANTEVAL_H
+
+#include "npu/Program/Program.h"
+#include "npu/Support/Result.h"
+#include "npu/Tensor/Tensor.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npuc {
+
+/// One tensor per calibration sample of the program's single input: every
+/// .npy of a directory (sorted by name), or one .npy holding one sample or
+/// a batch along axis 0. Float32 samples of a float-interface input are
+/// quantized as npu-run does.
+npu::Result<std::vector<npu::Tensor>>
+loadCalibration(const npu::Program &program, const std::string &path);
+
+/// One class index per sample: a text file with one label per line, or CSV
+/// lines whose last field is the label (e.g. "file,classes,label").
+npu::Result<std::vector<int64_t>> loadLabels(const std::string &path);
+
+struct QuantEval {
+  size_t samples = 0;
+  /// Output SQNR (dB) against the exact program over every output element
+  /// of every sample; nullopt when they are equal.
+  std::optional<double> sqnrDb;
+  /// Samples whose top-1 (argmax of the first output) equals the exact
+  /// program's.
+  size_t agree = 0;
+  /// With labels: samples whose top-1 equals the label, for the compiled
+  /// and for the exact program.
+  std::optional<size_t> correct, exactCorrect;
+};
+
+/// Runs both programs on every sample on the golden executor.
+npu::Result<QuantEval> evaluate(const npu::Program &program,
+                                const npu::Program &exact,
+                                const std::vector<npu::Tensor> &samples,
+                                const std::vector<int64_t> *labels);
+
+} // namespace npuc
+
+#endif // NPU_TOOLS_NPUC_QUANTEVAL_H
