@@ -5,6 +5,7 @@
 //
 // Weight preload: with w_shift high, w_row enters row 0 and every row moves
 // down one; after ROWS such edges row r holds the ROWS-1-r'th row fed.
+// w_row carries PE_WEIGHT_BITS per column (WEIGHT_BITS + 1 below 8 bits).
 // Compute: act[r] (an int8 input minus its zero point, 9 bits) enters row r
 // at column 0 with act_valid[r]; activations move right, partial sums move
 // down. Feeding vector n's element r at edge n + r (the skew) makes column
@@ -23,12 +24,16 @@ module npu_array #(
     parameter int ACC_BITS = 32,
     parameter int SATURATE = 0,
     localparam int ACT_BITS = 9,
-    localparam int COL_BITS = $clog2(COLS + 1)
+    localparam int COL_BITS = $clog2(COLS + 1),
+    // A 4-bit array's weights arrive as 5-bit signed values: the WBUF
+    // read extends a nibble by its sign, or by zero for unsigned nibbles
+    // (load.weights uint4, the low point of a two-point weight).
+    localparam int PE_WEIGHT_BITS = WEIGHT_BITS < 8 ? WEIGHT_BITS + 1 : WEIGHT_BITS
 ) (
     input  logic                            clk,
     input  logic                            rst,
     input  logic                            w_shift,
-    input  logic [   COLS*WEIGHT_BITS-1:0]  w_row,
+    input  logic [COLS*PE_WEIGHT_BITS-1:0]  w_row,
     input  logic [              ROWS-1:0]   act_valid,
     input  logic [      ROWS*ACT_BITS-1:0]  act,
     input  logic [          COL_BITS-1:0]   active_cols,
@@ -46,7 +51,7 @@ module npu_array #(
   // Inter-PE wiring, indexed [row][col]. The bottom row's weights and the
   // last column's activations feed nothing (the ends of the chains).
   /* verilator lint_off UNUSEDSIGNAL */
-  logic signed [WEIGHT_BITS-1:0] weight   [ROWS][COLS];
+  logic signed [PE_WEIGHT_BITS-1:0] weight [ROWS][COLS];
   logic signed [   ACT_BITS-1:0] act_r    [ROWS][COLS];
   logic                          act_v    [ROWS][COLS];
   /* verilator lint_on UNUSEDSIGNAL */
@@ -60,14 +65,14 @@ module npu_array #(
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     for (genvar c = 0; c < COLS; c++) begin : g_col
-      logic signed [WEIGHT_BITS-1:0] weight_in;
+      logic signed [PE_WEIGHT_BITS-1:0] weight_in;
       logic signed [   ACT_BITS-1:0] act_in;
       logic                          act_valid_in;
       logic signed [   ACC_BITS-1:0] psum_in;
       logic                          psum_valid_in;
 
       if (r == 0) begin : g_top
-        assign weight_in = w_row[c*WEIGHT_BITS+:WEIGHT_BITS];
+        assign weight_in = w_row[c*PE_WEIGHT_BITS+:PE_WEIGHT_BITS];
         assign psum_in = '0;
         assign psum_valid_in = act_valid_in;
       end else begin : g_below
@@ -84,7 +89,7 @@ module npu_array #(
       end
 
       npu_pe #(
-          .WEIGHT_BITS(WEIGHT_BITS),
+          .WEIGHT_BITS(PE_WEIGHT_BITS),
           .ACC_BITS(ACC_BITS),
           .SATURATE(SATURATE)
       ) u_pe (

@@ -8,6 +8,7 @@
 #ifndef NPURTL_VERILATEDARRAY_H
 #define NPURTL_VERILATEDARRAY_H
 
+#include "npurtl/RtlArrays.h"
 #include "npusim/Array/ArrayPort.h"
 
 // Verilator's headers are not -Wextra clean.
@@ -108,7 +109,7 @@ public:
   void evaluate(const sim::ArrayInputs &in, sim::ArrayOutputs &out) override {
     top->w_shift = in.weightShift;
     for (unsigned c = 0; c < cols; ++c)
-      putBits(top->w_row, c * weightBits, weightBits,
+      putBits(top->w_row, c * portBits, portBits,
               static_cast<uint64_t>(in.weightRow[c]));
     for (unsigned r = 0; r < rows; ++r) {
       putBits(top->act_valid, r, 1, in.actValid[r]);
@@ -161,6 +162,7 @@ private:
   }
 
   unsigned rows, cols, weightBits, accBits;
+  unsigned portBits = weightPortBits(weightBits);
   std::unique_ptr<VerilatedContext> context;
   std::unique_ptr<V> top;
   std::unique_ptr<VerilatedVcdC> vcd;

@@ -16,12 +16,16 @@ module npu_array_injected_bug #(
     parameter int ACC_BITS = 32,
     parameter int SATURATE = 0,
     localparam int ACT_BITS = 9,
-    localparam int COL_BITS = $clog2(COLS + 1)
+    localparam int COL_BITS = $clog2(COLS + 1),
+    // A 4-bit array's weights arrive as 5-bit signed values: the WBUF
+    // read extends a nibble by its sign, or by zero for unsigned nibbles
+    // (load.weights uint4, the low point of a two-point weight).
+    localparam int PE_WEIGHT_BITS = WEIGHT_BITS < 8 ? WEIGHT_BITS + 1 : WEIGHT_BITS
 ) (
     input  logic                            clk,
     input  logic                            rst,
     input  logic                            w_shift,
-    input  logic [   COLS*WEIGHT_BITS-1:0]  w_row,
+    input  logic [COLS*PE_WEIGHT_BITS-1:0]  w_row,
     input  logic [              ROWS-1:0]   act_valid,
     input  logic [      ROWS*ACT_BITS-1:0]  act,
     input  logic [          COL_BITS-1:0]   active_cols,

@@ -94,7 +94,10 @@ Status runRandom(const rtl::RtlArrayConfig &config, Pair &pair, uint64_t tiles,
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
   const unsigned rows = config.rows, cols = config.cols;
-  const int64_t wMax = (int64_t(1) << (config.weightBits - 1)) - 1;
+  const int64_t wMin = -(int64_t(1) << (config.weightBits - 1));
+  // 4-bit arrays also take unsigned nibbles (load.weights uint4).
+  const int64_t wMax =
+      config.weightBits < 8 ? (int64_t(1) << config.weightBits) - 1 : -wMin - 1;
   const int64_t accMax = (int64_t(1) << (config.accBits - 1)) - 1;
   ArrayInputs in(rows, cols);
   std::vector<std::vector<int32_t>> w(rows, std::vector<int32_t>(cols));
@@ -103,7 +106,7 @@ Status runRandom(const rtl::RtlArrayConfig &config, Pair &pair, uint64_t tiles,
     if (t == 0 || uniform(0, 2) == 0) {
       for (auto &row : w)
         for (int32_t &v : row)
-          v = static_cast<int32_t>(uniform(-wMax - 1, wMax));
+          v = static_cast<int32_t>(uniform(wMin, wMax));
       PreloadShape preload;
       preload.rowReads = static_cast<unsigned>(uniform(1, 2));
       for (uint64_t e = 0; e < preloadEdges(rows, preload); ++e) {

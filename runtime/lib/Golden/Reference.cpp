@@ -146,15 +146,8 @@ Status run(ArchState &s, const LoadWeights &l, Counters &) {
   for (uint32_t r = 0; r < l.rows; ++r)
     for (uint32_t c = 0; c < l.cols; ++c) {
       const int64_t row = int64_t(l.wAddr) + int64_t(r) * l.wStride;
-      int w;
-      if (l.int4) {
-        const uint8_t byte = wbuf[row + c / 2];
-        const int nibble = c % 2 == 0 ? byte & 0xf : byte >> 4;
-        w = nibble >= 8 ? nibble - 16 : nibble;
-      } else {
-        w = static_cast<int8_t>(wbuf[row + c]);
-      }
-      s.weights[r * cols + c] = static_cast<int8_t>(w);
+      s.weights[r * cols + c] =
+          static_cast<int8_t>(isa::weightAt(l, wbuf.data() + row, c));
     }
   return Status::success();
 }

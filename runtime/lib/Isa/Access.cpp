@@ -100,7 +100,7 @@ public:
   void operator()(const LoadWeights &l) {
     if (l.rows == 0 || l.cols == 0)
       return;
-    const int64_t rowBytes = l.int4 ? (l.cols + 1) / 2 : l.cols;
+    const int64_t rowBytes = static_cast<int64_t>(weightRowBytes(l));
     add(Space::WBuf, l.wAddr,
         l.wAddr + int64_t(l.rows - 1) * l.wStride + rowBytes, false, "weights");
   }

@@ -51,7 +51,7 @@ uint64_t Estimator::cost(const Instruction &instr, LayerEstimate &layer) {
   }
   if (const auto *l = std::get_if<LoadWeights>(&instr))
     return cost::preloadCycles(
-        rows, l->int4 ? (uint64_t(l->cols) + 1) / 2 : l->cols,
+        rows, isa::weightRowBytes(*l),
         static_cast<uint64_t>(config.sram.banks * config.sram.bankWidthBytes));
   if (const auto *g = std::get_if<Gemm>(&instr))
     return cost::gemmCycles(uint64_t(g->outH) * g->outW, rows, g->cols);

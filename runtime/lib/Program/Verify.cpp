@@ -91,7 +91,9 @@ public:
                        config.array.cols, " array");
     if (config.array.weightBits == 4 && !l.int4)
       return makeError("the array has 4-bit weights; int4 must be set");
-    const int64_t rowBytes = l.int4 ? (l.cols + 1) / 2 : l.cols;
+    if (l.uint4 && !l.int4)
+      return makeError("uint4 needs int4 (unsigned nibbles)");
+    const int64_t rowBytes = static_cast<int64_t>(weightRowBytes(l));
     if (l.rows > 1 && rowBytes > l.wStride)
       return makeError("w_stride ", l.wStride, " is smaller than a row of ",
                        rowBytes, " bytes");

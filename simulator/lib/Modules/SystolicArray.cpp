@@ -37,7 +37,7 @@ void SystolicArray::nextEdge() {
 void SystolicArray::preload(const isa::LoadWeights &l, uint32_t instr,
                             UnitClock &clock) {
   const uint64_t start = clock.now();
-  const uint64_t rowBytes = l.int4 ? (uint64_t(l.cols) + 1) / 2 : l.cols;
+  const uint64_t rowBytes = isa::weightRowBytes(l);
   if (clock.isCoupled())
     busyOut.write(true);
   if (!functional.execute(instr))
@@ -60,7 +60,7 @@ void SystolicArray::preload(const isa::LoadWeights &l, uint32_t instr,
 
 void SystolicArray::preloadCycleLevel(const isa::LoadWeights &l,
                                       uint32_t instr) {
-  const uint64_t rowBytes = l.int4 ? (uint64_t(l.cols) + 1) / 2 : l.cols;
+  const uint64_t rowBytes = isa::weightRowBytes(l);
   PreloadShape shape;
   shape.rowReads = static_cast<unsigned>(preloadCycles(1, rowBytes, portBytes));
   const std::vector<uint8_t> &wbufBytes =

@@ -20,6 +20,13 @@
 
 namespace npu::rtl {
 
+/// Bits per column of the array's w_row port (npu_array's PE_WEIGHT_BITS):
+/// a 4-bit array takes 5-bit signed weights, so that a load.weights with
+/// uint4 (nibbles 0..15) reaches the PEs unchanged.
+constexpr unsigned weightPortBits(unsigned weightBits) {
+  return weightBits < 8 ? weightBits + 1 : weightBits;
+}
+
 /// The parameters of one Verilated array.
 struct RtlArrayConfig {
   unsigned rows = 0, cols = 0, weightBits = 8, accBits = 32;

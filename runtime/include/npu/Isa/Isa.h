@@ -305,6 +305,9 @@ struct LoadWeights {
   uint32_t rows = 0;
   uint32_t cols = 0;
   bool int4 = false;
+  /// With int4: the nibbles are unsigned (0..15), the low point of a
+  /// two-point weight w = 16 * hi + lo (multi-point weights).
+  bool uint4 = false;
   template <typename S, typename V>
   static constexpr void visitFields(S &s, V &&v) {
     v("w_addr", s.wAddr, 24);
@@ -312,8 +315,25 @@ struct LoadWeights {
     v("rows", s.rows, 9);
     v("cols", s.cols, 9);
     v("int4", s.int4, 1);
+    v("uint4", s.uint4, 1);
   }
 };
+
+/// WBUF bytes of one load.weights row (int4: two weights per byte).
+inline uint64_t weightRowBytes(const LoadWeights &l) {
+  return l.int4 ? (uint64_t(l.cols) + 1) / 2 : l.cols;
+}
+
+/// Weight c of the load.weights row starting at `row` in WBUF: an int8, or
+/// with int4 the nibble c % 2 (low first) of byte c / 2, sign-extended, or
+/// zero-extended with uint4. The one decode of WBUF weights (the golden
+/// executor and the simulator's array both use it).
+inline int weightAt(const LoadWeights &l, const uint8_t *row, unsigned c) {
+  if (!l.int4)
+    return static_cast<int8_t>(row[c]);
+  const int nibble = c % 2 == 0 ? row[c / 2] & 0xf : row[c / 2] >> 4;
+  return l.uint4 || nibble < 8 ? nibble : nibble - 16;
+}
 
 /// Streams out_h x out_w input vectors of k bytes from IBUF through the
 /// array and writes (or accumulates) `cols` 32-bit sums per vector in ABUF.

@@ -100,13 +100,7 @@ inline void loadWeightsRow(const isa::LoadWeights &l,
   for (unsigned c = 0; c < row.size(); ++c) {
     int32_t w = 0;
     if (r < l.rows && c < l.cols) {
-      const uint8_t *bytes = wbuf.data() + l.wAddr + size_t(r) * l.wStride;
-      if (l.int4) {
-        const int nibble = c % 2 == 0 ? bytes[c / 2] & 0xf : bytes[c / 2] >> 4;
-        w = nibble >= 8 ? nibble - 16 : nibble;
-      } else {
-        w = static_cast<int8_t>(bytes[c]);
-      }
+      w = isa::weightAt(l, wbuf.data() + l.wAddr + size_t(r) * l.wStride, c);
     }
     row[c] = w;
   }
