@@ -84,8 +84,6 @@ TEST(GoldenMultiPoint, TwoUnsignedLowPointsAreExactForEveryInt8Weight) {
   // (unsigned nibbles) accumulated.
   ArchConfig config = makeConfig(16, 16);
   ASSERT_TRUE(setArchField(config, "array.weight_bits", "4").ok());
-  Harness four(config);
-  four.put8(Buffer::IBuf, 0, x);
   std::vector<int> hi(128), lo(128);
   for (int r = 0; r < 16; ++r)
     for (int c = 0; c < 16; c += 2) {
@@ -96,45 +94,36 @@ TEST(GoldenMultiPoint, TwoUnsignedLowPointsAreExactForEveryInt8Weight) {
       hi[8 * r + c / 2] = (h0 & 15) | (h1 & 15) << 4;
       lo[8 * r + c / 2] = l0 | l1 << 4;
     }
-  four.put8(Buffer::WBuf, 0, hi);
-  four.put8(Buffer::WBuf, 128, lo);
-  LoadWeights l4;
-  l4.wStride = 8;
-  l4.rows = 16;
-  l4.cols = 16;
-  l4.int4 = true;
-  four.run(l4);
-  Gemm g4 = g;
-  g4.accShift = 4;
-  four.run(g4);
-  l4.wAddr = 128;
-  l4.uint4 = true;
-  four.run(l4);
-  g4.accShift = 0;
-  g4.accumulate = true;
-  four.run(g4);
-  EXPECT_EQ(four.get32(Buffer::ABuf, 0, size_t(16 * kVectors)), want);
-  EXPECT_EQ(four.counters.accOverflow, 0u);
-
+  // The two passes on a fresh 4-bit array, the low nibbles read as
+  // unsigned (uint4) or as signed; returns the ABUF sums.
+  auto twoPoints = [&](bool unsignedLow) {
+    Harness four(config);
+    four.put8(Buffer::IBuf, 0, x);
+    four.put8(Buffer::WBuf, 0, hi);
+    four.put8(Buffer::WBuf, 128, lo);
+    LoadWeights l4;
+    l4.wStride = 8;
+    l4.rows = 16;
+    l4.cols = 16;
+    l4.int4 = true;
+    four.run(l4);
+    Gemm g4 = g;
+    g4.accShift = 4;
+    four.run(g4);
+    l4.wAddr = 128;
+    l4.uint4 = unsignedLow;
+    four.run(l4);
+    g4.accShift = 0;
+    g4.accumulate = true;
+    four.run(g4);
+    EXPECT_EQ(four.counters.accOverflow, 0u);
+    return four.get32(Buffer::ABuf, 0, size_t(16 * kVectors));
+  };
+  EXPECT_EQ(twoPoints(true), want);
   // With a signed low point the decomposition cannot reach 120..127
   // (16 * 7 + 7 = 119), which is why uint4 exists: the same passes with
   // the low nibbles read as signed differ.
-  Harness signedLow(config);
-  signedLow.put8(Buffer::IBuf, 0, x);
-  signedLow.put8(Buffer::WBuf, 0, hi);
-  signedLow.put8(Buffer::WBuf, 128, lo);
-  l4.wAddr = 0;
-  l4.uint4 = false;
-  signedLow.run(l4);
-  g4.accShift = 4;
-  g4.accumulate = false;
-  signedLow.run(g4);
-  l4.wAddr = 128;
-  signedLow.run(l4);
-  g4.accShift = 0;
-  g4.accumulate = true;
-  signedLow.run(g4);
-  EXPECT_NE(signedLow.get32(Buffer::ABuf, 0, size_t(16 * kVectors)), want);
+  EXPECT_NE(twoPoints(false), want);
 }
 
 } // namespace

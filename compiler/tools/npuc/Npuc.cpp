@@ -230,6 +230,26 @@ static void printScheduleReport(llvm::raw_ostream &os,
                       estimate.cycles, estimate.dramBytes);
 }
 
+/// The target and tiling options of the command line (--arch, --set,
+/// --cascade), shared by the compile and the exact compile --calib adds.
+static void setTargetOptions(mlir::npu::NpuCompilePipelineOptions &options) {
+  options.arch = archOption.getValue();
+  options.overrides = ArrayRef<std::string>(
+      std::vector<std::string>(setOptions.begin(), setOptions.end()));
+  options.cascade = cascadeOption.getValue();
+}
+
+/// The program the pipeline left in `module`; fails (with a message)
+/// when there is none.
+static FailureOr<::npu::Program> programOf(ModuleOp module) {
+  auto programs = module.getOps<mlir::npu::ProgramOp>();
+  if (programs.empty()) {
+    fail("no program was produced");
+    return failure();
+  }
+  return mlir::npu::buildProgram(*programs.begin());
+}
+
 /// Adds the model-level figures to the quant report (its "model" object)
 /// and, with -v, prints them on stderr.
 static int reportQuantEval(const npuc::QuantEval &eval) {
@@ -345,11 +365,8 @@ int main(int argc, char **argv) {
     return 1;
   pm.enableTiming(timing);
   mlir::npu::NpuCompilePipelineOptions pipeline;
-  pipeline.arch = archOption.getValue();
-  pipeline.overrides = ArrayRef<std::string>(
-      std::vector<std::string>(setOptions.begin(), setOptions.end()));
+  setTargetOptions(pipeline);
   pipeline.graphOnly = emitOption == Emit::Npu;
-  pipeline.cascade = cascadeOption.getValue();
   pipeline.rescale = rescaleOption.getValue();
   pipeline.quantReport = quantReportOption.getValue();
   pipeline.quantTable = verboseOption.getValue();
@@ -374,11 +391,7 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  auto programs = module->getOps<mlir::npu::ProgramOp>();
-  if (programs.empty())
-    return fail("no program was produced");
-  FailureOr<::npu::Program> program =
-      mlir::npu::buildProgram(*programs.begin());
+  FailureOr<::npu::Program> program = programOf(*module);
   if (failed(program))
     return 1;
   if (!embedInputs.empty()) {
@@ -402,20 +415,13 @@ int main(int argc, char **argv) {
     if (exactModule) {
       PassManager exactPm(&context);
       mlir::npu::NpuCompilePipelineOptions exactPipeline;
-      exactPipeline.arch = pipeline.arch.getValue();
-      exactPipeline.overrides = ArrayRef<std::string>(
-          std::vector<std::string>(setOptions.begin(), setOptions.end()));
-      exactPipeline.cascade = cascadeOption.getValue();
+      setTargetOptions(exactPipeline);
       mlir::npu::buildNpuCompilePipeline(exactPm, exactPipeline);
       diagnostics.setQuietWarnings(true);
       if (failed(exactPm.run(*exactModule)) || diagnostics.hadError())
         return 1;
       diagnostics.setQuietWarnings(false);
-      auto exactOps = exactModule->getOps<mlir::npu::ProgramOp>();
-      if (exactOps.empty())
-        return fail("no exact program was produced");
-      FailureOr<::npu::Program> built =
-          mlir::npu::buildProgram(*exactOps.begin());
+      FailureOr<::npu::Program> built = programOf(*exactModule);
       if (failed(built))
         return 1;
       exactProgram = std::move(*built);

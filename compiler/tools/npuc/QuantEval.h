@@ -44,7 +44,8 @@ struct QuantEval {
   std::optional<size_t> correct, exactCorrect;
 };
 
-/// Runs both programs on every sample on the golden executor.
+/// Runs both programs on every sample on the golden executor (once when
+/// `exact` is `program` itself).
 npu::Result<QuantEval> evaluate(const npu::Program &program,
                                 const npu::Program &exact,
                                 const std::vector<npu::Tensor> &samples,

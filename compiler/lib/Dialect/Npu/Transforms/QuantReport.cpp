@@ -81,8 +81,10 @@ llvm::json::Object layerEntry(MacOpInterface mac, int64_t weightBits,
 
 /// The report's layers as a text table (npuc -v), from the same entries.
 void printTable(const llvm::json::Array &layers, llvm::raw_ostream &os) {
-  os << llvm::formatv("{0,-40} {1,-18} {2,-10} {3,-12} {4,-12} {5,9} {6,8}\n",
-                      "layer", "op", "mode", "ppu form", "k min/mean/max",
+  // One column layout for the header and the rows.
+  constexpr const char *kRow =
+      "{0,-40} {1,-18} {2,-10} {3,-12} {4,-12} {5,9} {6,8}\n";
+  os << llvm::formatv(kRow, "layer", "op", "mode", "ppu form", "k min/mean/max",
                       "w SQNR", "acc bits");
   for (const llvm::json::Value &value : layers) {
     const llvm::json::Object &e = *value.getAsObject();
@@ -98,8 +100,7 @@ void printTable(const llvm::json::Array &layers, llvm::raw_ostream &os) {
         e.getNumber("weight_sqnr_db")
             ? llvm::formatv("{0:F1} dB", *e.getNumber("weight_sqnr_db")).str()
             : std::string("exact");
-    os << llvm::formatv("{0,-40} {1,-18} {2,-10} {3,-12} {4,-12} {5,9} {6,8}\n",
-                        name, *e.getString("op"), *e.getString("mode"),
+    os << llvm::formatv(kRow, name, *e.getString("op"), *e.getString("mode"),
                         e.getString("ppu_form").value_or("-"), shifts, sqnr,
                         e.getInteger("acc_bits").value_or(0));
   }
