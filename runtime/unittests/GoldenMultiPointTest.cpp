@@ -42,6 +42,19 @@ TEST(GoldenMultiPoint, LoadWeightsUint4ZeroExtendsNibbles) {
   EXPECT_EQ(s.error().getMessage(), "uint4 needs int4 (unsigned nibbles)");
 }
 
+// The compiler's split (isa::splitWeight) is the one the passes below use:
+// a signed hi nibble and an unsigned lo one that recombine to w.
+TEST(GoldenMultiPoint, SplitWeightRecombinesEveryInt8Weight) {
+  for (int w = -128; w <= 127; ++w) {
+    const isa::WeightSplit split = isa::splitWeight(w);
+    EXPECT_GE(split.hi, -8) << w;
+    EXPECT_LE(split.hi, 7) << w;
+    EXPECT_GE(split.lo, 0) << w;
+    EXPECT_LE(split.lo, 15) << w;
+    EXPECT_EQ(split.hi * (1 << isa::kHiPointShift) + split.lo, w);
+  }
+}
+
 TEST(GoldenMultiPoint, TwoUnsignedLowPointsAreExactForEveryInt8Weight) {
   // W[r][c] = 16 * r + c - 128: all 256 int8 values once.
   std::vector<int> w(256);

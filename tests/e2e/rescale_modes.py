@@ -309,7 +309,7 @@ def check_calibration_report(args, work):
             raise Failure("npuc --calib: %s inputs" % figures["inputs"])
     bad = [
         ([model, "--calib=" + calib, "-o", os.path.join(work, "x.bin")],
-         "--quant-report or -v"),
+         "--calib feeds the quant report"),
         ([model, "--labels=" + label_file, "-v", "-o",
           os.path.join(work, "x.bin")], "--labels needs --calib"),
         ([os.path.join(args.models, model_cases.LAYERS_DIR, "add0.tflite"),

@@ -24,6 +24,12 @@ void mlir::npu::buildNpuCompilePipeline(
     pm.addNestedPass<func::FuncOp>(createNpuRequantizeWeights(requantOptions));
   }
   pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
+  NpuWeightPointsOptions pointsOptions;
+  pointsOptions.points = options.weightPoints;
+  pointsOptions.budget = options.weightPointBudget;
+  pointsOptions.plan = SmallVector<int>(options.weightPointPlan.begin(),
+                                        options.weightPointPlan.end());
+  pm.addPass(createNpuWeightPoints(pointsOptions));
   pm.addPass(createNpuAccBound());
   if (!options.quantReport.empty() || options.quantTable) {
     NpuQuantReportOptions reportOptions;

@@ -21,6 +21,7 @@
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
 
+#include "PrecisionPlan.h"
 #include "QuantEval.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -93,6 +94,35 @@ cl::opt<mlir::npu::RescaleMode> rescaleOption(
     cl::desc("Weight quantization of MAC layers (see docs/quantization.md)"),
     cl::init(mlir::npu::RescaleMode::Exact), mlir::npu::rescaleModeValues(),
     cl::cat(npucCategory));
+
+cl::opt<mlir::npu::WeightPoints> weightPointsOption(
+    "weight-points",
+    cl::desc("4-bit points per int8 weight on a 4-bit array "
+             "(array.weight_bits=4; see docs/quantization.md)"),
+    cl::init(mlir::npu::WeightPoints::Exact), mlir::npu::weightPointsValues(),
+    cl::cat(npucCategory));
+
+cl::opt<double> weightPointBudgetOption(
+    "weight-point-budget",
+    cl::desc("--weight-points=auto: the weight SQNR (dB) every layer must "
+             "reach (default 30)"),
+    cl::value_desc("DB"), cl::init(30.0), cl::cat(npucCategory));
+
+cl::opt<npuc::PlanObjective> precisionPlanOption(
+    "precision-plan",
+    cl::desc("Choose one or two 4-bit points per layer for the lowest cost "
+             "that keeps --error-budget on the --calib inputs"),
+    cl::values(clEnumValN(npuc::PlanObjective::Cycles, "cycles",
+                          "the cost model's cycles"),
+               clEnumValN(npuc::PlanObjective::Energy, "energy",
+                          "array MAC and DRAM energy")),
+    cl::cat(npucCategory));
+
+cl::opt<double> errorBudgetOption(
+    "error-budget",
+    cl::desc("--precision-plan: the lowest output SQNR (dB) against the "
+             "exact program"),
+    cl::value_desc("DB"), cl::cat(npucCategory));
 
 cl::opt<std::string> quantReportOption(
     "quant-report",
@@ -250,6 +280,26 @@ static FailureOr<::npu::Program> programOf(ModuleOp module) {
   return mlir::npu::buildProgram(*programs.begin());
 }
 
+/// Sets `key` of the quant report file (when one is written) to `value`.
+static int addToQuantReport(llvm::StringRef key, llvm::json::Object value) {
+  if (quantReportOption.empty())
+    return 0;
+  auto text = llvm::MemoryBuffer::getFile(quantReportOption);
+  if (!text)
+    return fail("cannot read '" + quantReportOption + "'");
+  llvm::Expected<llvm::json::Value> report =
+      llvm::json::parse((*text)->getBuffer());
+  if (!report || !report->getAsObject())
+    return fail("'" + quantReportOption + "' is not the quant report");
+  (*report->getAsObject())[key] = std::move(value);
+  std::error_code error;
+  llvm::raw_fd_ostream out(quantReportOption, error, llvm::sys::fs::OF_Text);
+  if (error)
+    return fail("cannot write '" + quantReportOption + "': " + error.message());
+  out << llvm::formatv("{0:2}", *report) << "\n";
+  return 0;
+}
+
 /// Adds the model-level figures to the quant report (its "model" object)
 /// and, with -v, prints them on stderr.
 static int reportQuantEval(const npuc::QuantEval &eval) {
@@ -282,22 +332,115 @@ static int reportQuantEval(const npuc::QuantEval &eval) {
                                     *eval.exactCorrect / samples);
     llvm::errs() << "\n";
   }
-  if (quantReportOption.empty())
-    return 0;
-  auto text = llvm::MemoryBuffer::getFile(quantReportOption);
-  if (!text)
-    return fail("cannot read '" + quantReportOption + "'");
-  llvm::Expected<llvm::json::Value> report =
-      llvm::json::parse((*text)->getBuffer());
-  if (!report || !report->getAsObject())
-    return fail("'" + quantReportOption + "' is not the quant report");
-  (*report->getAsObject())["model"] = std::move(model);
-  std::error_code error;
-  llvm::raw_fd_ostream out(quantReportOption, error, llvm::sys::fs::OF_Text);
-  if (error)
-    return fail("cannot write '" + quantReportOption + "': " + error.message());
-  out << llvm::formatv("{0:2}", *report) << "\n";
-  return 0;
+  return addToQuantReport("model", std::move(model));
+}
+
+/// Adds the precision plan to the quant report (its "plan" object) and,
+/// with -v, prints it on stderr.
+static int reportPlan(const npuc::PlanResult &plan) {
+  llvm::json::Object o;
+  o["objective"] =
+      precisionPlanOption == npuc::PlanObjective::Cycles ? "cycles" : "energy";
+  o["error_budget_db"] = plan.budgetDb;
+  o["calibration_sqnr_db"] = plan.sqnrDb ? llvm::json::Value(*plan.sqnrDb)
+                                         : llvm::json::Value(nullptr);
+  o["cost"] = plan.cost;
+  o["exact_cost"] = plan.exactCost;
+  o["one_point_cost"] = plan.onePointCost;
+  o["lambda"] = plan.lambda;
+  o["refinements"] = plan.refinements;
+  o["dual_rank_correlation"] = plan.rankCorrelation
+                                   ? llvm::json::Value(*plan.rankCorrelation)
+                                   : llvm::json::Value(nullptr);
+  llvm::json::Array layers;
+  for (const npuc::PlanLayer &l : plan.layers) {
+    llvm::json::Object e;
+    e["name"] = l.name;
+    e["points"] = l.points;
+    e["saving"] = l.saving;
+    e["noise"] = l.noise;
+    e["alone_sqnr_db"] = l.aloneSqnrDb ? llvm::json::Value(*l.aloneSqnrDb)
+                                       : llvm::json::Value(nullptr);
+    e["dual"] = std::isfinite(l.dual) ? llvm::json::Value(l.dual)
+                                      : llvm::json::Value(nullptr);
+    layers.push_back(std::move(e));
+  }
+  o["layers"] = std::move(layers);
+  if (verboseOption) {
+    constexpr const char *kRow = "{0,-40} {1,6} {2,12} {3,14} {4,14}\n";
+    llvm::errs() << llvm::formatv(kRow, "plan layer", "points", "saving",
+                                  "alone SQNR", "dual");
+    for (const npuc::PlanLayer &l : plan.layers)
+      llvm::errs() << llvm::formatv(
+          kRow, l.name, l.points, llvm::formatv("{0:F0}", l.saving).str(),
+          l.aloneSqnrDb ? llvm::formatv("{0:F1} dB", *l.aloneSqnrDb).str()
+                        : std::string("exact"),
+          std::isfinite(l.dual) ? llvm::formatv("{0:E2}", l.dual).str()
+                                : std::string("inf"));
+    llvm::errs() << llvm::formatv(
+        "plan: cost {0:F0} (exact {1:F0}, one point everywhere {2:F0}), "
+        "calibration SQNR {3} for a {4:F1} dB budget\n",
+        plan.cost, plan.exactCost, plan.onePointCost,
+        plan.sqnrDb ? llvm::formatv("{0:F1} dB", *plan.sqnrDb).str()
+                    : std::string("exact"),
+        plan.budgetDb);
+  }
+  return addToQuantReport("plan", std::move(o));
+}
+
+/// npuc --precision-plan: points per layer (PrecisionPlan.h) for the
+/// imported `module`, which stays as it is; the planner compiles clones
+/// with the command line's target and --rescale.
+static ::npu::Result<npuc::PlanResult>
+planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
+           ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base) {
+  auto compileClone = [&](ModuleOp m, const std::vector<int> *plan,
+                          bool graphOnly) {
+    PassManager pm(&context);
+    mlir::npu::NpuCompilePipelineOptions options;
+    setTargetOptions(options);
+    options.rescale = base.rescale.getValue();
+    options.graphOnly = graphOnly;
+    if (plan)
+      options.weightPointPlan = ArrayRef<int>(*plan);
+    mlir::npu::buildNpuCompilePipeline(pm, options);
+    diagnostics.setQuietWarnings(true);
+    const bool ok = succeeded(pm.run(m)) && !diagnostics.hadError();
+    diagnostics.setQuietWarnings(false);
+    return ok;
+  };
+  OwningOpRef<ModuleOp> graph = module.clone();
+  if (!compileClone(*graph, nullptr, /*graphOnly=*/true))
+    return ::npu::makeError("--precision-plan: the model does not compile");
+  FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*graph);
+  if (failed(arch))
+    return ::npu::makeError("--precision-plan: no target configuration");
+  if (arch->array.weightBits != 4)
+    return ::npu::makeError("--precision-plan chooses 4-bit points: compile "
+                            "for a 4-bit array (--set array.weight_bits=4)");
+  const std::vector<std::string> names = mlir::npu::pointLayerNames(*graph);
+  npuc::PlanCompiler compile =
+      [&](const std::vector<int> &plan) -> ::npu::Result<::npu::Program> {
+    OwningOpRef<ModuleOp> m = module.clone();
+    if (!compileClone(*m, &plan, /*graphOnly=*/false))
+      return ::npu::makeError("--precision-plan: a planned program does not "
+                              "compile");
+    FailureOr<::npu::Program> program = programOf(*m);
+    if (failed(program))
+      return ::npu::makeError("--precision-plan: no program");
+    return std::move(*program);
+  };
+  ::npu::Result<::npu::Program> exact =
+      compile(std::vector<int>(names.size(), 2));
+  if (!exact)
+    return exact.error();
+  ::npu::Result<std::vector<::npu::Tensor>> samples =
+      npuc::loadCalibration(*exact, calibOption);
+  if (!samples)
+    return samples.error();
+  return npuc::planPrecision(compile, names, *arch,
+                             precisionPlanOption.getValue(),
+                             errorBudgetOption.getValue(), *samples);
 }
 
 int main(int argc, char **argv) {
@@ -368,10 +511,29 @@ int main(int argc, char **argv) {
   setTargetOptions(pipeline);
   pipeline.graphOnly = emitOption == Emit::Npu;
   pipeline.rescale = rescaleOption.getValue();
+  pipeline.weightPoints = weightPointsOption.getValue();
+  pipeline.weightPointBudget = weightPointBudgetOption.getValue();
+  if (weightPointBudgetOption.getNumOccurrences() &&
+      pipeline.weightPoints != mlir::npu::WeightPoints::Auto)
+    return fail("--weight-point-budget needs --weight-points=auto");
+  if (!(pipeline.weightPointBudget >= 0 && pipeline.weightPointBudget < 200))
+    return fail("--weight-point-budget: expected a dB figure in [0, 200)");
   pipeline.quantReport = quantReportOption.getValue();
   pipeline.quantTable = verboseOption.getValue();
-  if (!calibOption.empty() && quantReportOption.empty() && !verboseOption)
-    return fail("--calib feeds the quant report: give --quant-report or -v");
+  const bool planning = precisionPlanOption.getNumOccurrences() > 0;
+  if (!calibOption.empty() && quantReportOption.empty() && !verboseOption &&
+      !planning)
+    return fail("--calib feeds the quant report or the precision plan: give "
+                "--quant-report, -v or --precision-plan");
+  if (planning && calibOption.empty())
+    return fail("--precision-plan needs --calib (the inputs it measures the "
+                "error on)");
+  if (planning != (errorBudgetOption.getNumOccurrences() > 0))
+    return fail("--precision-plan and --error-budget=DB go together");
+  if (planning && weightPointsOption.getNumOccurrences())
+    return fail("--precision-plan chooses the points: drop --weight-points");
+  if (planning && !(errorBudgetOption >= 0 && errorBudgetOption < 200))
+    return fail("--error-budget: expected a dB figure in [0, 200)");
   if (!labelsOption.empty() && calibOption.empty())
     return fail("--labels needs --calib (the inputs they label)");
   if (!calibOption.empty() &&
@@ -380,8 +542,21 @@ int main(int argc, char **argv) {
   // The exact program the calibration compares with, compiled from the
   // same import.
   OwningOpRef<ModuleOp> exactModule;
-  if (!calibOption.empty() && pipeline.rescale != mlir::npu::RescaleMode::Exact)
+  const bool lossy = pipeline.rescale != mlir::npu::RescaleMode::Exact ||
+                     pipeline.weightPoints == mlir::npu::WeightPoints::One ||
+                     pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
+                     planning;
+  if (!calibOption.empty() && lossy)
     exactModule = module->clone();
+  std::optional<npuc::PlanResult> plan;
+  if (planning) {
+    ::npu::Result<npuc::PlanResult> planned =
+        planPoints(context, diagnostics, *module, pipeline);
+    if (!planned)
+      return fail(planned.error().getMessage());
+    plan = std::move(*planned);
+    pipeline.weightPointPlan = ArrayRef<int>(plan->points);
+  }
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())
     return 1;
@@ -445,6 +620,9 @@ int main(int argc, char **argv) {
       return fail(eval.error().getMessage());
     if (int status = reportQuantEval(*eval))
       return status;
+    if (plan)
+      if (int status = reportPlan(*plan))
+        return status;
   }
   if (scheduleReport) {
     // The whole configuration compiled for: the binary records only the

@@ -139,44 +139,68 @@ Result<QuantEval> evaluate(const npu::Program &program,
   if (labels && labels->size() != samples.size())
     return makeError("--labels gives ", labels->size(), " labels for ",
                      samples.size(), " calibration inputs");
+  Result<std::vector<std::vector<Tensor>>> got = runSamples(program, samples);
+  if (!got)
+    return got.error();
+  // The exact program is this one when nothing was changed: run it once.
+  Result<std::vector<std::vector<Tensor>>> want =
+      &exact == &program ? got : runSamples(exact, samples);
+  if (!want)
+    return want.error();
   QuantEval result;
   result.samples = samples.size();
   if (labels)
     result.correct = result.exactCorrect = 0;
-  const std::vector<size_t> outputs = program.outputIndices();
-  double signal = 0, noise = 0;
   for (size_t s = 0; s < samples.size(); ++s) {
-    Result<npu::golden::RunResult> got =
-        npu::golden::runProgram(program, {samples[s]});
-    if (!got)
-      return got.error();
-    // With --rescale=exact the two programs are one: run it once.
-    Result<npu::golden::RunResult> want =
-        &exact == &program ? got : npu::golden::runProgram(exact, {samples[s]});
-    if (!want)
-      return want.error();
-    for (size_t o = 0; o < outputs.size(); ++o) {
-      const int64_t zp = program.tensors[outputs[o]].zeroPoint;
-      const Tensor &g = got->outputs[o], &w = want->outputs[o];
-      for (int64_t i = 0; i < w.numElements(); ++i) {
-        const double ref = double(w.getInt(i) - zp);
-        const double err = double(w.getInt(i) - g.getInt(i));
-        signal += ref * ref;
-        noise += err * err;
-      }
-    }
-    const int64_t top = argmax(got->outputs[0]);
-    const int64_t exactTop = argmax(want->outputs[0]);
+    const int64_t top = argmax((*got)[s][0]);
+    const int64_t exactTop = argmax((*want)[s][0]);
     result.agree += top == exactTop;
     if (labels) {
       *result.correct += top == (*labels)[s];
       *result.exactCorrect += exactTop == (*labels)[s];
     }
   }
-  if (noise > 0)
-    result.sqnrDb = signal > 0 ? 10 * std::log10(signal / noise)
-                               : -std::numeric_limits<double>::infinity();
+  result.sqnrDb = noiseEnergy(program, *want, *got).sqnrDb();
   return result;
+}
+
+Result<std::vector<std::vector<Tensor>>>
+runSamples(const npu::Program &program, const std::vector<Tensor> &samples) {
+  std::vector<std::vector<Tensor>> outputs;
+  for (const Tensor &sample : samples) {
+    Result<npu::golden::RunResult> run =
+        npu::golden::runProgram(program, {sample});
+    if (!run)
+      return run.error();
+    outputs.push_back(std::move(run->outputs));
+  }
+  return outputs;
+}
+
+std::optional<double> NoiseEnergy::sqnrDb() const {
+  if (noise == 0)
+    return std::nullopt;
+  return signal > 0 ? 10 * std::log10(signal / noise)
+                    : -std::numeric_limits<double>::infinity();
+}
+
+NoiseEnergy noiseEnergy(const npu::Program &program,
+                        const std::vector<std::vector<Tensor>> &want,
+                        const std::vector<std::vector<Tensor>> &got) {
+  const std::vector<size_t> outputs = program.outputIndices();
+  NoiseEnergy e;
+  for (size_t s = 0; s < want.size(); ++s)
+    for (size_t o = 0; o < outputs.size(); ++o) {
+      const int64_t zp = program.tensors[outputs[o]].zeroPoint;
+      const Tensor &g = got[s][o], &w = want[s][o];
+      for (int64_t i = 0; i < w.numElements(); ++i) {
+        const double ref = double(w.getInt(i) - zp);
+        const double err = double(w.getInt(i) - g.getInt(i));
+        e.signal += ref * ref;
+        e.noise += err * err;
+      }
+    }
+  return e;
 }
 
 } // namespace npuc

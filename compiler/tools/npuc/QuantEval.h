@@ -44,6 +44,23 @@ struct QuantEval {
   std::optional<size_t> correct, exactCorrect;
 };
 
+/// The outputs of `program` for each sample (golden executor).
+npu::Result<std::vector<std::vector<npu::Tensor>>>
+runSamples(const npu::Program &program,
+           const std::vector<npu::Tensor> &samples);
+
+/// Energies of the reference outputs (about their zero points) and of the
+/// differences of `got` from them, in squared integer steps, over every
+/// output element of every sample.
+struct NoiseEnergy {
+  double signal = 0, noise = 0;
+  /// 10 log10(signal / noise); nullopt when the outputs are equal.
+  std::optional<double> sqnrDb() const;
+};
+NoiseEnergy noiseEnergy(const npu::Program &program,
+                        const std::vector<std::vector<npu::Tensor>> &want,
+                        const std::vector<std::vector<npu::Tensor>> &got);
+
 /// Runs both programs on every sample on the golden executor (once when
 /// `exact` is `program` itself).
 npu::Result<QuantEval> evaluate(const npu::Program &program,

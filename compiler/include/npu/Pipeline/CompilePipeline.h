@@ -33,6 +33,19 @@ struct NpuCompilePipelineOptions
       llvm::cl::desc("Weight quantization: exact (the model's own), "
                      "per-layer or wess (npu-requantize-weights)"),
       llvm::cl::init(RescaleMode::Exact), rescaleModeValues()};
+  Option<WeightPoints> weightPoints{
+      *this, "weight-points",
+      llvm::cl::desc("Points per int8 weight on a 4-bit array "
+                     "(npu-weight-points)"),
+      llvm::cl::init(WeightPoints::Exact), weightPointsValues()};
+  Option<double> weightPointBudget{
+      *this, "weight-point-budget",
+      llvm::cl::desc("weight-points=auto: weight SQNR (dB) per layer"),
+      llvm::cl::init(30.0)};
+  ListOption<int> weightPointPlan{
+      *this, "weight-point-plan",
+      llvm::cl::desc("Points (1 or 2) per layer, overriding weight-points "
+                     "(npuc --precision-plan)")};
   Option<std::string> quantReport{
       *this, "quant-report",
       llvm::cl::desc("Write the per-layer quantization report (JSON) here"),
@@ -49,8 +62,8 @@ struct NpuCompilePipelineOptions
 };
 
 /// npu-set-arch, then on each function tosa-to-npu, npu-requantize-weights
-/// (unless `rescale` is exact) and npu-fold-rescale,
-/// then npu-acc-bound and (with `quantReport` or `quantTable`)
+/// (unless `rescale` is exact) and npu-fold-rescale, then npu-weight-points,
+/// npu-acc-bound and (with `quantReport` or `quantTable`)
 /// npu-quant-report; unless
 /// `graphOnly`, npu-cascade (if `cascade`), npu-plan-sram, npu-plan-memory,
 /// npu-lower-to-instructions and npu-schedule, which leave an npu.program.

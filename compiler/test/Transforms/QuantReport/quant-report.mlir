@@ -11,6 +11,12 @@
 // RUN: FileCheck %s --input-file=%t.exact.json --check-prefix=EXACT
 // RUN: not npu-opt %s --pass-pipeline="builtin.module(npu-set-arch,npu-quant-report{file=%t.missing/dir/r.json})" 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
 // RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-requantize-weights{mode=wess},npu-fold-rescale),npu-acc-bound,npu-quant-report{table=true})" 2>&1 >/dev/null | FileCheck %s --check-prefix=TABLE
+// On a 4-bit array with one point per weight (npu-weight-points): the
+// weights become [[96, -48], [0, 0]]; at the channel scales 2^-10 and 2^-8
+// the signal is (100^2 + 51^2) + 16 (3^2 + 5^2) = 13145 and the noise
+// (4^2 + 3^2) + 16 (3^2 + 5^2) = 569 (units of 2^-20): 13.636 dB. The bound
+// is (96 + 48) * 128 = 18432, 16 bits.
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny set=array.weight_bits=4},npu-weight-points{points=1},npu-acc-bound,npu-quant-report{table=true})" 2>&1 >/dev/null | FileCheck %s --check-prefix=POINTS
 
 // CHECK:      "arch": "npu-tiny",
 // CHECK:      "layers": [
@@ -27,6 +33,11 @@
 // CHECK-NEXT:     "op": "fully_connected",
 // CHECK-NEXT:     "ppu_form": "shift_table",
 // CHECK-NEXT:     "weight_bits": 8,
+// CHECK-NEXT:     "weight_points": {
+// CHECK-NEXT:       "max": 1,
+// CHECK-NEXT:       "mean": 1,
+// CHECK-NEXT:       "min": 1
+// CHECK-NEXT:     },
 // CHECK-NEXT:     "weight_sqnr_db": 55.270{{[0-9]*}},
 // CHECK-NEXT:     "weights_exact": false
 // CHECK:      "ppu_rescale": "per-channel"
@@ -36,8 +47,11 @@
 // EXACT:      "weight_sqnr_db": null,
 // EXACT-NEXT: "weights_exact": true
 
-// TABLE:      layer op mode ppu form k min/mean/max w SQNR acc bits
-// TABLE-NEXT: fc1 fully_connected wess shift_table 0/1.0/2 55.3 dB 16
+// TABLE:      layer op mode ppu form k min/mean/max w bits points w SQNR acc bits
+// TABLE-NEXT: fc1 fully_connected wess shift_table 0/1.0/2 8 1/1.0/1 55.3 dB 16
+
+// POINTS:      layer op mode ppu form k min/mean/max w bits points w SQNR acc bits
+// POINTS-NEXT: fc1 fully_connected exact - 0/0.0/0 4 1/1.0/1 13.6 dB 16
 
 // UNWRITABLE: error: cannot write the quantization report '{{.*}}r.json'
 func.func @main(%x: tensor<1x2xi8>) -> tensor<1x2xi8> {

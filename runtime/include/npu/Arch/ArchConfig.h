@@ -98,6 +98,7 @@ struct ArchConfig {
 
   struct Energy {
     double macPj;
+    double mac4Pj;
     double accAddPj;
     double sramSmallPjPer64b;
     double sramLargePjPer64b;
@@ -200,6 +201,9 @@ void visitArchFields(Config &c, Visitor &&visit) {
   visit(ArchFieldInfo{"energy.mac_pj", "pJ", "0.23", 0, 1000,
         "One int8 x int8 multiply-accumulate in a PE, at 45 nm", false},
         c.energy.macPj);
+  visit(ArchFieldInfo{"energy.mac4_pj", "pJ", "0.155", 0, 1000,
+        "One int8 x 5-bit multiply-accumulate in a PE of a 4-bit array, at 45 nm",
+        false}, c.energy.mac4Pj);
   visit(ArchFieldInfo{"energy.acc_add_pj", "pJ", "0.1", 0, 1000,
         "One 32-bit add in the accumulator or PPU, at 45 nm", false},
         c.energy.accAddPj);

@@ -335,6 +335,20 @@ inline int weightAt(const LoadWeights &l, const uint8_t *row, unsigned c) {
   return l.uint4 || nibble < 8 ? nibble : nibble - 16;
 }
 
+/// Multi-point weights on a 4-bit array: an int8 weight is w = 16 * hi + lo
+/// with hi a signed nibble, run in a pass whose sums are shifted by
+/// kHiPointShift (gemm's acc_shift), and lo an unsigned nibble (load.weights
+/// uint4) in a pass without shift. Every int8 weight has exactly one split.
+inline constexpr unsigned kHiPointShift = 4;
+struct WeightSplit {
+  int hi; ///< -8..7
+  int lo; ///< 0..15
+};
+inline constexpr WeightSplit splitWeight(int w) {
+  const int lo = ((w % 16) + 16) % 16;
+  return {(w - lo) / 16, lo};
+}
+
 /// Streams out_h x out_w input vectors of k bytes from IBUF through the
 /// array and writes (or accumulates) `cols` 32-bit sums per vector in ABUF.
 struct Gemm {

@@ -15,6 +15,8 @@
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
 
+#include "npu/Isa/Isa.h"
+
 #include "mlir/IR/Matchers.h"
 
 namespace mlir::npu {
@@ -49,19 +51,20 @@ std::pair<int64_t, int64_t> inputRange(Value v) {
   return {lo, hi};
 }
 
-/// Sum of |w| per accumulator of a constant weight tensor, each weight
-/// times its pass's 2^acc_shift (`shiftOf(index)`); nullopt when the weights
-/// are not constant.
+/// Sum of magnitude(w) per accumulator of a constant weight tensor, each
+/// weight times its pass's 2^acc_shift (`shiftOf(index)`); nullopt when the
+/// weights are not constant.
 std::optional<SmallVector<int64_t>>
 accumulatorAbsSums(Value weights, MacWeightLayout layout,
-                   llvm::function_ref<int64_t(int64_t)> shiftOf) {
+                   llvm::function_ref<int64_t(int64_t)> shiftOf,
+                   llvm::function_ref<int64_t(int64_t)> magnitude) {
   DenseIntElementsAttr attr;
   if (!matchPattern(weights, m_Constant(&attr)))
     return std::nullopt;
   SmallVector<int64_t> sums(layout.accumulators(), 0);
   int64_t index = 0;
   for (const APInt &w : attr.getValues<APInt>()) {
-    sums[layout.accumulatorOf(index)] += std::abs(w.getSExtValue())
+    sums[layout.accumulatorOf(index)] += magnitude(w.getSExtValue())
                                          << shiftOf(index);
     ++index;
   }
@@ -83,6 +86,7 @@ struct AccBoundPass : mlir::npu::impl::NpuAccBoundBase<AccBoundPass> {
     if (failed(config))
       return signalPassFailure();
     const int64_t accBits = config->array.accBits;
+    const int64_t accWeightBits = config->array.weightBits;
     const char *policy = config->array.overflow == ::npu::OverflowPolicy::Wrap
                              ? "wrap"
                              : "saturate";
@@ -108,10 +112,23 @@ struct AccBoundPass : mlir::npu::impl::NpuAccBoundBase<AccBoundPass> {
       auto shiftOf = [&](int64_t index) -> int64_t {
         return split && (index / ic) % kw % 2 == 0 ? 8 : 0;
       };
-      if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout, shiftOf))
+      auto abs = [](int64_t w) { return std::abs(w); };
+      if (auto sums =
+              accumulatorAbsSums(op.getMacWeights(), layout, shiftOf, abs))
         maxSum = *llvm::max_element(*sums);
       else if (split)
         maxSum *= 256;
+      // On a 4-bit array the hi point's pass (16 * hi, npu-weight-points)
+      // runs first: its partial sum can exceed the final one (w = -1 is
+      // -16 + 15).
+      auto hiPoint = [](int64_t w) {
+        return 16 * std::abs(int64_t(
+                        ::npu::isa::splitWeight(static_cast<int>(w)).hi));
+      };
+      if (accWeightBits == 4 && !isa<DepthwiseConv2DOp>(op.getOperation()))
+        if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout, shiftOf,
+                                           hiPoint))
+          maxSum = std::max(maxSum, *llvm::max_element(*sums));
       const int64_t bound = maxIn * maxSum;
       const int64_t bits = bitsFor(bound);
       auto requant = cast<RequantOpInterface>(op.getOperation());

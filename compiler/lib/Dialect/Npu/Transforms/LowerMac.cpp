@@ -130,9 +130,29 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   const int64_t ho = e.half(Buffer::OBuf);
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
   const int64_t winH = (g.KH - 1) * g.DH + 1, winW = (g.KW - 1) * g.DW + 1;
-  if (arch.array.weightBits != 8)
-    return src->emitError("int8 weights need array.weight_bits = 8 (4-bit "
-                          "arrays run multi-point weights, not lowered yet)");
+  // Multi-point weights (npu-weight-points): on a 4-bit array each int8
+  // weight is w = 16 * hi + lo (isa::splitWeight), one pass per point; a
+  // layer whose weights are all 16 * hi needs only the hi point. Weight
+  // rows are packed two per byte, so column offsets must be even.
+  const bool nibbles = arch.array.weightBits == 4;
+  if (nibbles && !g.constWeights)
+    return src->emitError("a product of two activations needs "
+                          "array.weight_bits = 8 (4-bit arrays take constant "
+                          "weights as multi-point nibbles)");
+  if (nibbles && C % 2 != 0 && g.OC > C)
+    return src->emitError("4-bit weights need an even array.cols when a "
+                          "layer has more output channels than columns");
+  int64_t points = 1;
+  if (nibbles)
+    for (int64_t v : *g.constWeights)
+      if (npuisa::splitWeight(static_cast<int>(v)).lo != 0) {
+        points = 2;
+        break;
+      }
+  // WBUF / DRAM bytes of a weight row of n columns, all points.
+  auto rowBytes = [&](int64_t n) {
+    return points * (nibbles ? (n + 1) / 2 : n);
+  };
 
   // Largest input-channel group: the whole window of one output pixel must
   // fit. (One window pixel's channels are one DMA element.) An on-chip
@@ -148,10 +168,13 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   // Largest output-channel group (its PPU tables must fit pbuf; an output
   // going to DRAM is staged in OBUF).
   int64_t octMax = std::min<int64_t>(
-      {g.OC, accBytes / 4, g.outHome ? g.OC : ho / outSize, hw / R,
-       kMaxPpuChannels, kMaxAccStride / 4, ppuMaxChannels(e, g.ppu)});
+      {g.OC, accBytes / 4, g.outHome ? g.OC : ho / outSize,
+       nibbles ? 2 * (hw / R / points) : hw / R, kMaxPpuChannels,
+       kMaxAccStride / 4, ppuMaxChannels(e, g.ppu)});
   if (octMax < g.OC && octMax >= C)
     octMax = octMax / C * C;
+  if (nibbles && octMax < g.OC) // packed rows start on a byte
+    octMax -= octMax % 2;
   if (octMax < 1)
     return src->emitError("scratchpads too small for one output channel "
                           "(wbuf must hold array.rows weights, abuf 4 bytes)");
@@ -218,9 +241,11 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     const int64_t tiles = g.batches * ceilDiv(g.OH, oht) * ceilDiv(g.OW, owt);
     const int64_t icGroups = ceilDiv(g.IC, ict);
     const int64_t compute = arrayPassCycles(
-        arch, tiles * ceilDiv(g.OC, C) * passesPerColumn(ict), oht * owt, g.OC);
-    const bool resident = icGroups == 1 && K <= hw / oct && oct == g.OC;
-    const int64_t weightBytes = (resident ? 1 : tiles) * K * g.OC;
+        arch, tiles * ceilDiv(g.OC, C) * passesPerColumn(ict) * points,
+        oht * owt, g.OC);
+    const bool resident =
+        icGroups == 1 && K <= hw / rowBytes(oct) && oct == g.OC;
+    const int64_t weightBytes = (resident ? 1 : tiles) * K * rowBytes(g.OC);
     const int64_t inputBytes =
         g.inHome ? 0
                  : tiles * inRows(oht) * inCols(owt) * g.IC *
@@ -239,6 +264,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
       break;
     for (int64_t o = octMax; o >= 1; o = o > C ? ceilDiv(o, 2) : 0) {
       const int64_t oc = o < octMax && o >= C ? o / C * C : o;
+      if (nibbles && oc % 2 != 0 && oc < g.OC)
+        continue;
       const std::optional<int64_t> cost = tilingCost(i, oc);
       if (cost && *cost < *best) {
         best = cost;
@@ -302,7 +329,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
 
   // Weight groups: consecutive chunks (of one input-channel group) whose
   // rows fit a wbuf half at oct columns.
-  const int64_t maxRows = hw / oct;
+  const int64_t maxRows = hw / rowBytes(oct);
   struct WeightGroup {
     size_t firstChunk, endChunk;
     int64_t k0, k1;
@@ -321,19 +348,46 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     c = wg.endChunk;
   }
 
-  // Weights in DRAM as a K x OC matrix (row k = reduction index).
+  // Weights in DRAM as a K x OC matrix (row k = reduction index); with
+  // nibbles, row k holds each point's OC nibbles (low nibble first), hi
+  // then lo.
   std::function<int64_t(int64_t)> weightsAt = g.weightMatrixAddr;
+  const int64_t pointBytes = rowBytes(g.OC) / points;
+  std::vector<uint8_t> loNibbles; // of weight (k, oc), multi-point only
   if (g.constWeights) {
-    std::vector<uint8_t> matrix(K * g.OC);
     const std::vector<int64_t> &w = *g.constWeights; // OHWI
+    std::vector<uint8_t> matrix(K * rowBytes(g.OC));
+    if (nibbles)
+      loNibbles.resize(K * g.OC);
     for (int64_t k = 0; k < K; ++k)
-      for (int64_t oc = 0; oc < g.OC; ++oc)
-        matrix[k * g.OC + oc] = static_cast<uint8_t>(
+      for (int64_t oc = 0; oc < g.OC; ++oc) {
+        const auto v = static_cast<int>(
             w[((oc * g.KH + rows[k].ky) * g.KW + rows[k].kx) * g.IC +
               rows[k].ic]);
+        if (!nibbles) {
+          matrix[k * g.OC + oc] = static_cast<uint8_t>(v);
+          continue;
+        }
+        const npuisa::WeightSplit split = npuisa::splitWeight(v);
+        loNibbles[k * g.OC + oc] = static_cast<uint8_t>(split.lo);
+        const int shift = oc % 2 == 0 ? 0 : 4;
+        uint8_t *row = &matrix[k * rowBytes(g.OC) + oc / 2];
+        row[0] |= static_cast<uint8_t>((split.hi & 0xf) << shift);
+        if (points == 2)
+          row[pointBytes] |= static_cast<uint8_t>(split.lo << shift);
+      }
     const int64_t addr = e.addSegment(matrix, src->getLoc());
     weightsAt = [addr](int64_t) { return addr; };
   }
+  // True when the lo point of rows [k, k + n) x columns [oc, oc + cols) is
+  // all zero: its pass would add nothing and is not emitted.
+  auto loPassEmpty = [&](int64_t k, int64_t n, int64_t oc, int64_t cols) {
+    for (int64_t r = k; r < k + n; ++r)
+      for (int64_t c = oc; c < oc + cols; ++c)
+        if (loNibbles[r * g.OC + c] != 0)
+          return false;
+    return true;
+  };
 
   // PPU tables: layer-wide when they fit pbuf, else per output-channel group.
   const TablePlacement tables = placePpuTables(e, g.ppu, g.OC, oct);
@@ -354,9 +408,13 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     const int64_t base = weightsResident ? e.layerHalf(Buffer::WBuf).first
                                          : e.slot(Buffer::WBuf, wloads++);
     DramView v;
-    v.base = weightsAt(b) + wg.k0 * g.OC + oc0;
-    v.shape = {wg.k1 - wg.k0, ocn};
-    v.strides = {g.OC, 1};
+    v.base = weightsAt(b) + wg.k0 * rowBytes(g.OC) + (nibbles ? oc0 / 2 : oc0);
+    v.shape = {wg.k1 - wg.k0, rowBytes(ocn)};
+    v.strides = {rowBytes(g.OC), 1};
+    if (points > 1) { // each point's part of the row
+      v.shape = {wg.k1 - wg.k0, points, rowBytes(ocn) / points};
+      v.strides = {rowBytes(g.OC), pointBytes, 1};
+    }
     v.elem = 1;
     (void)e.gather(v, Buffer::WBuf, base);
     return base;
@@ -466,36 +524,44 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
             }
             for (size_t c = wg.firstChunk; c < wg.endChunk; ++c) {
               const Chunk &ch = chunks[c];
-              for (int64_t cp = 0; cp < ocn; cp += C) {
-                const int64_t cols = std::min(C, ocn - cp);
-                npuisa::LoadWeights lw;
-                lw.wAddr =
-                    static_cast<uint32_t>(wbase + (ch.k - wg.k0) * ocn + cp);
-                lw.wStride = static_cast<uint32_t>(ocn);
-                lw.rows = static_cast<uint32_t>(ch.rows);
-                lw.cols = static_cast<uint32_t>(cols);
-                e.emit(lw);
-                npuisa::Gemm gm;
-                gm.inAddr = static_cast<uint32_t>(
-                    *inputBase + ch.ky * g.DH * rowStride + ch.within);
-                gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);
-                gm.inStrideX = static_cast<uint32_t>(g.SW * pixStride);
-                if (im2col) {
-                  gm.inAddr = static_cast<uint32_t>(*im2col + ch.k);
-                  gm.inStrideY = static_cast<uint32_t>(tw * K);
-                  gm.inStrideX = static_cast<uint32_t>(K);
+              for (int64_t cp = 0; cp < ocn; cp += C)
+                for (int64_t p = 0; p < points; ++p) {
+                  const int64_t cols = std::min(C, ocn - cp);
+                  if (p == 1 && loPassEmpty(ch.k, ch.rows, oc0 + cp, cols))
+                    continue;
+                  npuisa::LoadWeights lw;
+                  lw.wAddr = static_cast<uint32_t>(
+                      wbase + (ch.k - wg.k0) * rowBytes(ocn) +
+                      p * (rowBytes(ocn) / points) + (nibbles ? cp / 2 : cp));
+                  lw.wStride = static_cast<uint32_t>(rowBytes(ocn));
+                  lw.rows = static_cast<uint32_t>(ch.rows);
+                  lw.cols = static_cast<uint32_t>(cols);
+                  lw.int4 = nibbles;
+                  lw.uint4 = p == 1;
+                  e.emit(lw);
+                  npuisa::Gemm gm;
+                  gm.inAddr = static_cast<uint32_t>(
+                      *inputBase + ch.ky * g.DH * rowStride + ch.within);
+                  gm.inStrideY = static_cast<uint32_t>(g.SH * rowStride);
+                  gm.inStrideX = static_cast<uint32_t>(g.SW * pixStride);
+                  if (im2col) {
+                    gm.inAddr = static_cast<uint32_t>(*im2col + ch.k);
+                    gm.inStrideY = static_cast<uint32_t>(tw * K);
+                    gm.inStrideX = static_cast<uint32_t>(K);
+                  }
+                  gm.outH = static_cast<uint32_t>(th);
+                  gm.outW = static_cast<uint32_t>(tw);
+                  gm.k = static_cast<uint32_t>(ch.rows);
+                  gm.inZp = g.inZp;
+                  gm.accAddr = static_cast<uint32_t>(4 * cp);
+                  gm.accStride = static_cast<uint32_t>(4 * ocn);
+                  gm.cols = static_cast<uint32_t>(cols);
+                  gm.accumulate = !first || p > 0;
+                  gm.accShift = static_cast<uint32_t>(
+                      ch.accShift +
+                      (nibbles && p == 0 ? npuisa::kHiPointShift : 0));
+                  e.emit(gm);
                 }
-                gm.outH = static_cast<uint32_t>(th);
-                gm.outW = static_cast<uint32_t>(tw);
-                gm.k = static_cast<uint32_t>(ch.rows);
-                gm.inZp = g.inZp;
-                gm.accAddr = static_cast<uint32_t>(4 * cp);
-                gm.accStride = static_cast<uint32_t>(4 * ocn);
-                gm.cols = static_cast<uint32_t>(cols);
-                gm.accumulate = !first;
-                gm.accShift = static_cast<uint32_t>(ch.accShift);
-                e.emit(gm);
-              }
               first = false;
             }
           }

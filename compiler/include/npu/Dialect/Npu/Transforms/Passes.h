@@ -42,6 +42,37 @@ inline auto rescaleModeValues() {
                  "(WESS)"));
 }
 
+/// How many 4-bit points a layer's int8 weights take on a 4-bit array (npuc
+/// --weight-points): exact (two, every weight represented), one (weights
+/// rounded to 16 * hi), two, or chosen per group of output channels (auto).
+enum class WeightPoints { Exact, One, Two, Auto };
+
+/// The command-line values of a WeightPoints option.
+inline auto weightPointsValues() {
+  return llvm::cl::values(
+      clEnumValN(WeightPoints::Exact, "exact",
+                 "as many points as the weights need (default; two on a "
+                 "4-bit array)"),
+      clEnumValN(WeightPoints::One, "1", "one 4-bit point per weight"),
+      clEnumValN(WeightPoints::Two, "2", "two 4-bit points (exact for int8)"),
+      clEnumValN(WeightPoints::Auto, "auto",
+                 "two points only where the layer's weight SQNR budget "
+                 "needs them"));
+}
+
+/// The layers npu-weight-points decomposes on a 4-bit array, in the order
+/// its `plan` option counts them: convolutions and fully connected layers
+/// with constant int8 weights (depthwise layers run on the vector unit).
+SmallVector<Operation *> pointLayers(ModuleOp module);
+
+/// The names of pointLayers(module) (the model's, else op name and index).
+std::vector<std::string> pointLayerNames(ModuleOp module);
+
+/// Attribute npu-weight-points leaves on each layer it decomposes: the
+/// number of points of each output channel (i32 array).
+inline constexpr llvm::StringLiteral kWeightPointsAttrName =
+    "npu.weight_points";
+
 /// Attribute npu-requantize-weights leaves on each layer it re-quantizes:
 /// the mode (rescaleModeName).
 inline constexpr llvm::StringLiteral kRescaleAttrName = "npu.rescale";

@@ -43,6 +43,38 @@ def NpuRequantizeWeights
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def NpuWeightPoints : Pass<"npu-weight-points", "::mlir::ModuleOp"> {
+  let summary = "Multi-point weights for a 4-bit array";
+  let description = [{
+    On an array with `array.weight_bits = 4` every convolution and fully
+    connected layer runs its int8 weights as points: w = 16 * hi + lo, hi a
+    signed nibble in a pass whose sums are shifted by 4, lo an unsigned one
+    in a second pass (`load.weights uint4`). Two points represent every
+    int8 weight exactly. `points` = 1 rounds each weight to 16 * hi (one
+    pass per reduction chunk); `auto` starts there and gives a second point
+    to groups of `array.cols` output channels (a group is what one pass
+    computes) in the order that removes the most weight error, until the
+    layer's weight SQNR (dB, against the model's real weights) reaches
+    `budget`. `exact` and 2 change nothing. The lowering reads the points
+    from the weights: a lo pass whose nibbles are all zero is not emitted.
+    Records per-channel point counts (`npu.weight_points`) and the weights'
+    SQNR. Depthwise layers run on the vector unit with int8 weights and are
+    left alone. `plan`, when given, sets the points of every layer the pass
+    decomposes, in walk order (the precision planner's choice).
+  }];
+  let options = [
+    Option<"points", "points", "::mlir::npu::WeightPoints",
+           "::mlir::npu::WeightPoints::Exact", "exact, 1, 2 or auto",
+           [{::mlir::npu::weightPointsValues()}]>,
+    Option<"budget", "budget", "double", "30.0",
+           "auto: the weight SQNR (dB) each layer must reach">,
+    ListOption<"plan", "plan", "int",
+               "Points (1 or 2) of each layer in order, overriding `points` "
+               "(npuc --precision-plan)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def NpuQuantReport : Pass<"npu-quant-report", "::mlir::ModuleOp"> {
   let summary = "Write the per-layer quantization report (JSON)";
   let description = [{

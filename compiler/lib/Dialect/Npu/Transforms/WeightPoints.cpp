@@ -1,0 +1,209 @@
+//===- WeightPoints.cpp - Multi-point weights for a 4-bit array -----------===//
+//
+// npuc --weight-points. A 4-bit array runs an int8 weight w as points:
+// w = 16 * hi + lo (npu/Isa/Isa.h splitWeight), hi in a pass whose sums are
+// shifted by 4 and lo, unsigned, in a second pass. Two points are exact.
+// One point keeps only hi, rounded: w' = 16 * clamp(round(w / 16), -8, 7),
+// and the lowering skips every lo pass whose nibbles are all zero, so a
+// channel with one point costs no second pass once every channel of its
+// pass (a group of array.cols channels) has one.
+//
+// `auto` is the greedy of multi-point quantization at the granularity the
+// hardware prices: all groups start with one point, and the group whose
+// second point removes the most error (weights in real units, w * s_c with
+// s_c the channel's requantization scale, so channels compare in output
+// units) gets it, until the layer's weight SQNR reaches the budget.
+//
+// The SQNR recorded (npu.weight_sqnr_db) is against the model's real
+// weights: npu-requantize-weights' error, when it ran, adds to this pass's
+// (the two are independent roundings, so their noise energies add).
+//
+//===----------------------------------------------------------------------===//
+#include "Common.h"
+
+#include "npu/Dialect/Npu/IR/NpuOps.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Isa/Isa.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace mlir::npu {
+#define GEN_PASS_DEF_NPUWEIGHTPOINTS
+#include "npu/Dialect/Npu/Transforms/Passes.h.inc"
+} // namespace mlir::npu
+
+using namespace mlir;
+using namespace mlir::npu;
+
+SmallVector<Operation *> mlir::npu::pointLayers(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  module.walk([&](MacOpInterface op) {
+    DenseIntElementsAttr weights;
+    // Weights that are not constants (a matmul of two activations) cannot
+    // be split at compile time; the lowering refuses them on a 4-bit array.
+    if (!isa<DepthwiseConv2DOp>(op.getOperation()) &&
+        matchPattern(op.getMacWeights(), m_Constant(&weights)) &&
+        weights.getElementType().isInteger(8))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+std::vector<std::string> mlir::npu::pointLayerNames(ModuleOp module) {
+  std::vector<std::string> names;
+  for (Operation *op : pointLayers(module))
+    names.push_back(sourceName(op).value_or(
+        (op->getName().stripDialect() + "_" + Twine(names.size())).str()));
+  return names;
+}
+
+namespace {
+
+/// The one-point value of int8 weight w: 16 * hi, hi a signed nibble.
+int64_t onePoint(int64_t w) {
+  const double hi = std::round(double(w) / 16);
+  return 16 * std::clamp<int64_t>(static_cast<int64_t>(hi), -8, 7);
+}
+
+double sqnrDb(double signal, double noise) {
+  return noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
+}
+
+struct WeightPointsPass
+    : mlir::npu::impl::NpuWeightPointsBase<WeightPointsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    FailureOr<::npu::ArchConfig> config = getArchConfig(getOperation());
+    if (failed(config))
+      return signalPassFailure();
+    if (config->array.weightBits == 8) {
+      if (points == WeightPoints::Exact)
+        return;
+      getOperation().emitError("--weight-points needs a 4-bit array "
+                               "(array.weight_bits=4)");
+      return signalPassFailure();
+    }
+    cols = config->array.cols;
+    SmallVector<Operation *> ops = pointLayers(getOperation());
+    if (!plan.empty() && plan.size() != ops.size()) {
+      getOperation().emitError("the precision plan gives ")
+          << plan.size() << " layers points, the model has " << ops.size();
+      return signalPassFailure();
+    }
+    for (auto [index, op] : llvm::enumerate(ops)) {
+      std::optional<int> planned;
+      if (!plan.empty())
+        planned = plan[index];
+      if (planned && *planned != 1 && *planned != 2) {
+        op->emitError("a planned layer takes 1 or 2 points, not ") << *planned;
+        return signalPassFailure();
+      }
+      if (failed(decompose(cast<MacOpInterface>(op), planned)))
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult decompose(MacOpInterface mac, std::optional<int> planned) {
+    Operation *op = mac.getOperation();
+    Value weightsValue = mac.getMacWeights();
+    DenseIntElementsAttr weights;
+    matchPattern(weightsValue, m_Constant(&weights));
+    auto requant = cast<RequantOpInterface>(op);
+    const MacWeightLayout layout = mac.getMacWeightLayout();
+    const int64_t channels = layout.accumulators();
+    ArrayRef<int32_t> mult = requant.getMultiplier();
+    ArrayRef<int32_t> shift = requant.getShift();
+    auto scaleOf = [&](int64_t c) {
+      const size_t k = mult.size() == 1 ? 0 : static_cast<size_t>(c);
+      return k < mult.size() ? std::ldexp(double(mult[k]), -shift[k]) : 1.0;
+    };
+
+    SmallVector<int64_t> w;
+    for (const APInt &v : weights.getValues<APInt>())
+      w.push_back(v.getSExtValue());
+    // Per pass group (array.cols channels): the error energy one point
+    // leaves, in real units; and the signal.
+    const int64_t groups = (channels + cols - 1) / cols;
+    SmallVector<double> groupNoise(groups, 0.0);
+    double signal = 0;
+    for (size_t i = 0; i < w.size(); ++i) {
+      const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
+      const double s = scaleOf(c);
+      const double e = double(w[i] - onePoint(w[i])) * s;
+      signal += double(w[i]) * s * double(w[i]) * s;
+      groupNoise[c / cols] += e * e;
+    }
+
+    // Which groups keep two points.
+    SmallVector<bool> two(groups, planned ? *planned == 2
+                                          : points != WeightPoints::One);
+    if (!planned && points == WeightPoints::Auto) {
+      double noise = 0;
+      for (double n : groupNoise)
+        noise += n;
+      SmallVector<int64_t> order(groups);
+      for (int64_t g = 0; g < groups; ++g)
+        order[g] = g;
+      llvm::stable_sort(order, [&](int64_t a, int64_t b) {
+        return groupNoise[a] > groupNoise[b];
+      });
+      const double priorNoise = requantizeNoise(op, signal);
+      std::fill(two.begin(), two.end(), false);
+      for (int64_t g : order) {
+        if (sqnrDb(signal, priorNoise + noise) >= budget)
+          break;
+        two[g] = true;
+        noise -= groupNoise[g];
+      }
+    }
+
+    SmallVector<APInt> fresh;
+    fresh.reserve(w.size());
+    double noise = 0;
+    for (size_t i = 0; i < w.size(); ++i) {
+      const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
+      const int64_t v = two[c / cols] ? w[i] : onePoint(w[i]);
+      const double e = double(w[i] - v) * scaleOf(c);
+      noise += e * e;
+      fresh.push_back(APInt(8, static_cast<uint64_t>(v), /*isSigned=*/true));
+    }
+    SmallVector<int32_t> perChannel;
+    for (int64_t c = 0; c < channels; ++c)
+      perChannel.push_back(two[c / cols] ? 2 : 1);
+    op->setAttr(kWeightPointsAttrName,
+                DenseI32ArrayAttr::get(op->getContext(), perChannel));
+    if (noise == 0)
+      return success(); // the weights and their SQNR are unchanged
+    op->setAttr(
+        kWeightSqnrAttrName,
+        FloatAttr::get(Float64Type::get(op->getContext()),
+                       sqnrDb(signal, requantizeNoise(op, signal) + noise)));
+    OpBuilder builder(op);
+    Value replacement = builder.create<arith::ConstantOp>(
+        weightsValue.getLoc(),
+        DenseIntElementsAttr::get(cast<ShapedType>(weightsValue.getType()),
+                                  fresh));
+    weightsValue.replaceUsesWithIf(
+        replacement, [&](OpOperand &use) { return use.getOwner() == op; });
+    if (Operation *def = weightsValue.getDefiningOp(); def && def->use_empty())
+      def->erase();
+    return success();
+  }
+
+  /// The error energy npu-requantize-weights left (from its SQNR), at
+  /// `signal`; 0 when the model's own weights are kept.
+  static double requantizeNoise(Operation *op, double signal) {
+    auto sqnr = op->getAttrOfType<FloatAttr>(kWeightSqnrAttrName);
+    if (!sqnr || std::isinf(sqnr.getValueAsDouble()))
+      return 0;
+    return signal / std::pow(10.0, sqnr.getValueAsDouble() / 10);
+  }
+
+  int64_t cols = 1;
+};
+
+} // namespace

@@ -1,0 +1,90 @@
+//===- PrecisionPlan.h - Points per layer under an error budget -*- C++ -*-===//
+//
+// npuc --precision-plan=cycles|energy --error-budget=DB (with --calib) on a
+// 4-bit array: each layer npu-weight-points decomposes takes one point
+// (cheap, lossy) or two (exact). The planner measures, on the calibration
+// inputs, every layer's cost saving (the compiler's cost model on the
+// compiled program) and the output noise it adds alone (the golden
+// executor, against the exact program), then solves
+//
+//   minimise sum_l cost_l(p_l)  subject to  sum_l noise_l(p_l) <= N,
+//
+// N the noise the budget allows, by its Lagrangian: for a price lambda of
+// noise each layer independently takes one point when its saving exceeds
+// lambda times its noise. Each layer's dual variable lambda_l = saving_l /
+// (noise_l / N) is the price at which it gives up its second point (a
+// layer that adds little noise for a large saving has a high one); the
+// plan is the largest feasible set of layers by falling lambda_l, filled
+// up with any later layer that still fits. The plan is then compiled and
+// measured; while it misses the budget (the noises need not add) the
+// chosen layer with the lowest dual variable takes its second point back.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_TOOLS_NPUC_PRECISIONPLAN_H
+#define NPU_TOOLS_NPUC_PRECISIONPLAN_H
+
+#include "npu/Arch/ArchConfig.h"
+#include "npu/Program/Program.h"
+#include "npu/Support/Result.h"
+#include "npu/Tensor/Tensor.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npuc {
+
+enum class PlanObjective { Cycles, Energy };
+
+struct PlanLayer {
+  std::string name;
+  /// Cost of the exact program minus the cost with this layer alone at one
+  /// point (cycles or pJ).
+  double saving = 0;
+  /// Output noise energy (squared int8 steps over every calibration output)
+  /// with this layer alone at one point, against the exact program.
+  double noise = 0;
+  /// The brute-force sensitivity: output SQNR (dB) with this layer alone at
+  /// one point; nullopt when its outputs are exact.
+  std::optional<double> aloneSqnrDb;
+  /// saving / (noise / allowed noise); +inf for a layer that adds no noise.
+  double dual = 0;
+  int points = 2;
+};
+
+struct PlanResult {
+  std::vector<PlanLayer> layers;
+  /// Points per layer, in npu-weight-points' order (pointLayers).
+  std::vector<int> points;
+  double budgetDb = 0;
+  /// The noise price of the plan: the lowest dual variable among the
+  /// layers at one point (0 when none is).
+  double lambda = 0;
+  double cost = 0, exactCost = 0, onePointCost = 0;
+  /// Output SQNR (dB) of the plan on the calibration inputs, measured;
+  /// nullopt when exact.
+  std::optional<double> sqnrDb;
+  /// Layers given their second point back after the measurement.
+  int refinements = 0;
+  /// Spearman rank correlation between the dual variables and the
+  /// brute-force sensitivities (layers with noise only); nullopt below
+  /// three such layers.
+  std::optional<double> rankCorrelation;
+};
+
+/// Compiles the model with `plan` (points per layer) and returns the
+/// program, or an error.
+using PlanCompiler =
+    std::function<npu::Result<npu::Program>(const std::vector<int> &plan)>;
+
+/// Plans `names.size()` layers (npu-weight-points' order) for `arch`.
+npu::Result<PlanResult> planPrecision(const PlanCompiler &compile,
+                                      const std::vector<std::string> &names,
+                                      const npu::ArchConfig &arch,
+                                      PlanObjective objective, double budgetDb,
+                                      const std::vector<npu::Tensor> &calib);
+
+} // namespace npuc
+
+#endif // NPU_TOOLS_NPUC_PRECISIONPLAN_H

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""npuc --precision-plan: points per layer under an output error budget.
+
+    precision_plan.py BIN_DIR MODELS_DIR WORK_DIR --flatc FLATC --schema FBS
+
+On ResNet-8's logits (cut before the final SOFTMAX, tflite_cut.py) on a
+4-bit array, plans with the first five sample images of tests/models as
+calibration inputs, for both objectives and budgets of 15, 20 and 25 dB,
+and checks:
+
+  * the plan meets its budget on the calibration inputs (as the report
+    says) and on the five other images, which it never saw (the SQNR of
+    the planned program's logits against the exact program's, computed
+    here from npusim's outputs);
+  * a looser budget never costs more: the plans' costs fall with the
+    budget, stay within [one point everywhere, exact], and the loosest
+    budget puts at least one layer at one point;
+  * the report gives every planned layer its points, saving, noise, the
+    brute-force SQNR with the layer alone at one point and its dual
+    variable, and the dual variables rank the layers like the brute-force
+    sensitivities (Spearman's correlation above zero; printed);
+  * the planned program's tile outputs equal its golden ones;
+  * bad uses are refused in one line.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import npyio
+import tflite_cut
+from rescale_modes import Failure, run, sqnr_db
+
+FOUR = ["--set", "array.weight_bits=4"]
+BUDGETS = (15.0, 20.0, 25.0)
+
+
+def golden_logits(npusim, prog, inputs, work, extra=()):
+    logits = []
+    for i, inp in enumerate(inputs):
+        out = os.path.join(work, "out-%d" % i)
+        shutil.rmtree(out, ignore_errors=True)
+        run([npusim, prog, "--input", "0=" + inp, "--output-dir", out,
+             "--arch", "npu-base"] + FOUR + list(extra))
+        with open(os.path.join(out, "outputs.json")) as handle:
+            meta = json.load(handle)["outputs"][0]
+        logits.append((meta["zero_point"],
+                       npyio.read_npy(os.path.join(out, meta["file"]))[2]))
+    return logits
+
+
+def check_plans(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    logits_model = os.path.join(work, "resnet8_logits.tflite")
+    tflite_cut.cut_before_last(
+        os.path.join(args.models,
+                     "resnet8_cifar10/pretrainedResnet_quant.tflite"),
+        logits_model, args.flatc, args.schema)
+    samples = os.path.join(args.models, "resnet8_cifar10", "inputs")
+    calib = os.path.join(work, "calib")
+    os.makedirs(calib)
+    held = []
+    for k, entry in enumerate(sorted(os.listdir(samples))):
+        with open(os.path.join(samples, entry), "rb") as handle:
+            values = [b - 256 if b > 127 else b for b in handle.read()]
+        path = os.path.join(calib if k < 5 else work, entry[:-4] + ".npy")
+        npyio.write_npy(path, "i8", (1, 32, 32, 3), values)
+        if k >= 5:
+            held.append(path)
+    exact = os.path.join(work, "exact.bin")
+    run([npuc, logits_model, "-o", exact] + FOUR)
+    reference = golden_logits(npusim, exact, held, work)
+    ref = [v for _, values in reference for v in values]
+    zero_point = reference[0][0]
+
+    for objective in ("cycles", "energy"):
+        costs = []
+        for budget in BUDGETS:
+            report = os.path.join(work, "plan-%s-%g.json" % (objective,
+                                                             budget))
+            prog = os.path.join(work, "plan.bin")
+            run([npuc, logits_model, "--precision-plan=" + objective,
+                 "--error-budget=%g" % budget, "--calib=" + calib,
+                 "--quant-report=" + report, "-o", prog] + FOUR)
+            with open(report) as handle:
+                plan = json.load(handle)["plan"]
+            calib_sqnr = plan["calibration_sqnr_db"]
+            if calib_sqnr is not None and calib_sqnr < budget:
+                raise Failure("%s %g dB: calibration SQNR %.2f dB" % (
+                    objective, budget, calib_sqnr))
+            got = golden_logits(npusim, prog, held, work)
+            held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs],
+                                zero_point)
+            if held_sqnr < budget:
+                raise Failure("%s %g dB: the plan misses its budget on the "
+                              "held-out images: %.2f dB" % (
+                                  objective, budget, held_sqnr))
+            tile = golden_logits(npusim, prog, held[:1], work,
+                                 ["--array-model", "tile"])
+            if tile != got[:1]:
+                raise Failure("%s %g dB: tile outputs differ from golden"
+                              % (objective, budget))
+            if not (plan["one_point_cost"] <= plan["cost"] <=
+                    plan["exact_cost"]):
+                raise Failure("%s %g dB: cost %s outside [%s, %s]" % (
+                    objective, budget, plan["cost"], plan["one_point_cost"],
+                    plan["exact_cost"]))
+            for layer in plan["layers"]:
+                keys = ("name", "points", "saving", "noise", "alone_sqnr_db",
+                        "dual")
+                if any(key not in layer for key in keys) or \
+                        layer["points"] not in (1, 2):
+                    raise Failure("%s: plan layer %s" % (objective, layer))
+            rho = plan["dual_rank_correlation"]
+            if rho is None or not rho > 0:
+                raise Failure("%s: dual variables against brute-force "
+                              "sensitivity: rank correlation %s" % (
+                                  objective, rho))
+            ones = sum(layer["points"] == 1 for layer in plan["layers"])
+            costs.append((plan["cost"], ones))
+            print("resnet8 %-6s budget %4.1f dB: %2d of %d layers at one "
+                  "point, cost %.0f (exact %.0f), SQNR calibration %s / "
+                  "held-out %.2f dB, dual rank correlation %.2f" % (
+                      objective, budget, ones, len(plan["layers"]),
+                      plan["cost"], plan["exact_cost"],
+                      "exact" if calib_sqnr is None else "%.2f" % calib_sqnr,
+                      held_sqnr, rho))
+        if [c for c, _ in costs] != sorted(c for c, _ in costs):
+            raise Failure("%s: a tighter budget costs less: %s" % (
+                objective, costs))
+        if costs[0][1] == 0:
+            raise Failure("%s: the loosest budget keeps every layer exact"
+                          % objective)
+    return logits_model, calib
+
+
+def check_refusals(args, model, calib, work):
+    npuc = os.path.join(args.bin, "npuc")
+    out = os.path.join(work, "x.bin")
+    bad = [
+        ([model, "--precision-plan=cycles", "--error-budget=20", "-o", out]
+         + FOUR, "--precision-plan needs --calib"),
+        ([model, "--precision-plan=cycles", "--calib=" + calib, "-o", out]
+         + FOUR, "--precision-plan and --error-budget=DB go together"),
+        ([model, "--precision-plan=cycles", "--error-budget=20",
+          "--calib=" + calib, "-o", out],
+         "compile for a 4-bit array (--set array.weight_bits=4)"),
+        ([model, "--precision-plan=energy", "--error-budget=20",
+          "--calib=" + calib, "--weight-points=1", "-o", out] + FOUR,
+         "drop --weight-points"),
+    ]
+    for argv, expected in bad:
+        proc = run([npuc] + argv, expect_ok=False)
+        lines = proc.stderr.strip().splitlines()
+        if proc.returncode == 0 or len(lines) != 1 or expected not in lines[0]:
+            raise Failure("npuc %s: want one line with %r, got rc %d: %r" % (
+                " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bin")
+    parser.add_argument("models")
+    parser.add_argument("work")
+    parser.add_argument("--flatc", default="flatc")
+    parser.add_argument("--schema", required=True)
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    try:
+        model, calib = check_plans(args, args.work)
+        check_refusals(args, model, calib, args.work)
+    except (Failure, subprocess.SubprocessError, OSError) as exc:
+        print("precision_plan: FAIL: %s" % exc)
+        return 1
+    print("precision_plan: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""npuc --weight-points: multi-point int8 weights on a 4-bit array.
+
+    weight_points.py BIN_DIR MODELS_DIR WORK_DIR --flatc FLATC --schema FBS
+                     [--rtl]
+
+On a 4-bit array (array.weight_bits=4) every int8 weight is w = 16 * hi + lo
+with a signed hi and an unsigned lo nibble, one array pass each. Checks:
+
+  * the keyword spotter's and ResNet-8's logits (cut before the final
+    SOFTMAX, tflite_cut.py): with two points (the default, and
+    --weight-points=2) the program's outputs equal the 8-bit array's
+    program's bit for bit; with one point they differ, and --weight-points=
+    auto with a 25 dB budget lands between the two (logits SQNR against the
+    8-bit program's: one point < auto < two points); golden executor,
+    tile and cycle array models agree on bits and the two array models on
+    cycles; with --rtl, the Verilated RTL array on npu-tiny (4-bit) agrees
+    too and npu-cosim runs each gemm on the RTL array and the register
+    model in lockstep; one point costs fewer cycles than two;
+  * the quant report of auto: every 4-bit layer reaches the budget (or is
+    exact), points per channel between 1 and 2;
+  * every bundled network (model_cases.py's TOSA and real networks) on
+    npu-tiny, npu-base and npu-large with array.weight_bits=4: the two-point
+    program's golden outputs equal the 8-bit program's, and its tile
+    outputs equal its golden ones; the one-point program on npu-base runs
+    with golden = tile;
+  * bad uses are refused in one line.
+
+The 8-bit reference programs are the ones e2e.tosa_models and
+e2e.real_models check bit for bit against TensorFlow Lite Micro.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import model_cases
+import npyio
+import tflite_cut
+from rescale_modes import Failure, run, sqnr_db, simulate
+
+FOUR = ["--set", "array.weight_bits=4"]
+BUDGET = 25.0
+MODELS = [
+    ("kws", "kws_ref_model/kws_ref_model.tflite", "kws_ref_model",
+     (1, 49, 10, 1), 2),
+    ("resnet8", "resnet8_cifar10/pretrainedResnet_quant.tflite",
+     "resnet8_cifar10", (1, 32, 32, 3), 4),
+]
+# (label, npuc flags)
+VARIANTS = [
+    ("8-bit", []),
+    ("2 points", FOUR),
+    ("2 points (explicit)", FOUR + ["--weight-points=2"]),
+    ("auto %g dB" % BUDGET, FOUR + ["--weight-points=auto",
+                                    "--weight-point-budget=%g" % BUDGET]),
+    ("1 point", FOUR + ["--weight-points=1"]),
+]
+FLAGS = {"golden": ["--golden"], "tile": ["--array-model", "tile"],
+         "cycle": ["--array-model", "cycle"], "rtl": ["--rtl"]}
+
+
+def sample_inputs(args, name, folder, shape, count, work):
+    sample_dir = os.path.join(args.models, folder, "inputs")
+    paths = []
+    for entry in sorted(os.listdir(sample_dir))[:count]:
+        with open(os.path.join(sample_dir, entry), "rb") as handle:
+            data = handle.read()
+        path = os.path.join(work, "%s_%s.npy" % (name, entry[:-4]))
+        npyio.write_npy(path, "i8", shape,
+                        [b - 256 if b > 127 else b for b in data])
+        paths.append(path)
+    return paths
+
+
+def check_model(args, name, model, folder, shape, count, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    logits = os.path.join(work, name + "_logits.tflite")
+    tflite_cut.cut_before_last(os.path.join(args.models, model), logits,
+                               args.flatc, args.schema)
+    inputs = sample_inputs(args, name, folder, shape, count, work)
+    presets = [("npu-base", ["tile", "cycle"]),
+               ("npu-tiny", ["tile", "cycle"] + (["rtl"] if args.rtl else []))]
+    values = {}  # (label, preset) -> concatenated golden logits
+    costs = {}
+    for k, (label, flags) in enumerate(VARIANTS):
+        for preset, engines in presets:
+            target = ["--arch", preset] + (flags[:2] if flags else [])
+            prog = os.path.join(work, "%s-%d-%s.bin" % (name, k, preset))
+            run([npuc, logits, "-o", prog, "--arch", preset] + flags)
+            got_all = []
+            for i, inp in enumerate(inputs):
+                base = os.path.join(work, "%s-%d-%s-%d" % (name, k, preset, i))
+                golden, _ = simulate(npusim, prog, inp, base + "-golden",
+                                     FLAGS["golden"] + target)
+                cycles = set()
+                for engine in engines:
+                    got, report = simulate(npusim, prog, inp,
+                                           base + "-" + engine,
+                                           FLAGS[engine] + target)
+                    if got != golden:
+                        raise Failure("%s %s %s input %d: %s differs from "
+                                      "the golden executor" % (
+                                          name, label, preset, i, engine))
+                    cycles.add(report["cycles"])
+                    if preset == "npu-base" and engine == "tile" and i == 0:
+                        costs[label] = (report["cycles"],
+                                        report["energy_pj"]["total"])
+                if len(cycles) != 1:
+                    raise Failure("%s %s %s: array models disagree on cycles "
+                                  "%s" % (name, label, preset, sorted(cycles)))
+                if args.rtl and preset == "npu-tiny" and i == 0 and flags:
+                    proc = run([os.path.join(args.bin, "npu-cosim"),
+                                "--program", prog, "--input", "0=" + inp])
+                    if "no difference" not in proc.stdout:
+                        raise Failure("%s %s: npu-cosim: %s" % (
+                            name, label, proc.stdout.strip()[:300]))
+                got_all.append(golden)
+            values[(label, preset)] = got_all
+
+    zero_point = values[("8-bit", "npu-base")][0][0]
+    sqnr = {}
+    for label, _ in VARIANTS:
+        for preset, _ in presets:
+            ref = [v for _, vs in values[("8-bit", preset)] for v in vs]
+            test = [v for _, vs in values[(label, preset)] for v in vs]
+            if label.startswith("2 points") and test != ref:
+                raise Failure("%s %s %s: outputs differ from the 8-bit "
+                              "program's" % (name, label, preset))
+            if label == "1 point" and test == ref:
+                raise Failure("%s one point: outputs equal the 8-bit "
+                              "program's, the rounding changed nothing"
+                              % name)
+            if preset == "npu-base":
+                sqnr[label] = sqnr_db(ref, test, zero_point)
+    auto = "auto %g dB" % BUDGET
+    if not sqnr["1 point"] < sqnr[auto]:
+        raise Failure("%s: auto's logits SQNR %.2f dB is not above one "
+                      "point's %.2f dB" % (name, sqnr[auto], sqnr["1 point"]))
+    if not costs["1 point"][0] < costs["2 points"][0]:
+        raise Failure("%s: one point takes %d cycles, two %d" % (
+            name, costs["1 point"][0], costs["2 points"][0]))
+    for label, _ in VARIANTS:
+        cycles, energy = costs[label]
+        print("%-8s %-20s logits SQNR %6.2f dB  npu-base %7d cycles "
+              "%10.0f pJ" % (name, label, sqnr[label], cycles, energy))
+    check_auto_report(npuc, name, logits, work)
+
+
+def check_auto_report(npuc, name, model, work):
+    path = os.path.join(work, name + "-auto-quant.json")
+    run([npuc, model, "--emit=npu", "--quant-report=" + path,
+         "--weight-points=auto", "--weight-point-budget=%g" % BUDGET] + FOUR)
+    with open(path) as handle:
+        layers = json.load(handle)["layers"]
+    four = [layer for layer in layers if layer["weight_bits"] == 4]
+    if not four:
+        raise Failure("%s auto: no layer runs 4-bit points" % name)
+    for layer in four:
+        points = layer["weight_points"]
+        sqnr = layer["weight_sqnr_db"]
+        if not 1 <= points["min"] <= points["mean"] <= points["max"] <= 2:
+            raise Failure("%s %s: points %s" % (name, layer["name"], points))
+        if sqnr is not None and sqnr < BUDGET:
+            raise Failure("%s %s: weight SQNR %.2f dB below the %g dB "
+                          "budget" % (name, layer["name"], sqnr, BUDGET))
+    mean = sum(layer["weight_points"]["mean"] for layer in four) / len(four)
+    print("%s auto %g dB: %d 4-bit layers, %.2f points per channel on "
+          "average" % (name, BUDGET, len(four), mean))
+
+
+def npy_outputs(out_dir):
+    files = sorted(f for f in os.listdir(out_dir) if f.endswith(".npy"))
+    return [npyio.read_npy(os.path.join(out_dir, f)) for f in files]
+
+
+def check_every_network(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    count = 0
+    for name, model, folder, shape, _ in (model_cases.TOSA_NETWORKS +
+                                          model_cases.REAL_NETWORKS):
+        inputs = os.path.join(args.models, folder, "inputs")
+        first = sorted(os.listdir(inputs))[0]
+        with open(os.path.join(inputs, first), "rb") as handle:
+            values = [b - 256 if b > 127 else b for b in handle.read()]
+        npy = os.path.join(work, "every-%s.npy" % name)
+        npyio.write_npy(npy, "i8", shape, values)
+        runs = [(preset, points) for preset in ("npu-tiny", "npu-base",
+                                                "npu-large")
+                for points in ("8", "2")] + [("npu-base", "1")]
+        outs = {}
+        for preset, points in runs:
+            prog = os.path.join(work, "every.bin")
+            flags = [] if points == "8" else FOUR + ["--weight-points=" +
+                                                     points]
+            run([npuc, os.path.join(args.models, model), "--arch", preset,
+                 "-o", prog] + flags)
+            results = []
+            engines = [["--golden"]] + ([] if points == "8" else
+                                        [["--array-model", "tile"]])
+            for engine in engines:
+                out_dir = os.path.join(work, "every-out")
+                shutil.rmtree(out_dir, ignore_errors=True)
+                run([npusim, prog, "--input", "0=" + npy, "--output-dir",
+                     out_dir, "--arch", preset] + flags[:2] + engine)
+                results.append(npy_outputs(out_dir))
+            if len(results) == 2 and results[0] != results[1]:
+                raise Failure("%s %s %s points: golden and tile outputs "
+                              "differ" % (name, preset, points))
+            outs[(preset, points)] = results[0]
+            count += 1
+            if points == "2" and outs[(preset, "2")] != outs[(preset, "8")]:
+                raise Failure("%s %s: the two-point program's outputs "
+                              "differ from the 8-bit program's" % (name,
+                                                                   preset))
+    print("every network: %d programs; two points = 8 bits everywhere"
+          % count)
+
+
+def check_refusals(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    model = os.path.join(args.models, "kws_ref_model/kws_ref_model.tflite")
+    out = os.path.join(work, "x.bin")
+    bad = [
+        ([model, "--weight-points=1", "-o", out],
+         "--weight-points needs a 4-bit array (array.weight_bits=4)"),
+        ([model, "--weight-point-budget=20", "-o", out] + FOUR,
+         "--weight-point-budget needs --weight-points=auto"),
+        ([model, "--weight-points=auto", "--weight-point-budget=-3", "-o",
+          out] + FOUR, "expected a dB figure"),
+    ]
+    for argv, expected in bad:
+        proc = run([npuc] + argv, expect_ok=False)
+        lines = proc.stderr.strip().splitlines()
+        if proc.returncode == 0 or len(lines) != 1 or expected not in lines[0]:
+            raise Failure("npuc %s: want one line with %r, got rc %d: %r" % (
+                " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bin")
+    parser.add_argument("models")
+    parser.add_argument("work")
+    parser.add_argument("--flatc", default="flatc")
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--rtl", action="store_true",
+                        help="also run the Verilated RTL array (npu-tiny)")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    try:
+        for name, model, folder, shape, count in MODELS:
+            check_model(args, name, model, folder, shape, count, args.work)
+        check_refusals(args, args.work)
+        check_every_network(args, args.work)
+    except (Failure, subprocess.SubprocessError, OSError) as exc:
+        print("weight_points: FAIL: %s" % exc)
+        return 1
+    print("weight_points: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
