@@ -17,21 +17,27 @@ and checks:
     budget puts at least one layer at one point;
   * the report gives every planned layer its points, saving, noise, the
     brute-force SQNR with the layer alone at one point and its dual
-    variable, and the dual variables rank the layers like the brute-force
+    variable (also on the report's layer entries, whose points agree),
+    and the dual variables rank the layers like the brute-force
     sensitivities (Spearman's correlation above zero; printed);
   * the planned program's tile outputs equal its golden ones;
+  * every bundled network (model_cases.py's TOSA and real networks) plans
+    at 20 dB on npu-base with its first sample as calibration input (and
+    ResNet-8 also on npu-tiny and npu-large): the plan meets the budget on
+    that input, and the planned program's golden and tile outputs agree;
   * bad uses are refused in one line.
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
 
+import model_cases
 import npyio
 import tflite_cut
-from rescale_modes import Failure, run, sqnr_db
+from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
+                           run, sqnr_db)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGETS = (15.0, 20.0, 25.0)
@@ -86,7 +92,19 @@ def check_plans(args, work):
                  "--error-budget=%g" % budget, "--calib=" + calib,
                  "--quant-report=" + report, "-o", prog] + FOUR)
             with open(report) as handle:
-                plan = json.load(handle)["plan"]
+                full_report = json.load(handle)
+            plan = full_report["plan"]
+            # The report's layer entries carry the plan's per-layer figures.
+            planned = {layer["name"]: layer for layer in plan["layers"]}
+            for entry in full_report["layers"]:
+                if entry["name"] in planned and (
+                        entry.get("dual", "missing") !=
+                        planned[entry["name"]]["dual"] or
+                        entry["weight_points"]["max"] !=
+                        planned[entry["name"]]["points"]):
+                    raise Failure("%s %g dB: report layer %s disagrees with "
+                                  "the plan" % (objective, budget,
+                                                entry["name"]))
             calib_sqnr = plan["calibration_sqnr_db"]
             if calib_sqnr is not None and calib_sqnr < budget:
                 raise Failure("%s %g dB: calibration SQNR %.2f dB" % (
@@ -137,6 +155,50 @@ def check_plans(args, work):
     return logits_model, calib
 
 
+def check_every_network(args, work):
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    runs = 0
+    for name, model, folder, shape, _ in (model_cases.TOSA_NETWORKS +
+                                          model_cases.REAL_NETWORKS):
+        inputs = os.path.join(args.models, folder, "inputs")
+        first = sorted(os.listdir(inputs))[0]
+        with open(os.path.join(inputs, first), "rb") as handle:
+            values = [b - 256 if b > 127 else b for b in handle.read()]
+        calib = os.path.join(work, "every-calib-" + name)
+        os.makedirs(calib)
+        npy = os.path.join(calib, "sample.npy")
+        npyio.write_npy(npy, "i8", shape, values)
+        presets = (["npu-tiny", "npu-base", "npu-large"]
+                   if folder == "resnet8_cifar10" else ["npu-base"])
+        for preset in presets:
+            prog = os.path.join(work, "every.bin")
+            report = os.path.join(work, "every.json")
+            run([npuc, os.path.join(args.models, model), "--arch", preset,
+                 "--precision-plan=cycles", "--error-budget=20",
+                 "--calib=" + calib, "--quant-report=" + report, "-o",
+                 prog] + FOUR)
+            with open(report) as handle:
+                sqnr = json.load(handle)["plan"]["calibration_sqnr_db"]
+            if sqnr is not None and sqnr < 20:
+                raise Failure("%s %s: plan SQNR %.2f dB below 20 dB" % (
+                    name, preset, sqnr))
+            outs = []
+            for engine in (["--golden"], ["--array-model", "tile"]):
+                out_dir = os.path.join(work, "every-out")
+                shutil.rmtree(out_dir, ignore_errors=True)
+                run([npusim, prog, "--input", "0=" + npy, "--output-dir",
+                     out_dir, "--arch", preset] + FOUR + engine)
+                outs.append(sorted(
+                    npyio.read_npy(os.path.join(out_dir, f))
+                    for f in os.listdir(out_dir) if f.endswith(".npy")))
+            if outs[0] != outs[1]:
+                raise Failure("%s %s: planned program's golden and tile "
+                              "outputs differ" % (name, preset))
+            runs += 1
+    print("every network: %d plans at 20 dB, golden = tile" % runs)
+
+
 def check_refusals(args, model, calib, work):
     npuc = os.path.join(args.bin, "npuc")
     out = os.path.join(work, "x.bin")
@@ -152,27 +214,15 @@ def check_refusals(args, model, calib, work):
           "--calib=" + calib, "--weight-points=1", "-o", out] + FOUR,
          "drop --weight-points"),
     ]
-    for argv, expected in bad:
-        proc = run([npuc] + argv, expect_ok=False)
-        lines = proc.stderr.strip().splitlines()
-        if proc.returncode == 0 or len(lines) != 1 or expected not in lines[0]:
-            raise Failure("npuc %s: want one line with %r, got rc %d: %r" % (
-                " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+    expect_one_line_errors(npuc, bad)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bin")
-    parser.add_argument("models")
-    parser.add_argument("work")
-    parser.add_argument("--flatc", default="flatc")
-    parser.add_argument("--schema", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
-    os.makedirs(args.work)
+    args = e2e_args(__doc__)
     try:
         model, calib = check_plans(args, args.work)
         check_refusals(args, model, calib, args.work)
+        check_every_network(args, args.work)
     except (Failure, subprocess.SubprocessError, OSError) as exc:
         print("precision_plan: FAIL: %s" % exc)
         return 1

@@ -29,8 +29,9 @@ and wess and checks:
   * npuc --calib/--labels: the quant report's model figures (output SQNR
     against the exact program, top-1 agreement and accuracy) for ResNet-8
     equal the ones computed here from npusim's outputs of both programs,
-    for a directory of samples and for the same samples as one batch; bad
-    uses are refused in one line;
+    for a directory of samples and for the same samples as one batch; a
+    two-input model takes one subdirectory per sample; bad uses are
+    refused in one line;
   * every bundled network (tests/e2e/model_cases.py's TOSA and real
     networks, and one SEANet 16x8 layer, which keeps its weights) compiles
     with --rescale=per-layer and wess on npu-tiny, npu-base and npu-large,
@@ -74,6 +75,37 @@ def run(cmd, expect_ok=True):
         raise Failure("%s failed: %s" % (" ".join(cmd),
                                          proc.stderr.strip()[:400]))
     return proc
+
+
+def expect_one_line_errors(tool, cases):
+    """Runs TOOL with each (argv, expected) of CASES; fails unless it exits
+    non-zero with one line on stderr that contains `expected`."""
+    for argv, expected in cases:
+        proc = run([tool] + argv, expect_ok=False)
+        lines = proc.stderr.strip().splitlines()
+        if proc.returncode == 0 or len(lines) != 1 or expected not in lines[0]:
+            raise Failure("%s %s: want one line with %r, got rc %d: %r" % (
+                os.path.basename(tool), " ".join(argv[1:]), expected,
+                proc.returncode, proc.stderr))
+
+
+def e2e_args(doc, rtl=False):
+    """The command line the quantization tests share (BIN MODELS WORK
+    --flatc --schema [--rtl]); WORK is emptied."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("bin")
+    parser.add_argument("models")
+    parser.add_argument("work")
+    parser.add_argument("--flatc", default="flatc")
+    parser.add_argument("--schema", required=True)
+    if rtl:
+        parser.add_argument("--rtl", action="store_true",
+                            help="also run the Verilated RTL array "
+                                 "(npu-tiny)")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    return args
 
 
 def outputs(out_dir):
@@ -314,7 +346,7 @@ def check_calibration_report(args, work):
           os.path.join(work, "x.bin")], "--labels needs --calib"),
         ([os.path.join(args.models, model_cases.LAYERS_DIR, "add0.tflite"),
           "--calib=" + calib, "-v", "-o", os.path.join(work, "x.bin")],
-         "inputs; calibration data is supported for one"),
+         "give a directory with one subdirectory per sample"),
     ]
     for argv, expected in bad:
         proc = run([npuc] + argv, expect_ok=False)
@@ -322,6 +354,29 @@ def check_calibration_report(args, work):
         if proc.returncode == 0 or not lines or expected not in lines[-1]:
             raise Failure("npuc %s: want a line with %r, got rc %d: %r" % (
                 " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+    # A model with two inputs: one subdirectory per sample, a file per
+    # input by name or index.
+    add0 = os.path.join(args.models, model_cases.LAYERS_DIR, "add0.tflite")
+    pairs = os.path.join(work, "pairs")
+    for k in range(2):
+        sample = os.path.join(pairs, "sample%d" % k)
+        os.makedirs(sample)
+        for i in range(2):
+            npyio.write_npy(os.path.join(sample, "%d.npy" % i), "i16",
+                            (1, 1, 5, 64),
+                            [(v * 37 + k * 11 + i) % 2001 - 1000
+                             for v in range(320)])
+    report = os.path.join(work, "pairs.json")
+    run([npuc, add0, "--rescale=per-layer", "--calib=" + pairs,
+         "--quant-report=" + report, "-o", os.path.join(work, "x.bin")])
+    with open(report) as handle:
+        if json.load(handle)["model"]["inputs"] != 2:
+            raise Failure("npuc --calib with two-input samples: wrong count")
+    os.remove(os.path.join(pairs, "sample1", "1.npy"))
+    expect_one_line_errors(npuc, [([add0, "--calib=" + pairs,
+                                    "--quant-report=" + report, "-o",
+                                    os.path.join(work, "x.bin")],
+                                   "has no")])
     print("calibration report: wess on ResNet-8's %d samples: SQNR %.2f dB, "
           "agreement %.0f %%, accuracy %.0f %% (exact %.0f %%)" % (
               len(paths), want["output_sqnr_db"],
@@ -383,17 +438,7 @@ def check_every_network(args, work):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bin")
-    parser.add_argument("models")
-    parser.add_argument("work")
-    parser.add_argument("--flatc", default="flatc")
-    parser.add_argument("--schema", required=True)
-    parser.add_argument("--rtl", action="store_true",
-                        help="also run the Verilated RTL array (npu-tiny)")
-    args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
-    os.makedirs(args.work)
+    args = e2e_args(__doc__, rtl=True)
     try:
         results = {}
         for name, model, folder, shape, count in MODELS:

@@ -29,7 +29,6 @@ with a signed hi and an unsigned lo nibble, one array pass each. Checks:
 The 8-bit reference programs are the ones e2e.tosa_models and
 e2e.real_models check bit for bit against TensorFlow Lite Micro.
 """
-import argparse
 import json
 import os
 import shutil
@@ -39,7 +38,8 @@ import sys
 import model_cases
 import npyio
 import tflite_cut
-from rescale_modes import Failure, run, sqnr_db, simulate
+from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
+                           run, sqnr_db, simulate)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGET = 25.0
@@ -233,26 +233,11 @@ def check_refusals(args, work):
         ([model, "--weight-points=auto", "--weight-point-budget=-3", "-o",
           out] + FOUR, "expected a dB figure"),
     ]
-    for argv, expected in bad:
-        proc = run([npuc] + argv, expect_ok=False)
-        lines = proc.stderr.strip().splitlines()
-        if proc.returncode == 0 or len(lines) != 1 or expected not in lines[0]:
-            raise Failure("npuc %s: want one line with %r, got rc %d: %r" % (
-                " ".join(argv[1:]), expected, proc.returncode, proc.stderr))
+    expect_one_line_errors(npuc, bad)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bin")
-    parser.add_argument("models")
-    parser.add_argument("work")
-    parser.add_argument("--flatc", default="flatc")
-    parser.add_argument("--schema", required=True)
-    parser.add_argument("--rtl", action="store_true",
-                        help="also run the Verilated RTL array (npu-tiny)")
-    args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
-    os.makedirs(args.work)
+    args = e2e_args(__doc__, rtl=True)
     try:
         for name, model, folder, shape, count in MODELS:
             check_model(args, name, model, folder, shape, count, args.work)

@@ -27,8 +27,10 @@ void mlir::npu::buildNpuCompilePipeline(
   NpuWeightPointsOptions pointsOptions;
   pointsOptions.points = options.weightPoints;
   pointsOptions.budget = options.weightPointBudget;
-  pointsOptions.plan = SmallVector<int>(options.weightPointPlan.begin(),
-                                        options.weightPointPlan.end());
+  // The options hold an ArrayRef: the list lives until the pass copies it.
+  const SmallVector<int> plan(options.weightPointPlan.begin(),
+                              options.weightPointPlan.end());
+  pointsOptions.plan = plan;
   pm.addPass(createNpuWeightPoints(pointsOptions));
   pm.addPass(createNpuAccBound());
   if (!options.quantReport.empty() || options.quantTable) {

@@ -45,6 +45,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
@@ -123,6 +125,12 @@ cl::opt<double> errorBudgetOption(
     cl::desc("--precision-plan: the lowest output SQNR (dB) against the "
              "exact program"),
     cl::value_desc("DB"), cl::cat(npucCategory));
+
+cl::list<int> weightPointPlanOption(
+    "weight-point-plan",
+    cl::desc("Points (1 or 2) of each 4-bit layer in order, e.g. a plan "
+             "from a quant report's \"plan\" (replaces --weight-points)"),
+    cl::value_desc("P1,P2,..."), cl::CommaSeparated, cl::cat(npucCategory));
 
 cl::opt<std::string> quantReportOption(
     "quant-report",
@@ -280,8 +288,11 @@ static FailureOr<::npu::Program> programOf(ModuleOp module) {
   return mlir::npu::buildProgram(*programs.begin());
 }
 
-/// Sets `key` of the quant report file (when one is written) to `value`.
-static int addToQuantReport(llvm::StringRef key, llvm::json::Object value) {
+/// Sets `key` of the quant report file (when one is written) to `value`,
+/// and `perLayer`'s fields on the report's layers of the same name.
+static int addToQuantReport(
+    llvm::StringRef key, llvm::json::Object value,
+    const std::map<std::string, llvm::json::Object> &perLayer = {}) {
   if (quantReportOption.empty())
     return 0;
   auto text = llvm::MemoryBuffer::getFile(quantReportOption);
@@ -292,6 +303,16 @@ static int addToQuantReport(llvm::StringRef key, llvm::json::Object value) {
   if (!report || !report->getAsObject())
     return fail("'" + quantReportOption + "' is not the quant report");
   (*report->getAsObject())[key] = std::move(value);
+  if (llvm::json::Array *layers = report->getAsObject()->getArray("layers"))
+    for (llvm::json::Value &layer : *layers) {
+      llvm::json::Object *entry = layer.getAsObject();
+      std::optional<llvm::StringRef> name =
+          entry ? entry->getString("name") : std::nullopt;
+      auto fields = name ? perLayer.find(name->str()) : perLayer.end();
+      if (fields != perLayer.end())
+        for (const auto &field : fields->second)
+          (*entry)[field.first] = field.second;
+    }
   std::error_code error;
   llvm::raw_fd_ostream out(quantReportOption, error, llvm::sys::fs::OF_Text);
   if (error)
@@ -335,6 +356,14 @@ static int reportQuantEval(const npuc::QuantEval &eval) {
   return addToQuantReport("model", std::move(model));
 }
 
+/// `v` as JSON: null when it is missing or not finite (JSON has no
+/// infinities).
+static llvm::json::Value finiteOrNull(std::optional<double> v) {
+  if (v && std::isfinite(*v))
+    return *v;
+  return nullptr;
+}
+
 /// Adds the precision plan to the quant report (its "plan" object) and,
 /// with -v, prints it on stderr.
 static int reportPlan(const npuc::PlanResult &plan) {
@@ -347,22 +376,26 @@ static int reportPlan(const npuc::PlanResult &plan) {
   o["cost"] = plan.cost;
   o["exact_cost"] = plan.exactCost;
   o["one_point_cost"] = plan.onePointCost;
-  o["lambda"] = plan.lambda;
+  o["lambda"] = finiteOrNull(plan.lambda);
   o["refinements"] = plan.refinements;
-  o["dual_rank_correlation"] = plan.rankCorrelation
-                                   ? llvm::json::Value(*plan.rankCorrelation)
-                                   : llvm::json::Value(nullptr);
+  o["dual_rank_correlation"] = finiteOrNull(plan.rankCorrelation);
   llvm::json::Array layers;
+  // The report's layer entries get their dual variable and brute-force
+  // output SQNR too.
+  std::map<std::string, llvm::json::Object> perLayer;
+  for (const npuc::PlanLayer &l : plan.layers) {
+    llvm::json::Object &fields = perLayer[l.name];
+    fields["dual"] = finiteOrNull(l.dual);
+    fields["alone_output_sqnr_db"] = finiteOrNull(l.aloneSqnrDb);
+  }
   for (const npuc::PlanLayer &l : plan.layers) {
     llvm::json::Object e;
     e["name"] = l.name;
     e["points"] = l.points;
     e["saving"] = l.saving;
     e["noise"] = l.noise;
-    e["alone_sqnr_db"] = l.aloneSqnrDb ? llvm::json::Value(*l.aloneSqnrDb)
-                                       : llvm::json::Value(nullptr);
-    e["dual"] = std::isfinite(l.dual) ? llvm::json::Value(l.dual)
-                                      : llvm::json::Value(nullptr);
+    e["alone_sqnr_db"] = finiteOrNull(l.aloneSqnrDb);
+    e["dual"] = finiteOrNull(l.dual);
     layers.push_back(std::move(e));
   }
   o["layers"] = std::move(layers);
@@ -385,7 +418,7 @@ static int reportPlan(const npuc::PlanResult &plan) {
                     : std::string("exact"),
         plan.budgetDb);
   }
-  return addToQuantReport("plan", std::move(o));
+  return addToQuantReport("plan", std::move(o), perLayer);
 }
 
 /// npuc --precision-plan: points per layer (PrecisionPlan.h) for the
@@ -434,7 +467,7 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
       compile(std::vector<int>(names.size(), 2));
   if (!exact)
     return exact.error();
-  ::npu::Result<std::vector<::npu::Tensor>> samples =
+  ::npu::Result<std::vector<npuc::Sample>> samples =
       npuc::loadCalibration(*exact, calibOption);
   if (!samples)
     return samples.error();
@@ -532,6 +565,12 @@ int main(int argc, char **argv) {
     return fail("--precision-plan and --error-budget=DB go together");
   if (planning && weightPointsOption.getNumOccurrences())
     return fail("--precision-plan chooses the points: drop --weight-points");
+  if (!weightPointPlanOption.empty() &&
+      (planning || weightPointsOption.getNumOccurrences()))
+    return fail("--weight-point-plan gives the points: drop "
+                "--weight-points and --precision-plan");
+  pipeline.weightPointPlan = ArrayRef<int>(std::vector<int>(
+      weightPointPlanOption.begin(), weightPointPlanOption.end()));
   if (planning && !(errorBudgetOption >= 0 && errorBudgetOption < 200))
     return fail("--error-budget: expected a dB figure in [0, 200)");
   if (!labelsOption.empty() && calibOption.empty())
@@ -545,7 +584,7 @@ int main(int argc, char **argv) {
   const bool lossy = pipeline.rescale != mlir::npu::RescaleMode::Exact ||
                      pipeline.weightPoints == mlir::npu::WeightPoints::One ||
                      pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
-                     planning;
+                     planning || !weightPointPlanOption.empty();
   if (!calibOption.empty() && lossy)
     exactModule = module->clone();
   std::optional<npuc::PlanResult> plan;
@@ -601,7 +640,7 @@ int main(int argc, char **argv) {
         return 1;
       exactProgram = std::move(*built);
     }
-    ::npu::Result<std::vector<::npu::Tensor>> samples =
+    ::npu::Result<std::vector<npuc::Sample>> samples =
         npuc::loadCalibration(*program, calibOption);
     if (!samples)
       return fail(samples.error().getMessage());

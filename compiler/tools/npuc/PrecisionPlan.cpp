@@ -76,7 +76,7 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
                                  const std::vector<std::string> &names,
                                  const npu::ArchConfig &arch,
                                  PlanObjective objective, double budgetDb,
-                                 const std::vector<npu::Tensor> &calib) {
+                                 const std::vector<Sample> &calib) {
   const size_t n = names.size();
   if (n == 0)
     return makeError("--precision-plan: the model has no layer with "
@@ -174,10 +174,9 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
   result.points = plan;
   for (size_t l = 0; l < n; ++l) {
     result.layers[l].points = plan[l];
-    if (plan[l] == 1)
-      result.lambda = result.lambda == 0
-                          ? result.layers[l].dual
-                          : std::min(result.lambda, result.layers[l].dual);
+    if (plan[l] == 1 && std::isfinite(result.layers[l].dual))
+      result.lambda = std::min(result.lambda.value_or(result.layers[l].dual),
+                               result.layers[l].dual);
   }
   // Dual variables against the brute-force sensitivities (a layer whose
   // SQNR alone is lower is more sensitive, and has a lower dual).

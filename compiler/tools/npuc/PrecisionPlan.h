@@ -23,6 +23,8 @@
 #ifndef NPU_TOOLS_NPUC_PRECISIONPLAN_H
 #define NPU_TOOLS_NPUC_PRECISIONPLAN_H
 
+#include "QuantEval.h"
+
 #include "npu/Arch/ArchConfig.h"
 #include "npu/Program/Program.h"
 #include "npu/Support/Result.h"
@@ -59,8 +61,8 @@ struct PlanResult {
   std::vector<int> points;
   double budgetDb = 0;
   /// The noise price of the plan: the lowest dual variable among the
-  /// layers at one point (0 when none is).
-  double lambda = 0;
+  /// layers at one point that add noise (nullopt when none does).
+  std::optional<double> lambda;
   double cost = 0, exactCost = 0, onePointCost = 0;
   /// Output SQNR (dB) of the plan on the calibration inputs, measured;
   /// nullopt when exact.
@@ -83,7 +85,7 @@ npu::Result<PlanResult> planPrecision(const PlanCompiler &compile,
                                       const std::vector<std::string> &names,
                                       const npu::ArchConfig &arch,
                                       PlanObjective objective, double budgetDb,
-                                      const std::vector<npu::Tensor> &calib);
+                                      const std::vector<Sample> &calib);
 
 } // namespace npuc
 

@@ -45,15 +45,52 @@ int64_t argmax(const Tensor &t) {
   return best;
 }
 
-} // namespace
-
-Result<std::vector<Tensor>> loadCalibration(const npu::Program &program,
-                                            const std::string &path) {
+/// Samples of a model with several inputs: one subdirectory of `path` per
+/// sample, with NAME.npy or INDEX.npy per input.
+Result<std::vector<Sample>> loadSampleDirs(const npu::Program &program,
+                                           const std::string &path) {
   const std::vector<size_t> inputs = program.inputIndices();
-  if (inputs.size() != 1)
+  std::error_code ec;
+  std::vector<std::filesystem::path> dirs;
+  if (std::filesystem::is_directory(path, ec))
+    for (const auto &entry : std::filesystem::directory_iterator(path, ec))
+      if (entry.is_directory(ec))
+        dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  if (dirs.empty())
     return makeError("--calib: the model has ", inputs.size(),
-                     " inputs; calibration data is supported for one");
-  const size_t index = inputs[0];
+                     " inputs: give a directory with one subdirectory per "
+                     "sample, holding NAME.npy or INDEX.npy for each input");
+  std::vector<Sample> samples;
+  for (const std::filesystem::path &dir : dirs) {
+    Sample sample;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const std::string &name = program.tensors[inputs[i]].name;
+      std::filesystem::path file = dir / (std::to_string(i) + ".npy");
+      if (name.find('/') == std::string::npos &&
+          std::filesystem::exists(dir / (name + ".npy"), ec))
+        file = dir / (name + ".npy");
+      if (!std::filesystem::exists(file, ec))
+        return makeError("--calib: ", dir.string(), " has no ", name,
+                         ".npy or ", i, ".npy for input '", name, "'");
+      Result<Tensor> t = npu::readNpy(file.string());
+      if (!t)
+        return t.error();
+      Result<Tensor> bound =
+          bindSample(program, inputs[i], std::move(*t), file.string());
+      if (!bound)
+        return bound.error();
+      sample.push_back(std::move(*bound));
+    }
+    samples.push_back(std::move(sample));
+  }
+  return samples;
+}
+
+/// The samples of a single-input model, one tensor each.
+Result<std::vector<Tensor>> loadSingleInput(const npu::Program &program,
+                                            size_t index,
+                                            const std::string &path) {
   const npu::TensorDesc &desc = program.tensors[index];
   std::vector<Tensor> samples;
   std::error_code ec;
@@ -110,6 +147,23 @@ Result<std::vector<Tensor>> loadCalibration(const npu::Program &program,
   return samples;
 }
 
+} // namespace
+
+Result<std::vector<Sample>> loadCalibration(const npu::Program &program,
+                                            const std::string &path) {
+  const std::vector<size_t> inputs = program.inputIndices();
+  if (inputs.size() != 1)
+    return loadSampleDirs(program, path);
+  Result<std::vector<Tensor>> tensors =
+      loadSingleInput(program, inputs[0], path);
+  if (!tensors)
+    return tensors.error();
+  std::vector<Sample> samples;
+  for (Tensor &t : *tensors)
+    samples.push_back(Sample{std::move(t)});
+  return samples;
+}
+
 Result<std::vector<int64_t>> loadLabels(const std::string &path) {
   std::ifstream in(path);
   if (!in)
@@ -134,7 +188,7 @@ Result<std::vector<int64_t>> loadLabels(const std::string &path) {
 
 Result<QuantEval> evaluate(const npu::Program &program,
                            const npu::Program &exact,
-                           const std::vector<Tensor> &samples,
+                           const std::vector<Sample> &samples,
                            const std::vector<int64_t> *labels) {
   if (labels && labels->size() != samples.size())
     return makeError("--labels gives ", labels->size(), " labels for ",
@@ -165,11 +219,11 @@ Result<QuantEval> evaluate(const npu::Program &program,
 }
 
 Result<std::vector<std::vector<Tensor>>>
-runSamples(const npu::Program &program, const std::vector<Tensor> &samples) {
+runSamples(const npu::Program &program, const std::vector<Sample> &samples) {
   std::vector<std::vector<Tensor>> outputs;
-  for (const Tensor &sample : samples) {
+  for (const Sample &sample : samples) {
     Result<npu::golden::RunResult> run =
-        npu::golden::runProgram(program, {sample});
+        npu::golden::runProgram(program, sample);
     if (!run)
       return run.error();
     outputs.push_back(std::move(run->outputs));

@@ -20,12 +20,17 @@
 
 namespace npuc {
 
-/// One tensor per calibration sample of the program's single input: every
-/// .npy of a directory (sorted by name), or one .npy holding one sample or
-/// a batch along axis 0. Float32 samples of a float-interface input are
-/// quantized as npu-run does.
-npu::Result<std::vector<npu::Tensor>>
-loadCalibration(const npu::Program &program, const std::string &path);
+/// One calibration sample: a tensor per program input, in program order.
+using Sample = std::vector<npu::Tensor>;
+
+/// The calibration samples at `path`. A model with one input: every .npy of
+/// a directory (sorted by name), or one .npy holding one sample or a batch
+/// along axis 0. With several inputs: a directory with one subdirectory per
+/// sample (sorted by name), holding NAME.npy or INDEX.npy for each input.
+/// Float32 samples of a float-interface input are quantized as npu-run
+/// does.
+npu::Result<std::vector<Sample>> loadCalibration(const npu::Program &program,
+                                                 const std::string &path);
 
 /// One class index per sample: a text file with one label per line, or CSV
 /// lines whose last field is the label (e.g. "file,classes,label").
@@ -46,8 +51,7 @@ struct QuantEval {
 
 /// The outputs of `program` for each sample (golden executor).
 npu::Result<std::vector<std::vector<npu::Tensor>>>
-runSamples(const npu::Program &program,
-           const std::vector<npu::Tensor> &samples);
+runSamples(const npu::Program &program, const std::vector<Sample> &samples);
 
 /// Energies of the reference outputs (about their zero points) and of the
 /// differences of `got` from them, in squared integer steps, over every
@@ -65,7 +69,7 @@ NoiseEnergy noiseEnergy(const npu::Program &program,
 /// `exact` is `program` itself).
 npu::Result<QuantEval> evaluate(const npu::Program &program,
                                 const npu::Program &exact,
-                                const std::vector<npu::Tensor> &samples,
+                                const std::vector<Sample> &samples,
                                 const std::vector<int64_t> *labels);
 
 } // namespace npuc

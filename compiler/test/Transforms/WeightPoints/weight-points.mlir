@@ -16,6 +16,10 @@
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points)" | FileCheck %s --check-prefix=EXACT
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch,npu-weight-points)" | FileCheck %s --check-prefix=EIGHT
 // RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch,npu-weight-points{points=1})" 2>&1 | FileCheck %s --check-prefix=REFUSED
+// A plan (npuc --weight-point-plan, --precision-plan) overrides `points`:
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{points=auto plan=1})" | FileCheck %s --check-prefix=ONE
+// RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4},npu-weight-points{plan=1,2})" 2>&1 | FileCheck %s --check-prefix=PLANLENGTH
+// RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4},npu-weight-points{plan=3})" 2>&1 | FileCheck %s --check-prefix=PLANVALUE
 
 // ONE-LABEL: @fc
 // ONE: arith.constant dense<{{\[}}[96, -48, 0, 0], [0, 16, 112, -128], [16, 32, -16, 0], [0, 0, 32, -32]]> : tensor<4x4xi8>
@@ -33,6 +37,8 @@
 // EIGHT-LABEL: @fc
 // EIGHT-NOT: npu.weight_points
 // REFUSED: error: --weight-points needs a 4-bit array (array.weight_bits=4)
+// PLANLENGTH: error: the weight-point plan lists 2 layers, the model has 1 with 4-bit points
+// PLANVALUE: error: a planned layer takes 1 or 2 points, not 3
 func.func @fc(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
   %w = arith.constant dense<[[100, -51, 3, 5], [-1, 8, 127, -128], [16, 32, -16, 0], [7, -7, 24, -24]]> : tensor<4x4xi8>
   %b = arith.constant dense<[1000, -30, 0, 5]> : tensor<4xi32>

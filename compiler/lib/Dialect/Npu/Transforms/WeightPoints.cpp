@@ -90,8 +90,9 @@ struct WeightPointsPass
     cols = config->array.cols;
     SmallVector<Operation *> ops = pointLayers(getOperation());
     if (!plan.empty() && plan.size() != ops.size()) {
-      getOperation().emitError("the precision plan gives ")
-          << plan.size() << " layers points, the model has " << ops.size();
+      getOperation().emitError("the weight-point plan lists ")
+          << plan.size() << " layers, the model has " << ops.size()
+          << " with 4-bit points";
       return signalPassFailure();
     }
     for (auto [index, op] : llvm::enumerate(ops)) {
