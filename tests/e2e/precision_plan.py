@@ -12,6 +12,9 @@ and checks:
     says) and on the five other images, which it never saw (the SQNR of
     the planned program's logits against the exact program's, computed
     here from npusim's outputs);
+  * with --rescale=wess a 20 dB plan still holds against the exact
+    program on the held-out images (WESS's error is spent first), and a
+    budget the rescale mode alone misses is refused;
   * a looser budget never costs more: the plans' costs fall with the
     budget, stay within [one point everywhere, exact], and the loosest
     budget puts at least one layer at one point;
@@ -152,6 +155,21 @@ def check_plans(args, work):
         if costs[0][1] == 0:
             raise Failure("%s: the loosest budget keeps every layer exact"
                           % objective)
+    # With a lossy --rescale the budget still holds against the exact
+    # program: WESS's own error is spent first.
+    prog = os.path.join(work, "plan-wess.bin")
+    report = os.path.join(work, "plan-wess.json")
+    run([npuc, logits_model, "--rescale=wess", "--precision-plan=cycles",
+         "--error-budget=20", "--calib=" + calib, "--quant-report=" + report,
+         "-o", prog] + FOUR)
+    got = golden_logits(npusim, prog, held, work)
+    held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs], zero_point)
+    with open(report) as handle:
+        cost = json.load(handle)["plan"]["cost"]
+    if held_sqnr < 20:
+        raise Failure("wess 20 dB: held-out SQNR %.2f dB" % held_sqnr)
+    print("resnet8 cycles budget 20.0 dB with --rescale=wess: cost %.0f, "
+          "held-out %.2f dB" % (cost, held_sqnr))
     return logits_model, calib
 
 
@@ -213,6 +231,9 @@ def check_refusals(args, model, calib, work):
         ([model, "--precision-plan=energy", "--error-budget=20",
           "--calib=" + calib, "--weight-points=1", "-o", out] + FOUR,
          "drop --weight-points"),
+        ([model, "--precision-plan=cycles", "--error-budget=40",
+          "--rescale=per-layer", "--calib=" + calib, "-o", out] + FOUR,
+         "(the --rescale mode spends it)"),
     ]
     expect_one_line_errors(npuc, bad)
 

@@ -126,6 +126,12 @@ cl::opt<double> errorBudgetOption(
              "exact program"),
     cl::value_desc("DB"), cl::cat(npucCategory));
 
+cl::opt<double> planMarginOption(
+    "plan-margin",
+    cl::desc("--precision-plan: the calibration inputs must reach the "
+             "budget plus this many dB (default 1), so that others keep it"),
+    cl::value_desc("DB"), cl::init(1.0), cl::cat(npucCategory));
+
 cl::list<int> weightPointPlanOption(
     "weight-point-plan",
     cl::desc("Points (1 or 2) of each 4-bit layer in order, e.g. a plan "
@@ -371,6 +377,7 @@ static int reportPlan(const npuc::PlanResult &plan) {
   o["objective"] =
       precisionPlanOption == npuc::PlanObjective::Cycles ? "cycles" : "energy";
   o["error_budget_db"] = plan.budgetDb;
+  o["margin_db"] = plan.marginDb;
   o["calibration_sqnr_db"] = plan.sqnrDb ? llvm::json::Value(*plan.sqnrDb)
                                          : llvm::json::Value(nullptr);
   o["cost"] = plan.cost;
@@ -412,11 +419,11 @@ static int reportPlan(const npuc::PlanResult &plan) {
                                 : std::string("inf"));
     llvm::errs() << llvm::formatv(
         "plan: cost {0:F0} (exact {1:F0}, one point everywhere {2:F0}), "
-        "calibration SQNR {3} for a {4:F1} dB budget\n",
+        "calibration SQNR {3} for a {4:F1} dB budget + {5:F1} dB margin\n",
         plan.cost, plan.exactCost, plan.onePointCost,
         plan.sqnrDb ? llvm::formatv("{0:F1} dB", *plan.sqnrDb).str()
                     : std::string("exact"),
-        plan.budgetDb);
+        plan.budgetDb, plan.marginDb);
   }
   return addToQuantReport("plan", std::move(o), perLayer);
 }
@@ -428,11 +435,11 @@ static ::npu::Result<npuc::PlanResult>
 planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
            ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base) {
   auto compileClone = [&](ModuleOp m, const std::vector<int> *plan,
-                          bool graphOnly) {
+                          bool graphOnly, mlir::npu::RescaleMode rescale) {
     PassManager pm(&context);
     mlir::npu::NpuCompilePipelineOptions options;
     setTargetOptions(options);
-    options.rescale = base.rescale.getValue();
+    options.rescale = rescale;
     options.graphOnly = graphOnly;
     if (plan)
       options.weightPointPlan = ArrayRef<int>(*plan);
@@ -443,7 +450,8 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
     return ok;
   };
   OwningOpRef<ModuleOp> graph = module.clone();
-  if (!compileClone(*graph, nullptr, /*graphOnly=*/true))
+  const mlir::npu::RescaleMode rescale = base.rescale.getValue();
+  if (!compileClone(*graph, nullptr, /*graphOnly=*/true, rescale))
     return ::npu::makeError("--precision-plan: the model does not compile");
   FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*graph);
   if (failed(arch))
@@ -452,10 +460,11 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
     return ::npu::makeError("--precision-plan chooses 4-bit points: compile "
                             "for a 4-bit array (--set array.weight_bits=4)");
   const std::vector<std::string> names = mlir::npu::pointLayerNames(*graph);
-  npuc::PlanCompiler compile =
-      [&](const std::vector<int> &plan) -> ::npu::Result<::npu::Program> {
+  auto compileWith =
+      [&](const std::vector<int> *plan,
+          mlir::npu::RescaleMode mode) -> ::npu::Result<::npu::Program> {
     OwningOpRef<ModuleOp> m = module.clone();
-    if (!compileClone(*m, &plan, /*graphOnly=*/false))
+    if (!compileClone(*m, plan, /*graphOnly=*/false, mode))
       return ::npu::makeError("--precision-plan: a planned program does not "
                               "compile");
     FailureOr<::npu::Program> program = programOf(*m);
@@ -463,8 +472,12 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
       return ::npu::makeError("--precision-plan: no program");
     return std::move(*program);
   };
+  npuc::PlanCompiler compile = [&](const std::vector<int> &plan) {
+    return compileWith(&plan, rescale);
+  };
+  // The reference: the model's own weights and scales, two points.
   ::npu::Result<::npu::Program> exact =
-      compile(std::vector<int>(names.size(), 2));
+      compileWith(nullptr, mlir::npu::RescaleMode::Exact);
   if (!exact)
     return exact.error();
   ::npu::Result<std::vector<npuc::Sample>> samples =
@@ -473,7 +486,8 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
     return samples.error();
   return npuc::planPrecision(compile, names, *arch,
                              precisionPlanOption.getValue(),
-                             errorBudgetOption.getValue(), *samples);
+                             errorBudgetOption.getValue(),
+                             planMarginOption.getValue(), *samples, *exact);
 }
 
 int main(int argc, char **argv) {
@@ -573,6 +587,10 @@ int main(int argc, char **argv) {
       weightPointPlanOption.begin(), weightPointPlanOption.end()));
   if (planning && !(errorBudgetOption >= 0 && errorBudgetOption < 200))
     return fail("--error-budget: expected a dB figure in [0, 200)");
+  if (planMarginOption.getNumOccurrences() && !planning)
+    return fail("--plan-margin needs --precision-plan");
+  if (!(planMarginOption >= 0 && planMarginOption < 50))
+    return fail("--plan-margin: expected a dB figure in [0, 50)");
   if (!labelsOption.empty() && calibOption.empty())
     return fail("--labels needs --calib (the inputs they label)");
   if (!calibOption.empty() &&

@@ -76,25 +76,44 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
                                  const std::vector<std::string> &names,
                                  const npu::ArchConfig &arch,
                                  PlanObjective objective, double budgetDb,
-                                 const std::vector<Sample> &calib) {
+                                 double marginDb,
+                                 const std::vector<Sample> &calib,
+                                 const npu::Program &reference) {
   const size_t n = names.size();
   if (n == 0)
     return makeError("--precision-plan: the model has no layer with "
                      "constant weights on the array to plan");
   PlanResult result;
   result.budgetDb = budgetDb;
-  // The exact program: every layer at two points.
+  result.marginDb = marginDb;
+  // The calibration inputs must reach the budget plus the margin, so that
+  // inputs they do not cover keep the budget.
+  const double targetDb = budgetDb + marginDb;
+  // The reference outputs (the exact model), and every layer at two
+  // points: the cost baseline, whose noise (a lossy --rescale's) is spent
+  // before any layer's.
+  Result<std::vector<std::vector<npu::Tensor>>> want =
+      runSamples(reference, calib);
+  if (!want)
+    return want.error();
   const std::vector<int> exactPlan(n, 2);
   Result<npu::Program> exact = compile(exactPlan);
   if (!exact)
     return exact.error();
-  Result<std::vector<std::vector<npu::Tensor>>> want =
+  Result<std::vector<std::vector<npu::Tensor>>> twoPoints =
       runSamples(*exact, calib);
-  if (!want)
-    return want.error();
+  if (!twoPoints)
+    return twoPoints.error();
   result.exactCost = costOf(*exact, arch, objective);
-  const double signal = noiseEnergy(*exact, *want, *want).signal;
-  const double allowed = signal / std::pow(10.0, budgetDb / 10);
+  const NoiseEnergy base = noiseEnergy(reference, *want, *twoPoints);
+  const double signal = base.signal;
+  const double allowed = signal / std::pow(10.0, targetDb / 10) - base.noise;
+  if (allowed < 0)
+    return makeError("--precision-plan: with two points everywhere the "
+                     "outputs' SQNR is ",
+                     base.sqnrDb().value_or(0.0),
+                     " dB, below the budget and its margin (the --rescale "
+                     "mode spends it)");
 
   // Each layer alone at one point: its saving and its noise.
   auto measure = [&](const std::vector<int> &plan)
@@ -118,7 +137,7 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
     PlanLayer layer;
     layer.name = names[l];
     layer.saving = result.exactCost - m->first;
-    layer.noise = m->second.noise;
+    layer.noise = std::max(0.0, m->second.noise - base.noise);
     layer.aloneSqnrDb = m->second.sqnrDb();
     layer.dual = layer.noise > 0 ? layer.saving / (layer.noise / allowed)
                                  : std::numeric_limits<double>::infinity();
@@ -150,7 +169,7 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
     if (!m)
       return m.error();
     const std::optional<double> sqnr = m->second.sqnrDb();
-    if (!sqnr || *sqnr >= budgetDb) {
+    if (!sqnr || *sqnr >= targetDb) {
       result.cost = m->first;
       result.sqnrDb = sqnr;
       break;

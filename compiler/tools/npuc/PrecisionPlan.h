@@ -18,6 +18,8 @@
 // up with any later layer that still fits. The plan is then compiled and
 // measured; while it misses the budget (the noises need not add) the
 // chosen layer with the lowest dual variable takes its second point back.
+// The calibration inputs must meet the budget plus a margin (npuc
+// --plan-margin, default 1 dB), so that inputs they do not cover keep it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPU_TOOLS_NPUC_PRECISIONPLAN_H
@@ -45,7 +47,8 @@ struct PlanLayer {
   /// point (cycles or pJ).
   double saving = 0;
   /// Output noise energy (squared int8 steps over every calibration output)
-  /// with this layer alone at one point, against the exact program.
+  /// that this layer alone at one point adds to the two-point program's,
+  /// against the exact program.
   double noise = 0;
   /// The brute-force sensitivity: output SQNR (dB) with this layer alone at
   /// one point; nullopt when its outputs are exact.
@@ -60,6 +63,8 @@ struct PlanResult {
   /// Points per layer, in npu-weight-points' order (pointLayers).
   std::vector<int> points;
   double budgetDb = 0;
+  /// The calibration inputs had to reach budgetDb + marginDb.
+  double marginDb = 0;
   /// The noise price of the plan: the lowest dual variable among the
   /// layers at one point that add noise (nullopt when none does).
   std::optional<double> lambda;
@@ -80,12 +85,17 @@ struct PlanResult {
 using PlanCompiler =
     std::function<npu::Result<npu::Program>(const std::vector<int> &plan)>;
 
-/// Plans `names.size()` layers (npu-weight-points' order) for `arch`.
+/// Plans `names.size()` layers (npu-weight-points' order) for `arch`, so
+/// that the calibration outputs reach `budgetDb` + `marginDb`; noise
+/// is measured against `reference`'s outputs (the exact model: --rescale
+/// exact, two points).
 npu::Result<PlanResult> planPrecision(const PlanCompiler &compile,
                                       const std::vector<std::string> &names,
                                       const npu::ArchConfig &arch,
                                       PlanObjective objective, double budgetDb,
-                                      const std::vector<Sample> &calib);
+                                      double marginDb,
+                                      const std::vector<Sample> &calib,
+                                      const npu::Program &reference);
 
 } // namespace npuc
 
