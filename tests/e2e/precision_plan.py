@@ -40,7 +40,7 @@ import model_cases
 import npyio
 import tflite_cut
 from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
-                           run, sqnr_db)
+                           run, sample_npys, sqnr_db)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGETS = (15.0, 20.0, 25.0)
@@ -179,14 +179,9 @@ def check_every_network(args, work):
     runs = 0
     for name, model, folder, shape, _ in (model_cases.TOSA_NETWORKS +
                                           model_cases.REAL_NETWORKS):
-        inputs = os.path.join(args.models, folder, "inputs")
-        first = sorted(os.listdir(inputs))[0]
-        with open(os.path.join(inputs, first), "rb") as handle:
-            values = [b - 256 if b > 127 else b for b in handle.read()]
         calib = os.path.join(work, "every-calib-" + name)
         os.makedirs(calib)
-        npy = os.path.join(calib, "sample.npy")
-        npyio.write_npy(npy, "i8", shape, values)
+        npy = sample_npys(args.models, folder, shape, 1, calib, "sample")[0]
         presets = (["npu-tiny", "npu-base", "npu-large"]
                    if folder == "resnet8_cifar10" else ["npu-base"])
         for preset in presets:

@@ -108,6 +108,21 @@ def e2e_args(doc, rtl=False):
     return args
 
 
+def sample_npys(models, folder, shape, count, work, prefix):
+    """The first COUNT raw int8 sample inputs of tests/models/FOLDER as .npy
+    files named PREFIX_<sample>.npy in WORK; returns their paths."""
+    sample_dir = os.path.join(models, folder, "inputs")
+    paths = []
+    for entry in sorted(os.listdir(sample_dir))[:count]:
+        with open(os.path.join(sample_dir, entry), "rb") as handle:
+            data = handle.read()
+        path = os.path.join(work, "%s_%s.npy" % (prefix, entry[:-4]))
+        npyio.write_npy(path, "i8", shape,
+                        [b - 256 if b > 127 else b for b in data])
+        paths.append(path)
+    return paths
+
+
 def outputs(out_dir):
     """(zero point, values) of the single output npusim wrote."""
     with open(os.path.join(out_dir, "outputs.json")) as handle:
@@ -135,15 +150,7 @@ def check_model(args, name, model, folder, shape, count, work):
     logits = os.path.join(work, name + "_logits.tflite")
     tflite_cut.cut_before_last(os.path.join(args.models, model), logits,
                                args.flatc, args.schema)
-    sample_dir = os.path.join(args.models, folder, "inputs")
-    inputs = []
-    for entry in sorted(os.listdir(sample_dir))[:count]:
-        with open(os.path.join(sample_dir, entry), "rb") as handle:
-            data = handle.read()
-        path = os.path.join(work, "%s_%s.npy" % (name, entry[:-4]))
-        npyio.write_npy(path, "i8", shape,
-                        [b - 256 if b > 127 else b for b in data])
-        inputs.append(path)
+    inputs = sample_npys(args.models, folder, shape, count, work, name)
 
     presets = [("npu-base", ["tile", "cycle"])]
     presets.append(("npu-tiny", ["tile", "cycle"] + (["rtl"] if args.rtl

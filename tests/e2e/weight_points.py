@@ -39,7 +39,7 @@ import model_cases
 import npyio
 import tflite_cut
 from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
-                           run, sqnr_db, simulate)
+                           run, sample_npys, sqnr_db, simulate)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGET = 25.0
@@ -62,26 +62,13 @@ FLAGS = {"golden": ["--golden"], "tile": ["--array-model", "tile"],
          "cycle": ["--array-model", "cycle"], "rtl": ["--rtl"]}
 
 
-def sample_inputs(args, name, folder, shape, count, work):
-    sample_dir = os.path.join(args.models, folder, "inputs")
-    paths = []
-    for entry in sorted(os.listdir(sample_dir))[:count]:
-        with open(os.path.join(sample_dir, entry), "rb") as handle:
-            data = handle.read()
-        path = os.path.join(work, "%s_%s.npy" % (name, entry[:-4]))
-        npyio.write_npy(path, "i8", shape,
-                        [b - 256 if b > 127 else b for b in data])
-        paths.append(path)
-    return paths
-
-
 def check_model(args, name, model, folder, shape, count, work):
     npuc = os.path.join(args.bin, "npuc")
     npusim = os.path.join(args.bin, "npusim")
     logits = os.path.join(work, name + "_logits.tflite")
     tflite_cut.cut_before_last(os.path.join(args.models, model), logits,
                                args.flatc, args.schema)
-    inputs = sample_inputs(args, name, folder, shape, count, work)
+    inputs = sample_npys(args.models, folder, shape, count, work, name)
     presets = [("npu-base", ["tile", "cycle"]),
                ("npu-tiny", ["tile", "cycle"] + (["rtl"] if args.rtl else []))]
     values = {}  # (label, preset) -> concatenated golden logits
@@ -183,12 +170,8 @@ def check_every_network(args, work):
     count = 0
     for name, model, folder, shape, _ in (model_cases.TOSA_NETWORKS +
                                           model_cases.REAL_NETWORKS):
-        inputs = os.path.join(args.models, folder, "inputs")
-        first = sorted(os.listdir(inputs))[0]
-        with open(os.path.join(inputs, first), "rb") as handle:
-            values = [b - 256 if b > 127 else b for b in handle.read()]
-        npy = os.path.join(work, "every-%s.npy" % name)
-        npyio.write_npy(npy, "i8", shape, values)
+        npy = sample_npys(args.models, folder, shape, 1, work,
+                          "every-" + name)[0]
         runs = [(preset, points) for preset in ("npu-tiny", "npu-base",
                                                 "npu-large")
                 for points in ("8", "2")] + [("npu-base", "1")]
