@@ -32,32 +32,24 @@ and checks:
 """
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import model_cases
 import npyio
 import tflite_cut
 from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
-                           run, sample_npys, sqnr_db)
+                           golden_equals_tile, run, run_checks, sample_npys,
+                           simulate, sqnr_db)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGETS = (15.0, 20.0, 25.0)
 
 
-def golden_logits(npusim, prog, inputs, work, extra=()):
-    logits = []
-    for i, inp in enumerate(inputs):
-        out = os.path.join(work, "out-%d" % i)
-        shutil.rmtree(out, ignore_errors=True)
-        run([npusim, prog, "--input", "0=" + inp, "--output-dir", out,
-             "--arch", "npu-base"] + FOUR + list(extra))
-        with open(os.path.join(out, "outputs.json")) as handle:
-            meta = json.load(handle)["outputs"][0]
-        logits.append((meta["zero_point"],
-                       npyio.read_npy(os.path.join(out, meta["file"]))[2]))
-    return logits
+def logits_of(npusim, prog, inputs, work, engine=("--golden",)):
+    """(zero point, values) of PROG's single output for each input."""
+    return [simulate(npusim, prog, inp, os.path.join(work, "out-%d" % i),
+                     ["--arch", "npu-base"] + FOUR + list(engine))[0]
+            for i, inp in enumerate(inputs)]
 
 
 def check_plans(args, work):
@@ -81,7 +73,7 @@ def check_plans(args, work):
             held.append(path)
     exact = os.path.join(work, "exact.bin")
     run([npuc, logits_model, "-o", exact] + FOUR)
-    reference = golden_logits(npusim, exact, held, work)
+    reference = logits_of(npusim, exact, held, work)
     ref = [v for _, values in reference for v in values]
     zero_point = reference[0][0]
 
@@ -112,15 +104,15 @@ def check_plans(args, work):
             if calib_sqnr is not None and calib_sqnr < budget:
                 raise Failure("%s %g dB: calibration SQNR %.2f dB" % (
                     objective, budget, calib_sqnr))
-            got = golden_logits(npusim, prog, held, work)
+            got = logits_of(npusim, prog, held, work)
             held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs],
                                 zero_point)
             if held_sqnr < budget:
                 raise Failure("%s %g dB: the plan misses its budget on the "
                               "held-out images: %.2f dB" % (
                                   objective, budget, held_sqnr))
-            tile = golden_logits(npusim, prog, held[:1], work,
-                                 ["--array-model", "tile"])
+            tile = logits_of(npusim, prog, held[:1], work,
+                             ["--array-model", "tile"])
             if tile != got[:1]:
                 raise Failure("%s %g dB: tile outputs differ from golden"
                               % (objective, budget))
@@ -162,7 +154,7 @@ def check_plans(args, work):
     run([npuc, logits_model, "--rescale=wess", "--precision-plan=cycles",
          "--error-budget=20", "--calib=" + calib, "--quant-report=" + report,
          "-o", prog] + FOUR)
-    got = golden_logits(npusim, prog, held, work)
+    got = logits_of(npusim, prog, held, work)
     held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs], zero_point)
     with open(report) as handle:
         cost = json.load(handle)["plan"]["cost"]
@@ -196,18 +188,9 @@ def check_every_network(args, work):
             if sqnr is not None and sqnr < 20:
                 raise Failure("%s %s: plan SQNR %.2f dB below 20 dB" % (
                     name, preset, sqnr))
-            outs = []
-            for engine in (["--golden"], ["--array-model", "tile"]):
-                out_dir = os.path.join(work, "every-out")
-                shutil.rmtree(out_dir, ignore_errors=True)
-                run([npusim, prog, "--input", "0=" + npy, "--output-dir",
-                     out_dir, "--arch", preset] + FOUR + engine)
-                outs.append(sorted(
-                    npyio.read_npy(os.path.join(out_dir, f))
-                    for f in os.listdir(out_dir) if f.endswith(".npy")))
-            if outs[0] != outs[1]:
-                raise Failure("%s %s: planned program's golden and tile "
-                              "outputs differ" % (name, preset))
+            golden_equals_tile(npusim, prog, npy, work,
+                               ["--arch", preset] + FOUR,
+                               "%s %s planned program" % (name, preset))
             runs += 1
     print("every network: %d plans at 20 dB, golden = tile" % runs)
 
@@ -235,15 +218,12 @@ def check_refusals(args, model, calib, work):
 
 def main():
     args = e2e_args(__doc__)
-    try:
+
+    def checks():
         model, calib = check_plans(args, args.work)
         check_refusals(args, model, calib, args.work)
         check_every_network(args, args.work)
-    except (Failure, subprocess.SubprocessError, OSError) as exc:
-        print("precision_plan: FAIL: %s" % exc)
-        return 1
-    print("precision_plan: ok")
-    return 0
+    return run_checks("precision_plan", checks)
 
 
 if __name__ == "__main__":

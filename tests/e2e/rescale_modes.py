@@ -123,6 +123,40 @@ def sample_npys(models, folder, shape, count, work, prefix):
     return paths
 
 
+def npusim_outputs(npusim, prog, npy, out_dir, flags):
+    """Every output npusim writes for PROG on input NPY (as read_npy
+    tuples, by file name)."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    run([npusim, prog, "--input", "0=" + npy, "--output-dir", out_dir] +
+        flags)
+    files = sorted(f for f in os.listdir(out_dir) if f.endswith(".npy"))
+    return [npyio.read_npy(os.path.join(out_dir, f)) for f in files]
+
+
+def golden_equals_tile(npusim, prog, npy, work, flags, what):
+    """PROG's outputs on the golden executor; fails (naming WHAT) unless the
+    tile array model computes the same."""
+    golden = npusim_outputs(npusim, prog, npy, os.path.join(work, "golden"),
+                            flags + ["--golden"])
+    tile = npusim_outputs(npusim, prog, npy, os.path.join(work, "tile"),
+                          flags + ["--array-model", "tile"])
+    if golden != tile:
+        raise Failure("%s: golden and tile outputs differ" % what)
+    return golden
+
+
+def run_checks(name, checks):
+    """Runs CHECKS; prints NAME: ok, or NAME: FAIL and the reason. Returns
+    the exit status."""
+    try:
+        checks()
+    except (Failure, subprocess.SubprocessError, OSError) as exc:
+        print("%s: FAIL: %s" % (name, exc))
+        return 1
+    print("%s: ok" % name)
+    return 0
+
+
 def outputs(out_dir):
     """(zero point, values) of the single output npusim wrote."""
     with open(os.path.join(out_dir, "outputs.json")) as handle:
@@ -426,19 +460,9 @@ def check_every_network(args, work):
                 prog = os.path.join(work, "every.bin")
                 run([npuc, os.path.join(args.models, model), "--arch", preset,
                      "--rescale=" + mode, "-o", prog])
-                outs = []
-                for engine in (["--golden"], ["--array-model", "tile"]):
-                    out_dir = os.path.join(work, "every-out-%d" % len(outs))
-                    shutil.rmtree(out_dir, ignore_errors=True)
-                    run([npusim, prog, "--input", "0=" + npy,
-                         "--output-dir", out_dir] + engine)
-                    files = sorted(f for f in os.listdir(out_dir)
-                                   if f.endswith(".npy"))
-                    outs.append([npyio.read_npy(os.path.join(out_dir, f))
-                                 for f in files])
-                if outs[0] != outs[1]:
-                    raise Failure("%s %s --rescale=%s: golden and tile "
-                                  "outputs differ" % (name, preset, mode))
+                golden_equals_tile(npusim, prog, npy, work, [],
+                                   "%s %s --rescale=%s" % (name, preset,
+                                                           mode))
                 count += 1
     print("every network: %d (network, preset, mode) programs, golden = "
           "tile" % count)
@@ -446,11 +470,12 @@ def check_every_network(args, work):
 
 def main():
     args = e2e_args(__doc__, rtl=True)
-    try:
+
+    def checks():
         results = {}
         for name, model, folder, shape, count in MODELS:
-            results[name], logits, sample = check_model(args, name, model, folder,
-                                                shape, count, args.work)
+            results[name], logits, sample = check_model(
+                args, name, model, folder, shape, count, args.work)
         check_refusals(args, logits, sample, args.work)
         check_calibration_report(args, args.work)
         check_every_network(args, args.work)
@@ -459,11 +484,7 @@ def main():
             raise Failure("keyword spotter: WESS's logits SQNR %.2f dB is "
                           "not above per-layer's %.2f dB"
                           % (kws["wess"], kws["per-layer"]))
-    except (Failure, subprocess.SubprocessError, OSError) as exc:
-        print("rescale_modes: FAIL: %s" % exc)
-        return 1
-    print("rescale_modes: ok")
-    return 0
+    return run_checks("rescale_modes", checks)
 
 
 if __name__ == "__main__":

@@ -31,15 +31,13 @@ e2e.real_models check bit for bit against TensorFlow Lite Micro.
 """
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import model_cases
-import npyio
 import tflite_cut
 from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
-                           run, sample_npys, sqnr_db, simulate)
+                           golden_equals_tile, npusim_outputs, run,
+                           run_checks, sample_npys, sqnr_db, simulate)
 
 FOUR = ["--set", "array.weight_bits=4"]
 BUDGET = 25.0
@@ -159,11 +157,6 @@ def check_auto_report(npuc, name, model, work):
           "average" % (name, BUDGET, len(four), mean))
 
 
-def npy_outputs(out_dir):
-    files = sorted(f for f in os.listdir(out_dir) if f.endswith(".npy"))
-    return [npyio.read_npy(os.path.join(out_dir, f)) for f in files]
-
-
 def check_every_network(args, work):
     npuc = os.path.join(args.bin, "npuc")
     npusim = os.path.join(args.bin, "npusim")
@@ -182,19 +175,15 @@ def check_every_network(args, work):
                                                      points]
             run([npuc, os.path.join(args.models, model), "--arch", preset,
                  "-o", prog] + flags)
-            results = []
-            engines = [["--golden"]] + ([] if points == "8" else
-                                        [["--array-model", "tile"]])
-            for engine in engines:
-                out_dir = os.path.join(work, "every-out")
-                shutil.rmtree(out_dir, ignore_errors=True)
-                run([npusim, prog, "--input", "0=" + npy, "--output-dir",
-                     out_dir, "--arch", preset] + flags[:2] + engine)
-                results.append(npy_outputs(out_dir))
-            if len(results) == 2 and results[0] != results[1]:
-                raise Failure("%s %s %s points: golden and tile outputs "
-                              "differ" % (name, preset, points))
-            outs[(preset, points)] = results[0]
+            target = ["--arch", preset] + flags[:2]
+            if points == "8":
+                outs[(preset, points)] = npusim_outputs(
+                    npusim, prog, npy, os.path.join(work, "golden"),
+                    target + ["--golden"])
+            else:
+                outs[(preset, points)] = golden_equals_tile(
+                    npusim, prog, npy, work, target,
+                    "%s %s %s points" % (name, preset, points))
             count += 1
             if points == "2" and outs[(preset, "2")] != outs[(preset, "8")]:
                 raise Failure("%s %s: the two-point program's outputs "
@@ -221,16 +210,13 @@ def check_refusals(args, work):
 
 def main():
     args = e2e_args(__doc__, rtl=True)
-    try:
+
+    def checks():
         for name, model, folder, shape, count in MODELS:
             check_model(args, name, model, folder, shape, count, args.work)
         check_refusals(args, args.work)
         check_every_network(args, args.work)
-    except (Failure, subprocess.SubprocessError, OSError) as exc:
-        print("weight_points: FAIL: %s" % exc)
-        return 1
-    print("weight_points: ok")
-    return 0
+    return run_checks("weight_points", checks)
 
 
 if __name__ == "__main__":

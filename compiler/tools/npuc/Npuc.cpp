@@ -294,6 +294,14 @@ static FailureOr<::npu::Program> programOf(ModuleOp module) {
   return mlir::npu::buildProgram(*programs.begin());
 }
 
+/// `v` as JSON: null when it is missing or not finite (JSON has no
+/// infinities).
+static llvm::json::Value finiteOrNull(std::optional<double> v) {
+  if (v && std::isfinite(*v))
+    return *v;
+  return nullptr;
+}
+
 /// Sets `key` of the quant report file (when one is written) to `value`,
 /// and `perLayer`'s fields on the report's layers of the same name.
 static int addToQuantReport(
@@ -335,10 +343,7 @@ static int reportQuantEval(const npuc::QuantEval &eval) {
   model["reference"] = "the exact program (the model's own weights and "
                        "scales), golden executor";
   model["inputs"] = static_cast<int64_t>(eval.samples);
-  if (eval.sqnrDb && std::isfinite(*eval.sqnrDb))
-    model["output_sqnr_db"] = *eval.sqnrDb;
-  else
-    model["output_sqnr_db"] = nullptr;
+  model["output_sqnr_db"] = finiteOrNull(eval.sqnrDb);
   model["outputs_exact"] = !eval.sqnrDb;
   model["top1_agreement"] = eval.agree / samples;
   if (eval.correct) {
@@ -360,14 +365,6 @@ static int reportQuantEval(const npuc::QuantEval &eval) {
     llvm::errs() << "\n";
   }
   return addToQuantReport("model", std::move(model));
-}
-
-/// `v` as JSON: null when it is missing or not finite (JSON has no
-/// infinities).
-static llvm::json::Value finiteOrNull(std::optional<double> v) {
-  if (v && std::isfinite(*v))
-    return *v;
-  return nullptr;
 }
 
 /// Adds the precision plan to the quant report (its "plan" object) and,

@@ -89,33 +89,12 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
   // The calibration inputs must reach the budget plus the margin, so that
   // inputs they do not cover keep the budget.
   const double targetDb = budgetDb + marginDb;
-  // The reference outputs (the exact model), and every layer at two
-  // points: the cost baseline, whose noise (a lossy --rescale's) is spent
-  // before any layer's.
+  // The reference outputs (the exact model).
   Result<std::vector<std::vector<npu::Tensor>>> want =
       runSamples(reference, calib);
   if (!want)
     return want.error();
-  const std::vector<int> exactPlan(n, 2);
-  Result<npu::Program> exact = compile(exactPlan);
-  if (!exact)
-    return exact.error();
-  Result<std::vector<std::vector<npu::Tensor>>> twoPoints =
-      runSamples(*exact, calib);
-  if (!twoPoints)
-    return twoPoints.error();
-  result.exactCost = costOf(*exact, arch, objective);
-  const NoiseEnergy base = noiseEnergy(reference, *want, *twoPoints);
-  const double signal = base.signal;
-  const double allowed = signal / std::pow(10.0, targetDb / 10) - base.noise;
-  if (allowed < 0)
-    return makeError("--precision-plan: with two points everywhere the "
-                     "outputs' SQNR is ",
-                     base.sqnrDb().value_or(0.0),
-                     " dB, below the budget and its margin (the --rescale "
-                     "mode spends it)");
-
-  // Each layer alone at one point: its saving and its noise.
+  // A plan's cost and its outputs' noise against the reference.
   auto measure = [&](const std::vector<int> &plan)
       -> Result<std::pair<double, NoiseEnergy>> {
     Result<npu::Program> program = compile(plan);
@@ -128,6 +107,24 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
     return std::make_pair(costOf(*program, arch, objective),
                           noiseEnergy(*program, *want, *got));
   };
+  // Every layer at two points: the cost baseline, whose noise (a lossy
+  // --rescale's) is spent before any layer's.
+  const std::vector<int> exactPlan(n, 2);
+  Result<std::pair<double, NoiseEnergy>> baseline = measure(exactPlan);
+  if (!baseline)
+    return baseline.error();
+  result.exactCost = baseline->first;
+  const NoiseEnergy base = baseline->second;
+  const double signal = base.signal;
+  const double allowed = signal / std::pow(10.0, targetDb / 10) - base.noise;
+  if (allowed < 0)
+    return makeError("--precision-plan: with two points everywhere the "
+                     "outputs' SQNR is ",
+                     base.sqnrDb().value_or(0.0),
+                     " dB, below the budget and its margin (the --rescale "
+                     "mode spends it)");
+
+  // Each layer alone at one point: its saving and its noise.
   for (size_t l = 0; l < n; ++l) {
     std::vector<int> plan = exactPlan;
     plan[l] = 1;
