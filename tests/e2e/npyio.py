@@ -1,11 +1,11 @@
 """Minimal reader/writer for NumPy .npy files holding small integer tensors.
 
 Only what the end-to-end test scripts need, with no dependency on numpy:
-little-endian, C-order arrays of int8, uint8, int16 or int32, stored in
+little-endian, C-order arrays of int8, uint8, int16, int32 or float32, stored in
 format version 1.0 (header padded so that the magic, the length field and
 the header text together take a multiple of 64 bytes, exactly like numpy).
 
-API (dtype strings are 'i8', 'u8', 'i16', 'i32'):
+API (dtype strings are 'i8', 'u8', 'i16', 'i32', 'f32'):
 
     read_npy(path)                         -> (dtype_str, shape_tuple, values)
     write_npy(path, dtype_str, shape, values)
@@ -27,6 +27,7 @@ DTYPES = {
     "u8": ("|u1", "B", 0, 255),
     "i16": ("<i2", "h", -32768, 32767),
     "i32": ("<i4", "i", -2147483648, 2147483647),
+    "f32": ("<f4", "f", -float("inf"), float("inf")),
 }
 
 # descr accepted on reading -> dtype string
@@ -37,6 +38,7 @@ READ_DESCRS = {
     "<u1": "u8",
     "<i2": "i16",
     "<i4": "i32",
+    "<f4": "f32",
 }
 
 
@@ -73,8 +75,10 @@ def encode_npy(dtype, shape, values):
         raise NpyError("shape %r needs %d values, got %d"
                        % (shape, num_elements(shape), len(values)))
     for index, value in enumerate(values):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise NpyError("value %d is not an int: %r" % (index, value))
+        number = (int, float) if dtype == "f32" else int
+        if not isinstance(value, number) or isinstance(value, bool):
+            raise NpyError("value %d is not a number of %s: %r"
+                           % (index, dtype, value))
         if value < lo or value > hi:
             raise NpyError("value %d = %d out of range for %s [%d, %d]"
                            % (index, value, dtype, lo, hi))
@@ -153,7 +157,7 @@ def decode_npy(blob, name="<bytes>"):
 
 
 def read_npy(path):
-    """Read a .npy file; return (dtype_str, shape_tuple, list_of_ints)."""
+    """Read a .npy file; return (dtype_str, shape_tuple, list_of_values)."""
     with open(path, "rb") as handle:
         blob = handle.read()
     return decode_npy(blob, path)

@@ -21,8 +21,10 @@
 #include "npu/Program/TensorIO.h"
 #include "npu/Target/EmitProgram.h"
 
+#include "Calibration.h"
 #include "PrecisionPlan.h"
 #include "QuantEval.h"
+#include "QuantReportOutput.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -155,6 +157,25 @@ cl::opt<std::string> calibOption(
              "batch along axis 0): the quant report compares the program's "
              "outputs with the exact program's on them"),
     cl::value_desc("FILE|DIR"), cl::cat(npucCategory));
+
+cl::opt<mlir::npu::TfliteCalibration::Range> calibRangeOption(
+    "calib-range",
+    cl::desc("Float32 models: the activation range each tensor is quantized "
+             "to"),
+    cl::init(mlir::npu::TfliteCalibration::Range::MinMax),
+    cl::values(clEnumValN(mlir::npu::TfliteCalibration::Range::MinMax, "minmax",
+                          "the calibration inputs' min and max"),
+               clEnumValN(mlir::npu::TfliteCalibration::Range::Percentile,
+                          "percentile",
+                          "--calib-percentile and its mirror (clips "
+                          "outliers)")),
+    cl::cat(npucCategory));
+
+cl::opt<double> calibPercentileOption(
+    "calib-percentile",
+    cl::desc("--calib-range=percentile: the percentile kept (default "
+             "99.99)"),
+    cl::value_desc("P"), cl::init(99.99), cl::cat(npucCategory));
 
 cl::opt<std::string> labelsOption(
     "labels",
@@ -294,135 +315,10 @@ static FailureOr<::npu::Program> programOf(ModuleOp module) {
   return mlir::npu::buildProgram(*programs.begin());
 }
 
-/// `v` as JSON: null when it is missing or not finite (JSON has no
-/// infinities).
-static llvm::json::Value finiteOrNull(std::optional<double> v) {
-  if (v && std::isfinite(*v))
-    return *v;
-  return nullptr;
-}
-
-/// Sets `key` of the quant report file (when one is written) to `value`,
-/// and `perLayer`'s fields on the report's layers of the same name.
-static int addToQuantReport(
-    llvm::StringRef key, llvm::json::Object value,
-    const std::map<std::string, llvm::json::Object> &perLayer = {}) {
-  if (quantReportOption.empty())
-    return 0;
-  auto text = llvm::MemoryBuffer::getFile(quantReportOption);
-  if (!text)
-    return fail("cannot read '" + quantReportOption + "'");
-  llvm::Expected<llvm::json::Value> report =
-      llvm::json::parse((*text)->getBuffer());
-  if (!report || !report->getAsObject())
-    return fail("'" + quantReportOption + "' is not the quant report");
-  (*report->getAsObject())[key] = std::move(value);
-  if (llvm::json::Array *layers = report->getAsObject()->getArray("layers"))
-    for (llvm::json::Value &layer : *layers) {
-      llvm::json::Object *entry = layer.getAsObject();
-      std::optional<llvm::StringRef> name =
-          entry ? entry->getString("name") : std::nullopt;
-      auto fields = name ? perLayer.find(name->str()) : perLayer.end();
-      if (fields != perLayer.end())
-        for (const auto &field : fields->second)
-          (*entry)[field.first] = field.second;
-    }
-  std::error_code error;
-  llvm::raw_fd_ostream out(quantReportOption, error, llvm::sys::fs::OF_Text);
-  if (error)
-    return fail("cannot write '" + quantReportOption + "': " + error.message());
-  out << llvm::formatv("{0:2}", *report) << "\n";
-  return 0;
-}
-
-/// Adds the model-level figures to the quant report (its "model" object)
-/// and, with -v, prints them on stderr.
-static int reportQuantEval(const npuc::QuantEval &eval) {
-  const double samples = static_cast<double>(eval.samples);
-  llvm::json::Object model;
-  model["reference"] = "the exact program (the model's own weights and "
-                       "scales), golden executor";
-  model["inputs"] = static_cast<int64_t>(eval.samples);
-  model["output_sqnr_db"] = finiteOrNull(eval.sqnrDb);
-  model["outputs_exact"] = !eval.sqnrDb;
-  model["top1_agreement"] = eval.agree / samples;
-  if (eval.correct) {
-    model["top1_accuracy"] = *eval.correct / samples;
-    model["exact_top1_accuracy"] = *eval.exactCorrect / samples;
-  }
-  if (verboseOption) {
-    llvm::errs() << llvm::formatv(
-        "model: {0} calibration inputs, output SQNR {1} against the exact "
-        "program, top-1 agreement {2:P1}",
-        eval.samples,
-        eval.sqnrDb ? llvm::formatv("{0:F1} dB", *eval.sqnrDb).str()
-                    : std::string("exact"),
-        eval.agree / samples);
-    if (eval.correct)
-      llvm::errs() << llvm::formatv(", top-1 accuracy {0:P1} (exact {1:P1})",
-                                    *eval.correct / samples,
-                                    *eval.exactCorrect / samples);
-    llvm::errs() << "\n";
-  }
-  return addToQuantReport("model", std::move(model));
-}
-
-/// Adds the precision plan to the quant report (its "plan" object) and,
-/// with -v, prints it on stderr.
-static int reportPlan(const npuc::PlanResult &plan) {
-  llvm::json::Object o;
-  o["objective"] =
-      precisionPlanOption == npuc::PlanObjective::Cycles ? "cycles" : "energy";
-  o["error_budget_db"] = plan.budgetDb;
-  o["margin_db"] = plan.marginDb;
-  o["calibration_sqnr_db"] = plan.sqnrDb ? llvm::json::Value(*plan.sqnrDb)
-                                         : llvm::json::Value(nullptr);
-  o["cost"] = plan.cost;
-  o["exact_cost"] = plan.exactCost;
-  o["one_point_cost"] = plan.onePointCost;
-  o["lambda"] = finiteOrNull(plan.lambda);
-  o["refinements"] = plan.refinements;
-  o["dual_rank_correlation"] = finiteOrNull(plan.rankCorrelation);
-  llvm::json::Array layers;
-  // The report's layer entries get their dual variable and brute-force
-  // output SQNR too.
-  std::map<std::string, llvm::json::Object> perLayer;
-  for (const npuc::PlanLayer &l : plan.layers) {
-    llvm::json::Object &fields = perLayer[l.name];
-    fields["dual"] = finiteOrNull(l.dual);
-    fields["alone_output_sqnr_db"] = finiteOrNull(l.aloneSqnrDb);
-  }
-  for (const npuc::PlanLayer &l : plan.layers) {
-    llvm::json::Object e;
-    e["name"] = l.name;
-    e["points"] = l.points;
-    e["saving"] = l.saving;
-    e["noise"] = l.noise;
-    e["alone_sqnr_db"] = finiteOrNull(l.aloneSqnrDb);
-    e["dual"] = finiteOrNull(l.dual);
-    layers.push_back(std::move(e));
-  }
-  o["layers"] = std::move(layers);
-  if (verboseOption) {
-    constexpr const char *kRow = "{0,-40} {1,6} {2,12} {3,14} {4,14}\n";
-    llvm::errs() << llvm::formatv(kRow, "plan layer", "points", "saving",
-                                  "alone SQNR", "dual");
-    for (const npuc::PlanLayer &l : plan.layers)
-      llvm::errs() << llvm::formatv(
-          kRow, l.name, l.points, llvm::formatv("{0:F0}", l.saving).str(),
-          l.aloneSqnrDb ? llvm::formatv("{0:F1} dB", *l.aloneSqnrDb).str()
-                        : std::string("exact"),
-          std::isfinite(l.dual) ? llvm::formatv("{0:E2}", l.dual).str()
-                                : std::string("inf"));
-    llvm::errs() << llvm::formatv(
-        "plan: cost {0:F0} (exact {1:F0}, one point everywhere {2:F0}), "
-        "calibration SQNR {3} for a {4:F1} dB budget + {5:F1} dB margin\n",
-        plan.cost, plan.exactCost, plan.onePointCost,
-        plan.sqnrDb ? llvm::formatv("{0:F1} dB", *plan.sqnrDb).str()
-                    : std::string("exact"),
-        plan.budgetDb, plan.marginDb);
-  }
-  return addToQuantReport("plan", std::move(o), perLayer);
+/// Where --quant-report and -v send the model figures and the plan.
+static npuc::ReportOutput reportOutput() {
+  return {quantReportOption.getValue(), verboseOption.getValue(),
+          precisionPlanOption.getValue()};
 }
 
 /// npuc --precision-plan: points per layer (PrecisionPlan.h) for the
@@ -487,6 +383,41 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
                              planMarginOption.getValue(), *samples, *exact);
 }
 
+/// Imports a .tflite model; a float32 one (`floatModel` set) is quantized
+/// from --calib.
+static llvm::Expected<OwningOpRef<ModuleOp>>
+importTflite(StringRef bytes, MLIRContext &context, bool &floatModel,
+             std::optional<mlir::npu::TfliteCalibration> &calibration) {
+  llvm::Expected<mlir::npu::TfliteSignature> signature =
+      mlir::npu::readTfliteSignature(bytes, inputFile);
+  if (!signature)
+    return signature.takeError();
+  floatModel = signature->computesInFloat;
+  auto error = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   message.str());
+  };
+  if (!floatModel && (calibRangeOption.getNumOccurrences() ||
+                      calibPercentileOption.getNumOccurrences()))
+    return error("--calib-range and --calib-percentile apply to float32 "
+                 "models; '" +
+                 inputFile + "' is already quantized");
+  if (calibPercentileOption.getNumOccurrences() &&
+      calibRangeOption != mlir::npu::TfliteCalibration::Range::Percentile)
+    return error("--calib-percentile needs --calib-range=percentile");
+  if (floatModel && !calibOption.empty()) {
+    ::npu::Result<mlir::npu::TfliteCalibration> loaded =
+        npuc::loadFloatCalibration(*signature, calibOption);
+    if (!loaded)
+      return error(loaded.error().getMessage());
+    calibration = std::move(*loaded);
+    calibration->range = calibRangeOption.getValue();
+    calibration->percentile = calibPercentileOption.getValue();
+  }
+  return mlir::npu::importTflite(bytes, inputFile, context,
+                                 calibration ? &*calibration : nullptr);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
@@ -518,14 +449,21 @@ int main(int argc, char **argv) {
   if (!buffer)
     return fail("cannot open '" + inputFile + "': " + openError);
   OwningOpRef<ModuleOp> module;
+  bool floatModel = false;
+  std::optional<mlir::npu::TfliteCalibration> floatCalibration;
+  const std::string modelBytes = buffer->getBuffer().str();
   if (mlir::npu::isTfliteBuffer(buffer->getBuffer()) ||
       StringRef(inputFile).ends_with(".tflite")) {
-    auto imported =
-        mlir::npu::importTflite(buffer->getBuffer(), inputFile, context);
+    auto imported = importTflite(buffer->getBuffer(), context, floatModel,
+                                 floatCalibration);
     if (!imported)
       return fail("error: " + llvm::toString(imported.takeError()));
     module = std::move(*imported);
   } else {
+    if (calibRangeOption.getNumOccurrences() ||
+        calibPercentileOption.getNumOccurrences())
+      return fail("--calib-range and --calib-percentile apply to float32 "
+                  ".tflite models");
     sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
     if (!module)
@@ -566,9 +504,10 @@ int main(int argc, char **argv) {
   pipeline.quantTable = verboseOption.getValue();
   const bool planning = precisionPlanOption.getNumOccurrences() > 0;
   if (!calibOption.empty() && quantReportOption.empty() && !verboseOption &&
-      !planning)
-    return fail("--calib feeds the quant report or the precision plan: give "
-                "--quant-report, -v or --precision-plan");
+      !planning && !floatModel)
+    return fail("--calib feeds the quant report or the precision plan (or "
+                "quantizes a float32 model): give --quant-report, -v or "
+                "--precision-plan");
   if (planning && calibOption.empty())
     return fail("--precision-plan needs --calib (the inputs it measures the "
                 "error on)");
@@ -590,8 +529,9 @@ int main(int argc, char **argv) {
     return fail("--plan-margin: expected a dB figure in [0, 50)");
   if (!labelsOption.empty() && calibOption.empty())
     return fail("--labels needs --calib (the inputs they label)");
-  if (!calibOption.empty() &&
-      (emitOption != Emit::Bin && emitOption != Emit::Asm))
+  const bool evaluating = !calibOption.empty() && (!quantReportOption.empty() ||
+                                                   verboseOption || planning);
+  if (evaluating && (emitOption != Emit::Bin && emitOption != Emit::Asm))
     return fail("--calib needs a program: --emit=bin or asm");
   // The exact program the calibration compares with, compiled from the
   // same import.
@@ -600,7 +540,7 @@ int main(int argc, char **argv) {
                      pipeline.weightPoints == mlir::npu::WeightPoints::One ||
                      pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
                      planning || !weightPointPlanOption.empty();
-  if (!calibOption.empty() && lossy)
+  if (evaluating && lossy)
     exactModule = module->clone();
   std::optional<npuc::PlanResult> plan;
   if (planning) {
@@ -639,7 +579,7 @@ int main(int argc, char **argv) {
               {static_cast<uint32_t>(inputs[i]), (*bound)[i].data});
     }
   }
-  if (!calibOption.empty()) {
+  if (evaluating) {
     std::optional<::npu::Program> exactProgram;
     if (exactModule) {
       PassManager exactPm(&context);
@@ -672,10 +612,25 @@ int main(int argc, char **argv) {
                        *samples, labels ? &*labels : nullptr);
     if (!eval)
       return fail(eval.error().getMessage());
-    if (int status = reportQuantEval(*eval))
+    std::optional<npuc::FloatEval> vsFloat;
+    if (floatCalibration) {
+      std::vector<std::vector<std::vector<float>>> floatOutputs;
+      for (const auto &sample : floatCalibration->samples) {
+        auto outs = mlir::npu::runTfliteFloat(modelBytes, inputFile, sample);
+        if (!outs)
+          return fail("error: " + llvm::toString(outs.takeError()));
+        floatOutputs.push_back(std::move(*outs));
+      }
+      ::npu::Result<npuc::FloatEval> compared =
+          npuc::evaluateAgainstFloat(*program, *samples, floatOutputs);
+      if (!compared)
+        return fail(compared.error().getMessage());
+      vsFloat = *compared;
+    }
+    if (int status = npuc::reportQuantEval(reportOutput(), *eval, vsFloat))
       return status;
     if (plan)
-      if (int status = reportPlan(*plan))
+      if (int status = npuc::reportPlan(reportOutput(), *plan))
         return status;
   }
   if (scheduleReport) {

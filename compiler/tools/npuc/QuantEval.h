@@ -9,6 +9,8 @@
 #ifndef NPU_TOOLS_NPUC_QUANTEVAL_H
 #define NPU_TOOLS_NPUC_QUANTEVAL_H
 
+#include "Calibration.h"
+
 #include "npu/Program/Program.h"
 #include "npu/Support/Result.h"
 #include "npu/Tensor/Tensor.h"
@@ -19,22 +21,6 @@
 #include <vector>
 
 namespace npuc {
-
-/// One calibration sample: a tensor per program input, in program order.
-using Sample = std::vector<npu::Tensor>;
-
-/// The calibration samples at `path`. A model with one input: every .npy of
-/// a directory (sorted by name), or one .npy holding one sample or a batch
-/// along axis 0. With several inputs: a directory with one subdirectory per
-/// sample (sorted by name), holding NAME.npy or INDEX.npy for each input.
-/// Float32 samples of a float-interface input are quantized as npu-run
-/// does.
-npu::Result<std::vector<Sample>> loadCalibration(const npu::Program &program,
-                                                 const std::string &path);
-
-/// One class index per sample: a text file with one label per line, or CSV
-/// lines whose last field is the label (e.g. "file,classes,label").
-npu::Result<std::vector<int64_t>> loadLabels(const std::string &path);
 
 struct QuantEval {
   size_t samples = 0;
@@ -48,6 +34,22 @@ struct QuantEval {
   /// and for the exact program.
   std::optional<size_t> correct, exactCorrect;
 };
+
+/// A quantized float32 model against the float model itself.
+struct FloatEval {
+  size_t samples = 0;
+  /// SQNR (dB) of the program's dequantized outputs against the float
+  /// model's, over every output element of every sample.
+  std::optional<double> sqnrDb;
+  /// Samples whose top-1 (first output) equals the float model's.
+  size_t agree = 0;
+};
+
+/// Runs `program` on every sample (golden executor) and compares its
+/// dequantized outputs with `floatOutputs` (per sample, per output).
+npu::Result<FloatEval> evaluateAgainstFloat(
+    const npu::Program &program, const std::vector<Sample> &samples,
+    const std::vector<std::vector<std::vector<float>>> &floatOutputs);
 
 /// The outputs of `program` for each sample (golden executor).
 npu::Result<std::vector<std::vector<npu::Tensor>>>

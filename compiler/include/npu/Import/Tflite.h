@@ -14,6 +14,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace mlir::npu {
@@ -21,12 +22,51 @@ namespace mlir::npu {
 /// True if `bytes` carries the TFLite FlatBuffer file identifier ("TFL3").
 bool isTfliteBuffer(llvm::StringRef bytes);
 
+/// How a float32 model is quantized after training (docs/quantization.md,
+/// "Float models").
+struct TfliteCalibration {
+  /// Per sample, one float32 vector per model input (in the model's input
+  /// order, row-major, the input's element count).
+  std::vector<std::vector<std::vector<float>>> samples;
+  /// The range of each activation: the smallest and largest value over
+  /// every sample, or the `percentile`th and (100 - `percentile`)th
+  /// percentiles of its values (outliers clipped).
+  enum class Range { MinMax, Percentile };
+  Range range = Range::MinMax;
+  double percentile = 99.99;
+};
+
+/// A model input or output as the file declares it.
+struct TfliteInput {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+/// What a caller needs before importing: the inputs, and whether the model
+/// computes in float32 (then importTflite needs a calibration).
+struct TfliteSignature {
+  std::vector<TfliteInput> inputs, outputs;
+  bool computesInFloat = false;
+};
+llvm::Expected<TfliteSignature> readTfliteSignature(llvm::StringRef bytes,
+                                                    llvm::StringRef fileName);
+
 /// Imports the model in `bytes`. `fileName` names the model in locations
 /// and messages. Every failure is one line: "FILE: operator N (NAME): what"
-/// or "FILE: what" for problems outside an operator.
-llvm::Expected<OwningOpRef<ModuleOp>> importTflite(llvm::StringRef bytes,
-                                                   llvm::StringRef fileName,
-                                                   MLIRContext &context);
+/// or "FILE: what" for problems outside an operator. A float32 model is
+/// quantized first from `calibration` (required for one); its program
+/// keeps a float32 interface (quantized inputs, dequantized outputs).
+llvm::Expected<OwningOpRef<ModuleOp>>
+importTflite(llvm::StringRef bytes, llvm::StringRef fileName,
+             MLIRContext &context,
+             const TfliteCalibration *calibration = nullptr);
+
+/// Runs a float32 model on the host in float (TFLite's float reference
+/// semantics) on `inputs` (one per model input, row-major) and returns its
+/// outputs.
+llvm::Expected<std::vector<std::vector<float>>>
+runTfliteFloat(llvm::StringRef bytes, llvm::StringRef fileName,
+               const std::vector<std::vector<float>> &inputs);
 
 /// A TFLite builtin operator the importer supports: its BuiltinOperator
 /// code and its name in the TFLite schema ("CONV_2D").

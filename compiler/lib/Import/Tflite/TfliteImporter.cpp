@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "TfliteImporter.h"
 
+#include "FloatExecutor.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
@@ -93,15 +95,15 @@ Error Importer::failOp(const OpContext &op, const Twine &message) const {
 // Model checks
 //===----------------------------------------------------------------------===//
 
-int32_t Importer::builtinCode(uint32_t opcodeIndex) const {
+int32_t tflite::builtinCodeOf(const tfl::Model &model, uint32_t opcodeIndex) {
   const tfl::OperatorCode *code = model.operator_codes()->Get(opcodeIndex);
   // Older files keep the code in the byte field; newer ones in both.
   return std::max<int32_t>(code->deprecated_code(),
                            static_cast<int32_t>(code->code()));
 }
 
-std::string Importer::opKind(uint32_t opcodeIndex) const {
-  const int32_t code = builtinCode(opcodeIndex);
+std::string tflite::opKindOf(const tfl::Model &model, uint32_t opcodeIndex) {
+  const int32_t code = builtinCodeOf(model, opcodeIndex);
   if (code == tfl::OpCode_CUSTOM) {
     const flatbuffers::String *custom =
         model.operator_codes()->Get(opcodeIndex)->custom_code();
@@ -111,9 +113,15 @@ std::string Importer::opKind(uint32_t opcodeIndex) const {
   return name && *name ? name : "builtin operator " + std::to_string(code);
 }
 
-Error Importer::readTensors() {
+Error tflite::readTensorTable(StringRef fileName, const tfl::Model &model,
+                              const tfl::SubGraph &graph,
+                              std::vector<TensorInfo> &tensors) {
+  auto fail = [&](const Twine &message) -> Error {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (fileName + ": " + message).str());
+  };
   const auto *buffers = model.buffers();
-  const auto *list = graph->tensors();
+  const auto *list = graph.tensors();
   if (!list)
     return fail("the main subgraph has no tensors");
   tensors.resize(list->size());
@@ -475,6 +483,31 @@ Expected<Importer::EdgeConversions> Importer::findEdgeConversions() const {
   return edges;
 }
 
+Error Importer::quantizeIfFloat() {
+  if (!computesInFloat(model, *graph, tensors))
+    return Error::success();
+  if (!calibration)
+    return fail("the model computes in float32: npuc quantizes it from "
+                "calibration inputs; give --calib=FILE.npy|DIR");
+  if (!graph->inputs() || !graph->outputs())
+    return fail("the main subgraph declares no inputs or no outputs");
+  for (const auto *list : {graph->inputs(), graph->outputs()})
+    for (int32_t t : *list) {
+      if (t < 0 || t >= static_cast<int32_t>(tensors.size()))
+        return fail("the subgraph's input or output list refers to tensor " +
+                    Twine(t));
+      if (tensors[t].type != tfl::ElementType_FLOAT32)
+        return fail("input or output '" + tensors[t].name + "' has type " +
+                    typeName(tensors[t].type) +
+                    "; a float32 model needs float32 inputs and outputs");
+      floatEdges.insert(t);
+    }
+  if (Error e = checkOperands(fileName, model, *graph, tensors))
+    return e;
+  return quantizeFloatModel(fileName, model, *graph, tensors, quantizedData,
+                            *calibration);
+}
+
 Expected<OwningOpRef<ModuleOp>> Importer::run() {
   if (!model.subgraphs() || model.subgraphs()->size() == 0)
     return fail("the model has no subgraph");
@@ -482,7 +515,9 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     return fail("schema version " + Twine(model.version()) +
                 "; only version 3 is supported");
   graph = model.subgraphs()->Get(0);
-  if (Error e = readTensors())
+  if (Error e = readTensorTable(fileName, model, *graph, tensors))
+    return e;
+  if (Error e = quantizeIfFloat())
     return e;
   values.assign(tensors.size(), Value());
   const auto *codes = model.operator_codes();
@@ -562,6 +597,11 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
   for (int32_t t : *graph->inputs()) {
     if (t < 0)
       return fail("the subgraph's input list has an absent tensor (-1)");
+    if (floatEdges.count(t)) {
+      argTypes.push_back(tensorType(tensors[t]));
+      argAttrs.push_back(edgeAttrs(tensors[t], tensors[t]));
+      continue;
+    }
     if (auto it = edges->inputs.find(t); it != edges->inputs.end()) {
       argTypes.push_back(tensorType(tensors[it->second]));
       argAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
@@ -579,6 +619,11 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
   for (int32_t t : *graph->outputs()) {
     if (t < 0)
       return fail("the subgraph's output list has an absent tensor (-1)");
+    if (floatEdges.count(t)) {
+      resultTypes.push_back(tensorType(tensors[t]));
+      resultAttrs.push_back(edgeAttrs(tensors[t], tensors[t]));
+      continue;
+    }
     if (auto it = edges->outputs.find(t); it != edges->outputs.end()) {
       resultTypes.push_back(tensorType(tensors[it->second]));
       resultAttrs.push_back(edgeAttrs(tensors[t], tensors[it->second]));
@@ -671,9 +716,36 @@ bool mlir::npu::isTfliteBuffer(StringRef bytes) {
   return bytes.size() >= 8 && tfl::ModelBufferHasIdentifier(bytes.data());
 }
 
-Expected<OwningOpRef<ModuleOp>> mlir::npu::importTflite(StringRef bytes,
-                                                        StringRef fileName,
-                                                        MLIRContext &context) {
+namespace {} // namespace
+
+Error tflite::checkOperands(StringRef fileName, const tfl::Model &model,
+                            const tfl::SubGraph &graph,
+                            ArrayRef<TensorInfo> tensors) {
+  const uint32_t codes =
+      model.operator_codes() ? model.operator_codes()->size() : 0;
+  auto bad = [&](const flatbuffers::Vector<int32_t> *list) {
+    return !list || llvm::any_of(*list, [&](int32_t t) {
+      return t < -1 || t >= static_cast<int32_t>(tensors.size());
+    });
+  };
+  if (graph.operators())
+    for (auto [index, op] : llvm::enumerate(*graph.operators()))
+      if (op->opcode_index() >= codes || bad(op->inputs()) ||
+          bad(op->outputs()) || op->outputs()->size() == 0 ||
+          llvm::is_contained(*op->outputs(), -1))
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            (fileName + ": operator " + Twine(index) +
+             " has an invalid opcode index or operand list")
+                .str());
+  return Error::success();
+}
+
+namespace {
+
+/// A verified FlatBuffer copy of `bytes` (aligned for in-place reading).
+Expected<std::vector<uint8_t>> verifiedModel(StringRef bytes,
+                                             StringRef fileName) {
   auto fail = [&](const Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    (fileName + ": " + message).str());
@@ -690,7 +762,103 @@ Expected<OwningOpRef<ModuleOp>> mlir::npu::importTflite(StringRef bytes,
   if (!tfl::VerifyModelBuffer(verifier))
     return fail("malformed TFLite FlatBuffer (truncated or corrupt: the "
                 "FlatBuffers verifier rejects it)");
+  return aligned;
+}
+
+/// The main subgraph and its tensor table.
+struct MainGraph {
+  const tfl::Model *model = nullptr;
+  const tfl::SubGraph *graph = nullptr;
+  std::vector<TensorInfo> tensors;
+};
+
+/// With `strict`, also checks every index the float executor follows;
+/// without, only what a signature needs (the importer reports the rest).
+Expected<MainGraph> readMainGraph(const std::vector<uint8_t> &aligned,
+                                  StringRef fileName, bool strict) {
+  MainGraph main;
+  main.model = tfl::GetModel(aligned.data());
+  if (!main.model->subgraphs() || main.model->subgraphs()->size() == 0 ||
+      !main.model->operator_codes())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (fileName + ": the model has no subgraph "
+                                               "or no operator codes")
+                                       .str());
+  main.graph = main.model->subgraphs()->Get(0);
+  if (Error e =
+          readTensorTable(fileName, *main.model, *main.graph, main.tensors))
+    return std::move(e);
+  auto bad = [&](const flatbuffers::Vector<int32_t> *list) {
+    return !list || llvm::any_of(*list, [&](int32_t t) {
+      return t < -1 || t >= static_cast<int32_t>(main.tensors.size());
+    });
+  };
+  if (bad(main.graph->inputs()) || bad(main.graph->outputs()) ||
+      llvm::is_contained(*main.graph->inputs(), -1) ||
+      llvm::is_contained(*main.graph->outputs(), -1))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        (fileName + ": the subgraph's input or output list is invalid").str());
+  if (strict)
+    if (Error e =
+            checkOperands(fileName, *main.model, *main.graph, main.tensors))
+      return std::move(e);
+  return main;
+}
+
+} // namespace
+
+Expected<TfliteSignature> mlir::npu::readTfliteSignature(StringRef bytes,
+                                                         StringRef fileName) {
+  Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
+  if (!aligned)
+    return aligned.takeError();
+  TfliteSignature signature;
+  Expected<MainGraph> main = readMainGraph(*aligned, fileName, false);
+  if (!main) {
+    // The importer says what is wrong, in more detail.
+    llvm::consumeError(main.takeError());
+    return signature;
+  }
+  auto describe = [&](int32_t t) -> TfliteInput {
+    if (t < 0)
+      return {"", {}};
+    return {main->tensors[t].name,
+            {main->tensors[t].shape.begin(), main->tensors[t].shape.end()}};
+  };
+  for (int32_t t : *main->graph->inputs())
+    signature.inputs.push_back(describe(t));
+  for (int32_t t : *main->graph->outputs())
+    signature.outputs.push_back(describe(t));
+  signature.computesInFloat =
+      computesInFloat(*main->model, *main->graph, main->tensors);
+  return signature;
+}
+
+Expected<std::vector<std::vector<float>>>
+mlir::npu::runTfliteFloat(StringRef bytes, StringRef fileName,
+                          const std::vector<std::vector<float>> &inputs) {
+  Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
+  if (!aligned)
+    return aligned.takeError();
+  Expected<MainGraph> main = readMainGraph(*aligned, fileName, true);
+  if (!main)
+    return main.takeError();
+  FloatExecutor executor(fileName, *main->model, *main->graph, main->tensors);
+  if (Error e = executor.check())
+    return std::move(e);
+  return executor.run(inputs, [](int32_t, ArrayRef<float>) {});
+}
+
+Expected<OwningOpRef<ModuleOp>>
+mlir::npu::importTflite(StringRef bytes, StringRef fileName,
+                        MLIRContext &context,
+                        const TfliteCalibration *calibration) {
+  Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
+  if (!aligned)
+    return aligned.takeError();
   context.loadDialect<tosa::TosaDialect, func::FuncDialect>();
-  Importer importer(context, fileName, *tfl::GetModel(aligned.data()));
+  Importer importer(context, fileName, *tfl::GetModel(aligned->data()),
+                    calibration);
   return importer.run();
 }

@@ -62,6 +62,24 @@ std::string typeName(tfl::ElementType type);
 /// A shape as "[1, 2, 3]".
 std::string shapeText(ArrayRef<int64_t> shape);
 
+/// The builtin code of operator code `opcodeIndex` (which must be valid).
+int32_t builtinCodeOf(const tfl::Model &model, uint32_t opcodeIndex);
+/// Its schema name ("CONV_2D"), "CUSTOM 'name'", or "builtin operator N".
+std::string opKindOf(const tfl::Model &model, uint32_t opcodeIndex);
+
+/// Whether an operator other than an edge QUANTIZE or DEQUANTIZE makes a
+/// float32 tensor (the model needs post-training quantization).
+bool computesInFloat(const tfl::Model &model, const tfl::SubGraph &graph,
+                     ArrayRef<TensorInfo> tensors);
+/// Post-training quantization (Quantize.cpp): rewrites the float32 tensors
+/// of `tensors` as TFLite's int8 quantizer would, from the ranges the
+/// calibration inputs reach; quantized constants are kept in `storage`.
+llvm::Error quantizeFloatModel(StringRef fileName, const tfl::Model &model,
+                               const tfl::SubGraph &graph,
+                               std::vector<TensorInfo> &tensors,
+                               std::vector<std::vector<uint8_t>> &storage,
+                               const TfliteCalibration &calibration);
+
 /// Output size and padding (before, after) of one spatial dimension under
 /// TFLite's SAME / VALID rules.
 struct Window {
@@ -74,9 +92,10 @@ Window computeWindow(int64_t in, int64_t kernel, int64_t stride,
 /// defined so far only through the operand and result accessors below.
 class Importer {
 public:
-  Importer(MLIRContext &context, StringRef fileName, const tfl::Model &model)
+  Importer(MLIRContext &context, StringRef fileName, const tfl::Model &model,
+           const TfliteCalibration *calibration)
       : context(context), builder(&context), fileName(fileName.str()),
-        model(model) {}
+        model(model), calibration(calibration) {}
 
   llvm::Expected<OwningOpRef<ModuleOp>> run();
 
@@ -189,19 +208,41 @@ private:
     std::set<unsigned> ops;
   };
   llvm::Expected<EdgeConversions> findEdgeConversions() const;
-  llvm::Error readTensors();
-  int32_t builtinCode(uint32_t opcodeIndex) const;
-  std::string opKind(uint32_t opcodeIndex) const;
+  int32_t builtinCode(uint32_t opcodeIndex) const {
+    return builtinCodeOf(model, opcodeIndex);
+  }
+  std::string opKind(uint32_t opcodeIndex) const {
+    return opKindOf(model, opcodeIndex);
+  }
+  /// A float32 model's post-training quantization, when it is one.
+  llvm::Error quantizeIfFloat();
   llvm::Error importOperator(const OpContext &op);
 
   MLIRContext &context;
   OpBuilder builder;
   std::string fileName;
   const tfl::Model &model;
+  const TfliteCalibration *calibration;
   const tfl::SubGraph *graph = nullptr;
   std::vector<TensorInfo> tensors;
   std::vector<Value> values;
+  /// A quantized float32 model: its inputs and outputs, int8 now, which
+  /// keep a float interface; and the quantized constants.
+  std::set<int32_t> floatEdges;
+  std::vector<std::vector<uint8_t>> quantizedData;
 };
+
+/// Checks that every operator's opcode index and operands are in range and
+/// that it has outputs (what the float executor relies on).
+llvm::Error checkOperands(StringRef fileName, const tfl::Model &model,
+                          const tfl::SubGraph &graph,
+                          ArrayRef<TensorInfo> tensors);
+
+/// Reads and verifies the main subgraph's tensor table (shared by the
+/// importer and readTfliteSignature).
+llvm::Error readTensorTable(StringRef fileName, const tfl::Model &model,
+                            const tfl::SubGraph &graph,
+                            std::vector<TensorInfo> &tensors);
 
 //===----------------------------------------------------------------------===//
 // Supported operators (TfliteOperators.cpp)
