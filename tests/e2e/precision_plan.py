@@ -28,6 +28,10 @@ and checks:
     at 20 dB on npu-base with its first sample as calibration input (and
     ResNet-8 also on npu-tiny and npu-large): the plan meets the budget on
     that input, and the planned program's golden and tile outputs agree;
+  * --weight-points=auto with --error-budget plans pass groups (array.cols
+    output channels) the same way: the plan names groups, meets 20 dB on
+    the held-out images, runs tile = golden, and replays through
+    --weight-point-plan to the same program;
   * bad uses are refused in one line.
 """
 import json
@@ -165,6 +169,54 @@ def check_plans(args, work):
     return logits_model, calib
 
 
+def check_group_auto(args, work, logits_model, calib):
+    """--weight-points=auto with --error-budget: points per pass group
+    (array.cols output channels) chosen by output error."""
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    held = sorted(os.path.join(work, f) for f in os.listdir(work)
+                  if f.startswith("cifar10_") and f.endswith(".npy"))
+    exact = os.path.join(work, "exact.bin")
+    reference = logits_of(npusim, exact, held, work)
+    ref = [v for _, values in reference for v in values]
+    prog = os.path.join(work, "auto-groups.bin")
+    report = os.path.join(work, "auto-groups.json")
+    run([npuc, logits_model, "--weight-points=auto", "--error-budget=20",
+         "--calib=" + calib, "--quant-report=" + report, "-o", prog] + FOUR)
+    with open(report) as handle:
+        full = json.load(handle)
+    plan = full["plan"]
+    if not plan["layers"] or any("/g" not in unit["name"] or
+                                 unit["points"] not in (1, 2)
+                                 for unit in plan["layers"]):
+        raise Failure("auto with a budget: the plan is not per pass group: "
+                      "%s" % [u["name"] for u in plan["layers"]])
+    got = logits_of(npusim, prog, held, work)
+    held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs],
+                        reference[0][0])
+    if held_sqnr < 20:
+        raise Failure("auto 20 dB: held-out SQNR %.2f dB" % held_sqnr)
+    if logits_of(npusim, prog, held[:1], work,
+                 ["--array-model", "tile"]) != got[:1]:
+        raise Failure("auto 20 dB: tile outputs differ from golden")
+    mixed = sum(layer["weight_points"]["min"] !=
+                layer["weight_points"]["max"] for layer in full["layers"])
+    # The plan replays through --weight-point-plan, one entry per group.
+    replay = os.path.join(work, "auto-replay.bin")
+    run([npuc, logits_model, "--weight-point-plan=" + ",".join(
+        str(unit["points"]) for unit in plan["layers"]), "-o", replay] +
+        FOUR)
+    with open(prog, "rb") as a, open(replay, "rb") as b:
+        if a.read() != b.read():
+            raise Failure("the group plan does not replay to the same "
+                          "program")
+    print("resnet8 auto by output error, 20 dB: %d of %d pass groups at one "
+          "point, %d layers mixed, cost %.0f (exact %.0f), held-out %.2f dB"
+          % (sum(u["points"] == 1 for u in plan["layers"]),
+             len(plan["layers"]), mixed, plan["cost"], plan["exact_cost"],
+             held_sqnr))
+
+
 def check_every_network(args, work):
     npuc = os.path.join(args.bin, "npuc")
     npusim = os.path.join(args.bin, "npusim")
@@ -200,9 +252,13 @@ def check_refusals(args, model, calib, work):
     out = os.path.join(work, "x.bin")
     bad = [
         ([model, "--precision-plan=cycles", "--error-budget=20", "-o", out]
-         + FOUR, "--precision-plan needs --calib"),
+         + FOUR, "--precision-plan and --error-budget need --calib"),
         ([model, "--precision-plan=cycles", "--calib=" + calib, "-o", out]
-         + FOUR, "--precision-plan and --error-budget=DB go together"),
+         + FOUR, "--error-budget=DB goes with --precision-plan or "
+                 "--weight-points=auto"),
+        ([model, "--weight-points=auto", "--error-budget=20",
+          "--weight-point-budget=30", "--calib=" + calib, "-o", out] + FOUR,
+         "--weight-point-budget is auto's weight-error budget"),
         ([model, "--precision-plan=cycles", "--error-budget=20",
           "--calib=" + calib, "-o", out],
          "compile for a 4-bit array (--set array.weight_bits=4)"),
@@ -221,6 +277,7 @@ def main():
 
     def checks():
         model, calib = check_plans(args, args.work)
+        check_group_auto(args, args.work, model, calib)
         check_refusals(args, model, calib, args.work)
         check_every_network(args, args.work)
     return run_checks("precision_plan", checks)

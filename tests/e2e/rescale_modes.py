@@ -29,6 +29,8 @@ and wess and checks:
   * npuc --calib/--labels: the quant report's model figures (output SQNR
     against the exact program, top-1 agreement and accuracy) for ResNet-8
     equal the ones computed here from npusim's outputs of both programs,
+    and so does each layer's output SQNR (npuc cuts the TOSA after the
+    layer; here the TFLite model is cut after the operator),
     for a directory of samples and for the same samples as one batch; a
     two-input model takes one subdirectory per sample; bad uses are
     refused in one line;
@@ -380,6 +382,7 @@ def check_calibration_report(args, work):
                     source, key, figures.get(key), value))
         if figures["inputs"] != len(paths):
             raise Failure("npuc --calib: %s inputs" % figures["inputs"])
+    check_layer_sqnr(args, work, npuc, npusim, model, report, paths)
     bad = [
         ([model, "--calib=" + calib, "-o", os.path.join(work, "x.bin")],
          "--calib feeds the quant report"),
@@ -423,6 +426,44 @@ def check_calibration_report(args, work):
               len(paths), want["output_sqnr_db"],
               100 * want["top1_agreement"], 100 * want["top1_accuracy"],
               100 * want["exact_top1_accuracy"]))
+
+
+def check_layer_sqnr(args, work, npuc, npusim, model, report, paths):
+    """Each layer's output_sqnr_db in the wess quant REPORT (npuc cuts the
+    imported TOSA after the layer) equals the SQNR computed here from the
+    model cut after that operator at the TFLite level (tflite_cut.py),
+    compiled exactly and with wess, run on npusim's golden executor."""
+    with open(report) as handle:
+        layers = json.load(handle)["layers"]
+    checked = 0
+    for layer in layers:
+        kind, index = layer["name"].rsplit("_", 1)
+        cut = os.path.join(work, "cut%s.tflite" % index)
+        tflite_cut.cut_after(model, cut, args.flatc, args.schema, int(index))
+        outs = {}
+        for mode in ("exact", "wess"):
+            prog = os.path.join(work, "cut%s-%s.bin" % (index, mode))
+            run([npuc, cut, "--rescale=" + mode, "-o", prog])
+            outs[mode] = []
+            for k, path in enumerate(paths):
+                out_dir = os.path.join(work, "cut-out")
+                run([npusim, prog, "--golden", "--input", "0=" + path,
+                     "--output-dir", out_dir])
+                outs[mode].append(outputs(out_dir))
+        zero_point = outs["exact"][0][0]
+        want = sqnr_db([v for _, vs in outs["exact"] for v in vs],
+                       [v for _, vs in outs["wess"] for v in vs], zero_point)
+        got = layer.get("output_sqnr_db")
+        exact = layer.get("output_exact")
+        if (math.isinf(want) and not exact) or (
+                not math.isinf(want) and (got is None or
+                                          abs(got - want) > 1e-6)):
+            raise Failure("%s %s: report's output SQNR %r (exact %r), "
+                          "computed from the TFLite cut %r" % (
+                              kind, index, got, exact, want))
+        checked += 1
+    if checked < 10:
+        raise Failure("the report has output SQNR for %d layers" % checked)
 
 
 def check_every_network(args, work):

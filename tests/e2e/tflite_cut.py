@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,46 @@ def cut_after(model, out, flatc, schema, index):
     return _rewrite(model, out, flatc, schema, cut)
 
 
+def _exact_scales(blob):
+    """Each tensor's quantization scales in subgraph 0 of the model BLOB,
+    as the float32 values the file holds (None where there are none):
+    flatc's JSON keeps only 6 decimals of a float, which changes small
+    scales. Reads the FlatBuffer directly (field ids of tflite.fbs: Model
+    subgraphs 2, SubGraph tensors 0, Tensor quantization 4, Quantization
+    scale 2)."""
+    def u32(at):
+        return struct.unpack_from("<I", blob, at)[0]
+
+    def field(table, fid):
+        vtable = table - struct.unpack_from("<i", blob, table)[0]
+        size = struct.unpack_from("<H", blob, vtable)[0]
+        if 4 + 2 * fid + 2 > size:
+            return None
+        offset = struct.unpack_from("<H", blob, vtable + 4 + 2 * fid)[0]
+        return table + offset if offset else None
+
+    def ref(at):
+        return at + u32(at)
+
+    def vector(at):
+        start = ref(at)
+        return start + 4, u32(start)
+
+    root = ref(0)
+    subgraphs, _ = vector(field(root, 2))
+    tensors, count = vector(field(ref(subgraphs), 0))
+    scales = []
+    for i in range(count):
+        quant = field(ref(tensors + 4 * i), 4)
+        scale = field(ref(quant), 2) if quant is not None else None
+        if scale is None:
+            scales.append(None)
+            continue
+        start, n = vector(scale)
+        scales.append(list(struct.unpack_from("<%df" % n, blob, start)))
+    return scales
+
+
 def _rewrite(model, out, flatc, schema, edit):
     """Apply EDIT to MODEL's JSON form; write the result to OUT (if given);
     return what EDIT returns."""
@@ -77,6 +118,12 @@ def _rewrite(model, out, flatc, schema, edit):
         json_path = os.path.join(work, stem + ".json")
         with open(json_path) as handle:
             flat = json.load(handle)
+        with open(model, "rb") as handle:
+            scales = _exact_scales(handle.read())
+        for tensor, exact in zip(flat["subgraphs"][0]["tensors"], scales):
+            if exact is not None and tensor.get("quantization"):
+                # Python's repr of a float32 value reads back as that value.
+                tensor["quantization"]["scale"] = exact
         result = edit(flat)
         if out is None:
             return result

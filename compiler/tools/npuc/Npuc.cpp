@@ -22,6 +22,7 @@
 #include "npu/Target/EmitProgram.h"
 
 #include "Calibration.h"
+#include "LayerSqnr.h"
 #include "PrecisionPlan.h"
 #include "QuantEval.h"
 #include "QuantReportOutput.h"
@@ -321,6 +322,20 @@ static npuc::ReportOutput reportOutput() {
           precisionPlanOption.getValue()};
 }
 
+/// Runs the compile pipeline with `options` on `m` in place, warnings
+/// dropped (the main compile already showed them); false on an error.
+static bool
+compileQuietly(MLIRContext &context, OneLineDiagnostics &diagnostics,
+               ModuleOp m,
+               const mlir::npu::NpuCompilePipelineOptions &options) {
+  PassManager pm(&context);
+  mlir::npu::buildNpuCompilePipeline(pm, options);
+  diagnostics.setQuietWarnings(true);
+  const bool ok = succeeded(pm.run(m)) && !diagnostics.hadError();
+  diagnostics.setQuietWarnings(false);
+  return ok;
+}
+
 /// npuc --precision-plan: points per layer (PrecisionPlan.h) for the
 /// imported `module`, which stays as it is; the planner compiles clones
 /// with the command line's target and --rescale.
@@ -329,18 +344,13 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
            ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base) {
   auto compileClone = [&](ModuleOp m, const std::vector<int> *plan,
                           bool graphOnly, mlir::npu::RescaleMode rescale) {
-    PassManager pm(&context);
     mlir::npu::NpuCompilePipelineOptions options;
     setTargetOptions(options);
     options.rescale = rescale;
     options.graphOnly = graphOnly;
     if (plan)
       options.weightPointPlan = ArrayRef<int>(*plan);
-    mlir::npu::buildNpuCompilePipeline(pm, options);
-    diagnostics.setQuietWarnings(true);
-    const bool ok = succeeded(pm.run(m)) && !diagnostics.hadError();
-    diagnostics.setQuietWarnings(false);
-    return ok;
+    return compileQuietly(context, diagnostics, m, options);
   };
   OwningOpRef<ModuleOp> graph = module.clone();
   const mlir::npu::RescaleMode rescale = base.rescale.getValue();
@@ -352,7 +362,12 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
   if (arch->array.weightBits != 4)
     return ::npu::makeError("--precision-plan chooses 4-bit points: compile "
                             "for a 4-bit array (--set array.weight_bits=4)");
-  const std::vector<std::string> names = mlir::npu::pointLayerNames(*graph);
+  // --weight-points=auto with an error budget plans pass groups, else
+  // --precision-plan plans layers.
+  const std::vector<std::string> names =
+      base.weightPoints.getValue() == mlir::npu::WeightPoints::Auto
+          ? mlir::npu::pointGroupNames(*graph)
+          : mlir::npu::pointLayerNames(*graph);
   auto compileWith =
       [&](const std::vector<int> *plan,
           mlir::npu::RescaleMode mode) -> ::npu::Result<::npu::Program> {
@@ -381,6 +396,72 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
                              precisionPlanOption.getValue(),
                              errorBudgetOption.getValue(),
                              planMarginOption.getValue(), *samples, *exact);
+}
+
+/// Output SQNR at each MAC layer's own output (LayerSqnr.h): the cut
+/// models compiled with `pipeline`'s choices against exact ones.
+static ::npu::Result<npuc::LayerSqnrs>
+measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
+                 ModuleOp imported,
+                 const mlir::npu::NpuCompilePipelineOptions &pipeline,
+                 const std::vector<npuc::Sample> &samples) {
+  const std::vector<int> plan(pipeline.weightPointPlan.begin(),
+                              pipeline.weightPointPlan.end());
+  auto run = [&](ModuleOp m, bool exact, bool graphOnly,
+                 const std::vector<int> *points) {
+    mlir::npu::NpuCompilePipelineOptions options;
+    setTargetOptions(options);
+    options.graphOnly = graphOnly;
+    if (!exact) {
+      options.rescale = pipeline.rescale.getValue();
+      options.weightPoints = pipeline.weightPoints.getValue();
+      options.weightPointBudget = pipeline.weightPointBudget.getValue();
+      if (points)
+        options.weightPointPlan = ArrayRef<int>(*points);
+    }
+    return compileQuietly(context, diagnostics, m, options);
+  };
+  // A plan names the points of the whole model's 4-bit layers in order; a
+  // cut model keeps some of them.
+  std::vector<std::string> planNames;
+  bool groups = false; // the plan counts pass groups, not layers
+  if (!plan.empty()) {
+    OwningOpRef<ModuleOp> graph = imported.clone();
+    if (!run(*graph, false, true, &plan))
+      return ::npu::makeError("the per-layer SQNR: the model does not "
+                              "compile");
+    planNames = mlir::npu::pointLayerNames(*graph);
+    if (planNames.size() != plan.size()) {
+      planNames = mlir::npu::pointGroupNames(*graph);
+      groups = true;
+    }
+  }
+  npuc::CutCompiler compile = [&](ModuleOp cut,
+                                  bool exact) -> ::npu::Result<::npu::Program> {
+    std::vector<int> points;
+    if (!exact && !plan.empty()) {
+      OwningOpRef<ModuleOp> graph = cut.clone();
+      if (!run(*graph, true, true, nullptr))
+        return ::npu::makeError("a cut model does not compile");
+      for (const std::string &name : groups
+                                         ? mlir::npu::pointGroupNames(*graph)
+                                         : mlir::npu::pointLayerNames(*graph)) {
+        auto at = llvm::find(planNames, name);
+        points.push_back(
+            at == planNames.end()
+                ? 2
+                : plan[static_cast<size_t>(at - planNames.begin())]);
+      }
+    }
+    OwningOpRef<ModuleOp> m = cut.clone();
+    if (!run(*m, exact, false, plan.empty() ? nullptr : &points))
+      return ::npu::makeError("a cut model does not compile");
+    FailureOr<::npu::Program> program = programOf(*m);
+    if (failed(program))
+      return ::npu::makeError("a cut model has no program");
+    return std::move(*program);
+  };
+  return npuc::layerOutputSqnr(imported, compile, samples);
 }
 
 /// Imports a .tflite model; a float32 one (`floatModel` set) is quantized
@@ -502,19 +583,30 @@ int main(int argc, char **argv) {
     return fail("--weight-point-budget: expected a dB figure in [0, 200)");
   pipeline.quantReport = quantReportOption.getValue();
   pipeline.quantTable = verboseOption.getValue();
-  const bool planning = precisionPlanOption.getNumOccurrences() > 0;
+  // --weight-points=auto chooses by output error (per pass group) when it
+  // has an error budget, by weight error (per layer) when it has not.
+  const bool groupPlanning =
+      pipeline.weightPoints == mlir::npu::WeightPoints::Auto &&
+      errorBudgetOption.getNumOccurrences() > 0;
+  if (groupPlanning && weightPointBudgetOption.getNumOccurrences())
+    return fail("--weight-point-budget is auto's weight-error budget; with "
+                "--error-budget auto chooses by output error: give one");
+  const bool planning =
+      precisionPlanOption.getNumOccurrences() > 0 || groupPlanning;
   if (!calibOption.empty() && quantReportOption.empty() && !verboseOption &&
       !planning && !floatModel)
     return fail("--calib feeds the quant report or the precision plan (or "
                 "quantizes a float32 model): give --quant-report, -v or "
                 "--precision-plan");
   if (planning && calibOption.empty())
-    return fail("--precision-plan needs --calib (the inputs it measures the "
-                "error on)");
+    return fail("--precision-plan and --error-budget need --calib (the "
+                "inputs they measure the error on)");
   if (planning != (errorBudgetOption.getNumOccurrences() > 0))
-    return fail("--precision-plan and --error-budget=DB go together");
-  if (planning && weightPointsOption.getNumOccurrences())
-    return fail("--precision-plan chooses the points: drop --weight-points");
+    return fail("--error-budget=DB goes with --precision-plan or "
+                "--weight-points=auto");
+  if (planning && weightPointsOption.getNumOccurrences() && !groupPlanning)
+    return fail("--precision-plan chooses the points: drop --weight-points "
+                "(or give --weight-points=auto to plan per pass group)");
   if (!weightPointPlanOption.empty() &&
       (planning || weightPointsOption.getNumOccurrences()))
     return fail("--weight-point-plan gives the points: drop "
@@ -540,8 +632,11 @@ int main(int argc, char **argv) {
                      pipeline.weightPoints == mlir::npu::WeightPoints::One ||
                      pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
                      planning || !weightPointPlanOption.empty();
-  if (evaluating && lossy)
+  OwningOpRef<ModuleOp> importedModule;
+  if (evaluating && lossy) {
     exactModule = module->clone();
+    importedModule = module->clone();
+  }
   std::optional<npuc::PlanResult> plan;
   if (planning) {
     ::npu::Result<npuc::PlanResult> planned =
@@ -582,14 +677,10 @@ int main(int argc, char **argv) {
   if (evaluating) {
     std::optional<::npu::Program> exactProgram;
     if (exactModule) {
-      PassManager exactPm(&context);
       mlir::npu::NpuCompilePipelineOptions exactPipeline;
       setTargetOptions(exactPipeline);
-      mlir::npu::buildNpuCompilePipeline(exactPm, exactPipeline);
-      diagnostics.setQuietWarnings(true);
-      if (failed(exactPm.run(*exactModule)) || diagnostics.hadError())
+      if (!compileQuietly(context, diagnostics, *exactModule, exactPipeline))
         return 1;
-      diagnostics.setQuietWarnings(false);
       FailureOr<::npu::Program> built = programOf(*exactModule);
       if (failed(built))
         return 1;
@@ -627,7 +718,16 @@ int main(int argc, char **argv) {
         return fail(compared.error().getMessage());
       vsFloat = *compared;
     }
-    if (int status = npuc::reportQuantEval(reportOutput(), *eval, vsFloat))
+    npuc::LayerSqnrs layerSqnr;
+    if (importedModule) {
+      ::npu::Result<npuc::LayerSqnrs> measured = measureLayerSqnr(
+          context, diagnostics, *importedModule, pipeline, *samples);
+      if (!measured)
+        return fail(measured.error().getMessage());
+      layerSqnr = std::move(*measured);
+    }
+    if (int status =
+            npuc::reportQuantEval(reportOutput(), *eval, vsFloat, layerSqnr))
       return status;
     if (plan)
       if (int status = npuc::reportPlan(reportOutput(), *plan))

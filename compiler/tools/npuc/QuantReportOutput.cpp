@@ -60,7 +60,8 @@ static int addToQuantReport(
 /// Adds the model-level figures to the quant report (its "model" object)
 /// and, with -v, prints them on stderr.
 int npuc::reportQuantEval(const ReportOutput &to, const QuantEval &eval,
-                          const std::optional<FloatEval> &vsFloat) {
+                          const std::optional<FloatEval> &vsFloat,
+                          const LayerSqnrs &layerSqnr) {
   const double samples = static_cast<double>(eval.samples);
   llvm::json::Object model;
   model["reference"] = "the exact program (the model's own weights and "
@@ -101,8 +102,18 @@ int npuc::reportQuantEval(const ReportOutput &to, const QuantEval &eval,
                                     *eval.correct / samples,
                                     *eval.exactCorrect / samples);
     llvm::errs() << "\n";
+    for (const auto &[layer, sqnr] : layerSqnr)
+      llvm::errs() << llvm::formatv(
+          "  {0,-40} output SQNR {1} against the exact program\n", layer,
+          sqnr ? llvm::formatv("{0:F1} dB", *sqnr).str()
+               : std::string("exact"));
   }
-  return addToQuantReport(to, "model", std::move(model));
+  std::map<std::string, llvm::json::Object> perLayer;
+  for (const auto &[layer, sqnr] : layerSqnr) {
+    perLayer[layer]["output_sqnr_db"] = finiteOrNull(sqnr);
+    perLayer[layer]["output_exact"] = !sqnr;
+  }
+  return addToQuantReport(to, "model", std::move(model), perLayer);
 }
 
 /// Adds the precision plan to the quant report (its "plan" object) and,

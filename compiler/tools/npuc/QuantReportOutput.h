@@ -8,11 +8,13 @@
 #ifndef NPU_TOOLS_NPUC_QUANTREPORTOUTPUT_H
 #define NPU_TOOLS_NPUC_QUANTREPORTOUTPUT_H
 
+#include "LayerSqnr.h"
 #include "PrecisionPlan.h"
 #include "QuantEval.h"
 
 #include "llvm/Support/JSON.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,9 +31,11 @@ struct ReportOutput {
 llvm::json::Value finiteOrNull(std::optional<double> v);
 
 /// The report's "model" object (and, for a quantized float32 model, its
-/// figures against the float model). Returns the exit status.
+/// figures against the float model), and each layer's output SQNR
+/// (`output_sqnr_db`, LayerSqnr.h) where measured. Returns the exit status.
 int reportQuantEval(const ReportOutput &to, const QuantEval &eval,
-                    const std::optional<FloatEval> &vsFloat);
+                    const std::optional<FloatEval> &vsFloat,
+                    const LayerSqnrs &layerSqnr);
 
 /// The report's "plan" object and its per-layer fields.
 int reportPlan(const ReportOutput &to, const PlanResult &plan);

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::npu::tflite;
@@ -119,6 +120,21 @@ struct Conv {
   tfl::Activation act = tfl::Activation_NONE;
   int64_t multiplier = 0; ///< depthwise: the depth multiplier; 0: a CONV_2D
 };
+
+/// The geometry of a CONV_2D (`multiplier` 0) or DEPTHWISE_CONV_2D
+/// (`multiplier` 1 until the channels fix it) from its options.
+template <typename Options>
+std::optional<Conv> convOptions(const Options *o, int64_t multiplier) {
+  if (!o)
+    return std::nullopt;
+  return Conv{o->stride_h(),
+              o->stride_w(),
+              o->dilation_h(),
+              o->dilation_w(),
+              o->padding() == tfl::Padding_SAME,
+              o->activation(),
+              multiplier};
+}
 
 /// CONV_2D (filter [O, KH, KW, I]) or DEPTHWISE_CONV_2D (filter
 /// [1, KH, KW, I*M]); `y` has the output tensor's shape.
@@ -246,30 +262,13 @@ Expected<std::vector<Values>> FloatExecutor::run(
     switch (code) {
     case tfl::OpCode_CONV_2D:
     case tfl::OpCode_DEPTHWISE_CONV_2D: {
-      Conv c;
-      if (code == tfl::OpCode_CONV_2D) {
-        const auto *o = op->options_as_Conv2DOptions();
-        if (!o)
-          return fail(index, "missing Conv2DOptions");
-        c = {o->stride_h(),
-             o->stride_w(),
-             o->dilation_h(),
-             o->dilation_w(),
-             o->padding() == tfl::Padding_SAME,
-             o->activation(),
-             0};
-      } else {
-        const auto *o = op->options_as_DepthwiseConv2DOptions();
-        if (!o)
-          return fail(index, "missing DepthwiseConv2DOptions");
-        c = {o->stride_h(),
-             o->stride_w(),
-             o->dilation_h(),
-             o->dilation_w(),
-             o->padding() == tfl::Padding_SAME,
-             o->activation(),
-             1};
-      }
+      std::optional<Conv> options =
+          code == tfl::OpCode_CONV_2D
+              ? convOptions(op->options_as_Conv2DOptions(), 0)
+              : convOptions(op->options_as_DepthwiseConv2DOptions(), 1);
+      if (!options)
+        return fail(index, "missing convolution options");
+      Conv c = *options;
       if (in.size() < 2 || in[1] < 0)
         return fail(index, "the filter is missing");
       const TensorInfo &w = tensors[in[1]];

@@ -9,7 +9,9 @@
 // The signal is 47999, so one point everywhere gives 10 log10(47999 / 575)
 // = 19.216 dB. auto with budget 22 gives group {0, 1} (error 349) its
 // second point first: 10 log10(47999 / 226) = 23.271 dB, enough; with
-// budget 25 both groups get two points and nothing changes.
+// budget 25 both groups get two points and nothing changes. A plan with one
+// entry per pass group (1, 2) puts group {0, 1} at one point:
+// 10 log10(47999 / 349) = 21.384 dB.
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{points=1})" | FileCheck %s --check-prefix=ONE
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{points=auto budget=22})" | FileCheck %s --check-prefix=AUTO22
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{points=auto budget=25})" | FileCheck %s --check-prefix=AUTO25
@@ -20,6 +22,8 @@
 // RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{points=auto plan=1})" | FileCheck %s --check-prefix=ONE
 // RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4},npu-weight-points{plan=1,2})" 2>&1 | FileCheck %s --check-prefix=PLANLENGTH
 // RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4},npu-weight-points{plan=3})" 2>&1 | FileCheck %s --check-prefix=PLANVALUE
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{plan=1,2})" | FileCheck %s --check-prefix=GROUPS
+// RUN: not npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-set-arch{set=array.weight_bits=4,array.cols=2},npu-weight-points{plan=1,2,1})" 2>&1 | FileCheck %s --check-prefix=GROUPLENGTH
 
 // ONE-LABEL: @fc
 // ONE: arith.constant dense<{{\[}}[96, -48, 0, 0], [0, 16, 112, -128], [16, 32, -16, 0], [0, 0, 32, -32]]> : tensor<4x4xi8>
@@ -37,8 +41,12 @@
 // EIGHT-LABEL: @fc
 // EIGHT-NOT: npu.weight_points
 // REFUSED: error: --weight-points needs a 4-bit array (array.weight_bits=4)
-// PLANLENGTH: error: the weight-point plan lists 2 layers, the model has 1 with 4-bit points
-// PLANVALUE: error: a planned layer takes 1 or 2 points, not 3
+// PLANLENGTH: error: the weight-point plan lists 2 entries; the model has 1 layers with 4-bit points (1 pass groups)
+// PLANVALUE: error: a planned layer takes 1 or 2 points per group
+// GROUPS-LABEL: @fc
+// GROUPS: arith.constant dense<{{\[}}[96, -48, 0, 0], [0, 16, 112, -128], [16, 32, -16, 0], [7, -7, 24, -24]]> : tensor<4x4xi8>
+// GROUPS: npu.weight_points = array<i32: 1, 1, 2, 2>, npu.weight_sqnr_db = 21.384{{[0-9]*}} : f64
+// GROUPLENGTH: error: the weight-point plan lists 3 entries; the model has 1 layers with 4-bit points (2 pass groups)
 func.func @fc(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
   %w = arith.constant dense<[[100, -51, 3, 5], [-1, 8, 127, -128], [16, 32, -16, 0], [7, -7, 24, -24]]> : tensor<4x4xi8>
   %b = arith.constant dense<[1000, -30, 0, 5]> : tensor<4xi32>

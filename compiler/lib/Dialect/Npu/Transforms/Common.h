@@ -2,6 +2,8 @@
 #ifndef NPU_LIB_DIALECT_NPU_TRANSFORMS_COMMON_H
 #define NPU_LIB_DIALECT_NPU_TRANSFORMS_COMMON_H
 
+#include "npu/Dialect/Npu/Transforms/Passes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -44,17 +46,6 @@ inline int64_t byteSize(Type type) {
 }
 
 inline int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
-
-/// The name the model gave `op` (the NameLoc of its location; of the source
-/// op's location for a fused chain), if any.
-inline std::optional<std::string> sourceName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return std::nullopt;
-}
 
 } // namespace mlir::npu
 

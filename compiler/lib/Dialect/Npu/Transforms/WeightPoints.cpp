@@ -60,6 +60,25 @@ std::vector<std::string> mlir::npu::pointLayerNames(ModuleOp module) {
   return names;
 }
 
+/// The pass groups (array.cols output channels, one pass) of `op`.
+static int64_t groupCount(Operation *op, int64_t cols) {
+  const int64_t channels =
+      cast<MacOpInterface>(op).getMacWeightLayout().accumulators();
+  return (channels + cols - 1) / std::max<int64_t>(cols, 1);
+}
+
+std::vector<std::string> mlir::npu::pointGroupNames(ModuleOp module) {
+  std::vector<std::string> names;
+  FailureOr<::npu::ArchConfig> config = getArchConfig(module);
+  if (failed(config))
+    return names;
+  const std::vector<std::string> layers = pointLayerNames(module);
+  for (auto [op, layer] : llvm::zip(pointLayers(module), layers))
+    for (int64_t g = 0; g < groupCount(op, config->array.cols); ++g)
+      names.push_back(layer + "/g" + std::to_string(g));
+  return names;
+}
+
 namespace {
 
 /// The one-point value of int8 weight w: 16 * hi, hi a signed nibble.
@@ -89,26 +108,40 @@ struct WeightPointsPass
     }
     cols = config->array.cols;
     SmallVector<Operation *> ops = pointLayers(getOperation());
-    if (!plan.empty() && plan.size() != ops.size()) {
+    // A plan gives one entry per layer or one per pass group (the two are
+    // the same list when every layer is one group).
+    int64_t totalGroups = 0;
+    for (Operation *op : ops)
+      totalGroups += groupCount(op, cols);
+    const bool perLayer = plan.size() == ops.size();
+    if (!plan.empty() && !perLayer &&
+        static_cast<int64_t>(plan.size()) != totalGroups) {
       getOperation().emitError("the weight-point plan lists ")
-          << plan.size() << " layers, the model has " << ops.size()
-          << " with 4-bit points";
+          << plan.size() << " entries; the model has " << ops.size()
+          << " layers with 4-bit points (" << totalGroups << " pass groups)";
       return signalPassFailure();
     }
-    for (auto [index, op] : llvm::enumerate(ops)) {
-      std::optional<int> planned;
-      if (!plan.empty())
-        planned = plan[index];
-      if (planned && *planned != 1 && *planned != 2) {
-        op->emitError("a planned layer takes 1 or 2 points, not ") << *planned;
-        return signalPassFailure();
+    size_t next = 0;
+    for (Operation *op : ops) {
+      const int64_t groups = groupCount(op, cols);
+      std::optional<SmallVector<int>> planned;
+      if (!plan.empty()) {
+        planned.emplace();
+        for (int64_t g = 0; g < groups; ++g)
+          planned->push_back(perLayer ? plan[next] : plan[next + g]);
+        next += perLayer ? 1 : groups;
+        if (llvm::any_of(*planned, [](int p) { return p != 1 && p != 2; })) {
+          op->emitError("a planned layer takes 1 or 2 points per group");
+          return signalPassFailure();
+        }
       }
       if (failed(decompose(cast<MacOpInterface>(op), planned)))
         return signalPassFailure();
     }
   }
 
-  LogicalResult decompose(MacOpInterface mac, std::optional<int> planned) {
+  LogicalResult decompose(MacOpInterface mac,
+                          const std::optional<SmallVector<int>> &planned) {
     Operation *op = mac.getOperation();
     Value weightsValue = mac.getMacWeights();
     DenseIntElementsAttr weights;
@@ -140,8 +173,10 @@ struct WeightPointsPass
     }
 
     // Which groups keep two points.
-    SmallVector<bool> two(groups, planned ? *planned == 2
-                                          : points != WeightPoints::One);
+    SmallVector<bool> two(groups, points != WeightPoints::One);
+    if (planned)
+      for (int64_t g = 0; g < groups; ++g)
+        two[g] = (*planned)[g] == 2;
     if (!planned && points == WeightPoints::Auto) {
       double noise = 0;
       for (double n : groupNoise)

@@ -9,6 +9,9 @@
 #include "mlir/Pass/Pass.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <optional>
+#include <string>
+
 namespace mlir::npu {
 
 /// How npu-requantize-weights re-expresses constant int8 weights (npuc
@@ -65,8 +68,24 @@ inline auto weightPointsValues() {
 /// with constant int8 weights (depthwise layers run on the vector unit).
 SmallVector<Operation *> pointLayers(ModuleOp module);
 
+/// The name the model gave `op` (the NameLoc of its location; of the source
+/// op's location for a fused chain), if any: the layer names of reports.
+inline std::optional<std::string> sourceName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}
+
 /// The names of pointLayers(module) (the model's, else op name and index).
 std::vector<std::string> pointLayerNames(ModuleOp module);
+
+/// The pass groups of pointLayers(module) (array.cols output channels each,
+/// one array pass), in the order a per-group `plan` counts them, named
+/// "LAYER/gK".
+std::vector<std::string> pointGroupNames(ModuleOp module);
 
 /// Attribute npu-weight-points leaves on each layer it decomposes: the
 /// number of points of each output channel (i32 array).

@@ -60,7 +60,9 @@ def NpuWeightPoints : Pass<"npu-weight-points", "::mlir::ModuleOp"> {
     Records per-channel point counts (`npu.weight_points`) and the weights'
     SQNR. Depthwise layers run on the vector unit with int8 weights and are
     left alone. `plan`, when given, sets the points of every layer the pass
-    decomposes, in walk order (the precision planner's choice).
+    decomposes, in walk order (the precision planner's choice), or of every
+    pass group of those layers in order (`--weight-points=auto` chosen by
+    output error).
   }];
   let options = [
     Option<"points", "points", "::mlir::npu::WeightPoints",
@@ -69,8 +71,8 @@ def NpuWeightPoints : Pass<"npu-weight-points", "::mlir::ModuleOp"> {
     Option<"budget", "budget", "double", "30.0",
            "auto: the weight SQNR (dB) each layer must reach">,
     ListOption<"plan", "plan", "int",
-               "Points (1 or 2) of each layer in order, overriding `points` "
-               "(npuc --precision-plan)">
+               "Points (1 or 2) of each layer, or of each pass group, in "
+               "order, overriding `points` (npuc --precision-plan)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

@@ -1,0 +1,56 @@
+//===- LayerSqnr.h - Output SQNR at each layer's own output -----*- C++ -*-===//
+//
+// npuc --calib with --quant-report or -v: for every MAC layer, the imported
+// model cut after that layer (its output made the only result) is compiled
+// the way the command line compiles the model and the way the exact
+// program is compiled; both run on the calibration samples (golden
+// executor) and the SQNR of the cut output is the layer's output SQNR: the
+// error of that layer and every layer before it, where the model-level
+// figure sees only what reaches the model's output.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NPU_TOOLS_NPUC_LAYERSQNR_H
+#define NPU_TOOLS_NPUC_LAYERSQNR_H
+
+#include "Calibration.h"
+
+#include "npu/Program/Program.h"
+#include "npu/Support/Result.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace npuc {
+
+/// The names of the imported model's MAC layers (convolutions, fully
+/// connected layers, matmuls), in program order.
+std::vector<std::string> macLayerNames(mlir::ModuleOp imported);
+
+/// `imported` with `layer`'s output as the only result of @main (the ops
+/// nothing then reads removed); null if the layer has no single output.
+mlir::OwningOpRef<mlir::ModuleOp> cutAfterLayer(mlir::ModuleOp imported,
+                                                const std::string &layer);
+
+/// (layer, output SQNR in dB or nullopt where exact), in program order.
+using LayerSqnrs = std::vector<std::pair<std::string, std::optional<double>>>;
+
+/// Compiles a cut module (`exact`: as the exact program; else as the
+/// command line says).
+using CutCompiler =
+    std::function<npu::Result<npu::Program>(mlir::ModuleOp, bool exact)>;
+
+/// Per layer: its output SQNR (dB) against the exact program's on
+/// `samples`; nullopt where they are equal.
+::npu::Result<LayerSqnrs> layerOutputSqnr(mlir::ModuleOp imported,
+                                          const CutCompiler &compile,
+                                          const std::vector<Sample> &samples);
+
+} // namespace npuc
+
+#endif // NPU_TOOLS_NPUC_LAYERSQNR_H
