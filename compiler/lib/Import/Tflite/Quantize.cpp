@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::npu;
@@ -59,7 +60,7 @@ struct Observed {
     const double at = (static_cast<double>(v) - lo) / (hi - lo) * kBins;
     return std::clamp(static_cast<int>(at), 0, kBins - 1);
   }
-  void count_(ArrayRef<float> values) {
+  void tally(ArrayRef<float> values) {
     if (histogram.empty())
       histogram.assign(kBins, 0);
     for (float v : values)
@@ -69,6 +70,8 @@ struct Observed {
   /// The value below which `fraction` of the observed values lie (the
   /// upper edge of its bin for the top tail, the lower for the bottom).
   float quantile(double fraction, bool upper) const {
+    if (histogram.empty() || count == 0)
+      return upper ? hi : lo;
     const double want = fraction * static_cast<double>(count);
     double below = 0;
     for (int b = 0; b < kBins; ++b) {
@@ -170,21 +173,24 @@ Error mlir::npu::tflite::quantizeFloatModel(
 
   // Ranges: min/max in one pass; percentiles from histograms in a second.
   std::vector<Observed> seen(tensors.size());
+  std::optional<int32_t> nonFinite;
   for (int pass = 0; pass < (percentile ? 2 : 1); ++pass)
     for (const auto &sample : calibration.samples) {
       auto outputs = executor.run(sample, [&](int32_t t, ArrayRef<float> v) {
+        if (!nonFinite &&
+            llvm::any_of(v, [](float x) { return !std::isfinite(x); }))
+          nonFinite = t;
         if (pass == 0)
           seen[t].widen(v);
         else
-          seen[t].count_(v);
+          seen[t].tally(v);
       });
       if (!outputs)
         return outputs.takeError();
-      for (const auto &out : *outputs)
-        for (float v : out)
-          if (!std::isfinite(v))
-            return fail("a calibration input makes the float model compute "
-                        "a non-finite value");
+      if (nonFinite)
+        return fail("a calibration input makes the float model compute a "
+                    "non-finite value in tensor '" +
+                    tensors[*nonFinite].name + "'");
     }
   auto activationParams = [&](int32_t t) {
     const Observed &o = seen[t];
@@ -233,6 +239,8 @@ Error mlir::npu::tflite::quantizeFloatModel(
       if (done[in[1]] || !isFloatConstant(w) || w.shape.empty())
         return fail(where() + ": the filter must be a constant used by this "
                               "operator only");
+      if (tensors[in[0]].scales.size() != 1)
+        return fail(where() + ": the input must be a computed activation");
       const float inScale = tensors[in[0]].scales[0];
       const int64_t channels = depthwise ? w.shape.back() : w.shape.front();
       SmallVector<float> scales(channels, 0.0f);
@@ -296,7 +304,7 @@ Error mlir::npu::tflite::quantizeFloatModel(
       setInt8(tensors[out], {1.0f / 256.0f, -128});
     else if (code == tfl::OpCode_TANH)
       setInt8(tensors[out], {1.0f / 128.0f, 0});
-    else if (keepsScale(code))
+    else if (keepsScale(code) && tensors[in[0]].scales.size() == 1)
       setInt8(tensors[out],
               {tensors[in[0]].scales[0], tensors[in[0]].zeroPoints[0]});
     else
