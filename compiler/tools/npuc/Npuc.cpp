@@ -364,10 +364,11 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
                             "for a 4-bit array (--set array.weight_bits=4)");
   // --weight-points=auto with an error budget plans pass groups, else
   // --precision-plan plans layers.
+  const bool groups =
+      base.weightPoints.getValue() == mlir::npu::WeightPoints::Auto;
   const std::vector<std::string> names =
-      base.weightPoints.getValue() == mlir::npu::WeightPoints::Auto
-          ? mlir::npu::pointGroupNames(*graph)
-          : mlir::npu::pointLayerNames(*graph);
+      groups ? mlir::npu::pointGroupNames(*graph)
+             : mlir::npu::pointLayerNames(*graph);
   auto compileWith =
       [&](const std::vector<int> *plan,
           mlir::npu::RescaleMode mode) -> ::npu::Result<::npu::Program> {
@@ -392,10 +393,14 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
       npuc::loadCalibration(*exact, calibOption);
   if (!samples)
     return samples.error();
-  return npuc::planPrecision(compile, names, *arch,
-                             precisionPlanOption.getValue(),
-                             errorBudgetOption.getValue(),
-                             planMarginOption.getValue(), *samples, *exact);
+  std::vector<npuc::UnitShare> shares;
+  if (groups)
+    for (const mlir::npu::PointGroup &g : mlir::npu::pointGroups(*graph))
+      shares.push_back({g.layer, g.errorShare, g.passShare});
+  return npuc::planPrecision(
+      compile, names, *arch, precisionPlanOption.getValue(),
+      errorBudgetOption.getValue(), planMarginOption.getValue(), *samples,
+      *exact, groups ? &shares : nullptr);
 }
 
 /// Output SQNR at each MAC layer's own output (LayerSqnr.h): the cut

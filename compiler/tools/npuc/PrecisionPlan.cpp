@@ -72,18 +72,20 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b) {
 
 } // namespace
 
-Result<PlanResult> planPrecision(const PlanCompiler &compile,
-                                 const std::vector<std::string> &names,
-                                 const npu::ArchConfig &arch,
-                                 PlanObjective objective, double budgetDb,
-                                 double marginDb,
-                                 const std::vector<Sample> &calib,
-                                 const npu::Program &reference) {
+Result<PlanResult> planPrecision(
+    const PlanCompiler &compile, const std::vector<std::string> &names,
+    const npu::ArchConfig &arch, PlanObjective objective, double budgetDb,
+    double marginDb, const std::vector<Sample> &calib,
+    const npu::Program &reference, const std::vector<UnitShare> *shares) {
   const size_t n = names.size();
+  if (shares && shares->size() != n)
+    return makeError("--precision-plan: ", shares->size(), " shares for ", n,
+                     " units");
   if (n == 0)
     return makeError("--precision-plan: the model has no layer with "
                      "constant weights on the array to plan");
   PlanResult result;
+  result.perGroup = shares != nullptr;
   result.budgetDb = budgetDb;
   result.marginDb = marginDb;
   // The calibration inputs must reach the budget plus the margin, so that
@@ -124,18 +126,44 @@ Result<PlanResult> planPrecision(const PlanCompiler &compile,
                      " dB, below the budget and its margin (the --rescale "
                      "mode spends it)");
 
-  // Each layer alone at one point: its saving and its noise.
+  // Each unit alone at one point: its saving and its noise (with shares,
+  // each layer's, split among its groups).
+  std::vector<std::optional<std::pair<double, NoiseEnergy>>> layerAlone;
   for (size_t l = 0; l < n; ++l) {
     std::vector<int> plan = exactPlan;
-    plan[l] = 1;
-    Result<std::pair<double, NoiseEnergy>> m = measure(plan);
-    if (!m)
-      return m.error();
+    double savingShare = 1, noiseShare = 1;
+    std::optional<std::pair<double, NoiseEnergy>> alone;
+    if (shares) {
+      const UnitShare &share = (*shares)[l];
+      savingShare = share.savingShare;
+      noiseShare = share.noiseShare;
+      if (share.layer >= layerAlone.size())
+        layerAlone.resize(share.layer + 1);
+      if (!layerAlone[share.layer]) {
+        for (size_t k = 0; k < n; ++k)
+          if ((*shares)[k].layer == share.layer)
+            plan[k] = 1;
+        Result<std::pair<double, NoiseEnergy>> m = measure(plan);
+        if (!m)
+          return m.error();
+        layerAlone[share.layer] = *m;
+      }
+      alone = layerAlone[share.layer];
+    } else {
+      plan[l] = 1;
+      Result<std::pair<double, NoiseEnergy>> m = measure(plan);
+      if (!m)
+        return m.error();
+      alone = *m;
+    }
     PlanLayer layer;
     layer.name = names[l];
-    layer.saving = result.exactCost - m->first;
-    layer.noise = std::max(0.0, m->second.noise - base.noise);
-    layer.aloneSqnrDb = m->second.sqnrDb();
+    layer.saving = (result.exactCost - alone->first) * savingShare;
+    layer.noise = std::max(0.0, alone->second.noise - base.noise) * noiseShare;
+    // With shares the brute-force figure is the whole layer's, not the
+    // group's: left out.
+    if (!shares)
+      layer.aloneSqnrDb = alone->second.sqnrDb();
     layer.dual = layer.noise > 0 ? layer.saving / (layer.noise / allowed)
                                  : std::numeric_limits<double>::infinity();
     result.layers.push_back(layer);

@@ -59,7 +59,10 @@ struct PlanLayer {
 };
 
 struct PlanResult {
+  /// The units planned: layers, or pass groups (whose saving and noise are
+  /// their layer's, shared out; no brute-force figure per group).
   std::vector<PlanLayer> layers;
+  bool perGroup = false;
   /// Points per layer, in npu-weight-points' order (pointLayers).
   std::vector<int> points;
   double budgetDb = 0;
@@ -85,17 +88,26 @@ struct PlanResult {
 using PlanCompiler =
     std::function<npu::Result<npu::Program>(const std::vector<int> &plan)>;
 
-/// Plans `names.size()` layers (npu-weight-points' order) for `arch`, so
-/// that the calibration outputs reach `budgetDb` + `marginDb`; noise
-/// is measured against `reference`'s outputs (the exact model: --rescale
-/// exact, two points).
-npu::Result<PlanResult> planPrecision(const PlanCompiler &compile,
-                                      const std::vector<std::string> &names,
-                                      const npu::ArchConfig &arch,
-                                      PlanObjective objective, double budgetDb,
-                                      double marginDb,
-                                      const std::vector<Sample> &calib,
-                                      const npu::Program &reference);
+/// Planning pass groups instead of layers: unit k belongs to layer
+/// `layer` and takes `noiseShare` of the output noise and `savingShare` of
+/// the saving measured with that whole layer at one point (one compile per
+/// layer, not per group).
+struct UnitShare {
+  size_t layer = 0;
+  double noiseShare = 1, savingShare = 1;
+};
+
+/// Plans `names.size()` units (layers, or with `shares` pass groups, in
+/// npu-weight-points' order) for `arch`, so that the calibration outputs
+/// reach `budgetDb` + `marginDb`; noise is measured against `reference`'s
+/// outputs (the exact model: --rescale exact, two points).
+npu::Result<PlanResult>
+planPrecision(const PlanCompiler &compile,
+              const std::vector<std::string> &names,
+              const npu::ArchConfig &arch, PlanObjective objective,
+              double budgetDb, double marginDb,
+              const std::vector<Sample> &calib, const npu::Program &reference,
+              const std::vector<UnitShare> *shares = nullptr);
 
 } // namespace npuc
 

@@ -129,6 +129,7 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
   o["exact_cost"] = plan.exactCost;
   o["one_point_cost"] = plan.onePointCost;
   o["lambda"] = finiteOrNull(plan.lambda);
+  o["units"] = plan.perGroup ? "pass groups" : "layers";
   o["refinements"] = plan.refinements;
   o["dual_rank_correlation"] = finiteOrNull(plan.rankCorrelation);
   llvm::json::Array layers;
@@ -158,8 +159,9 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
     for (const npuc::PlanLayer &l : plan.layers)
       llvm::errs() << llvm::formatv(
           kRow, l.name, l.points, llvm::formatv("{0:F0}", l.saving).str(),
-          l.aloneSqnrDb ? llvm::formatv("{0:F1} dB", *l.aloneSqnrDb).str()
-                        : std::string("exact"),
+          plan.perGroup   ? std::string("-")
+          : l.aloneSqnrDb ? llvm::formatv("{0:F1} dB", *l.aloneSqnrDb).str()
+                          : std::string("exact"),
           std::isfinite(l.dual) ? llvm::formatv("{0:E2}", l.dual).str()
                                 : std::string("inf"));
     llvm::errs() << llvm::formatv(

@@ -91,6 +91,44 @@ double sqnrDb(double signal, double noise) {
   return noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
 }
 
+/// The real-unit scale of output channel `c`'s weights (the layer's
+/// multiplier and shift; 1 without one).
+double channelScale(MacOpInterface mac, int64_t c) {
+  auto requant = cast<RequantOpInterface>(mac.getOperation());
+  ArrayRef<int32_t> mult = requant.getMultiplier();
+  ArrayRef<int32_t> shift = requant.getShift();
+  const size_t k = mult.size() == 1 ? 0 : static_cast<size_t>(c);
+  return k < mult.size() ? std::ldexp(double(mult[k]), -shift[k]) : 1.0;
+}
+
+/// A layer's int8 weights, the error energy one point leaves in each pass
+/// group (array.cols channels) in real units, and the weights' energy.
+struct OnePointError {
+  SmallVector<int64_t> weights;
+  SmallVector<double> groupNoise;
+  double signal = 0;
+};
+
+OnePointError onePointError(MacOpInterface mac, int64_t cols) {
+  OnePointError r;
+  DenseIntElementsAttr weights;
+  matchPattern(mac.getMacWeights(), m_Constant(&weights));
+  for (const APInt &v : weights.getValues<APInt>())
+    r.weights.push_back(v.getSExtValue());
+  const MacWeightLayout layout = mac.getMacWeightLayout();
+  const int64_t channels = layout.accumulators();
+  r.groupNoise.assign((channels + cols - 1) / cols, 0.0);
+  for (size_t i = 0; i < r.weights.size(); ++i) {
+    const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
+    const double s = channelScale(mac, c);
+    const double w = double(r.weights[i]);
+    const double e = (w - double(onePoint(r.weights[i]))) * s;
+    r.signal += w * s * w * s;
+    r.groupNoise[c / cols] += e * e;
+  }
+  return r;
+}
+
 struct WeightPointsPass
     : mlir::npu::impl::NpuWeightPointsBase<WeightPointsPass> {
   using Base::Base;
@@ -144,33 +182,14 @@ struct WeightPointsPass
                           const std::optional<SmallVector<int>> &planned) {
     Operation *op = mac.getOperation();
     Value weightsValue = mac.getMacWeights();
-    DenseIntElementsAttr weights;
-    matchPattern(weightsValue, m_Constant(&weights));
-    auto requant = cast<RequantOpInterface>(op);
     const MacWeightLayout layout = mac.getMacWeightLayout();
     const int64_t channels = layout.accumulators();
-    ArrayRef<int32_t> mult = requant.getMultiplier();
-    ArrayRef<int32_t> shift = requant.getShift();
-    auto scaleOf = [&](int64_t c) {
-      const size_t k = mult.size() == 1 ? 0 : static_cast<size_t>(c);
-      return k < mult.size() ? std::ldexp(double(mult[k]), -shift[k]) : 1.0;
-    };
-
-    SmallVector<int64_t> w;
-    for (const APInt &v : weights.getValues<APInt>())
-      w.push_back(v.getSExtValue());
-    // Per pass group (array.cols channels): the error energy one point
-    // leaves, in real units; and the signal.
-    const int64_t groups = (channels + cols - 1) / cols;
-    SmallVector<double> groupNoise(groups, 0.0);
-    double signal = 0;
-    for (size_t i = 0; i < w.size(); ++i) {
-      const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
-      const double s = scaleOf(c);
-      const double e = double(w[i] - onePoint(w[i])) * s;
-      signal += double(w[i]) * s * double(w[i]) * s;
-      groupNoise[c / cols] += e * e;
-    }
+    const OnePointError error = onePointError(mac, cols);
+    const SmallVector<int64_t> &w = error.weights;
+    const SmallVector<double> &groupNoise = error.groupNoise;
+    const double signal = error.signal;
+    const int64_t groups = static_cast<int64_t>(groupNoise.size());
+    auto scaleOf = [&](int64_t c) { return channelScale(mac, c); };
 
     // Which groups keep two points.
     SmallVector<bool> two(groups, points != WeightPoints::One);
@@ -243,3 +262,22 @@ struct WeightPointsPass
 };
 
 } // namespace
+
+std::vector<PointGroup> mlir::npu::pointGroups(ModuleOp module) {
+  std::vector<PointGroup> groups;
+  FailureOr<::npu::ArchConfig> config = getArchConfig(module);
+  if (failed(config))
+    return groups;
+  for (auto [index, op] : llvm::enumerate(pointLayers(module))) {
+    const OnePointError error =
+        onePointError(cast<MacOpInterface>(op), config->array.cols);
+    double total = 0;
+    for (double n : error.groupNoise)
+      total += n;
+    const double count = double(error.groupNoise.size());
+    for (double n : error.groupNoise)
+      groups.push_back(
+          {index, total > 0 ? n / total : 1.0 / count, 1.0 / count});
+  }
+  return groups;
+}

@@ -82,6 +82,17 @@ inline std::optional<std::string> sourceName(Operation *op) {
 /// The names of pointLayers(module) (the model's, else op name and index).
 std::vector<std::string> pointLayerNames(ModuleOp module);
 
+/// A pass group of pointLayers(module): its layer (an index into
+/// pointLayers), its share of the weight error one point leaves in that
+/// layer, and its share of the layer's passes (each sums to 1 per layer).
+struct PointGroup {
+  size_t layer;
+  double errorShare;
+  double passShare;
+};
+/// The pass groups, in the order of pointGroupNames.
+std::vector<PointGroup> pointGroups(ModuleOp module);
+
 /// The pass groups of pointLayers(module) (array.cols output channels each,
 /// one array pass), in the order a per-group `plan` counts them, named
 /// "LAYER/gK".
