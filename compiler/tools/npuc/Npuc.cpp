@@ -125,8 +125,8 @@ cl::opt<npuc::PlanObjective> precisionPlanOption(
 
 cl::opt<double> errorBudgetOption(
     "error-budget",
-    cl::desc("--precision-plan: the lowest output SQNR (dB) against the "
-             "exact program"),
+    cl::desc("--precision-plan, or --weight-points=auto per pass group: the "
+             "lowest output SQNR (dB) against the exact program"),
     cl::value_desc("DB"), cl::cat(npucCategory));
 
 cl::opt<double> planMarginOption(
@@ -155,8 +155,8 @@ cl::opt<bool> verboseOption(
 cl::opt<std::string> calibOption(
     "calib",
     cl::desc("Calibration inputs (DIR of .npy, or FILE.npy: one input or a "
-             "batch along axis 0): the quant report compares the program's "
-             "outputs with the exact program's on them"),
+             "batch along axis 0): a float32 model is quantized from them; "
+             "the quant report and the planners measure on them"),
     cl::value_desc("FILE|DIR"), cl::cat(npucCategory));
 
 cl::opt<mlir::npu::TfliteCalibration::Range> calibRangeOption(
