@@ -23,7 +23,10 @@ MLCommons Tiny ships float32 twins of the keyword spotter and ResNet-8
     --rescale=wess runs with golden = tile, and two 4-bit points equal the
     8-bit array's program bit for bit;
   * npuc --quant-report on the float model reports the output SQNR and
-    top-1 agreement against the float model itself;
+    top-1 agreement against the float model itself, and each layer's
+    output SQNR against the float model's value of that layer, which
+    equals the one computed here from the float model cut after that
+    operator;
   * bad uses are refused in one line.
 """
 import json
@@ -171,6 +174,46 @@ def check_resnet(args, work):
     if not (figures["float_sqnr_db"] and 10 < figures["float_sqnr_db"] <
             60) or figures["float_agreement"] < 0.8:
         raise Failure("quant report: implausible float figures %r" % figures)
+    check_layer_float_sqnr(args, work, calib, npys)
+
+
+def check_layer_float_sqnr(args, work, calib, npys):
+    """Each layer's float_output_sqnr_db in the quant report of the PTQ'd
+    ResNet-8 (npuc cuts the imported TOSA after the layer) equals the SQNR
+    computed here: the float model cut after that operator at the TFLite
+    level, quantized by npuc from the same samples (the cut keeps the
+    ranges of every tensor up to it), run on npusim's tile model, against
+    npu-float-ref on the same cut."""
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    model = os.path.join(args.models, RESNET)
+    report = os.path.join(work, "float-layers.json")
+    run([npuc, model, "--calib=" + calib, "--quant-report=" + report, "-o",
+         os.path.join(work, "fl.bin")])
+    with open(report) as handle:
+        layers = json.load(handle)["layers"]
+    checked = 0
+    for layer in layers:
+        index = int(layer["name"].rsplit("_", 1)[1])
+        cut = os.path.join(work, "float-cut%d.tflite" % index)
+        tflite_cut.cut_after(model, cut, args.flatc, args.schema, index)
+        prog = os.path.join(work, "float-cut%d.bin" % index)
+        run([npuc, cut, "--calib=" + calib, "-o", prog])
+        want, got = [], []
+        for npy in npys:
+            want.append(float_ref(args, cut, npy, os.path.join(work,
+                                                               "r.npy")))
+            got.append(dequantized(npusim, prog, npy,
+                                   os.path.join(work, "out")))
+        computed = sqnr(want, got)
+        reported = layer.get("float_output_sqnr_db")
+        if reported is None or abs(reported - computed) > 0.01:
+            raise Failure("%s: float output SQNR %r in the report, %.4f "
+                          "computed from the TFLite cut" % (
+                              layer["name"], reported, computed))
+        checked += 1
+    if checked < 10:
+        raise Failure("float output SQNR for %d layers only" % checked)
 
 
 def check_kws(args, work):

@@ -113,4 +113,58 @@ OwningOpRef<ModuleOp> cutAfterLayer(ModuleOp imported,
   return sqnr;
 }
 
+::npu::Result<LayerSqnrs> layerFloatSqnr(ModuleOp imported,
+                                         const CutCompiler &compile,
+                                         const std::vector<Sample> &samples,
+                                         const FloatLayerValues &floatValues) {
+  LayerSqnrs sqnr;
+  auto quant = imported->getAttrOfType<DictionaryAttr>("npu.layer_outputs");
+  if (!quant)
+    return sqnr;
+  std::vector<std::string> layers;
+  std::vector<unsigned> operators;
+  for (const std::string &layer : macLayerNames(imported)) {
+    unsigned index = 0;
+    if (!quant.get(layer) ||
+        llvm::StringRef(layer).rsplit('_').second.getAsInteger(10, index))
+      continue;
+    layers.push_back(layer);
+    operators.push_back(index);
+  }
+  auto want = floatValues(operators);
+  if (!want)
+    return want.error();
+  for (size_t l = 0; l < layers.size(); ++l) {
+    auto params = cast<ArrayAttr>(quant.get(layers[l]));
+    const double scale = cast<FloatAttr>(params[0]).getValueAsDouble();
+    const double zeroPoint = cast<FloatAttr>(params[1]).getValueAsDouble();
+    OwningOpRef<ModuleOp> cut = cutAfterLayer(imported, layers[l]);
+    if (!cut)
+      continue;
+    ::npu::Result<::npu::Program> program = compile(*cut, /*exact=*/false);
+    if (!program)
+      return program.error().withContext("layer " + layers[l]);
+    auto got = runSamples(*program, samples);
+    if (!got)
+      return got.error();
+    NoiseEnergy e;
+    for (size_t s = 0; s < samples.size(); ++s) {
+      const ::npu::Tensor &out = (*got)[s][0];
+      const std::vector<float> &ref = (*want)[s][l];
+      if (static_cast<int64_t>(ref.size()) != out.numElements())
+        return ::npu::makeError("layer ", layers[l], ": the float model's ",
+                                ref.size(), " values, the program's ",
+                                out.numElements());
+      for (int64_t i = 0; i < out.numElements(); ++i) {
+        const double r = ref[i];
+        const double d = r - scale * (double(out.getInt(i)) - zeroPoint);
+        e.signal += r * r;
+        e.noise += d * d;
+      }
+    }
+    sqnr.emplace_back(layers[l], e.sqnrDb());
+  }
+  return sqnr;
+}
+
 } // namespace npuc

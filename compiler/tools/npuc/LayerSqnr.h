@@ -51,6 +51,21 @@ using CutCompiler =
                                           const CutCompiler &compile,
                                           const std::vector<Sample> &samples);
 
+/// A quantized float model's float values at the outputs of `operators`
+/// (TFLite operator indices), per calibration sample, per operator.
+using FloatLayerValues =
+    std::function<::npu::Result<std::vector<std::vector<std::vector<float>>>>(
+        const std::vector<unsigned> &operators)>;
+
+/// Per layer of a quantized float model (`imported` carries
+/// npu.layer_outputs): the SQNR of its cut program's dequantized output
+/// (compiled as the command line says) against the float model's values
+/// of that layer's output.
+::npu::Result<LayerSqnrs> layerFloatSqnr(mlir::ModuleOp imported,
+                                         const CutCompiler &compile,
+                                         const std::vector<Sample> &samples,
+                                         const FloatLayerValues &floatValues);
+
 } // namespace npuc
 
 #endif // NPU_TOOLS_NPUC_LAYERSQNR_H

@@ -404,12 +404,15 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
 }
 
 /// Output SQNR at each MAC layer's own output (LayerSqnr.h): the cut
-/// models compiled with `pipeline`'s choices against exact ones.
-static ::npu::Result<npuc::LayerSqnrs>
+/// models compiled with `pipeline`'s choices against exact ones (when
+/// `againstExact`), and against a float model's values (when `floatValues`
+/// is given).
+static ::npu::Result<std::pair<npuc::LayerSqnrs, npuc::LayerSqnrs>>
 measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
                  ModuleOp imported,
                  const mlir::npu::NpuCompilePipelineOptions &pipeline,
-                 const std::vector<npuc::Sample> &samples) {
+                 const std::vector<npuc::Sample> &samples, bool againstExact,
+                 const npuc::FloatLayerValues *floatValues) {
   const std::vector<int> plan(pipeline.weightPointPlan.begin(),
                               pipeline.weightPointPlan.end());
   auto run = [&](ModuleOp m, bool exact, bool graphOnly,
@@ -466,7 +469,21 @@ measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
       return ::npu::makeError("a cut model has no program");
     return std::move(*program);
   };
-  return npuc::layerOutputSqnr(imported, compile, samples);
+  std::pair<npuc::LayerSqnrs, npuc::LayerSqnrs> sqnr;
+  if (againstExact) {
+    auto measured = npuc::layerOutputSqnr(imported, compile, samples);
+    if (!measured)
+      return measured.error();
+    sqnr.first = std::move(*measured);
+  }
+  if (floatValues) {
+    auto measured =
+        npuc::layerFloatSqnr(imported, compile, samples, *floatValues);
+    if (!measured)
+      return measured.error();
+    sqnr.second = std::move(*measured);
+  }
+  return sqnr;
 }
 
 /// Imports a .tflite model; a float32 one (`floatModel` set) is quantized
@@ -638,10 +655,10 @@ int main(int argc, char **argv) {
                      pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
                      planning || !weightPointPlanOption.empty();
   OwningOpRef<ModuleOp> importedModule;
-  if (evaluating && lossy) {
+  if (evaluating && lossy)
     exactModule = module->clone();
+  if (evaluating && (lossy || floatModel))
     importedModule = module->clone();
-  }
   std::optional<npuc::PlanResult> plan;
   if (planning) {
     ::npu::Result<npuc::PlanResult> planned =
@@ -723,16 +740,31 @@ int main(int argc, char **argv) {
         return fail(compared.error().getMessage());
       vsFloat = *compared;
     }
-    npuc::LayerSqnrs layerSqnr;
+    std::pair<npuc::LayerSqnrs, npuc::LayerSqnrs> layerSqnr;
     if (importedModule) {
-      ::npu::Result<npuc::LayerSqnrs> measured = measureLayerSqnr(
-          context, diagnostics, *importedModule, pipeline, *samples);
+      npuc::FloatLayerValues floatValues =
+          [&](const std::vector<unsigned> &operators)
+          -> ::npu::Result<std::vector<std::vector<std::vector<float>>>> {
+        std::vector<std::vector<std::vector<float>>> values;
+        for (const auto &sample : floatCalibration->samples) {
+          auto v = mlir::npu::runTfliteFloatOperators(modelBytes, inputFile,
+                                                      sample, operators);
+          if (!v)
+            return ::npu::makeError(llvm::toString(v.takeError()));
+          values.push_back(std::move(*v));
+        }
+        return values;
+      };
+      auto measured =
+          measureLayerSqnr(context, diagnostics, *importedModule, pipeline,
+                           *samples, static_cast<bool>(exactModule),
+                           floatCalibration ? &floatValues : nullptr);
       if (!measured)
         return fail(measured.error().getMessage());
       layerSqnr = std::move(*measured);
     }
-    if (int status =
-            npuc::reportQuantEval(reportOutput(), *eval, vsFloat, layerSqnr))
+    if (int status = npuc::reportQuantEval(reportOutput(), *eval, vsFloat,
+                                           layerSqnr.first, layerSqnr.second))
       return status;
     if (plan)
       if (int status = npuc::reportPlan(reportOutput(), *plan))

@@ -61,7 +61,8 @@ static int addToQuantReport(
 /// and, with -v, prints them on stderr.
 int npuc::reportQuantEval(const ReportOutput &to, const QuantEval &eval,
                           const std::optional<FloatEval> &vsFloat,
-                          const LayerSqnrs &layerSqnr) {
+                          const LayerSqnrs &layerSqnr,
+                          const LayerSqnrs &floatLayerSqnr) {
   const double samples = static_cast<double>(eval.samples);
   llvm::json::Object model;
   model["reference"] = "the exact program (the model's own weights and "
@@ -107,12 +108,19 @@ int npuc::reportQuantEval(const ReportOutput &to, const QuantEval &eval,
           "  {0,-40} output SQNR {1} against the exact program\n", layer,
           sqnr ? llvm::formatv("{0:F1} dB", *sqnr).str()
                : std::string("exact"));
+    for (const auto &[layer, sqnr] : floatLayerSqnr)
+      llvm::errs() << llvm::formatv(
+          "  {0,-40} output SQNR {1} against the float32 model\n", layer,
+          sqnr ? llvm::formatv("{0:F1} dB", *sqnr).str()
+               : std::string("exact"));
   }
   std::map<std::string, llvm::json::Object> perLayer;
   for (const auto &[layer, sqnr] : layerSqnr) {
     perLayer[layer]["output_sqnr_db"] = finiteOrNull(sqnr);
     perLayer[layer]["output_exact"] = !sqnr;
   }
+  for (const auto &[layer, sqnr] : floatLayerSqnr)
+    perLayer[layer]["float_output_sqnr_db"] = finiteOrNull(sqnr);
   return addToQuantReport(to, "model", std::move(model), perLayer);
 }
 

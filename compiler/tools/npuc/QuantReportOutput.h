@@ -32,10 +32,13 @@ llvm::json::Value finiteOrNull(std::optional<double> v);
 
 /// The report's "model" object (and, for a quantized float32 model, its
 /// figures against the float model), and each layer's output SQNR
-/// (`output_sqnr_db`, LayerSqnr.h) where measured. Returns the exit status.
+/// (`output_sqnr_db`, LayerSqnr.h) and, for a quantized float model, its
+/// output SQNR against the float model (`float_output_sqnr_db`) where
+/// measured. Returns the exit status.
 int reportQuantEval(const ReportOutput &to, const QuantEval &eval,
                     const std::optional<FloatEval> &vsFloat,
-                    const LayerSqnrs &layerSqnr);
+                    const LayerSqnrs &layerSqnr,
+                    const LayerSqnrs &floatLayerSqnr);
 
 /// The report's "plan" object and its per-layer fields.
 int reportPlan(const ReportOutput &to, const PlanResult &plan);

@@ -55,7 +55,10 @@ llvm::Expected<TfliteSignature> readTfliteSignature(llvm::StringRef bytes,
 /// and messages. Every failure is one line: "FILE: operator N (NAME): what"
 /// or "FILE: what" for problems outside an operator. A float32 model is
 /// quantized first from `calibration` (required for one); its program
-/// keeps a float32 interface (quantized inputs, dequantized outputs).
+/// keeps a float32 interface (quantized inputs, dequantized outputs), and
+/// the module records each operator's output quantization as
+/// `npu.layer_outputs` (a dictionary from "KIND_index", the operator's
+/// layer name, to [scale, zero point]).
 llvm::Expected<OwningOpRef<ModuleOp>>
 importTflite(llvm::StringRef bytes, llvm::StringRef fileName,
              MLIRContext &context,
@@ -67,6 +70,13 @@ importTflite(llvm::StringRef bytes, llvm::StringRef fileName,
 llvm::Expected<std::vector<std::vector<float>>>
 runTfliteFloat(llvm::StringRef bytes, llvm::StringRef fileName,
                const std::vector<std::vector<float>> &inputs);
+
+/// The same run, returning instead the first output of each operator in
+/// `operators` (indices into the main subgraph's operator list).
+llvm::Expected<std::vector<std::vector<float>>>
+runTfliteFloatOperators(llvm::StringRef bytes, llvm::StringRef fileName,
+                        const std::vector<std::vector<float>> &inputs,
+                        const std::vector<unsigned> &operators);
 
 /// A TFLite builtin operator the importer supports: its BuiltinOperator
 /// code and its name in the TFLite schema ("CONV_2D").

@@ -707,6 +707,24 @@ Expected<OwningOpRef<ModuleOp>> Importer::run() {
     results.push_back(values[t]);
   }
   builder.create<func::ReturnOp>(fileLoc, results);
+  if (!floatEdges.empty() && graph->operators()) {
+    // A quantized float model: each operator's output quantization, by
+    // layer name, for comparisons with the float model (npuc's per-layer
+    // SQNR).
+    SmallVector<NamedAttribute> layers;
+    for (auto [index, tflOp] : llvm::enumerate(*graph->operators())) {
+      if (!tflOp->outputs() || tflOp->outputs()->size() == 0)
+        continue;
+      const TensorInfo &t = tensors[tflOp->outputs()->Get(0)];
+      if (t.scales.size() != 1)
+        continue;
+      layers.push_back(builder.getNamedAttr(
+          opKind(tflOp->opcode_index()) + "_" + std::to_string(index),
+          builder.getF64ArrayAttr(
+              {double(t.scales[0]), double(t.zeroPoints[0])})));
+    }
+    (*module)->setAttr("npu.layer_outputs", builder.getDictionaryAttr(layers));
+  }
   if (failed(mlir::verify(*module)))
     return fail("the imported TOSA does not verify (an importer bug)");
   return module;
@@ -848,6 +866,40 @@ mlir::npu::runTfliteFloat(StringRef bytes, StringRef fileName,
   if (Error e = executor.check())
     return std::move(e);
   return executor.run(inputs, [](int32_t, ArrayRef<float>) {});
+}
+
+Expected<std::vector<std::vector<float>>> mlir::npu::runTfliteFloatOperators(
+    StringRef bytes, StringRef fileName,
+    const std::vector<std::vector<float>> &inputs,
+    const std::vector<unsigned> &operators) {
+  Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
+  if (!aligned)
+    return aligned.takeError();
+  Expected<MainGraph> main = readMainGraph(*aligned, fileName, true);
+  if (!main)
+    return main.takeError();
+  FloatExecutor executor(fileName, *main->model, *main->graph, main->tensors);
+  if (Error e = executor.check())
+    return std::move(e);
+  const uint32_t count =
+      main->graph->operators() ? main->graph->operators()->size() : 0;
+  std::map<int32_t, size_t> wanted; // output tensor -> position
+  for (auto [k, index] : llvm::enumerate(operators)) {
+    if (index >= count)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "%s: no operator %u", fileName.data(),
+                                     index);
+    wanted[main->graph->operators()->Get(index)->outputs()->Get(0)] = k;
+  }
+  std::vector<std::vector<float>> values(operators.size());
+  Expected<std::vector<std::vector<float>>> outputs =
+      executor.run(inputs, [&](int32_t t, ArrayRef<float> v) {
+        if (auto it = wanted.find(t); it != wanted.end())
+          values[it->second].assign(v.begin(), v.end());
+      });
+  if (!outputs)
+    return outputs.takeError();
+  return values;
 }
 
 Expected<OwningOpRef<ModuleOp>>
