@@ -3,7 +3,9 @@
 
 #include "QuantEval.h"
 
+#include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Target/EmitProgram.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -163,6 +165,70 @@ OwningOpRef<ModuleOp> cutAfterLayer(ModuleOp imported,
       }
     }
     sqnr.emplace_back(layers[l], e.sqnrDb());
+  }
+  return sqnr;
+}
+
+::npu::Result<std::pair<LayerSqnrs, LayerSqnrs>>
+measureLayerSqnr(ModuleOp imported, const std::vector<int> &plan,
+                 const CutPipeline &run, const std::vector<Sample> &samples,
+                 bool againstExact, const FloatLayerValues *floatValues) {
+  // A plan names the points of the whole model's 4-bit layers (or pass
+  // groups) in order; a cut model keeps some of them.
+  std::vector<std::string> planNames;
+  bool groups = false;
+  if (!plan.empty()) {
+    OwningOpRef<ModuleOp> graph = imported.clone();
+    if (!run(*graph, false, true, &plan))
+      return ::npu::makeError("the per-layer SQNR: the model does not "
+                              "compile");
+    planNames = mlir::npu::pointLayerNames(*graph);
+    if (planNames.size() != plan.size()) {
+      planNames = mlir::npu::pointGroupNames(*graph);
+      groups = true;
+    }
+  }
+  CutCompiler compile = [&](ModuleOp cut,
+                            bool exact) -> ::npu::Result<::npu::Program> {
+    std::vector<int> points;
+    if (!exact && !plan.empty()) {
+      OwningOpRef<ModuleOp> graph = cut.clone();
+      if (!run(*graph, true, true, nullptr))
+        return ::npu::makeError("a cut model does not compile");
+      for (const std::string &name : groups
+                                         ? mlir::npu::pointGroupNames(*graph)
+                                         : mlir::npu::pointLayerNames(*graph)) {
+        auto at = llvm::find(planNames, name);
+        points.push_back(
+            at == planNames.end()
+                ? 2
+                : plan[static_cast<size_t>(at - planNames.begin())]);
+      }
+    }
+    OwningOpRef<ModuleOp> m = cut.clone();
+    if (!run(*m, exact, false, plan.empty() ? nullptr : &points))
+      return ::npu::makeError("a cut model does not compile");
+    auto programs = m->getOps<mlir::npu::ProgramOp>();
+    if (programs.empty())
+      return ::npu::makeError("a cut model has no program");
+    FailureOr<::npu::Program> program =
+        mlir::npu::buildProgram(*programs.begin());
+    if (failed(program))
+      return ::npu::makeError("a cut model has no program");
+    return std::move(*program);
+  };
+  std::pair<LayerSqnrs, LayerSqnrs> sqnr;
+  if (againstExact) {
+    auto measured = layerOutputSqnr(imported, compile, samples);
+    if (!measured)
+      return measured.error();
+    sqnr.first = std::move(*measured);
+  }
+  if (floatValues) {
+    auto measured = layerFloatSqnr(imported, compile, samples, *floatValues);
+    if (!measured)
+      return measured.error();
+    sqnr.second = std::move(*measured);
   }
   return sqnr;
 }

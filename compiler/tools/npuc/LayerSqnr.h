@@ -66,6 +66,23 @@ using FloatLayerValues =
                                          const std::vector<Sample> &samples,
                                          const FloatLayerValues &floatValues);
 
+/// Compiles `m` in place: exactly (`exact`), or as the command line says
+/// with `points` as the weight-point plan when given; `graphOnly` stops at
+/// the graph-level npu dialect. False on an error.
+using CutPipeline =
+    std::function<bool(mlir::ModuleOp m, bool exact, bool graphOnly,
+                       const std::vector<int> *points)>;
+
+/// Both figures for every MAC layer: against the exact program (when
+/// `againstExact`) and against the float model (when `floatValues`), the
+/// cut models compiled by `run` with the command line's weight-point
+/// `plan` (per layer or per pass group of the whole model) restricted to
+/// the layers each cut keeps.
+::npu::Result<std::pair<LayerSqnrs, LayerSqnrs>>
+measureLayerSqnr(mlir::ModuleOp imported, const std::vector<int> &plan,
+                 const CutPipeline &run, const std::vector<Sample> &samples,
+                 bool againstExact, const FloatLayerValues *floatValues);
+
 } // namespace npuc
 
 #endif // NPU_TOOLS_NPUC_LAYERSQNR_H

@@ -403,20 +403,16 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
       *exact, groups ? &shares : nullptr);
 }
 
-/// Output SQNR at each MAC layer's own output (LayerSqnr.h): the cut
-/// models compiled with `pipeline`'s choices against exact ones (when
-/// `againstExact`), and against a float model's values (when `floatValues`
-/// is given).
+/// Output SQNR at each MAC layer's own output (LayerSqnr.h), with the
+/// command line's target and `pipeline`'s choices.
 static ::npu::Result<std::pair<npuc::LayerSqnrs, npuc::LayerSqnrs>>
 measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
                  ModuleOp imported,
                  const mlir::npu::NpuCompilePipelineOptions &pipeline,
                  const std::vector<npuc::Sample> &samples, bool againstExact,
                  const npuc::FloatLayerValues *floatValues) {
-  const std::vector<int> plan(pipeline.weightPointPlan.begin(),
-                              pipeline.weightPointPlan.end());
-  auto run = [&](ModuleOp m, bool exact, bool graphOnly,
-                 const std::vector<int> *points) {
+  npuc::CutPipeline run = [&](ModuleOp m, bool exact, bool graphOnly,
+                              const std::vector<int> *points) {
     mlir::npu::NpuCompilePipelineOptions options;
     setTargetOptions(options);
     options.graphOnly = graphOnly;
@@ -429,61 +425,10 @@ measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
     }
     return compileQuietly(context, diagnostics, m, options);
   };
-  // A plan names the points of the whole model's 4-bit layers in order; a
-  // cut model keeps some of them.
-  std::vector<std::string> planNames;
-  bool groups = false; // the plan counts pass groups, not layers
-  if (!plan.empty()) {
-    OwningOpRef<ModuleOp> graph = imported.clone();
-    if (!run(*graph, false, true, &plan))
-      return ::npu::makeError("the per-layer SQNR: the model does not "
-                              "compile");
-    planNames = mlir::npu::pointLayerNames(*graph);
-    if (planNames.size() != plan.size()) {
-      planNames = mlir::npu::pointGroupNames(*graph);
-      groups = true;
-    }
-  }
-  npuc::CutCompiler compile = [&](ModuleOp cut,
-                                  bool exact) -> ::npu::Result<::npu::Program> {
-    std::vector<int> points;
-    if (!exact && !plan.empty()) {
-      OwningOpRef<ModuleOp> graph = cut.clone();
-      if (!run(*graph, true, true, nullptr))
-        return ::npu::makeError("a cut model does not compile");
-      for (const std::string &name : groups
-                                         ? mlir::npu::pointGroupNames(*graph)
-                                         : mlir::npu::pointLayerNames(*graph)) {
-        auto at = llvm::find(planNames, name);
-        points.push_back(
-            at == planNames.end()
-                ? 2
-                : plan[static_cast<size_t>(at - planNames.begin())]);
-      }
-    }
-    OwningOpRef<ModuleOp> m = cut.clone();
-    if (!run(*m, exact, false, plan.empty() ? nullptr : &points))
-      return ::npu::makeError("a cut model does not compile");
-    FailureOr<::npu::Program> program = programOf(*m);
-    if (failed(program))
-      return ::npu::makeError("a cut model has no program");
-    return std::move(*program);
-  };
-  std::pair<npuc::LayerSqnrs, npuc::LayerSqnrs> sqnr;
-  if (againstExact) {
-    auto measured = npuc::layerOutputSqnr(imported, compile, samples);
-    if (!measured)
-      return measured.error();
-    sqnr.first = std::move(*measured);
-  }
-  if (floatValues) {
-    auto measured =
-        npuc::layerFloatSqnr(imported, compile, samples, *floatValues);
-    if (!measured)
-      return measured.error();
-    sqnr.second = std::move(*measured);
-  }
-  return sqnr;
+  const std::vector<int> plan(pipeline.weightPointPlan.begin(),
+                              pipeline.weightPointPlan.end());
+  return npuc::measureLayerSqnr(imported, plan, run, samples, againstExact,
+                                floatValues);
 }
 
 /// Imports a .tflite model; a float32 one (`floatModel` set) is quantized

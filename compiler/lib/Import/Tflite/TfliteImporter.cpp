@@ -853,9 +853,12 @@ Expected<TfliteSignature> mlir::npu::readTfliteSignature(StringRef bytes,
   return signature;
 }
 
-Expected<std::vector<std::vector<float>>>
-mlir::npu::runTfliteFloat(StringRef bytes, StringRef fileName,
-                          const std::vector<std::vector<float>> &inputs) {
+/// Runs the float model; returns its outputs, or with `operators` the
+/// first output of each of those operators.
+static Expected<std::vector<std::vector<float>>>
+runFloat(StringRef bytes, StringRef fileName,
+         const std::vector<std::vector<float>> &inputs,
+         const std::vector<unsigned> *operators) {
   Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
   if (!aligned)
     return aligned.takeError();
@@ -865,33 +868,19 @@ mlir::npu::runTfliteFloat(StringRef bytes, StringRef fileName,
   FloatExecutor executor(fileName, *main->model, *main->graph, main->tensors);
   if (Error e = executor.check())
     return std::move(e);
-  return executor.run(inputs, [](int32_t, ArrayRef<float>) {});
-}
-
-Expected<std::vector<std::vector<float>>> mlir::npu::runTfliteFloatOperators(
-    StringRef bytes, StringRef fileName,
-    const std::vector<std::vector<float>> &inputs,
-    const std::vector<unsigned> &operators) {
-  Expected<std::vector<uint8_t>> aligned = verifiedModel(bytes, fileName);
-  if (!aligned)
-    return aligned.takeError();
-  Expected<MainGraph> main = readMainGraph(*aligned, fileName, true);
-  if (!main)
-    return main.takeError();
-  FloatExecutor executor(fileName, *main->model, *main->graph, main->tensors);
-  if (Error e = executor.check())
-    return std::move(e);
+  if (!operators)
+    return executor.run(inputs, [](int32_t, ArrayRef<float>) {});
   const uint32_t count =
       main->graph->operators() ? main->graph->operators()->size() : 0;
   std::map<int32_t, size_t> wanted; // output tensor -> position
-  for (auto [k, index] : llvm::enumerate(operators)) {
+  for (auto [k, index] : llvm::enumerate(*operators)) {
     if (index >= count)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "%s: no operator %u", fileName.data(),
-                                     index);
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          (fileName + ": no operator " + Twine(index)).str());
     wanted[main->graph->operators()->Get(index)->outputs()->Get(0)] = k;
   }
-  std::vector<std::vector<float>> values(operators.size());
+  std::vector<std::vector<float>> values(operators->size());
   Expected<std::vector<std::vector<float>>> outputs =
       executor.run(inputs, [&](int32_t t, ArrayRef<float> v) {
         if (auto it = wanted.find(t); it != wanted.end())
@@ -900,6 +889,19 @@ Expected<std::vector<std::vector<float>>> mlir::npu::runTfliteFloatOperators(
   if (!outputs)
     return outputs.takeError();
   return values;
+}
+
+Expected<std::vector<std::vector<float>>>
+mlir::npu::runTfliteFloat(StringRef bytes, StringRef fileName,
+                          const std::vector<std::vector<float>> &inputs) {
+  return runFloat(bytes, fileName, inputs, nullptr);
+}
+
+Expected<std::vector<std::vector<float>>> mlir::npu::runTfliteFloatOperators(
+    StringRef bytes, StringRef fileName,
+    const std::vector<std::vector<float>> &inputs,
+    const std::vector<unsigned> &operators) {
+  return runFloat(bytes, fileName, inputs, &operators);
 }
 
 Expected<OwningOpRef<ModuleOp>>
