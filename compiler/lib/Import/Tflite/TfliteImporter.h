@@ -6,6 +6,9 @@
 //                       tensors and quantization parameters, operator
 //                       operands, the order operators define values in,
 //                       and the driver that builds func.func @main;
+//   TfliteEntry.cpp     the public entry points (npu/Import/Tflite.h);
+//   FloatExecutor.cpp   a float32 model run on the host;
+//   Quantize.cpp        post-training quantization of a float32 model;
 //   TfliteBuilders.cpp  the TOSA every operator needs: constants, reshape,
 //                       cast, rescale, requantize, activation clamps;
 //   TfliteOperators.cpp the table of supported operators;
