@@ -134,7 +134,7 @@ inline ArchConfig randomConfig(Rng &rng) {
   c.array.accBits = rng.pick<int64_t>({16, 17, 20, 24, 28, 31, 32, 32});
   c.array.overflow =
       rng.chance(0.5) ? OverflowPolicy::Wrap : OverflowPolicy::Saturate;
-  c.array.weightBits = rng.chance(0.2) ? 4 : 8;
+  c.array.weightBits = rng.chance(0.2) ? 4 : rng.chance(0.1) ? 2 : 8;
   c.sram.ibufKiB = c.sram.abufKiB = 64;
   return c;
 }

@@ -6,8 +6,8 @@
 // compares all scratchpad and DRAM bytes, the weight registers, the event
 // counters and errors: gemm, vec.dwconv, ppu (both orientations) and DMA
 // (the Machine's data-parallel paths) across narrow accumulators, both
-// overflow policies, accumulate, acc_shift, int4 weights, odd sizes and
-// strides. GoldenFastPathVectorTest.cpp covers the other instructions.
+// overflow policies, accumulate, acc_shift, int4 and int2 weights, odd sizes
+// and strides. GoldenFastPathVectorTest.cpp covers the other instructions.
 #include "GoldenFastPathHarness.h"
 
 #include "npu/Isa/PpuTable.h"
@@ -31,15 +31,22 @@ namespace {
 /// (sums near the bound, which overflow for extreme inputs).
 enum class Weights { Uniform, Small, Moderate };
 
-/// Weight byte of output channel `channel` (int4: two channels per byte).
-uint8_t weightByte(Rng &rng, Weights kind, bool int4, int64_t channel) {
+/// Weight byte of output channel `channel` (int4: two channels per byte,
+/// int2: four).
+uint8_t weightByte(Rng &rng, Weights kind, unsigned bits, int64_t channel) {
   auto one = [&](int64_t ch, int64_t lo, int64_t hi) {
     const int64_t v = rng.uniform(lo, hi);
     return kind == Weights::Small ? rng.uniform(-1, 1) : ch % 3 == 0 ? -v : v;
   };
-  if (int4)
+  if (bits == 4)
     return static_cast<uint8_t>((one(2 * channel, 3, 8) & 0xf) |
                                 (one(2 * channel + 1, 3, 7) & 0xf) << 4);
+  if (bits == 2) {
+    uint8_t byte = 0;
+    for (unsigned i = 0; i < 4; ++i)
+      byte |= static_cast<uint8_t>((one(4 * channel + i, 1, 2) & 3) << (2 * i));
+    return byte;
+  }
   return static_cast<uint8_t>(one(channel, 8, 40));
 }
 
@@ -56,11 +63,14 @@ TEST(GoldenFastPath, GemmMatchesThePseudoCode) {
     fillState(rng, ex.reference);
 
     LoadWeights l;
-    l.int4 = config.array.weightBits == 4 || rng.chance(0.2);
+    l.int4 = config.array.weightBits == 4 ||
+             (config.array.weightBits == 8 && rng.chance(0.2));
+    l.int2 = config.array.weightBits == 2 ||
+             (config.array.weightBits == 8 && !l.int4 && rng.chance(0.1));
+    l.lowPoint = (l.int4 || l.int2) && rng.chance(0.3);
     l.rows = uint32_t(rng.uniform(1, config.array.rows));
     l.cols = uint32_t(rng.uniform(1, config.array.cols));
-    l.wStride = uint32_t(l.int4 ? (l.cols + 1) / 2 : l.cols) +
-                uint32_t(rng.uniform(0, 3));
+    l.wStride = uint32_t(weightRowBytes(l)) + uint32_t(rng.uniform(0, 3));
     l.wAddr = uint32_t(rng.uniform(0, 1024));
     const auto kind = rng.pick<Weights>(
         {Weights::Uniform, Weights::Small, Weights::Moderate});
@@ -68,7 +78,7 @@ TEST(GoldenFastPath, GemmMatchesThePseudoCode) {
       for (uint32_t r = 0; r < l.rows; ++r)
         for (uint32_t b = 0; b < l.wStride; ++b)
           ex.reference.sram(Buffer::WBuf)[l.wAddr + r * l.wStride + b] =
-              weightByte(rng, kind, l.int4, b);
+              weightByte(rng, kind, packedWeightBits(l), b);
     ex.sync();
     expectSame(ex, l, "load.weights");
     if (HasFailure())

@@ -28,6 +28,9 @@ and checks:
     at 20 dB on npu-base with its first sample as calibration input (and
     ResNet-8 also on npu-tiny and npu-large): the plan meets the budget on
     that input, and the planned program's golden and tile outputs agree;
+  * on a 2-bit array (1 to 4 points per layer) a 20 dB plan holds on the
+    held-out images, runs tile = golden and its dual variables rank like
+    the brute-force sensitivities;
   * --weight-points=auto with --error-budget plans pass groups (array.cols
     output channels) the same way: the plan names groups, meets 20 dB on
     the held-out images, runs tile = golden, and replays through
@@ -46,13 +49,14 @@ from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
                            simulate, sqnr_db)
 
 FOUR = ["--set", "array.weight_bits=4"]
+TWO = ["--set", "array.weight_bits=2"]
 BUDGETS = (15.0, 20.0, 25.0)
 
 
-def logits_of(npusim, prog, inputs, work, engine=("--golden",)):
+def logits_of(npusim, prog, inputs, work, engine=("--golden",), arch=FOUR):
     """(zero point, values) of PROG's single output for each input."""
     return [simulate(npusim, prog, inp, os.path.join(work, "out-%d" % i),
-                     ["--arch", "npu-base"] + FOUR + list(engine))[0]
+                     ["--arch", "npu-base"] + arch + list(engine))[0]
             for i, inp in enumerate(inputs)]
 
 
@@ -166,7 +170,45 @@ def check_plans(args, work):
         raise Failure("wess 20 dB: held-out SQNR %.2f dB" % held_sqnr)
     print("resnet8 cycles budget 20.0 dB with --rescale=wess: cost %.0f, "
           "held-out %.2f dB" % (cost, held_sqnr))
+    check_two_bit(npuc, npusim, logits_model, calib, held, ref, zero_point,
+                  work)
     return logits_model, calib
+
+
+def check_two_bit(npuc, npusim, logits_model, calib, held, ref, zero_point,
+                  work):
+    """On a 2-bit array each layer takes 1 to 4 points: the plan meets 20 dB
+    on the held-out images, its layers' points lie in 1..4 (some below 4),
+    tile = golden, and the dual variables still rank like the brute-force
+    sensitivities. (The exact references above are the 8-bit program's
+    logits, which four 2-bit points reproduce bit for bit.)"""
+    prog = os.path.join(work, "plan-2bit.bin")
+    report = os.path.join(work, "plan-2bit.json")
+    run([npuc, logits_model, "--precision-plan=cycles", "--error-budget=20",
+         "--calib=" + calib, "--quant-report=" + report, "-o", prog] + TWO)
+    with open(report) as handle:
+        plan = json.load(handle)["plan"]
+    got = logits_of(npusim, prog, held, work, arch=TWO)
+    held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs], zero_point)
+    if held_sqnr < 20:
+        raise Failure("2-bit 20 dB: held-out SQNR %.2f dB" % held_sqnr)
+    points = [layer["points"] for layer in plan["layers"]]
+    if not all(1 <= p <= 4 for p in points) or min(points) == 4:
+        raise Failure("2-bit 20 dB: points per layer %s" % points)
+    if not plan["one_point_cost"] <= plan["cost"] < plan["exact_cost"]:
+        raise Failure("2-bit 20 dB: cost %s outside [%s, %s)" % (
+            plan["cost"], plan["one_point_cost"], plan["exact_cost"]))
+    tile = logits_of(npusim, prog, held[:1], work, ["--array-model", "tile"],
+                     arch=TWO)
+    if tile != got[:1]:
+        raise Failure("2-bit 20 dB: tile outputs differ from golden")
+    rho = plan["dual_rank_correlation"]
+    if rho is None or not rho > 0:
+        raise Failure("2-bit: dual rank correlation %s" % rho)
+    print("resnet8 2-bit cycles budget 20.0 dB: points per layer %s, cost "
+          "%.0f (exact %.0f, one point %.0f), held-out %.2f dB, dual rank "
+          "correlation %.2f" % (points, plan["cost"], plan["exact_cost"],
+                                plan["one_point_cost"], held_sqnr, rho))
 
 
 def check_group_auto(args, work, logits_model, calib):
@@ -261,7 +303,7 @@ def check_refusals(args, model, calib, work):
          "--weight-point-budget is auto's weight-error budget"),
         ([model, "--precision-plan=cycles", "--error-budget=20",
           "--calib=" + calib, "-o", out],
-         "compile for a 4-bit array (--set array.weight_bits=4)"),
+         "compile for a 4-bit or 2-bit array"),
         ([model, "--precision-plan=energy", "--error-budget=20",
           "--calib=" + calib, "--weight-points=1", "-o", out] + FOUR,
          "drop --weight-points"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""npuc --weight-points: multi-point int8 weights on a 4-bit array.
+"""npuc --weight-points: multi-point int8 weights on 4-bit and 2-bit arrays.
 
     weight_points.py BIN_DIR MODELS_DIR WORK_DIR --flatc FLATC --schema FBS
                      [--rtl]
@@ -17,13 +17,19 @@ with a signed hi and an unsigned lo nibble, one array pass each. Checks:
     cycles; with --rtl, the Verilated RTL array on npu-tiny (4-bit) agrees
     too and npu-cosim runs each gemm on the RTL array and the register
     model in lockstep; one point costs fewer cycles than two;
+  * the 2-bit array (array.weight_bits=2: four base-4 points, the leading
+    one signed) on npu-tiny: four points (the default) equal the 8-bit
+    program's logits bit for bit; 3, 2 and 1 points lose SQNR and save
+    cycles in that order; golden, tile, cycle (and RTL, and npu-cosim's
+    lockstep for four and three points) agree;
   * the quant report of auto: every 4-bit layer reaches the budget (or is
     exact), points per channel between 1 and 2;
   * every bundled network (model_cases.py's TOSA and real networks) on
     npu-tiny, npu-base and npu-large with array.weight_bits=4: the two-point
     program's golden outputs equal the 8-bit program's, and its tile
     outputs equal its golden ones; the one-point program on npu-base runs
-    with golden = tile;
+    with golden = tile; on npu-base with array.weight_bits=2 the four-point
+    program equals the 8-bit one too;
   * bad uses are refused in one line.
 
 The 8-bit reference programs are the ones e2e.tosa_models and
@@ -40,6 +46,7 @@ from rescale_modes import (Failure, e2e_args, expect_one_line_errors,
                            run_checks, sample_npys, sqnr_db, simulate)
 
 FOUR = ["--set", "array.weight_bits=4"]
+TWO = ["--set", "array.weight_bits=2"]
 BUDGET = 25.0
 MODELS = [
     ("kws", "kws_ref_model/kws_ref_model.tflite", "kws_ref_model",
@@ -133,6 +140,66 @@ def check_model(args, name, model, folder, shape, count, work):
         print("%-8s %-20s logits SQNR %6.2f dB  npu-base %7d cycles "
               "%10.0f pJ" % (name, label, sqnr[label], cycles, energy))
     check_auto_report(npuc, name, logits, work)
+    check_two_bit(args, name, logits, inputs[0], values, work)
+
+
+def check_two_bit(args, name, logits, inp, values, work):
+    """The 2-bit array: four points (the default) equal the 8-bit program
+    bit for bit, fewer points lose precision in order, every engine (and
+    on npu-tiny the RTL array in lockstep) agrees."""
+    npuc = os.path.join(args.bin, "npuc")
+    npusim = os.path.join(args.bin, "npusim")
+    variants = [("4 points", []), ("3 points", ["--weight-points=3"]),
+                ("2 points", ["--weight-points=2"]),
+                ("1 point", ["--weight-points=1"])]
+    engines = ["tile", "cycle"] + (["rtl"] if args.rtl else [])
+    zero_point = values[("8-bit", "npu-tiny")][0][0]
+    ref = values[("8-bit", "npu-tiny")][0][1]
+    sqnr, cycles = {}, {}
+    for k, (label, flags) in enumerate(variants):
+        prog = os.path.join(work, "%s-2bit-%d.bin" % (name, k))
+        run([npuc, logits, "-o", prog, "--arch", "npu-tiny"] + TWO + flags)
+        target = ["--arch", "npu-tiny"] + TWO
+        base = os.path.join(work, "%s-2bit-%d" % (name, k))
+        golden, _ = simulate(npusim, prog, inp, base + "-golden",
+                             FLAGS["golden"] + target)
+        seen = set()
+        for engine in engines:
+            got, report = simulate(npusim, prog, inp, base + "-" + engine,
+                                   FLAGS[engine] + target)
+            if got != golden:
+                raise Failure("%s 2-bit %s: %s differs from the golden "
+                              "executor" % (name, label, engine))
+            seen.add(report["cycles"])
+        if len(seen) != 1:
+            raise Failure("%s 2-bit %s: array models disagree on cycles %s"
+                          % (name, label, sorted(seen)))
+        cycles[label] = seen.pop()
+        if args.rtl and k < 2:
+            proc = run([os.path.join(args.bin, "npu-cosim"), "--program",
+                        prog, "--input", "0=" + inp])
+            if "no difference" not in proc.stdout:
+                raise Failure("%s 2-bit %s: npu-cosim: %s" % (
+                    name, label, proc.stdout.strip()[:300]))
+        test = golden[1]
+        if label == "4 points" and test != ref:
+            raise Failure("%s 2-bit: four points differ from the 8-bit "
+                          "program's outputs" % name)
+        sqnr[label] = sqnr_db(ref, test, zero_point)
+    order = [label for label, _ in variants]
+    for fewer, more in zip(order[1:], order):
+        if not sqnr[fewer] <= sqnr[more]:
+            raise Failure("%s 2-bit: %s's logits SQNR %.2f dB is above %s's "
+                          "%.2f dB" % (name, fewer, sqnr[fewer], more,
+                                       sqnr[more]))
+        if not cycles[fewer] < cycles[more]:
+            raise Failure("%s 2-bit: %s take %d cycles, %s %d" % (
+                name, fewer, cycles[fewer], more, cycles[more]))
+    if sqnr["1 point"] == sqnr["4 points"]:
+        raise Failure("%s 2-bit: one point equals four" % name)
+    for label in order:
+        print("%-8s 2-bit %-10s logits SQNR %6.2f dB  npu-tiny %7d cycles"
+              % (name, label, sqnr[label], cycles[label]))
 
 
 def check_auto_report(npuc, name, model, work):
@@ -167,12 +234,13 @@ def check_every_network(args, work):
                           "every-" + name)[0]
         runs = [(preset, points) for preset in ("npu-tiny", "npu-base",
                                                 "npu-large")
-                for points in ("8", "2")] + [("npu-base", "1")]
+                for points in ("8", "2")] + [("npu-base", "1"),
+                                             ("npu-base", "2-bit")]
         outs = {}
         for preset, points in runs:
             prog = os.path.join(work, "every.bin")
-            flags = [] if points == "8" else FOUR + ["--weight-points=" +
-                                                     points]
+            flags = ([] if points == "8" else TWO if points == "2-bit" else
+                     FOUR + ["--weight-points=" + points])
             run([npuc, os.path.join(args.models, model), "--arch", preset,
                  "-o", prog] + flags)
             target = ["--arch", preset] + flags[:2]
@@ -185,12 +253,14 @@ def check_every_network(args, work):
                     npusim, prog, npy, work, target,
                     "%s %s %s points" % (name, preset, points))
             count += 1
-            if points == "2" and outs[(preset, "2")] != outs[(preset, "8")]:
-                raise Failure("%s %s: the two-point program's outputs "
-                              "differ from the 8-bit program's" % (name,
-                                                                   preset))
-    print("every network: %d programs; two points = 8 bits everywhere"
-          % count)
+            if (points in ("2", "2-bit") and
+                    outs[(preset, points)] != outs[(preset, "8")]):
+                raise Failure("%s %s: the %s program's outputs differ from "
+                              "the 8-bit program's" % (
+                                  name, preset, "2-bit array's four-point"
+                                  if points == "2-bit" else "two-point"))
+    print("every network: %d programs; two 4-bit points = four 2-bit "
+          "points = 8 bits everywhere" % count)
 
 
 def check_refusals(args, work):
@@ -199,7 +269,11 @@ def check_refusals(args, work):
     out = os.path.join(work, "x.bin")
     bad = [
         ([model, "--weight-points=1", "-o", out],
-         "--weight-points needs a 4-bit array (array.weight_bits=4)"),
+         "--weight-points needs a low-bit array (array.weight_bits=4 or 2)"),
+        ([model, "--weight-points=3", "-o", out] + FOUR,
+         "--weight-points=3: a 4-bit array takes 1 to 2 points"),
+        ([model, "--set", "array.weight_bits=3", "-o", out],
+         "array.weight_bits: 3 is not supported (2, 4 or 8)"),
         ([model, "--weight-point-budget=20", "-o", out] + FOUR,
          "--weight-point-budget needs --weight-points=auto"),
         ([model, "--weight-points=auto", "--weight-point-budget=-3", "-o",

@@ -20,7 +20,7 @@
 // PROG: npu.instr gemm
 
 // ASM: ; fully_connected_L{{[0-9]+}} @ {{.*}}fc.mlir:{{[0-9]+}}:{{[0-9]+}}
-// ASM: load.weights w_addr=0x0 w_stride=3 rows=8 cols=3 int4=0 uint4=0 pop_prev
+// ASM: load.weights w_addr=0x0 w_stride=3 rows=8 cols=3 int4=0 low_point=0 int2=0 pop_prev
 // ASM: gemm {{.*}} k=8 in_zp=-128 {{.*}} cols=3 accumulate=0
 // ASM: gemm {{.*}} k=8 in_zp=-128 {{.*}} cols=3 accumulate=1
 // ASM: halt

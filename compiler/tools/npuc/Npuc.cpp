@@ -102,8 +102,8 @@ cl::opt<mlir::npu::RescaleMode> rescaleOption(
 
 cl::opt<mlir::npu::WeightPoints> weightPointsOption(
     "weight-points",
-    cl::desc("4-bit points per int8 weight on a 4-bit array "
-             "(array.weight_bits=4; see docs/quantization.md)"),
+    cl::desc("Low-bit points per int8 weight on a 4-bit or 2-bit array "
+             "(array.weight_bits=4 or 2; see docs/quantization.md)"),
     cl::init(mlir::npu::WeightPoints::Exact), mlir::npu::weightPointsValues(),
     cl::cat(npucCategory));
 
@@ -359,9 +359,10 @@ planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
   FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*graph);
   if (failed(arch))
     return ::npu::makeError("--precision-plan: no target configuration");
-  if (arch->array.weightBits != 4)
-    return ::npu::makeError("--precision-plan chooses 4-bit points: compile "
-                            "for a 4-bit array (--set array.weight_bits=4)");
+  if (arch->array.weightBits == 8)
+    return ::npu::makeError("--precision-plan chooses low-bit points: compile "
+                            "for a 4-bit or 2-bit array (--set "
+                            "array.weight_bits=4)");
   // --weight-points=auto with an error budget plans pass groups, else
   // --precision-plan plans layers.
   const bool groups =
@@ -595,10 +596,11 @@ int main(int argc, char **argv) {
   // The exact program the calibration compares with, compiled from the
   // same import.
   OwningOpRef<ModuleOp> exactModule;
-  const bool lossy = pipeline.rescale != mlir::npu::RescaleMode::Exact ||
-                     pipeline.weightPoints == mlir::npu::WeightPoints::One ||
-                     pipeline.weightPoints == mlir::npu::WeightPoints::Auto ||
-                     planning || !weightPointPlanOption.empty();
+  const bool lossy =
+      pipeline.rescale != mlir::npu::RescaleMode::Exact ||
+      mlir::npu::fixedWeightPoints(pipeline.weightPoints).has_value() ||
+      pipeline.weightPoints == mlir::npu::WeightPoints::Auto || planning ||
+      !weightPointPlanOption.empty();
   OwningOpRef<ModuleOp> importedModule;
   if (evaluating && lossy)
     exactModule = module->clone();

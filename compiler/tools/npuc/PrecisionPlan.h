@@ -1,24 +1,27 @@
 //===- PrecisionPlan.h - Points per layer under an error budget -*- C++ -*-===//
 //
 // npuc --precision-plan=cycles|energy --error-budget=DB (with --calib) on a
-// 4-bit array: each layer npu-weight-points decomposes takes one point
-// (cheap, lossy) or two (exact). The planner measures, on the calibration
-// inputs, every layer's cost saving (the compiler's cost model on the
+// low-bit array: each layer npu-weight-points decomposes takes 1 to P
+// points (P = 2 on a 4-bit array, 4 on a 2-bit one; fewer is cheaper and
+// lossy). The planner measures, on the calibration inputs, every layer's
+// cost saving at each k < P points (the compiler's cost model on the
 // compiled program) and the output noise it adds alone (the golden
 // executor, against the exact program), then solves
 //
 //   minimise sum_l cost_l(p_l)  subject to  sum_l noise_l(p_l) <= N,
 //
 // N the noise the budget allows, by its Lagrangian: for a price lambda of
-// noise each layer independently takes one point when its saving exceeds
-// lambda times its noise. Each layer's dual variable lambda_l = saving_l /
-// (noise_l / N) is the price at which it gives up its second point (a
-// layer that adds little noise for a large saving has a high one); the
-// plan is the largest feasible set of layers by falling lambda_l, filled
-// up with any later layer that still fits. The plan is then compiled and
-// measured; while it misses the budget (the noises need not add) the
-// chosen layer with the lowest dual variable takes its second point back.
-// The calibration inputs must meet the budget plus a margin (npuc
+// noise each layer independently takes the k whose saving minus lambda
+// times its noise is largest. A layer's dual variable lambda_l = saving_l /
+// (noise_l / N) at one point is the price at which it gives up its other
+// points (a layer that adds little noise for a large saving has a high
+// one). With P = 2 the plan is the largest feasible set of layers by
+// falling lambda_l, filled up with any later layer that still fits; with
+// P > 2 it is the cheapest feasible plan over the candidate prices (every
+// layer's dual variable at every k). The plan is then compiled and
+// measured; while it misses the budget (the noises need not add) the layer
+// whose setting has the lowest dual variable takes one more point. The
+// calibration inputs must meet the budget plus a margin (npuc
 // --plan-margin, default 1 dB), so that inputs they do not cover keep it.
 //
 //===----------------------------------------------------------------------===//
@@ -56,6 +59,9 @@ struct PlanLayer {
   /// saving / (noise / allowed noise); +inf for a layer that adds no noise.
   double dual = 0;
   int points = 2;
+  /// Saving and noise alone at k points, k = 1 .. all points - 1 (index
+  /// k - 1; saving and noise above are k = 1's).
+  std::vector<double> savingAt, noiseAt;
 };
 
 struct PlanResult {

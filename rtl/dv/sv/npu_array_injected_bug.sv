@@ -17,9 +17,10 @@ module npu_array_injected_bug #(
     parameter int SATURATE = 0,
     localparam int ACT_BITS = 9,
     localparam int COL_BITS = $clog2(COLS + 1),
-    // A 4-bit array's weights arrive as 5-bit signed values: the WBUF
-    // read extends a nibble by its sign, or by zero for unsigned nibbles
-    // (load.weights uint4, the low point of a two-point weight).
+    // A 4-bit (2-bit) array's weights arrive as 5-bit (3-bit) signed
+    // values: the WBUF read extends a packed weight by its sign, or by
+    // zero for unsigned ones (load.weights low_point, the lower points of
+    // multi-point weights).
     localparam int PE_WEIGHT_BITS = WEIGHT_BITS < 8 ? WEIGHT_BITS + 1 : WEIGHT_BITS
 ) (
     input  logic                            clk,

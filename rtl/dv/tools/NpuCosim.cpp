@@ -95,7 +95,7 @@ Status runRandom(const rtl::RtlArrayConfig &config, Pair &pair, uint64_t tiles,
   };
   const unsigned rows = config.rows, cols = config.cols;
   const int64_t wMin = -(int64_t(1) << (config.weightBits - 1));
-  // 4-bit arrays also take unsigned nibbles (load.weights uint4).
+  // Low-bit arrays also take unsigned weights (load.weights low_point).
   const int64_t wMax =
       config.weightBits < 8 ? (int64_t(1) << config.weightBits) - 1 : -wMin - 1;
   const int64_t accMax = (int64_t(1) << (config.accBits - 1)) - 1;

@@ -278,9 +278,10 @@ Status applyArchOverride(ArchConfig &config, std::string_view assignment) {
 }
 
 Status validateArchConfig(const ArchConfig &config) {
-  if (config.array.weightBits != 4 && config.array.weightBits != 8)
+  if (config.array.weightBits != 2 && config.array.weightBits != 4 &&
+      config.array.weightBits != 8)
     return makeError("array.weight_bits: ", config.array.weightBits,
-                     " is not supported (4 or 8)");
+                     " is not supported (2, 4 or 8)");
   if (config.dram.burstBytes > config.dram.sizeMiB * 1024 * 1024)
     return makeError("dram.burst_bytes: larger than dram.size_mib");
   // A PE's input vector must fit the activation buffer at least once.

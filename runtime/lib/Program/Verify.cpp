@@ -89,10 +89,15 @@ public:
       return makeError("weight block ", l.rows, "x", l.cols,
                        " does not fit the ", config.array.rows, "x",
                        config.array.cols, " array");
+    if (l.int4 && l.int2)
+      return makeError("int4 and int2 are exclusive");
     if (config.array.weightBits == 4 && !l.int4)
       return makeError("the array has 4-bit weights; int4 must be set");
-    if (l.uint4 && !l.int4)
-      return makeError("uint4 needs int4 (unsigned nibbles)");
+    if (config.array.weightBits == 2 && !l.int2)
+      return makeError("the array has 2-bit weights; int2 must be set");
+    if (l.lowPoint && !l.int4 && !l.int2)
+      return makeError("low_point needs int4 or int2 (packed unsigned "
+                       "weights)");
     const int64_t rowBytes = static_cast<int64_t>(weightRowBytes(l));
     if (l.rows > 1 && rowBytes > l.wStride)
       return makeError("w_stride ", l.wStride, " is smaller than a row of ",

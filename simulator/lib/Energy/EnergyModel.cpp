@@ -43,9 +43,9 @@ EnergyBreakdown energyOf(const ActivityStats &a, const ArchConfig &config) {
   const double scale = double(config.tech.nodeNm) / 45.0;
   const ArchConfig::Energy &e = config.energy;
   EnergyBreakdown out;
-  // A 4-bit array's PE multiplies an int8 by a 5-bit weight (multi-point
-  // weights); its MAC costs energy.mac4_pj.
-  const double macPj = config.array.weightBits == 4 ? e.mac4Pj : e.macPj;
+  // A 4-bit (2-bit) array's PE multiplies an int8 by a 5-bit (3-bit)
+  // weight (multi-point weights); its MAC costs energy.mac4_pj (mac2_pj).
+  const double macPj = macEnergyPj(config);
   out.array = scale * (double(a.arrayMacs) * macPj +
                        double(a.accumulatorAdds) * e.accAddPj);
   for (unsigned b = 0; b < 5; ++b)

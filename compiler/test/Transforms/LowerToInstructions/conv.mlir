@@ -20,9 +20,9 @@
 // CHECK-NEXT: npu.instr ppu.cfg(per_channel = 0, mult = 1073741824, shift = 36, {{.*}}has_bias = 1, {{.*}}out_zp = 2, clamp_min = 2, clamp_max = 127,
 // CHECK-NEXT: npu.instr dma.load(buf = wbuf, dram_addr = 0xc0, dram_row_stride = 0, dram_col_stride = 0, sram_addr = 0x0, sram_row_stride = 288, rows = 1, cols = 1, elem_bytes = 288,
 // CHECK-NEXT: npu.instr dma.load(buf = ibuf, dram_addr = 0x0, dram_row_stride = 16, dram_col_stride = 4, sram_addr = 0x0, sram_row_stride = 24, rows = 4, cols = 4, elem_bytes = 4, pad_top = 1, pad_bottom = 1, pad_left = 1, pad_right = 1, pad_value = -3)
-// CHECK-NEXT: npu.instr load.weights(w_addr = 0x0, w_stride = 8, rows = 8, cols = 8, int4 = 0, uint4 = 0)
+// CHECK-NEXT: npu.instr load.weights(w_addr = 0x0, w_stride = 8, rows = 8, cols = 8, int4 = 0, low_point = 0, int2 = 0)
 // CHECK-NEXT: npu.instr gemm(in_addr = 0x0, in_stride_y = 24, in_stride_x = 4, out_h = 4, out_w = 4, k = 8, in_zp = -3, acc_addr = 0x0, acc_stride = 32, cols = 8, accumulate = 0, acc_shift = 0)
-// CHECK-NEXT: npu.instr load.weights(w_addr = 0x40, w_stride = 8, rows = 4, cols = 8, int4 = 0, uint4 = 0)
+// CHECK-NEXT: npu.instr load.weights(w_addr = 0x40, w_stride = 8, rows = 4, cols = 8, int4 = 0, low_point = 0, int2 = 0)
 // CHECK-NEXT: npu.instr gemm(in_addr = 0x8, in_stride_y = 24, in_stride_x = 4, out_h = 4, out_w = 4, k = 4, in_zp = -3, acc_addr = 0x0, acc_stride = 32, cols = 8, accumulate = 1, acc_shift = 0)
 // CHECK-NEXT: npu.instr load.weights(w_addr = 0x60,
 // CHECK-NEXT: npu.instr gemm(in_addr = 0x18,

@@ -13,9 +13,9 @@
 // lo 0x8d 0x90 (as i8: -10 1 -12 112 12 -14 -115 -112).
 // CHECK-LABEL: npu.program @main
 // CHECK-DAG: npu.segment {{[0-9]+}} = dense<[-10, 1, -12, 112, 12, -14, -115, -112]> : tensor<8xi8>
-// CHECK: npu.instr load.weights(w_addr = 0x0, w_stride = 4, rows = 2, cols = 4, int4 = 1, uint4 = 0)
+// CHECK: npu.instr load.weights(w_addr = 0x0, w_stride = 4, rows = 2, cols = 4, int4 = 1, low_point = 0, int2 = 0)
 // CHECK-NEXT: npu.instr gemm({{.*}}k = 2, {{.*}}cols = 4, accumulate = 0, acc_shift = 4)
-// CHECK-NEXT: npu.instr load.weights(w_addr = 0x2, w_stride = 4, rows = 2, cols = 4, int4 = 1, uint4 = 1)
+// CHECK-NEXT: npu.instr load.weights(w_addr = 0x2, w_stride = 4, rows = 2, cols = 4, int4 = 1, low_point = 1, int2 = 0)
 // CHECK-NEXT: npu.instr gemm({{.*}}k = 2, {{.*}}cols = 4, accumulate = 1, acc_shift = 0)
 // CHECK-NEXT: npu.instr ppu(
 func.func @main(%x: tensor<1x2xi8>) -> tensor<1x4xi8> {
@@ -32,7 +32,7 @@ func.func @main(%x: tensor<1x2xi8>) -> tensor<1x4xi8> {
 // 0x18 0x07 and 0xf2 0x30.
 // CHECK-LABEL: npu.program @main
 // CHECK-DAG: npu.segment {{[0-9]+}} = dense<[24, 7, -14, 48]> : tensor<4xi8>
-// CHECK: npu.instr load.weights(w_addr = 0x0, w_stride = 2, rows = 2, cols = 4, int4 = 1, uint4 = 0)
+// CHECK: npu.instr load.weights(w_addr = 0x0, w_stride = 2, rows = 2, cols = 4, int4 = 1, low_point = 0, int2 = 0)
 // CHECK-NEXT: npu.instr gemm({{.*}}accumulate = 0, acc_shift = 4)
 // CHECK-NEXT: npu.instr ppu(
 func.func @main(%x: tensor<1x2xi8>) -> tensor<1x4xi8> {

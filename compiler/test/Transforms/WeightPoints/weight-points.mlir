@@ -40,9 +40,9 @@
 // EXACT: npu.weight_points = array<i32: 2, 2, 2, 2>
 // EIGHT-LABEL: @fc
 // EIGHT-NOT: npu.weight_points
-// REFUSED: error: --weight-points needs a 4-bit array (array.weight_bits=4)
+// REFUSED: error: --weight-points needs a low-bit array (array.weight_bits=4 or 2)
 // PLANLENGTH: error: the weight-point plan lists 2 entries; the model has 1 layers with 4-bit points (1 pass groups)
-// PLANVALUE: error: a planned layer takes 1 or 2 points per group
+// PLANVALUE: error: a planned layer takes 1 to 2 points per group
 // GROUPS-LABEL: @fc
 // GROUPS: arith.constant dense<{{\[}}[96, -48, 0, 0], [0, 16, 112, -128], [16, 32, -16, 0], [7, -7, 24, -24]]> : tensor<4x4xi8>
 // GROUPS: npu.weight_points = array<i32: 1, 1, 2, 2>, npu.weight_sqnr_db = 21.384{{[0-9]*}} : f64

@@ -21,8 +21,9 @@
 namespace npu::rtl {
 
 /// Bits per column of the array's w_row port (npu_array's PE_WEIGHT_BITS):
-/// a 4-bit array takes 5-bit signed weights, so that a load.weights with
-/// uint4 (nibbles 0..15) reaches the PEs unchanged.
+/// a 4-bit (2-bit) array takes 5-bit (3-bit) signed weights, so that a
+/// load.weights with low_point (unsigned 0..15, 0..3) reaches the PEs
+/// unchanged.
 constexpr unsigned weightPortBits(unsigned weightBits) {
   return weightBits < 8 ? weightBits + 1 : weightBits;
 }

@@ -99,6 +99,7 @@ struct ArchConfig {
   struct Energy {
     double macPj;
     double mac4Pj;
+    double mac2Pj;
     double accAddPj;
     double sramSmallPjPer64b;
     double sramLargePjPer64b;
@@ -134,8 +135,9 @@ void visitArchFields(Config &c, Visitor &&visit) {
   visit(ArchFieldInfo{"array.cols", "PEs", "16", 1, 256,
         "Columns of the systolic MAC array (output channels per pass)", true},
         c.array.cols);
-  visit(ArchFieldInfo{"array.weight_bits", "bits", "8", 4, 8,
-        "Weight width of a PE: 8, or 4 (weights packed two per byte)", true},
+  visit(ArchFieldInfo{"array.weight_bits", "bits", "8", 2, 8,
+        "Weight width of a PE: 8, 4 or 2 (weights packed two or four per "
+        "byte)", true},
         c.array.weightBits);
   visit(ArchFieldInfo{"array.acc_bits", "bits", "32", 16, 32,
         "Width of the MAC accumulation path (PE partial sums, accumulator adder)",
@@ -204,6 +206,9 @@ void visitArchFields(Config &c, Visitor &&visit) {
   visit(ArchFieldInfo{"energy.mac4_pj", "pJ", "0.155", 0, 1000,
         "One int8 x 5-bit multiply-accumulate in a PE of a 4-bit array, at 45 nm",
         false}, c.energy.mac4Pj);
+  visit(ArchFieldInfo{"energy.mac2_pj", "pJ", "0.105", 0, 1000,
+        "One int8 x 3-bit multiply-accumulate in a PE of a 2-bit array, at 45 nm",
+        false}, c.energy.mac2Pj);
   visit(ArchFieldInfo{"energy.acc_add_pj", "pJ", "0.1", 0, 1000,
         "One 32-bit add in the accumulator or PPU, at 45 nm", false},
         c.energy.accAddPj);
@@ -281,6 +286,19 @@ archProgramFields(const ArchConfig &config);
 Status checkArchCompatible(
     const ArchConfig &config,
     const std::vector<std::pair<std::string, std::string>> &recorded);
+
+/// Energy of one MAC in the array at 45 nm: energy.mac_pj, or on a 4-bit
+/// (2-bit) array energy.mac4_pj (energy.mac2_pj).
+inline double macEnergyPj(const ArchConfig &config) {
+  switch (config.array.weightBits) {
+  case 4:
+    return config.energy.mac4Pj;
+  case 2:
+    return config.energy.mac2Pj;
+  default:
+    return config.energy.macPj;
+  }
+}
 
 std::string_view overflowPolicyName(OverflowPolicy policy);
 /// "per-layer", "shift-table", "per-channel".

@@ -32,7 +32,7 @@ inline constexpr unsigned kFirstFieldBit = 12;
 
 /// Version of the instruction set; prog.bin carries the same major version.
 inline constexpr unsigned kIsaVersionMajor = 2;
-inline constexpr unsigned kIsaVersionMinor = 0;
+inline constexpr unsigned kIsaVersionMinor = 1;
 
 enum class Opcode : uint8_t {
   Halt = 0x01,
@@ -305,9 +305,11 @@ struct LoadWeights {
   uint32_t rows = 0;
   uint32_t cols = 0;
   bool int4 = false;
-  /// With int4: the nibbles are unsigned (0..15), the low point of a
-  /// two-point weight w = 16 * hi + lo (multi-point weights).
-  bool uint4 = false;
+  /// With int4 or int2: the packed weights are unsigned (0..15 or 0..3), a
+  /// lower point of multi-point weights (see weightDigit).
+  bool lowPoint = false;
+  /// Weights are 2-bit, four per byte (lowest bits first).
+  bool int2 = false;
   template <typename S, typename V>
   static constexpr void visitFields(S &s, V &&v) {
     v("w_addr", s.wAddr, 24);
@@ -315,38 +317,54 @@ struct LoadWeights {
     v("rows", s.rows, 9);
     v("cols", s.cols, 9);
     v("int4", s.int4, 1);
-    v("uint4", s.uint4, 1);
+    v("low_point", s.lowPoint, 1);
+    v("int2", s.int2, 1);
   }
 };
 
-/// WBUF bytes of one load.weights row (int4: two weights per byte).
+/// Bits of one weight in WBUF as load.weights `l` reads it: 8, 4 or 2.
+inline unsigned packedWeightBits(const LoadWeights &l) {
+  return l.int2 ? 2 : l.int4 ? 4 : 8;
+}
+
+/// WBUF bytes of one load.weights row (int4: two weights per byte, int2:
+/// four).
 inline uint64_t weightRowBytes(const LoadWeights &l) {
-  return l.int4 ? (uint64_t(l.cols) + 1) / 2 : l.cols;
+  const uint64_t perByte = 8 / packedWeightBits(l);
+  return (uint64_t(l.cols) + perByte - 1) / perByte;
 }
 
 /// Weight c of the load.weights row starting at `row` in WBUF: an int8, or
-/// with int4 the nibble c % 2 (low first) of byte c / 2, sign-extended, or
-/// zero-extended with uint4. The one decode of WBUF weights (the golden
-/// executor and the simulator's array both use it).
+/// with int4 (int2) the c % 2 (c % 4)'th field, lowest bits first, of byte
+/// c / 2 (c / 4), sign-extended, or zero-extended with low_point. The one
+/// decode of WBUF weights (the golden executor and the simulator's array
+/// both use it).
 inline int weightAt(const LoadWeights &l, const uint8_t *row, unsigned c) {
-  if (!l.int4)
+  const unsigned bits = packedWeightBits(l);
+  if (bits == 8)
     return static_cast<int8_t>(row[c]);
-  const int nibble = c % 2 == 0 ? row[c / 2] & 0xf : row[c / 2] >> 4;
-  return l.uint4 || nibble < 8 ? nibble : nibble - 16;
+  const unsigned perByte = 8 / bits;
+  const int field =
+      (row[c / perByte] >> (bits * (c % perByte))) & ((1 << bits) - 1);
+  return l.lowPoint || field < (1 << (bits - 1)) ? field : field - (1 << bits);
 }
 
-/// Multi-point weights on a 4-bit array: an int8 weight is w = 16 * hi + lo
-/// with hi a signed nibble, run in a pass whose sums are shifted by
-/// kHiPointShift (gemm's acc_shift), and lo an unsigned nibble (load.weights
-/// uint4) in a pass without shift. Every int8 weight has exactly one split.
-inline constexpr unsigned kHiPointShift = 4;
-struct WeightSplit {
-  int hi; ///< -8..7
-  int lo; ///< 0..15
-};
-inline constexpr WeightSplit splitWeight(int w) {
-  const int lo = ((w % 16) + 16) % 16;
-  return {(w - lo) / 16, lo};
+/// Multi-point weights on a low-bit array of `bits` (4 or 2) per weight:
+/// an int8 weight is the sum over its 8 / bits points p (0 first) of
+/// digit_p * 2^pointShift(bits, p), the base-2^bits digits of w, the first
+/// signed (-2^(bits-1)..2^(bits-1)-1, load.weights without low_point) and
+/// the others unsigned (0..2^bits-1, low_point). Each point is one array
+/// pass whose column sums gemm shifts left by pointShift (acc_shift). Every
+/// int8 weight has exactly one such split; signed digits throughout would
+/// miss the top of the range (two signed nibbles reach only -136..119).
+inline constexpr unsigned maxWeightPoints(unsigned bits) { return 8 / bits; }
+inline constexpr unsigned pointShift(unsigned bits, unsigned p) {
+  return 8 - bits * (p + 1);
+}
+inline constexpr int weightDigit(int w, unsigned bits, unsigned p) {
+  const unsigned u = static_cast<uint8_t>(w) >> pointShift(bits, p);
+  const int digit = static_cast<int>(u & ((1u << bits) - 1));
+  return p == 0 && digit >= (1 << (bits - 1)) ? digit - (1 << bits) : digit;
 }
 
 /// Streams out_h x out_w input vectors of k bytes from IBUF through the

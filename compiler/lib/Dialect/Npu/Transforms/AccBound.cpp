@@ -118,17 +118,25 @@ struct AccBoundPass : mlir::npu::impl::NpuAccBoundBase<AccBoundPass> {
         maxSum = *llvm::max_element(*sums);
       else if (split)
         maxSum *= 256;
-      // On a 4-bit array the hi point's pass (16 * hi, npu-weight-points)
-      // runs first: its partial sum can exceed the final one (w = -1 is
-      // -16 + 15).
-      auto hiPoint = [](int64_t w) {
-        return 16 * std::abs(int64_t(
-                        ::npu::isa::splitWeight(static_cast<int>(w)).hi));
-      };
-      if (accWeightBits == 4 && !isa<DepthwiseConv2DOp>(op.getOperation()))
-        if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout, shiftOf,
-                                           hiPoint))
-          maxSum = std::max(maxSum, *llvm::max_element(*sums));
+      // On a low-bit array the points' passes (npu-weight-points) run
+      // leading digit first: a partial sum after p points can exceed the
+      // final one (w = -1 is -16 + 15 on a 4-bit array). A single later
+      // pass never does: its digit is below the leading point's step.
+      const auto wbits = static_cast<unsigned>(accWeightBits);
+      if (wbits < 8 && !isa<DepthwiseConv2DOp>(op.getOperation()))
+        for (unsigned p = 0; p + 1 < ::npu::isa::maxWeightPoints(wbits); ++p) {
+          auto prefix = [&](int64_t w) {
+            int64_t v = 0;
+            for (unsigned q = 0; q <= p; ++q)
+              v += int64_t(
+                       ::npu::isa::weightDigit(static_cast<int>(w), wbits, q))
+                   << ::npu::isa::pointShift(wbits, q);
+            return std::abs(v);
+          };
+          if (auto sums = accumulatorAbsSums(op.getMacWeights(), layout,
+                                             shiftOf, prefix))
+            maxSum = std::max(maxSum, *llvm::max_element(*sums));
+        }
       const int64_t bound = maxIn * maxSum;
       const int64_t bits = bitsFor(bound);
       auto requant = cast<RequantOpInterface>(op.getOperation());

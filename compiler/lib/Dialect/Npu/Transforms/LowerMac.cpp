@@ -130,28 +130,31 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   const int64_t ho = e.half(Buffer::OBuf);
   const int64_t outSize = ::npu::elementBytes(g.ppu.outType);
   const int64_t winH = (g.KH - 1) * g.DH + 1, winW = (g.KW - 1) * g.DW + 1;
-  // Multi-point weights (npu-weight-points): on a 4-bit array each int8
-  // weight is w = 16 * hi + lo (isa::splitWeight), one pass per point; a
-  // layer whose weights are all 16 * hi needs only the hi point. Weight
-  // rows are packed two per byte, so column offsets must be even.
-  const bool nibbles = arch.array.weightBits == 4;
-  if (nibbles && !g.constWeights)
+  // Multi-point weights (npu-weight-points): on a 4-bit (2-bit) array
+  // each int8 weight is the sum of its 2 (4) base-16 (base-4) digits, one
+  // pass per point (isa::weightDigit); a layer whose lower digits are all
+  // zero needs only its leading points. Weight rows are packed 8 / bits per
+  // byte, so column offsets must be multiples of that.
+  const unsigned wbits = static_cast<unsigned>(arch.array.weightBits);
+  const bool packed = wbits < 8;
+  const int64_t perByte = 8 / wbits;
+  if (packed && !g.constWeights)
     return src->emitError("a product of two activations needs "
-                          "array.weight_bits = 8 (4-bit arrays take constant "
-                          "weights as multi-point nibbles)");
-  if (nibbles && C % 2 != 0 && g.OC > C)
-    return src->emitError("4-bit weights need an even array.cols when a "
-                          "layer has more output channels than columns");
+                          "array.weight_bits = 8 (low-bit arrays take "
+                          "constant weights as multi-point digits)");
+  if (packed && C % perByte != 0 && g.OC > C)
+    return src->emitError("")
+           << wbits << "-bit weights need array.cols a multiple of " << perByte
+           << " when a layer has more output channels than columns";
   int64_t points = 1;
-  if (nibbles)
+  if (packed)
     for (int64_t v : *g.constWeights)
-      if (npuisa::splitWeight(static_cast<int>(v)).lo != 0) {
-        points = 2;
-        break;
-      }
+      for (unsigned p = 1; p < npuisa::maxWeightPoints(wbits); ++p)
+        if (npuisa::weightDigit(static_cast<int>(v), wbits, p) != 0)
+          points = std::max<int64_t>(points, p + 1);
   // WBUF / DRAM bytes of a weight row of n columns, all points.
   auto rowBytes = [&](int64_t n) {
-    return points * (nibbles ? (n + 1) / 2 : n);
+    return points * (packed ? (n + perByte - 1) / perByte : n);
   };
 
   // Largest input-channel group: the whole window of one output pixel must
@@ -169,12 +172,12 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
   // going to DRAM is staged in OBUF).
   int64_t octMax = std::min<int64_t>(
       {g.OC, accBytes / 4, g.outHome ? g.OC : ho / outSize,
-       nibbles ? 2 * (hw / R / points) : hw / R, kMaxPpuChannels,
+       packed ? perByte * (hw / R / points) : hw / R, kMaxPpuChannels,
        kMaxAccStride / 4, ppuMaxChannels(e, g.ppu)});
   if (octMax < g.OC && octMax >= C)
     octMax = octMax / C * C;
-  if (nibbles && octMax < g.OC) // packed rows start on a byte
-    octMax -= octMax % 2;
+  if (packed && octMax < g.OC) // packed rows start on a byte
+    octMax -= octMax % perByte;
   if (octMax < 1)
     return src->emitError("scratchpads too small for one output channel "
                           "(wbuf must hold array.rows weights, abuf 4 bytes)");
@@ -264,7 +267,7 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
       break;
     for (int64_t o = octMax; o >= 1; o = o > C ? ceilDiv(o, 2) : 0) {
       const int64_t oc = o < octMax && o >= C ? o / C * C : o;
-      if (nibbles && oc % 2 != 0 && oc < g.OC)
+      if (packed && oc % perByte != 0 && oc < g.OC)
         continue;
       const std::optional<int64_t> cost = tilingCost(i, oc);
       if (cost && *cost < *best) {
@@ -348,43 +351,47 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     c = wg.endChunk;
   }
 
-  // Weights in DRAM as a K x OC matrix (row k = reduction index); with
-  // nibbles, row k holds each point's OC nibbles (low nibble first), hi
-  // then lo.
+  // Weights in DRAM as a K x OC matrix (row k = reduction index); packed,
+  // row k holds each point's OC digits (lowest bits first), leading point
+  // first.
   std::function<int64_t(int64_t)> weightsAt = g.weightMatrixAddr;
   const int64_t pointBytes = rowBytes(g.OC) / points;
-  std::vector<uint8_t> loNibbles; // of weight (k, oc), multi-point only
+  std::vector<int8_t> digits; // of point p, weight (k, oc); packed only
   if (g.constWeights) {
     const std::vector<int64_t> &w = *g.constWeights; // OHWI
     std::vector<uint8_t> matrix(K * rowBytes(g.OC));
-    if (nibbles)
-      loNibbles.resize(K * g.OC);
+    if (packed)
+      digits.resize(points * K * g.OC);
     for (int64_t k = 0; k < K; ++k)
       for (int64_t oc = 0; oc < g.OC; ++oc) {
         const auto v = static_cast<int>(
             w[((oc * g.KH + rows[k].ky) * g.KW + rows[k].kx) * g.IC +
               rows[k].ic]);
-        if (!nibbles) {
+        if (!packed) {
           matrix[k * g.OC + oc] = static_cast<uint8_t>(v);
           continue;
         }
-        const npuisa::WeightSplit split = npuisa::splitWeight(v);
-        loNibbles[k * g.OC + oc] = static_cast<uint8_t>(split.lo);
-        const int shift = oc % 2 == 0 ? 0 : 4;
-        uint8_t *row = &matrix[k * rowBytes(g.OC) + oc / 2];
-        row[0] |= static_cast<uint8_t>((split.hi & 0xf) << shift);
-        if (points == 2)
-          row[pointBytes] |= static_cast<uint8_t>(split.lo << shift);
+        const auto shift = static_cast<unsigned>(wbits * (oc % perByte));
+        uint8_t *row = &matrix[k * rowBytes(g.OC) + oc / perByte];
+        for (int64_t p = 0; p < points; ++p) {
+          const int d = npuisa::weightDigit(v, wbits, static_cast<unsigned>(p));
+          digits[(p * K + k) * g.OC + oc] = static_cast<int8_t>(d);
+          row[p * pointBytes] |=
+              static_cast<uint8_t>((d & ((1 << wbits) - 1)) << shift);
+        }
       }
     const int64_t addr = e.addSegment(matrix, src->getLoc());
     weightsAt = [addr](int64_t) { return addr; };
   }
-  // True when the lo point of rows [k, k + n) x columns [oc, oc + cols) is
+  // True when point p > 0 of rows [k, k + n) x columns [oc, oc + cols) is
   // all zero: its pass would add nothing and is not emitted.
-  auto loPassEmpty = [&](int64_t k, int64_t n, int64_t oc, int64_t cols) {
+  auto pointPassEmpty = [&](int64_t p, int64_t k, int64_t n, int64_t oc,
+                            int64_t cols) {
+    if (p == 0)
+      return false;
     for (int64_t r = k; r < k + n; ++r)
       for (int64_t c = oc; c < oc + cols; ++c)
-        if (loNibbles[r * g.OC + c] != 0)
+        if (digits[(p * K + r) * g.OC + c] != 0)
           return false;
     return true;
   };
@@ -408,7 +415,8 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
     const int64_t base = weightsResident ? e.layerHalf(Buffer::WBuf).first
                                          : e.slot(Buffer::WBuf, wloads++);
     DramView v;
-    v.base = weightsAt(b) + wg.k0 * rowBytes(g.OC) + (nibbles ? oc0 / 2 : oc0);
+    v.base =
+        weightsAt(b) + wg.k0 * rowBytes(g.OC) + (packed ? oc0 / perByte : oc0);
     v.shape = {wg.k1 - wg.k0, rowBytes(ocn)};
     v.strides = {rowBytes(g.OC), 1};
     if (points > 1) { // each point's part of the row
@@ -527,17 +535,19 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
               for (int64_t cp = 0; cp < ocn; cp += C)
                 for (int64_t p = 0; p < points; ++p) {
                   const int64_t cols = std::min(C, ocn - cp);
-                  if (p == 1 && loPassEmpty(ch.k, ch.rows, oc0 + cp, cols))
+                  if (pointPassEmpty(p, ch.k, ch.rows, oc0 + cp, cols))
                     continue;
                   npuisa::LoadWeights lw;
                   lw.wAddr = static_cast<uint32_t>(
                       wbase + (ch.k - wg.k0) * rowBytes(ocn) +
-                      p * (rowBytes(ocn) / points) + (nibbles ? cp / 2 : cp));
+                      p * (rowBytes(ocn) / points) +
+                      (packed ? cp / perByte : cp));
                   lw.wStride = static_cast<uint32_t>(rowBytes(ocn));
                   lw.rows = static_cast<uint32_t>(ch.rows);
                   lw.cols = static_cast<uint32_t>(cols);
-                  lw.int4 = nibbles;
-                  lw.uint4 = p == 1;
+                  lw.int4 = wbits == 4;
+                  lw.int2 = wbits == 2;
+                  lw.lowPoint = p > 0;
                   e.emit(lw);
                   npuisa::Gemm gm;
                   gm.inAddr = static_cast<uint32_t>(
@@ -559,7 +569,9 @@ LogicalResult lowerGemm(ProgramEmitter &e, Operation *src, GemmLayer &g) {
                   gm.accumulate = !first || p > 0;
                   gm.accShift = static_cast<uint32_t>(
                       ch.accShift +
-                      (nibbles && p == 0 ? npuisa::kHiPointShift : 0));
+                      (packed
+                           ? npuisa::pointShift(wbits, static_cast<unsigned>(p))
+                           : 0));
                   e.emit(gm);
                 }
               first = false;

@@ -1,16 +1,17 @@
-//===- WeightPoints.cpp - Multi-point weights for a 4-bit array -----------===//
+//===- WeightPoints.cpp - Multi-point weights for a low-bit array ---------===//
 //
-// npuc --weight-points. A 4-bit array runs an int8 weight w as points:
-// w = 16 * hi + lo (npu/Isa/Isa.h splitWeight), hi in a pass whose sums are
-// shifted by 4 and lo, unsigned, in a second pass. Two points are exact.
-// One point keeps only hi, rounded: w' = 16 * clamp(round(w / 16), -8, 7),
-// and the lowering skips every lo pass whose nibbles are all zero, so a
-// channel with one point costs no second pass once every channel of its
-// pass (a group of array.cols channels) has one.
+// npuc --weight-points. A 4-bit (2-bit) array runs an int8 weight w as
+// points: its 2 (4) base-16 (base-4) digits (npu/Isa/Isa.h weightDigit),
+// the leading one signed, each in a pass whose sums are shifted to the
+// digit's place. All the points are exact. n points keep the n leading
+// digits, rounded: w' = s * clamp(round(w / s), -128 / s, 128 / s - 1) with
+// s = 2^pointShift(bits, n - 1), and the lowering skips every pass whose
+// digits are all zero, so a channel with fewer points costs fewer passes
+// once every channel of its pass (a group of array.cols channels) has them.
 //
 // `auto` is the greedy of multi-point quantization at the granularity the
 // hardware prices: all groups start with one point, and the group whose
-// second point removes the most error (weights in real units, w * s_c with
+// next point removes the most error (weights in real units, w * s_c with
 // s_c the channel's requantization scale, so channels compare in output
 // units) gets it, until the layer's weight SQNR reaches the budget.
 //
@@ -81,10 +82,13 @@ std::vector<std::string> mlir::npu::pointGroupNames(ModuleOp module) {
 
 namespace {
 
-/// The one-point value of int8 weight w: 16 * hi, hi a signed nibble.
-int64_t onePoint(int64_t w) {
-  const double hi = std::round(double(w) / 16);
-  return 16 * std::clamp<int64_t>(static_cast<int64_t>(hi), -8, 7);
+/// The value of int8 weight w kept by its n leading points on an array of
+/// `bits` per weight.
+int64_t roundToPoints(int64_t w, unsigned bits, unsigned n) {
+  const int64_t step = int64_t(1) << ::npu::isa::pointShift(bits, n - 1);
+  const double q = std::round(double(w) / double(step));
+  return step * std::clamp<int64_t>(static_cast<int64_t>(q), -128 / step,
+                                    128 / step - 1);
 }
 
 double sqnrDb(double signal, double noise) {
@@ -101,30 +105,35 @@ double channelScale(MacOpInterface mac, int64_t c) {
   return k < mult.size() ? std::ldexp(double(mult[k]), -shift[k]) : 1.0;
 }
 
-/// A layer's int8 weights, the error energy one point leaves in each pass
-/// group (array.cols channels) in real units, and the weights' energy.
-struct OnePointError {
+/// A layer's int8 weights, the error energy n points leave in each pass
+/// group (array.cols channels) in real units (noise[n - 1][group], n up to
+/// the array's maximum, where it is 0), and the weights' energy.
+struct PointError {
   SmallVector<int64_t> weights;
-  SmallVector<double> groupNoise;
+  SmallVector<SmallVector<double>> noise;
   double signal = 0;
 };
 
-OnePointError onePointError(MacOpInterface mac, int64_t cols) {
-  OnePointError r;
+PointError pointError(MacOpInterface mac, unsigned bits, int64_t cols) {
+  PointError r;
   DenseIntElementsAttr weights;
   matchPattern(mac.getMacWeights(), m_Constant(&weights));
   for (const APInt &v : weights.getValues<APInt>())
     r.weights.push_back(v.getSExtValue());
   const MacWeightLayout layout = mac.getMacWeightLayout();
   const int64_t channels = layout.accumulators();
-  r.groupNoise.assign((channels + cols - 1) / cols, 0.0);
+  const unsigned maxPoints = ::npu::isa::maxWeightPoints(bits);
+  r.noise.assign(maxPoints,
+                 SmallVector<double>((channels + cols - 1) / cols, 0.0));
   for (size_t i = 0; i < r.weights.size(); ++i) {
     const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
     const double s = channelScale(mac, c);
     const double w = double(r.weights[i]);
-    const double e = (w - double(onePoint(r.weights[i]))) * s;
     r.signal += w * s * w * s;
-    r.groupNoise[c / cols] += e * e;
+    for (unsigned n = 1; n < maxPoints; ++n) {
+      const double e = (w - double(roundToPoints(r.weights[i], bits, n))) * s;
+      r.noise[n - 1][c / cols] += e * e;
+    }
   }
   return r;
 }
@@ -140,8 +149,16 @@ struct WeightPointsPass
     if (config->array.weightBits == 8) {
       if (points == WeightPoints::Exact)
         return;
-      getOperation().emitError("--weight-points needs a 4-bit array "
-                               "(array.weight_bits=4)");
+      getOperation().emitError("--weight-points needs a low-bit array "
+                               "(array.weight_bits=4 or 2)");
+      return signalPassFailure();
+    }
+    bits = static_cast<unsigned>(config->array.weightBits);
+    maxPoints = static_cast<int>(::npu::isa::maxWeightPoints(bits));
+    if (std::optional<int> n = fixedWeightPoints(points); n && *n > maxPoints) {
+      getOperation().emitError("--weight-points=")
+          << *n << ": a " << bits << "-bit array takes 1 to " << maxPoints
+          << " points";
       return signalPassFailure();
     }
     cols = config->array.cols;
@@ -156,7 +173,8 @@ struct WeightPointsPass
         static_cast<int64_t>(plan.size()) != totalGroups) {
       getOperation().emitError("the weight-point plan lists ")
           << plan.size() << " entries; the model has " << ops.size()
-          << " layers with 4-bit points (" << totalGroups << " pass groups)";
+          << " layers with " << bits << "-bit points (" << totalGroups
+          << " pass groups)";
       return signalPassFailure();
     }
     size_t next = 0;
@@ -168,8 +186,10 @@ struct WeightPointsPass
         for (int64_t g = 0; g < groups; ++g)
           planned->push_back(perLayer ? plan[next] : plan[next + g]);
         next += perLayer ? 1 : groups;
-        if (llvm::any_of(*planned, [](int p) { return p != 1 && p != 2; })) {
-          op->emitError("a planned layer takes 1 or 2 points per group");
+        if (llvm::any_of(*planned,
+                         [&](int p) { return p < 1 || p > maxPoints; })) {
+          op->emitError("a planned layer takes 1 to ")
+              << maxPoints << " points per group";
           return signalPassFailure();
         }
       }
@@ -184,35 +204,43 @@ struct WeightPointsPass
     Value weightsValue = mac.getMacWeights();
     const MacWeightLayout layout = mac.getMacWeightLayout();
     const int64_t channels = layout.accumulators();
-    const OnePointError error = onePointError(mac, cols);
+    const PointError error = pointError(mac, bits, cols);
     const SmallVector<int64_t> &w = error.weights;
-    const SmallVector<double> &groupNoise = error.groupNoise;
     const double signal = error.signal;
-    const int64_t groups = static_cast<int64_t>(groupNoise.size());
+    const int64_t groups = static_cast<int64_t>(error.noise[0].size());
     auto scaleOf = [&](int64_t c) { return channelScale(mac, c); };
+    // Group g's error energy at n points.
+    auto noiseAt = [&](int64_t g, int n) { return error.noise[n - 1][g]; };
 
-    // Which groups keep two points.
-    SmallVector<bool> two(groups, points != WeightPoints::One);
+    // Points of each group.
+    SmallVector<int> count(groups,
+                           fixedWeightPoints(points).value_or(maxPoints));
     if (planned)
-      for (int64_t g = 0; g < groups; ++g)
-        two[g] = (*planned)[g] == 2;
+      count.assign(planned->begin(), planned->end());
     if (!planned && points == WeightPoints::Auto) {
+      std::fill(count.begin(), count.end(), 1);
       double noise = 0;
-      for (double n : groupNoise)
-        noise += n;
-      SmallVector<int64_t> order(groups);
       for (int64_t g = 0; g < groups; ++g)
-        order[g] = g;
-      llvm::stable_sort(order, [&](int64_t a, int64_t b) {
-        return groupNoise[a] > groupNoise[b];
-      });
+        noise += noiseAt(g, 1);
       const double priorNoise = requantizeNoise(op, signal);
-      std::fill(two.begin(), two.end(), false);
-      for (int64_t g : order) {
-        if (sqnrDb(signal, priorNoise + noise) >= budget)
+      // The greedy: the next point that removes the most error (ties: the
+      // first group).
+      while (sqnrDb(signal, priorNoise + noise) < budget) {
+        std::optional<int64_t> best;
+        double bestGain = -1;
+        for (int64_t g = 0; g < groups; ++g) {
+          if (count[g] == maxPoints)
+            continue;
+          const double gain = noiseAt(g, count[g]) - noiseAt(g, count[g] + 1);
+          if (gain > bestGain) {
+            bestGain = gain;
+            best = g;
+          }
+        }
+        if (!best)
           break;
-        two[g] = true;
-        noise -= groupNoise[g];
+        noise -= bestGain;
+        ++count[*best];
       }
     }
 
@@ -221,14 +249,15 @@ struct WeightPointsPass
     double noise = 0;
     for (size_t i = 0; i < w.size(); ++i) {
       const int64_t c = layout.accumulatorOf(static_cast<int64_t>(i));
-      const int64_t v = two[c / cols] ? w[i] : onePoint(w[i]);
+      const int64_t v =
+          roundToPoints(w[i], bits, static_cast<unsigned>(count[c / cols]));
       const double e = double(w[i] - v) * scaleOf(c);
       noise += e * e;
       fresh.push_back(APInt(8, static_cast<uint64_t>(v), /*isSigned=*/true));
     }
     SmallVector<int32_t> perChannel;
     for (int64_t c = 0; c < channels; ++c)
-      perChannel.push_back(two[c / cols] ? 2 : 1);
+      perChannel.push_back(count[c / cols]);
     op->setAttr(kWeightPointsAttrName,
                 DenseI32ArrayAttr::get(op->getContext(), perChannel));
     if (noise == 0)
@@ -259,6 +288,8 @@ struct WeightPointsPass
   }
 
   int64_t cols = 1;
+  unsigned bits = 4;
+  int maxPoints = 2;
 };
 
 } // namespace
@@ -269,13 +300,15 @@ std::vector<PointGroup> mlir::npu::pointGroups(ModuleOp module) {
   if (failed(config))
     return groups;
   for (auto [index, op] : llvm::enumerate(pointLayers(module))) {
-    const OnePointError error =
-        onePointError(cast<MacOpInterface>(op), config->array.cols);
+    const PointError error = pointError(
+        cast<MacOpInterface>(op),
+        static_cast<unsigned>(config->array.weightBits), config->array.cols);
+    const SmallVector<double> &oneNoise = error.noise[0];
     double total = 0;
-    for (double n : error.groupNoise)
+    for (double n : oneNoise)
       total += n;
-    const double count = double(error.groupNoise.size());
-    for (double n : error.groupNoise)
+    const double count = double(oneNoise.size());
+    for (double n : oneNoise)
       groups.push_back(
           {index, total > 0 ? n / total : 1.0 / count, 1.0 / count});
   }

@@ -45,21 +45,42 @@ inline auto rescaleModeValues() {
                  "(WESS)"));
 }
 
-/// How many 4-bit points a layer's int8 weights take on a 4-bit array (npuc
-/// --weight-points): exact (two, every weight represented), one (weights
-/// rounded to 16 * hi), two, or chosen per group of output channels (auto).
-enum class WeightPoints { Exact, One, Two, Auto };
+/// How many low-bit points a layer's int8 weights take on a 4-bit (2-bit)
+/// array (npuc --weight-points): exact (all 2 (4), every weight
+/// represented), a fixed count (the leading digits, rounded), or chosen per
+/// group of output channels (auto).
+enum class WeightPoints { Exact, One, Two, Three, Four, Auto };
+
+/// The point count of a fixed WeightPoints value (nullopt for exact and
+/// auto).
+inline std::optional<int> fixedWeightPoints(WeightPoints points) {
+  switch (points) {
+  case WeightPoints::One:
+    return 1;
+  case WeightPoints::Two:
+    return 2;
+  case WeightPoints::Three:
+    return 3;
+  case WeightPoints::Four:
+    return 4;
+  default:
+    return std::nullopt;
+  }
+}
 
 /// The command-line values of a WeightPoints option.
 inline auto weightPointsValues() {
   return llvm::cl::values(
       clEnumValN(WeightPoints::Exact, "exact",
                  "as many points as the weights need (default; two on a "
-                 "4-bit array)"),
-      clEnumValN(WeightPoints::One, "1", "one 4-bit point per weight"),
-      clEnumValN(WeightPoints::Two, "2", "two 4-bit points (exact for int8)"),
+                 "4-bit array, four on a 2-bit one)"),
+      clEnumValN(WeightPoints::One, "1", "one low-bit point per weight"),
+      clEnumValN(WeightPoints::Two, "2",
+                 "two points (exact for int8 on a 4-bit array)"),
+      clEnumValN(WeightPoints::Three, "3", "three 2-bit points"),
+      clEnumValN(WeightPoints::Four, "4", "four 2-bit points (exact for int8)"),
       clEnumValN(WeightPoints::Auto, "auto",
-                 "two points only where the layer's weight SQNR budget "
+                 "more points only where the layer's weight SQNR budget "
                  "needs them"));
 }
 

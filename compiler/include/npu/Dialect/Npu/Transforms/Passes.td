@@ -44,34 +44,36 @@ def NpuRequantizeWeights
 }
 
 def NpuWeightPoints : Pass<"npu-weight-points", "::mlir::ModuleOp"> {
-  let summary = "Multi-point weights for a 4-bit array";
+  let summary = "Multi-point weights for a low-bit array";
   let description = [{
-    On an array with `array.weight_bits = 4` every convolution and fully
-    connected layer runs its int8 weights as points: w = 16 * hi + lo, hi a
-    signed nibble in a pass whose sums are shifted by 4, lo an unsigned one
-    in a second pass (`load.weights uint4`). Two points represent every
-    int8 weight exactly. `points` = 1 rounds each weight to 16 * hi (one
-    pass per reduction chunk); `auto` starts there and gives a second point
-    to groups of `array.cols` output channels (a group is what one pass
-    computes) in the order that removes the most weight error, until the
-    layer's weight SQNR (dB, against the model's real weights) reaches
-    `budget`. `exact` and 2 change nothing. The lowering reads the points
-    from the weights: a lo pass whose nibbles are all zero is not emitted.
-    Records per-channel point counts (`npu.weight_points`) and the weights'
-    SQNR. Depthwise layers run on the vector unit with int8 weights and are
-    left alone. `plan`, when given, sets the points of every layer the pass
-    decomposes, in walk order (the precision planner's choice), or of every
-    pass group of those layers in order (`--weight-points=auto` chosen by
-    output error).
+    On an array with `array.weight_bits` = 4 (2) every convolution and
+    fully connected layer runs its int8 weights as points: the 2 (4)
+    base-16 (base-4) digits of w, the leading one signed, each in a pass
+    whose sums are shifted to its place (`gemm acc_shift`), the others
+    unsigned (`load.weights low_point`). All points represent every int8
+    weight exactly. `points` = n keeps the n leading digits, rounding each
+    weight to a multiple of the n'th digit's place; `auto` starts at one
+    point and gives the next point to groups of `array.cols` output
+    channels (a group is what one pass computes) in the order that removes
+    the most weight error, until the layer's weight SQNR (dB, against the
+    model's real weights) reaches `budget`. `exact` and the maximum change
+    nothing. The lowering reads the points from the weights: a pass whose
+    digits are all zero is not emitted. Records per-channel point counts
+    (`npu.weight_points`) and the weights' SQNR. Depthwise layers run on
+    the vector unit with int8 weights and are left alone. `plan`, when
+    given, sets the points of every layer the pass decomposes, in walk
+    order (the precision planner's choice), or of every pass group of those
+    layers in order (`--weight-points=auto` chosen by output error).
   }];
   let options = [
     Option<"points", "points", "::mlir::npu::WeightPoints",
-           "::mlir::npu::WeightPoints::Exact", "exact, 1, 2 or auto",
+           "::mlir::npu::WeightPoints::Exact", "exact, 1 to 4, or auto",
            [{::mlir::npu::weightPointsValues()}]>,
     Option<"budget", "budget", "double", "30.0",
            "auto: the weight SQNR (dB) each layer must reach">,
     ListOption<"plan", "plan", "int",
-               "Points (1 or 2) of each layer, or of each pass group, in "
+               "Points (1 to 8 / weight_bits) of each layer, or of each pass "
+               "group, in "
                "order, overriding `points` (npuc --precision-plan)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
