@@ -31,6 +31,10 @@ and checks:
   * on a 2-bit array (1 to 4 points per layer) a 20 dB plan holds on the
     held-out images, runs tile = golden and its dual variables rank like
     the brute-force sensitivities;
+  * --rescale=auto lets the planner choose each layer's rescale mode too:
+    on the 8-bit array an energy plan at 20 dB holds on the held-out
+    images, saves energy, uses a cheaper mode somewhere, agrees with the
+    report's layer modes and replays through --rescale-plan;
   * --weight-points=auto with --error-budget plans pass groups (array.cols
     output channels) the same way: the plan names groups, meets 20 dB on
     the held-out images, runs tile = golden, and replays through
@@ -172,7 +176,60 @@ def check_plans(args, work):
           "held-out %.2f dB" % (cost, held_sqnr))
     check_two_bit(npuc, npusim, logits_model, calib, held, ref, zero_point,
                   work)
+    check_rescale_auto(npuc, npusim, logits_model, calib, held, ref,
+                       zero_point, work)
     return logits_model, calib
+
+
+def check_rescale_auto(npuc, npusim, logits_model, calib, held, ref,
+                       zero_point, work):
+    """--rescale=auto: the planner also chooses each layer's rescale mode.
+    On the 8-bit array (modes are the only choice) an energy plan at 20 dB
+    meets its budget on the held-out images, saves energy (the per-channel
+    tables it drops), sets at least one layer to per-layer or wess, and
+    the quant report's layer modes agree with the plan; --rescale-plan
+    replays it to the same program; tile = golden."""
+    prog = os.path.join(work, "plan-auto.bin")
+    report = os.path.join(work, "plan-auto.json")
+    run([npuc, logits_model, "--rescale=auto", "--precision-plan=energy",
+         "--error-budget=20", "--calib=" + calib, "--quant-report=" + report,
+         "-o", prog])
+    with open(report) as handle:
+        full_report = json.load(handle)
+    plan = full_report["plan"]
+    modes = [layer["rescale"] for layer in plan["layers"]]
+    if set(modes) <= {"exact"} or not set(modes) <= {"exact", "per-layer",
+                                                      "wess"}:
+        raise Failure("--rescale=auto: modes %s" % modes)
+    reported = {entry["name"]: entry["mode"] for entry in
+                full_report["layers"]}
+    for layer in plan["layers"]:
+        if reported.get(layer["name"]) != layer["rescale"]:
+            raise Failure("--rescale=auto: report layer %s has mode %s, "
+                          "the plan %s" % (layer["name"],
+                                           reported.get(layer["name"]),
+                                           layer["rescale"]))
+    if not plan["cost"] < plan["exact_cost"]:
+        raise Failure("--rescale=auto: cost %s, exact %s" % (
+            plan["cost"], plan["exact_cost"]))
+    got = logits_of(npusim, prog, held, work, arch=[])
+    held_sqnr = sqnr_db(ref, [v for _, vs in got for v in vs], zero_point)
+    if held_sqnr < 20:
+        raise Failure("--rescale=auto 20 dB: held-out SQNR %.2f dB"
+                      % held_sqnr)
+    tile = logits_of(npusim, prog, held[:1], work, ["--array-model", "tile"],
+                     arch=[])
+    if tile != got[:1]:
+        raise Failure("--rescale=auto: tile outputs differ from golden")
+    replay = os.path.join(work, "plan-auto-replay.bin")
+    run([npuc, logits_model, "--rescale=auto",
+         "--rescale-plan=" + ",".join(modes), "-o", replay])
+    with open(prog, "rb") as a, open(replay, "rb") as b:
+        if a.read() != b.read():
+            raise Failure("--rescale-plan does not replay the plan")
+    print("resnet8 8-bit energy budget 20.0 dB with --rescale=auto: modes "
+          "%s, cost %.0f pJ (exact %.0f), held-out %.2f dB" % (
+              modes, plan["cost"], plan["exact_cost"], held_sqnr))
 
 
 def check_two_bit(npuc, npusim, logits_model, calib, held, ref, zero_point,
@@ -307,6 +364,15 @@ def check_refusals(args, model, calib, work):
         ([model, "--precision-plan=energy", "--error-budget=20",
           "--calib=" + calib, "--weight-points=1", "-o", out] + FOUR,
          "drop --weight-points"),
+        ([model, "--rescale=auto", "-o", out],
+         "--rescale=auto lets --precision-plan choose each layer's mode"),
+        ([model, "--rescale=auto", "--weight-points=auto",
+          "--error-budget=20", "--calib=" + calib, "-o", out] + FOUR,
+         "--rescale=auto lets --precision-plan choose each layer's mode"),
+        ([model, "--rescale-plan=exact", "-o", out],
+         "--rescale-plan gives the modes: with --rescale=auto"),
+        ([model, "--rescale=auto", "--rescale-plan=exact", "-o", out],
+         "error: the rescale plan lists 1 modes"),
         ([model, "--precision-plan=cycles", "--error-budget=40",
           "--rescale=per-layer", "--calib=" + calib, "-o", out] + FOUR,
          "(the --rescale mode spends it)"),

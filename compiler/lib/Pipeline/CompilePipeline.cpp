@@ -18,16 +18,20 @@ void mlir::npu::buildNpuCompilePipeline(
   archOptions.overrides = overrides;
   pm.addPass(createNpuSetArch(archOptions));
   pm.addNestedPass<func::FuncOp>(createTosaToNpu());
-  if (options.rescale != RescaleMode::Exact) {
+  // The options hold an ArrayRef: the lists live until the passes copy
+  // them.
+  const SmallVector<std::string> rescalePlan(options.rescalePlan.begin(),
+                                             options.rescalePlan.end());
+  if (options.rescale != RescaleMode::Exact || !rescalePlan.empty()) {
     NpuRequantizeWeightsOptions requantOptions;
     requantOptions.mode = options.rescale;
-    pm.addNestedPass<func::FuncOp>(createNpuRequantizeWeights(requantOptions));
+    requantOptions.plan = rescalePlan;
+    pm.addPass(createNpuRequantizeWeights(requantOptions));
   }
   pm.addNestedPass<func::FuncOp>(createNpuFoldRescale());
   NpuWeightPointsOptions pointsOptions;
   pointsOptions.points = options.weightPoints;
   pointsOptions.budget = options.weightPointBudget;
-  // The options hold an ArrayRef: the list lives until the pass copies it.
   const SmallVector<int> plan(options.weightPointPlan.begin(),
                               options.weightPointPlan.end());
   pointsOptions.plan = plan;

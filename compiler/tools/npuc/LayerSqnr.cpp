@@ -5,6 +5,7 @@
 
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Dialect/Npu/Transforms/Passes.h"
+#include "npu/Isa/Isa.h"
 #include "npu/Target/EmitProgram.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -170,43 +171,59 @@ OwningOpRef<ModuleOp> cutAfterLayer(ModuleOp imported,
 }
 
 ::npu::Result<std::pair<LayerSqnrs, LayerSqnrs>>
-measureLayerSqnr(ModuleOp imported, const std::vector<int> &plan,
-                 const CutPipeline &run, const std::vector<Sample> &samples,
-                 bool againstExact, const FloatLayerValues *floatValues) {
-  // A plan names the points of the whole model's 4-bit layers (or pass
-  // groups) in order; a cut model keeps some of them.
-  std::vector<std::string> planNames;
+measureLayerSqnr(ModuleOp imported, const CutPlan &plan, const CutPipeline &run,
+                 const std::vector<Sample> &samples, bool againstExact,
+                 const FloatLayerValues *floatValues) {
+  // A plan names the points of the whole model's low-bit layers (or pass
+  // groups) and their rescale modes in order; a cut model keeps some of
+  // them.
+  std::vector<std::string> planNames, layerNames;
   bool groups = false;
-  if (!plan.empty()) {
+  const bool planned = !plan.points.empty() || !plan.rescale.empty();
+  int maxPoints = 1;
+  if (planned) {
     OwningOpRef<ModuleOp> graph = imported.clone();
     if (!run(*graph, false, true, &plan))
       return ::npu::makeError("the per-layer SQNR: the model does not "
                               "compile");
-    planNames = mlir::npu::pointLayerNames(*graph);
-    if (planNames.size() != plan.size()) {
+    layerNames = planNames = mlir::npu::pointLayerNames(*graph);
+    if (!plan.points.empty() && planNames.size() != plan.points.size()) {
       planNames = mlir::npu::pointGroupNames(*graph);
       groups = true;
     }
+    if (FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*graph);
+        succeeded(arch))
+      maxPoints = static_cast<int>(::npu::isa::maxWeightPoints(
+          static_cast<unsigned>(arch->array.weightBits)));
   }
   CutCompiler compile = [&](ModuleOp cut,
                             bool exact) -> ::npu::Result<::npu::Program> {
-    std::vector<int> points;
-    if (!exact && !plan.empty()) {
+    CutPlan cutPlan;
+    if (!exact && planned) {
       OwningOpRef<ModuleOp> graph = cut.clone();
       if (!run(*graph, true, true, nullptr))
         return ::npu::makeError("a cut model does not compile");
-      for (const std::string &name : groups
-                                         ? mlir::npu::pointGroupNames(*graph)
-                                         : mlir::npu::pointLayerNames(*graph)) {
-        auto at = llvm::find(planNames, name);
-        points.push_back(
-            at == planNames.end()
-                ? 2
-                : plan[static_cast<size_t>(at - planNames.begin())]);
-      }
+      if (!plan.points.empty())
+        for (const std::string &name :
+             groups ? mlir::npu::pointGroupNames(*graph)
+                    : mlir::npu::pointLayerNames(*graph)) {
+          auto at = llvm::find(planNames, name);
+          cutPlan.points.push_back(
+              at == planNames.end()
+                  ? maxPoints
+                  : plan.points[static_cast<size_t>(at - planNames.begin())]);
+        }
+      if (!plan.rescale.empty())
+        for (const std::string &name : mlir::npu::pointLayerNames(*graph)) {
+          auto at = llvm::find(layerNames, name);
+          cutPlan.rescale.push_back(
+              at == layerNames.end()
+                  ? std::string("exact")
+                  : plan.rescale[static_cast<size_t>(at - layerNames.begin())]);
+        }
     }
     OwningOpRef<ModuleOp> m = cut.clone();
-    if (!run(*m, exact, false, plan.empty() ? nullptr : &points))
+    if (!run(*m, exact, false, planned ? &cutPlan : nullptr))
       return ::npu::makeError("a cut model does not compile");
     auto programs = m->getOps<mlir::npu::ProgramOp>();
     if (programs.empty())

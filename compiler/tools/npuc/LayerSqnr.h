@@ -66,20 +66,25 @@ using FloatLayerValues =
                                          const std::vector<Sample> &samples,
                                          const FloatLayerValues &floatValues);
 
+/// A per-unit plan: the weight-point plan (per layer or per pass group)
+/// and the rescale plan (per layer; empty when not planned).
+struct CutPlan {
+  std::vector<int> points;
+  std::vector<std::string> rescale;
+};
+
 /// Compiles `m` in place: exactly (`exact`), or as the command line says
-/// with `points` as the weight-point plan when given; `graphOnly` stops at
-/// the graph-level npu dialect. False on an error.
-using CutPipeline =
-    std::function<bool(mlir::ModuleOp m, bool exact, bool graphOnly,
-                       const std::vector<int> *points)>;
+/// with `plan` when given; `graphOnly` stops at the graph-level npu
+/// dialect. False on an error.
+using CutPipeline = std::function<bool(mlir::ModuleOp m, bool exact,
+                                       bool graphOnly, const CutPlan *plan)>;
 
 /// Both figures for every MAC layer: against the exact program (when
 /// `againstExact`) and against the float model (when `floatValues`), the
-/// cut models compiled by `run` with the command line's weight-point
-/// `plan` (per layer or per pass group of the whole model) restricted to
-/// the layers each cut keeps.
+/// cut models compiled by `run` with the command line's `plan` (of the
+/// whole model) restricted to the layers each cut keeps.
 ::npu::Result<std::pair<LayerSqnrs, LayerSqnrs>>
-measureLayerSqnr(mlir::ModuleOp imported, const std::vector<int> &plan,
+measureLayerSqnr(mlir::ModuleOp imported, const CutPlan &plan,
                  const CutPipeline &run, const std::vector<Sample> &samples,
                  bool againstExact, const FloatLayerValues *floatValues);
 

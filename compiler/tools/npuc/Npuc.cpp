@@ -23,6 +23,7 @@
 
 #include "Calibration.h"
 #include "LayerSqnr.h"
+#include "PlanPoints.h"
 #include "PrecisionPlan.h"
 #include "QuantEval.h"
 #include "QuantReportOutput.h"
@@ -134,6 +135,13 @@ cl::opt<double> planMarginOption(
     cl::desc("--precision-plan: the calibration inputs must reach the "
              "budget plus this many dB (default 1), so that others keep it"),
     cl::value_desc("DB"), cl::init(1.0), cl::cat(npucCategory));
+
+cl::list<std::string> rescalePlanOption(
+    "rescale-plan",
+    cl::desc("With --rescale=auto: the mode (exact, per-layer or wess) of "
+             "each planned layer in order, e.g. from a quant report's "
+             "\"plan\""),
+    cl::value_desc("M1,M2,..."), cl::CommaSeparated, cl::cat(npucCategory));
 
 cl::list<int> weightPointPlanOption(
     "weight-point-plan",
@@ -336,72 +344,20 @@ compileQuietly(MLIRContext &context, OneLineDiagnostics &diagnostics,
   return ok;
 }
 
-/// npuc --precision-plan: points per layer (PrecisionPlan.h) for the
-/// imported `module`, which stays as it is; the planner compiles clones
-/// with the command line's target and --rescale.
+/// npuc --precision-plan (PlanPoints.h) with the command line's target,
+/// --calib and budget.
 static ::npu::Result<npuc::PlanResult>
 planPoints(MLIRContext &context, OneLineDiagnostics &diagnostics,
            ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base) {
-  auto compileClone = [&](ModuleOp m, const std::vector<int> *plan,
-                          bool graphOnly, mlir::npu::RescaleMode rescale) {
-    mlir::npu::NpuCompilePipelineOptions options;
-    setTargetOptions(options);
-    options.rescale = rescale;
-    options.graphOnly = graphOnly;
-    if (plan)
-      options.weightPointPlan = ArrayRef<int>(*plan);
-    return compileQuietly(context, diagnostics, m, options);
-  };
-  OwningOpRef<ModuleOp> graph = module.clone();
-  const mlir::npu::RescaleMode rescale = base.rescale.getValue();
-  if (!compileClone(*graph, nullptr, /*graphOnly=*/true, rescale))
-    return ::npu::makeError("--precision-plan: the model does not compile");
-  FailureOr<::npu::ArchConfig> arch = mlir::npu::getArchConfig(*graph);
-  if (failed(arch))
-    return ::npu::makeError("--precision-plan: no target configuration");
-  if (arch->array.weightBits == 8)
-    return ::npu::makeError("--precision-plan chooses low-bit points: compile "
-                            "for a 4-bit or 2-bit array (--set "
-                            "array.weight_bits=4)");
-  // --weight-points=auto with an error budget plans pass groups, else
-  // --precision-plan plans layers.
-  const bool groups =
-      base.weightPoints.getValue() == mlir::npu::WeightPoints::Auto;
-  const std::vector<std::string> names =
-      groups ? mlir::npu::pointGroupNames(*graph)
-             : mlir::npu::pointLayerNames(*graph);
-  auto compileWith =
-      [&](const std::vector<int> *plan,
-          mlir::npu::RescaleMode mode) -> ::npu::Result<::npu::Program> {
-    OwningOpRef<ModuleOp> m = module.clone();
-    if (!compileClone(*m, plan, /*graphOnly=*/false, mode))
-      return ::npu::makeError("--precision-plan: a planned program does not "
-                              "compile");
-    FailureOr<::npu::Program> program = programOf(*m);
-    if (failed(program))
-      return ::npu::makeError("--precision-plan: no program");
-    return std::move(*program);
-  };
-  npuc::PlanCompiler compile = [&](const std::vector<int> &plan) {
-    return compileWith(&plan, rescale);
-  };
-  // The reference: the model's own weights and scales, two points.
-  ::npu::Result<::npu::Program> exact =
-      compileWith(nullptr, mlir::npu::RescaleMode::Exact);
-  if (!exact)
-    return exact.error();
-  ::npu::Result<std::vector<npuc::Sample>> samples =
-      npuc::loadCalibration(*exact, calibOption);
-  if (!samples)
-    return samples.error();
-  std::vector<npuc::UnitShare> shares;
-  if (groups)
-    for (const mlir::npu::PointGroup &g : mlir::npu::pointGroups(*graph))
-      shares.push_back({g.layer, g.errorShare, g.passShare});
-  return npuc::planPrecision(
-      compile, names, *arch, precisionPlanOption.getValue(),
-      errorBudgetOption.getValue(), planMarginOption.getValue(), *samples,
-      *exact, groups ? &shares : nullptr);
+  npuc::PlanRequest request{precisionPlanOption.getValue(),
+                            errorBudgetOption.getValue(),
+                            planMarginOption.getValue(), calibOption};
+  npuc::ClonePipeline compile =
+      [&](ModuleOp m, mlir::npu::NpuCompilePipelineOptions &options) {
+        setTargetOptions(options);
+        return compileQuietly(context, diagnostics, m, options);
+      };
+  return npuc::planPoints(module, base, request, compile);
 }
 
 /// Output SQNR at each MAC layer's own output (LayerSqnr.h), with the
@@ -413,7 +369,7 @@ measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
                  const std::vector<npuc::Sample> &samples, bool againstExact,
                  const npuc::FloatLayerValues *floatValues) {
   npuc::CutPipeline run = [&](ModuleOp m, bool exact, bool graphOnly,
-                              const std::vector<int> *points) {
+                              const npuc::CutPlan *plan) {
     mlir::npu::NpuCompilePipelineOptions options;
     setTargetOptions(options);
     options.graphOnly = graphOnly;
@@ -421,13 +377,17 @@ measureLayerSqnr(MLIRContext &context, OneLineDiagnostics &diagnostics,
       options.rescale = pipeline.rescale.getValue();
       options.weightPoints = pipeline.weightPoints.getValue();
       options.weightPointBudget = pipeline.weightPointBudget.getValue();
-      if (points)
-        options.weightPointPlan = ArrayRef<int>(*points);
+      if (plan) {
+        options.weightPointPlan = ArrayRef<int>(plan->points);
+        options.rescalePlan = ArrayRef<std::string>(plan->rescale);
+      }
     }
     return compileQuietly(context, diagnostics, m, options);
   };
-  const std::vector<int> plan(pipeline.weightPointPlan.begin(),
-                              pipeline.weightPointPlan.end());
+  npuc::CutPlan plan;
+  plan.points.assign(pipeline.weightPointPlan.begin(),
+                     pipeline.weightPointPlan.end());
+  plan.rescale.assign(pipeline.rescalePlan.begin(), pipeline.rescalePlan.end());
   return npuc::measureLayerSqnr(imported, plan, run, samples, againstExact,
                                 floatValues);
 }
@@ -579,6 +539,16 @@ int main(int argc, char **argv) {
       (planning || weightPointsOption.getNumOccurrences()))
     return fail("--weight-point-plan gives the points: drop "
                 "--weight-points and --precision-plan");
+  const bool rescaleAuto = pipeline.rescale == mlir::npu::RescaleMode::Auto;
+  if (rescaleAuto &&
+      (groupPlanning || (!planning && rescalePlanOption.empty())))
+    return fail("--rescale=auto lets --precision-plan choose each layer's "
+                "mode: give --precision-plan (or a --rescale-plan)");
+  if (!rescalePlanOption.empty() && (!rescaleAuto || planning))
+    return fail("--rescale-plan gives the modes: with --rescale=auto and "
+                "without --precision-plan");
+  pipeline.rescalePlan = ArrayRef<std::string>(std::vector<std::string>(
+      rescalePlanOption.begin(), rescalePlanOption.end()));
   pipeline.weightPointPlan = ArrayRef<int>(std::vector<int>(
       weightPointPlanOption.begin(), weightPointPlanOption.end()));
   if (planning && !(errorBudgetOption >= 0 && errorBudgetOption < 200))
@@ -614,6 +584,9 @@ int main(int argc, char **argv) {
       return fail(planned.error().getMessage());
     plan = std::move(*planned);
     pipeline.weightPointPlan = ArrayRef<int>(plan->points);
+    if (rescaleAuto)
+      pipeline.rescalePlan =
+          ArrayRef<std::string>(npuc::rescaleNames(plan->choices));
   }
   mlir::npu::buildNpuCompilePipeline(pm, pipeline);
   if (failed(pm.run(*module)) || diagnostics.hadError())

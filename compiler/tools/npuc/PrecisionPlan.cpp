@@ -69,69 +69,76 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b) {
   return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
 }
 
-/// The dual variable of `layer` at k points: the price of noise at which
-/// it gives up the rest of its points, saving / (noise / allowed); +inf
-/// for a setting that adds no noise, 0 at all points.
-double dualOf(const PlanLayer &layer, int k, double allowed) {
-  if (k < 1 || static_cast<size_t>(k) > layer.savingAt.size())
-    return 0;
-  const double noise = layer.noiseAt[static_cast<size_t>(k - 1)];
-  return noise > 0
-             ? layer.savingAt[static_cast<size_t>(k - 1)] / (noise / allowed)
-             : std::numeric_limits<double>::infinity();
+/// The dual variable of candidate `c` of `layer`: the price of noise at
+/// which the layer gives up the rest of its precision for it, saving /
+/// (noise / allowed); +inf for a candidate that adds no noise.
+double dualOf(const PlanLayer &layer, size_t c, double allowed) {
+  const double noise = layer.noiseAt[c];
+  return noise > 0 ? layer.savingAt[c] / (noise / allowed)
+                   : std::numeric_limits<double>::infinity();
 }
 
-/// One or two points per unit: the Lagrangian's plans are the units above
-/// a price, so take them by falling dual variable while the noise fits,
-/// then any later one that still fits. A unit that saves nothing keeps two
-/// points.
-std::vector<int> fillByDual(const std::vector<PlanLayer> &layers,
-                            const std::vector<size_t> &order, double allowed) {
-  std::vector<int> plan(layers.size(), 2);
+/// The dual variable of the unit's current choice (nullopt: the baseline,
+/// all points and exact, whose dual is 0).
+double dualOfChoice(const PlanLayer &layer, std::optional<size_t> choice,
+                    double allowed) {
+  return choice ? dualOf(layer, *choice, allowed) : 0.0;
+}
+
+/// One candidate per unit (one point or two on a 4-bit array): the
+/// Lagrangian's plans are the units above a price, so take them by falling
+/// dual variable while the noise fits, then any later one that still fits.
+/// A unit that saves nothing keeps the baseline.
+std::vector<std::optional<size_t>>
+fillByDual(const std::vector<PlanLayer> &layers,
+           const std::vector<size_t> &order, double allowed) {
+  std::vector<std::optional<size_t>> plan(layers.size());
   double noise = 0;
   for (size_t l : order) {
     const PlanLayer &layer = layers[l];
-    if (layer.saving <= 0 || noise + layer.noise > allowed)
+    if (layer.savingAt[0] <= 0 || noise + layer.noiseAt[0] > allowed)
       continue;
-    plan[l] = 1;
-    noise += layer.noise;
+    plan[l] = 0;
+    noise += layer.noiseAt[0];
   }
   return plan;
 }
 
-/// Up to `maxPoints` per unit: at a price lambda each unit independently
-/// takes the k maximising saving_k - lambda * noise_k / allowed (all points
-/// save and cost nothing). The candidate prices are the units' dual
-/// variables; the plan is the cheapest whose summed noise fits.
-std::vector<int> lagrangianPlan(const std::vector<PlanLayer> &layers,
-                                int maxPoints, double allowed) {
+/// Several candidates per unit: at a price lambda each unit independently
+/// takes the candidate maximising saving - lambda * noise / allowed (the
+/// baseline saves and costs nothing). The candidate prices are the units'
+/// dual variables; the plan is the cheapest whose summed noise fits,
+/// filled up like fillByDual.
+std::vector<std::optional<size_t>>
+lagrangianPlan(const std::vector<PlanLayer> &layers, double allowed) {
   std::vector<double> prices{std::numeric_limits<double>::infinity()};
   for (const PlanLayer &layer : layers)
-    for (int k = 1; k < maxPoints; ++k)
-      if (std::isfinite(dualOf(layer, k, allowed)))
-        prices.push_back(dualOf(layer, k, allowed));
-  std::vector<int> best(layers.size(), maxPoints);
+    for (size_t c = 0; c < layer.candidates.size(); ++c)
+      if (std::isfinite(dualOf(layer, c, allowed)))
+        prices.push_back(dualOf(layer, c, allowed));
+  std::vector<std::optional<size_t>> best(layers.size());
   double bestSaving = 0;
   for (double lambda : prices) {
-    std::vector<int> plan(layers.size(), maxPoints);
+    std::vector<std::optional<size_t>> plan(layers.size());
     double saving = 0, noise = 0;
     for (size_t l = 0; l < layers.size(); ++l) {
-      double value = 0; // all points
-      for (int k = maxPoints - 1; k >= 1; --k) {
-        const double s = layers[l].savingAt[static_cast<size_t>(k - 1)];
-        const double e = layers[l].noiseAt[static_cast<size_t>(k - 1)];
+      const PlanLayer &layer = layers[l];
+      double value = 0; // the baseline
+      for (size_t c = 0; c < layer.candidates.size(); ++c) {
+        const double s = layer.savingAt[c], e = layer.noiseAt[c];
         if (s <= 0)
           continue;
         const double v = std::isinf(lambda) ? (e > 0 ? -INFINITY : s)
                                             : s - lambda * e / allowed;
+        // Ties keep the earlier candidate (more points, exact first).
         if (v > value) {
           value = v;
-          plan[l] = k;
+          plan[l] = c;
         }
       }
-      if (plan[l] < maxPoints) {
-        saving += layers[l].savingAt[static_cast<size_t>(plan[l] - 1)];
-        noise += layers[l].noiseAt[static_cast<size_t>(plan[l] - 1)];
+      if (plan[l]) {
+        saving += layer.savingAt[*plan[l]];
+        noise += layer.noiseAt[*plan[l]];
       }
     }
     if (noise <= allowed && saving > bestSaving) {
@@ -139,20 +146,67 @@ std::vector<int> lagrangianPlan(const std::vector<PlanLayer> &layers,
       best = plan;
     }
   }
+  // The relaxation can leave budget unspent (two units above a price may
+  // not fit together): fill it up by falling dual variable with any
+  // candidate that saves more than the unit's choice and still fits.
+  double noise = 0;
+  for (size_t l = 0; l < layers.size(); ++l)
+    if (best[l])
+      noise += layers[l].noiseAt[*best[l]];
+  std::vector<std::pair<size_t, size_t>> pairs;
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (size_t c = 0; c < layers[l].candidates.size(); ++c)
+      if (layers[l].savingAt[c] > 0)
+        pairs.emplace_back(l, c);
+  std::stable_sort(pairs.begin(), pairs.end(), [&](auto a, auto b) {
+    return dualOf(layers[a.first], a.second, allowed) >
+           dualOf(layers[b.first], b.second, allowed);
+  });
+  for (auto [l, c] : pairs) {
+    const PlanLayer &layer = layers[l];
+    const double saving = best[l] ? layer.savingAt[*best[l]] : 0;
+    const double was = best[l] ? layer.noiseAt[*best[l]] : 0;
+    if (layer.savingAt[c] > saving &&
+        noise - was + layer.noiseAt[c] <= allowed) {
+      noise += layer.noiseAt[c] - was;
+      best[l] = c;
+    }
+  }
   return best;
+}
+
+/// The candidates of a unit: every (points, mode) but the baseline (all
+/// points, exact), most points first; modes other than exact only when the
+/// planner chooses them.
+std::vector<PlanChoice> candidatesOf(int maxPoints, bool planRescale) {
+  std::vector<mlir::npu::RescaleMode> modes{mlir::npu::RescaleMode::Exact};
+  if (planRescale)
+    modes.insert(modes.end(), {mlir::npu::RescaleMode::Wess,
+                               mlir::npu::RescaleMode::PerLayer});
+  std::vector<PlanChoice> out;
+  for (int k = maxPoints; k >= 1; --k)
+    for (mlir::npu::RescaleMode mode : modes)
+      if (k != maxPoints || mode != mlir::npu::RescaleMode::Exact)
+        out.push_back({k, mode});
+  return out;
 }
 
 } // namespace
 
-Result<PlanResult> planPrecision(
-    const PlanCompiler &compile, const std::vector<std::string> &names,
-    const npu::ArchConfig &arch, PlanObjective objective, double budgetDb,
-    double marginDb, const std::vector<Sample> &calib,
-    const npu::Program &reference, const std::vector<UnitShare> *shares) {
+Result<PlanResult>
+planPrecision(const PlanCompiler &compile,
+              const std::vector<std::string> &names,
+              const npu::ArchConfig &arch, PlanObjective objective,
+              double budgetDb, double marginDb,
+              const std::vector<Sample> &calib, const npu::Program &reference,
+              bool planRescale, const std::vector<UnitShare> *shares) {
   const size_t n = names.size();
   if (shares && shares->size() != n)
     return makeError("--precision-plan: ", shares->size(), " shares for ", n,
                      " units");
+  if (shares && planRescale)
+    return makeError("--rescale=auto plans layers: use --precision-plan, "
+                     "not --weight-points=auto");
   if (n == 0)
     return makeError("--precision-plan: the model has no layer with "
                      "constant weights on the array to plan");
@@ -169,7 +223,7 @@ Result<PlanResult> planPrecision(
   if (!want)
     return want.error();
   // A plan's cost and its outputs' noise against the reference.
-  auto measure = [&](const std::vector<int> &plan)
+  auto measure = [&](const std::vector<PlanChoice> &plan)
       -> Result<std::pair<double, NoiseEnergy>> {
     Result<npu::Program> program = compile(plan);
     if (!program)
@@ -182,11 +236,17 @@ Result<PlanResult> planPrecision(
                           noiseEnergy(*program, *want, *got));
   };
   // Every layer at all its points (two on a 4-bit array, four on a 2-bit
-  // one): the cost baseline, whose noise (a lossy --rescale's) is spent
-  // before any layer's.
+  // one, one on an 8-bit one) and, when the planner chooses modes, exact:
+  // the cost baseline, whose noise (a lossy --rescale's) is spent before
+  // any layer's.
   const int maxPoints = static_cast<int>(
       npu::isa::maxWeightPoints(static_cast<unsigned>(arch.array.weightBits)));
-  const std::vector<int> exactPlan(n, maxPoints);
+  const std::vector<PlanChoice> candidates =
+      candidatesOf(maxPoints, planRescale);
+  if (candidates.empty())
+    return makeError("--precision-plan: nothing to choose on an 8-bit array "
+                     "without --rescale=auto");
+  const std::vector<PlanChoice> exactPlan(n, PlanChoice{maxPoints});
   Result<std::pair<double, NoiseEnergy>> baseline = measure(exactPlan);
   if (!baseline)
     return baseline.error();
@@ -201,28 +261,29 @@ Result<PlanResult> planPrecision(
                      " dB, below the budget and its margin (the --rescale "
                      "mode spends it)");
 
-  // Each unit alone at k < maxPoints points: its saving and its noise (with
+  // Each unit alone at each candidate: its saving and its noise (with
   // shares, each layer's, split among its groups).
   std::vector<std::vector<std::optional<std::pair<double, NoiseEnergy>>>>
-      layerAlone(static_cast<size_t>(maxPoints));
+      layerAlone(candidates.size());
   for (size_t l = 0; l < n; ++l) {
     PlanLayer layer;
     layer.name = names[l];
-    for (int k = 1; k < maxPoints; ++k) {
-      std::vector<int> plan = exactPlan;
+    layer.candidates = candidates;
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      std::vector<PlanChoice> plan = exactPlan;
       double savingShare = 1, noiseShare = 1;
       std::pair<double, NoiseEnergy> alone;
       if (shares) {
         const UnitShare &share = (*shares)[l];
         savingShare = share.savingShare;
         noiseShare = share.noiseShare;
-        auto &cache = layerAlone[static_cast<size_t>(k)];
+        auto &cache = layerAlone[c];
         if (share.layer >= cache.size())
           cache.resize(share.layer + 1);
         if (!cache[share.layer]) {
           for (size_t u = 0; u < n; ++u)
             if ((*shares)[u].layer == share.layer)
-              plan[u] = k;
+              plan[u] = candidates[c];
           Result<std::pair<double, NoiseEnergy>> m = measure(plan);
           if (!m)
             return m.error();
@@ -230,7 +291,7 @@ Result<PlanResult> planPrecision(
         }
         alone = *cache[share.layer];
       } else {
-        plan[l] = k;
+        plan[l] = candidates[c];
         Result<std::pair<double, NoiseEnergy>> m = measure(plan);
         if (!m)
           return m.error();
@@ -239,14 +300,23 @@ Result<PlanResult> planPrecision(
       layer.savingAt.push_back((result.exactCost - alone.first) * savingShare);
       layer.noiseAt.push_back(std::max(0.0, alone.second.noise - base.noise) *
                               noiseShare);
-      // With shares the brute-force figure is the whole layer's, not the
-      // group's: left out.
-      if (k == 1 && !shares)
-        layer.aloneSqnrDb = alone.second.sqnrDb();
+      layer.sqnrAt.push_back(alone.second.sqnrDb());
     }
-    layer.saving = layer.savingAt[0];
-    layer.noise = layer.noiseAt[0];
-    layer.dual = dualOf(layer, 1, allowed);
+    // The figures reported: the cheapest candidate's (with one point and
+    // exact modes, the one-point setting).
+    size_t cheapest = 0;
+    for (size_t c = 1; c < candidates.size(); ++c)
+      if (layer.savingAt[c] > layer.savingAt[cheapest] ||
+          (layer.savingAt[c] == layer.savingAt[cheapest] &&
+           layer.noiseAt[c] < layer.noiseAt[cheapest]))
+        cheapest = c;
+    layer.saving = layer.savingAt[cheapest];
+    layer.noise = layer.noiseAt[cheapest];
+    layer.dual = dualOf(layer, cheapest, allowed);
+    // With shares the brute-force figure is the whole layer's, not the
+    // group's: left out.
+    if (!shares)
+      layer.aloneSqnrDb = layer.sqnrAt[cheapest];
     result.layers.push_back(layer);
   }
 
@@ -255,15 +325,22 @@ Result<PlanResult> planPrecision(
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return result.layers[a].dual > result.layers[b].dual;
   });
-  std::vector<int> plan =
-      maxPoints == 2 ? fillByDual(result.layers, order, allowed)
-                     : lagrangianPlan(result.layers, maxPoints, allowed);
+  std::vector<std::optional<size_t>> plan =
+      candidates.size() == 1 ? fillByDual(result.layers, order, allowed)
+                             : lagrangianPlan(result.layers, allowed);
+  auto choices = [&] {
+    std::vector<PlanChoice> out = exactPlan;
+    for (size_t l = 0; l < n; ++l)
+      if (plan[l])
+        out[l] = candidates[*plan[l]];
+    return out;
+  };
 
-  // Measured: give points back (to the unit whose setting has the lowest
-  // dual variable) until the plan meets the budget on the calibration
-  // inputs.
+  // Measured: give precision back (to the unit whose choice has the lowest
+  // dual variable: its cheapest less noisy candidate, else the baseline)
+  // until the plan meets the budget on the calibration inputs.
   for (;;) {
-    Result<std::pair<double, NoiseEnergy>> m = measure(plan);
+    Result<std::pair<double, NoiseEnergy>> m = measure(choices());
     if (!m)
       return m.error();
     const std::optional<double> sqnr = m->second.sqnrDb();
@@ -274,27 +351,40 @@ Result<PlanResult> planPrecision(
     }
     std::optional<size_t> worst;
     for (size_t l : order)
-      if (plan[l] < maxPoints &&
-          (!worst || dualOf(result.layers[l], plan[l], allowed) <=
-                         dualOf(result.layers[*worst], plan[*worst], allowed)))
+      if (plan[l] &&
+          (!worst ||
+           dualOfChoice(result.layers[l], plan[l], allowed) <=
+               dualOfChoice(result.layers[*worst], plan[*worst], allowed)))
         worst = l; // ties: the later one in falling-dual order
     if (!worst)
       return makeError("--precision-plan: the exact program misses its own "
                        "budget"); // cannot happen: exact has no noise
-    ++plan[*worst];
+    const PlanLayer &layer = result.layers[*worst];
+    const double noise = layer.noiseAt[*plan[*worst]];
+    std::optional<size_t> next;
+    for (size_t c = 0; c < candidates.size(); ++c)
+      if (layer.noiseAt[c] < noise && layer.savingAt[c] > 0 &&
+          (!next || layer.savingAt[c] > layer.savingAt[*next]))
+        next = c;
+    plan[*worst] = next;
     ++result.refinements;
   }
 
-  std::vector<int> allOne(n, 1);
-  Result<npu::Program> cheapest = compile(allOne);
+  std::vector<PlanChoice> cheapestPlan(n, PlanChoice{1});
+  if (planRescale)
+    for (PlanChoice &c : cheapestPlan)
+      c.rescale = mlir::npu::RescaleMode::PerLayer;
+  Result<npu::Program> cheapest = compile(cheapestPlan);
   if (!cheapest)
     return cheapest.error();
   result.onePointCost = costOf(*cheapest, arch, objective);
-  result.points = plan;
+  result.choices = choices();
   for (size_t l = 0; l < n; ++l) {
-    result.layers[l].points = plan[l];
-    const double dual = dualOf(result.layers[l], plan[l], allowed);
-    if (plan[l] < maxPoints && std::isfinite(dual))
+    PlanLayer &layer = result.layers[l];
+    layer.choice = result.choices[l];
+    result.points.push_back(layer.choice.points);
+    const double dual = dualOfChoice(layer, plan[l], allowed);
+    if (plan[l] && std::isfinite(dual))
       result.lambda = std::min(result.lambda.value_or(dual), dual);
   }
   // Dual variables against the brute-force sensitivities (a layer whose

@@ -31,6 +31,7 @@
 #include "QuantEval.h"
 
 #include "npu/Arch/ArchConfig.h"
+#include "npu/Dialect/Npu/Transforms/Passes.h"
 #include "npu/Program/Program.h"
 #include "npu/Support/Result.h"
 #include "npu/Tensor/Tensor.h"
@@ -44,24 +45,35 @@ namespace npuc {
 
 enum class PlanObjective { Cycles, Energy };
 
+/// One unit's setting: its points and (when the planner chooses modes,
+/// npuc --rescale=auto) its rescale mode.
+struct PlanChoice {
+  int points = 2;
+  mlir::npu::RescaleMode rescale = mlir::npu::RescaleMode::Exact;
+};
+
 struct PlanLayer {
   std::string name;
-  /// Cost of the exact program minus the cost with this layer alone at one
-  /// point (cycles or pJ).
+  /// Cost of the exact program minus the cost with this layer alone at its
+  /// cheapest candidate (one point, per-layer when modes are planned;
+  /// cycles or pJ).
   double saving = 0;
   /// Output noise energy (squared int8 steps over every calibration output)
-  /// that this layer alone at one point adds to the two-point program's,
-  /// against the exact program.
+  /// that this layer alone at its cheapest candidate adds to the exact
+  /// program's.
   double noise = 0;
   /// The brute-force sensitivity: output SQNR (dB) with this layer alone at
-  /// one point; nullopt when its outputs are exact.
+  /// its cheapest candidate; nullopt when its outputs are exact.
   std::optional<double> aloneSqnrDb;
   /// saving / (noise / allowed noise); +inf for a layer that adds no noise.
   double dual = 0;
-  int points = 2;
-  /// Saving and noise alone at k points, k = 1 .. all points - 1 (index
-  /// k - 1; saving and noise above are k = 1's).
+  /// The plan's choice for this unit.
+  PlanChoice choice;
+  /// Every candidate but the baseline (all points, exact) and its saving,
+  /// noise and output SQNR alone (the figures above are the cheapest's).
+  std::vector<PlanChoice> candidates;
   std::vector<double> savingAt, noiseAt;
+  std::vector<std::optional<double>> sqnrAt;
 };
 
 struct PlanResult {
@@ -69,8 +81,10 @@ struct PlanResult {
   /// their layer's, shared out; no brute-force figure per group).
   std::vector<PlanLayer> layers;
   bool perGroup = false;
-  /// Points per layer, in npu-weight-points' order (pointLayers).
+  /// Points per unit, in npu-weight-points' order (pointLayers), and each
+  /// unit's whole choice.
   std::vector<int> points;
+  std::vector<PlanChoice> choices;
   double budgetDb = 0;
   /// The calibration inputs had to reach budgetDb + marginDb.
   double marginDb = 0;
@@ -89,10 +103,10 @@ struct PlanResult {
   std::optional<double> rankCorrelation;
 };
 
-/// Compiles the model with `plan` (points per layer) and returns the
+/// Compiles the model with `plan` (a choice per unit) and returns the
 /// program, or an error.
-using PlanCompiler =
-    std::function<npu::Result<npu::Program>(const std::vector<int> &plan)>;
+using PlanCompiler = std::function<npu::Result<npu::Program>(
+    const std::vector<PlanChoice> &plan)>;
 
 /// Planning pass groups instead of layers: unit k belongs to layer
 /// `layer` and takes `noiseShare` of the output noise and `savingShare` of
@@ -106,14 +120,16 @@ struct UnitShare {
 /// Plans `names.size()` units (layers, or with `shares` pass groups, in
 /// npu-weight-points' order) for `arch`, so that the calibration outputs
 /// reach `budgetDb` + `marginDb`; noise is measured against `reference`'s
-/// outputs (the exact model: --rescale exact, two points).
+/// outputs (the exact model: --rescale exact, all points). With
+/// `planRescale` each layer's rescale mode (exact, wess, per-layer) is a
+/// candidate too.
 npu::Result<PlanResult>
 planPrecision(const PlanCompiler &compile,
               const std::vector<std::string> &names,
               const npu::ArchConfig &arch, PlanObjective objective,
               double budgetDb, double marginDb,
               const std::vector<Sample> &calib, const npu::Program &reference,
-              const std::vector<UnitShare> *shares = nullptr);
+              bool planRescale, const std::vector<UnitShare> *shares = nullptr);
 
 } // namespace npuc
 

@@ -152,7 +152,8 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
   for (const npuc::PlanLayer &l : plan.layers) {
     llvm::json::Object e;
     e["name"] = l.name;
-    e["points"] = l.points;
+    e["points"] = l.choice.points;
+    e["rescale"] = mlir::npu::rescaleModeName(l.choice.rescale).str();
     e["saving"] = l.saving;
     e["noise"] = l.noise;
     e["alone_sqnr_db"] = finiteOrNull(l.aloneSqnrDb);
@@ -161,12 +162,14 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
   }
   o["layers"] = std::move(layers);
   if (to.verbose) {
-    constexpr const char *kRow = "{0,-40} {1,6} {2,12} {3,14} {4,14}\n";
-    llvm::errs() << llvm::formatv(kRow, "plan layer", "points", "saving",
-                                  "alone SQNR", "dual");
+    constexpr const char *kRow = "{0,-40} {1,6} {2,10} {3,12} {4,14} {5,14}\n";
+    llvm::errs() << llvm::formatv(kRow, "plan layer", "points", "rescale",
+                                  "saving", "alone SQNR", "dual");
     for (const npuc::PlanLayer &l : plan.layers)
       llvm::errs() << llvm::formatv(
-          kRow, l.name, l.points, llvm::formatv("{0:F0}", l.saving).str(),
+          kRow, l.name, l.choice.points,
+          mlir::npu::rescaleModeName(l.choice.rescale),
+          llvm::formatv("{0:F0}", l.saving).str(),
           plan.perGroup   ? std::string("-")
           : l.aloneSqnrDb ? llvm::formatv("{0:F1} dB", *l.aloneSqnrDb).str()
                           : std::string("exact"),

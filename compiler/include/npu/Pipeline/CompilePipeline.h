@@ -42,6 +42,11 @@ struct NpuCompilePipelineOptions
       *this, "weight-point-budget",
       llvm::cl::desc("weight-points=auto: weight SQNR (dB) per layer"),
       llvm::cl::init(30.0)};
+  ListOption<std::string> rescalePlan{
+      *this, "rescale-plan",
+      llvm::cl::desc("Rescale mode (exact, per-layer or wess) per planned "
+                     "layer, overriding rescale (npuc --precision-plan with "
+                     "--rescale=auto)")};
   ListOption<int> weightPointPlan{
       *this, "weight-point-plan",
       llvm::cl::desc("Points (1 or 2) per layer, overriding weight-points "
@@ -62,7 +67,8 @@ struct NpuCompilePipelineOptions
 };
 
 /// npu-set-arch, then on each function tosa-to-npu, npu-requantize-weights
-/// (unless `rescale` is exact) and npu-fold-rescale, then npu-weight-points,
+/// (unless `rescale` is exact and there is no `rescalePlan`) and
+/// npu-fold-rescale, then npu-weight-points,
 /// npu-acc-bound and (with `quantReport` or `quantTable`)
 /// npu-quant-report; unless
 /// `graphOnly`, npu-cascade (if `cascade`), npu-plan-sram, npu-plan-memory,

@@ -1,7 +1,7 @@
 // A layer npu-requantize-weights has to keep (its weights are not
 // constant) still needs per-channel tables; on a per-layer PPU the error
 // says --rescale cannot help, instead of suggesting it.
-// RUN: npu-opt %s --verify-diagnostics --pass-pipeline="builtin.module(npu-set-arch{set=ppu.rescale=per-layer},func.func(npu-requantize-weights{mode=per-layer},npu-fold-rescale))"
+// RUN: npu-opt %s --verify-diagnostics --pass-pipeline="builtin.module(npu-set-arch{set=ppu.rescale=per-layer},npu-requantize-weights{mode=per-layer},func.func(npu-fold-rescale))"
 
 func.func @activation_weights(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi8> {
   %b = arith.constant dense<0> : tensor<2xi32>

@@ -5,12 +5,12 @@
 // the bound is max_c sum|w_c| * max|x - 0| = (127 + 65) * 128 = 24576,
 // 16 bits with the sign. The model as it is (exact) already has one
 // multiplier and shifts 40 and 38: the shift table too, with its own weights.
-// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-requantize-weights{mode=wess},npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.json})" > /dev/null
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},npu-requantize-weights{mode=wess},func.func(npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.json})" > /dev/null
 // RUN: FileCheck %s --input-file=%t.json
 // RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-fold-rescale),npu-acc-bound,npu-quant-report{file=%t.exact.json})" > /dev/null
 // RUN: FileCheck %s --input-file=%t.exact.json --check-prefix=EXACT
 // RUN: not npu-opt %s --pass-pipeline="builtin.module(npu-set-arch,npu-quant-report{file=%t.missing/dir/r.json})" 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
-// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},func.func(npu-requantize-weights{mode=wess},npu-fold-rescale),npu-acc-bound,npu-quant-report{table=true})" 2>&1 >/dev/null | FileCheck %s --check-prefix=TABLE
+// RUN: npu-opt %s --pass-pipeline="builtin.module(npu-set-arch{arch=npu-tiny},npu-requantize-weights{mode=wess},func.func(npu-fold-rescale),npu-acc-bound,npu-quant-report{table=true})" 2>&1 >/dev/null | FileCheck %s --check-prefix=TABLE
 // On a 4-bit array with one point per weight (npu-weight-points): the
 // weights become [[96, -48], [0, 0]]; at the channel scales 2^-10 and 2^-8
 // the signal is (100^2 + 51^2) + 16 (3^2 + 5^2) = 13145 and the noise

@@ -10,9 +10,9 @@
 // The weights' SQNR against the real weights (w * s_c), recorded for
 // npuc --quant-report, worked out from the values above: per-layer
 // 48.942 dB, wess 55.270 dB (the finer channel-1 grid).
-// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(npu-requantize-weights{mode=per-layer}))" | FileCheck %s --check-prefix=LAYER
-// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(npu-requantize-weights{mode=wess},npu-fold-rescale))" | FileCheck %s --check-prefix=WESS
-// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(npu-requantize-weights{mode=exact}))" | FileCheck %s --check-prefix=EXACT
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-requantize-weights{mode=per-layer})" | FileCheck %s --check-prefix=LAYER
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-requantize-weights{mode=wess},func.func(npu-fold-rescale))" | FileCheck %s --check-prefix=WESS
+// RUN: npu-opt %s --split-input-file --pass-pipeline="builtin.module(npu-requantize-weights{mode=exact})" | FileCheck %s --check-prefix=EXACT
 
 // LAYER-LABEL: @fc
 // LAYER-DAG: arith.constant dense<{{\[}}[127, -65], [15, 25]]> : tensor<2x2xi8>

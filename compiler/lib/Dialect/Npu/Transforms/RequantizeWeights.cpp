@@ -182,13 +182,43 @@ struct RequantizeWeightsPass
     : mlir::npu::impl::NpuRequantizeWeightsBase<RequantizeWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (mode == RescaleMode::Exact)
-      return;
-    SmallVector<MacOpInterface> ops;
-    getOperation().walk([&](MacOpInterface op) { ops.push_back(op); });
-    for (MacOpInterface op : ops)
-      if (failed(requantize(op, mode)))
+    ModuleOp module = getOperation();
+    SmallVector<Operation *> planned;
+    SmallVector<RescaleMode> modes;
+    if (!plan.empty()) {
+      planned = pointLayers(module);
+      if (plan.size() != planned.size()) {
+        module.emitError("the rescale plan lists ")
+            << plan.size() << " modes; the model has " << planned.size()
+            << " layers it plans";
         return signalPassFailure();
+      }
+      for (const std::string &name : plan) {
+        std::optional<RescaleMode> m = parseRescaleMode(name);
+        if (!m || *m == RescaleMode::Auto) {
+          module.emitError("a rescale plan lists exact, per-layer or wess, "
+                           "not '")
+              << name << "'";
+          return signalPassFailure();
+        }
+        modes.push_back(*m);
+      }
+    } else if (mode == RescaleMode::Auto) {
+      module.emitError("--rescale=auto needs a plan: npuc --precision-plan "
+                       "chooses one");
+      return signalPassFailure();
+    }
+    SmallVector<MacOpInterface> ops;
+    module.walk([&](MacOpInterface op) { ops.push_back(op); });
+    for (MacOpInterface op : ops) {
+      RescaleMode layerMode =
+          mode == RescaleMode::Auto ? RescaleMode::Exact : mode.getValue();
+      if (auto *at = llvm::find(planned, op.getOperation());
+          at != planned.end())
+        layerMode = modes[static_cast<size_t>(at - planned.begin())];
+      if (layerMode != RescaleMode::Exact && failed(requantize(op, layerMode)))
+        return signalPassFailure();
+    }
   }
 };
 

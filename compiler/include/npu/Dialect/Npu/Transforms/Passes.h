@@ -17,7 +17,9 @@ namespace mlir::npu {
 /// How npu-requantize-weights re-expresses constant int8 weights (npuc
 /// --rescale): unchanged (exact), with one scale per layer, or with one
 /// scale per layer and a 4-bit power-of-two shift per output channel (WESS).
-enum class RescaleMode { Exact, PerLayer, Wess };
+/// Auto is npuc's: the precision planner chooses one of the others per
+/// layer (npuc --rescale=auto --precision-plan).
+enum class RescaleMode { Exact, PerLayer, Wess, Auto };
 
 /// "exact", "per-layer", "wess": the spelling of npuc --rescale.
 inline llvm::StringRef rescaleModeName(RescaleMode mode) {
@@ -28,8 +30,19 @@ inline llvm::StringRef rescaleModeName(RescaleMode mode) {
     return "per-layer";
   case RescaleMode::Wess:
     return "wess";
+  case RescaleMode::Auto:
+    return "auto";
   }
   return "?";
+}
+
+/// The mode spelled `name` (rescaleModeName's spellings), or nullopt.
+inline std::optional<RescaleMode> parseRescaleMode(llvm::StringRef name) {
+  for (RescaleMode mode : {RescaleMode::Exact, RescaleMode::PerLayer,
+                           RescaleMode::Wess, RescaleMode::Auto})
+    if (rescaleModeName(mode) == name)
+      return mode;
+  return std::nullopt;
 }
 
 /// The command-line values of a RescaleMode option (npuc --rescale, the
@@ -42,7 +55,9 @@ inline auto rescaleModeValues() {
                  "one weight scale per layer"),
       clEnumValN(RescaleMode::Wess, "wess",
                  "one scale per layer and a 4-bit shift per output channel "
-                 "(WESS)"));
+                 "(WESS)"),
+      clEnumValN(RescaleMode::Auto, "auto",
+                 "chosen per layer by the precision planner (with a plan)"));
 }
 
 /// How many low-bit points a layer's int8 weights take on a 4-bit (2-bit)

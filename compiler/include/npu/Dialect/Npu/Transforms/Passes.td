@@ -20,7 +20,7 @@ def NpuSetArch : Pass<"npu-set-arch", "::mlir::ModuleOp"> {
 }
 
 def NpuRequantizeWeights
-    : Pass<"npu-requantize-weights", "::mlir::func::FuncOp"> {
+    : Pass<"npu-requantize-weights", "::mlir::ModuleOp"> {
   let summary = "Re-quantize constant weights per layer or WESS-style";
   let description = [{
     For every convolution and fully connected layer with constant int8
@@ -33,12 +33,20 @@ def NpuRequantizeWeights
     range). The requantization then has one multiplier, with one shift
     (per-layer) or a shift per channel (which npu-fold-rescale folds into
     the shift-table form). `exact` changes nothing. Layers of TFLite's
-    16x8 mode (int64 bias, split int16 input) keep their weights.
+    16x8 mode (int64 bias, split int16 input) keep their weights. `plan`,
+    when given, sets the mode of every layer npu-weight-points counts
+    (pointLayers: convolutions and fully connected layers with constant
+    int8 weights), in order (npuc --precision-plan with --rescale=auto);
+    the other layers take `mode`, or exact when `mode` is auto, which needs
+    a plan.
   }];
   let options = [
     Option<"mode", "mode", "::mlir::npu::RescaleMode",
            "::mlir::npu::RescaleMode::Exact", "exact, per-layer or wess",
-           [{::mlir::npu::rescaleModeValues()}]>
+           [{::mlir::npu::rescaleModeValues()}]>,
+    ListOption<"plan", "plan", "std::string",
+               "The mode (exact, per-layer or wess) of each planned layer, "
+               "in order">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
