@@ -130,3 +130,10 @@ FailureOr<::npu::Program> mlir::npu::buildProgram(ProgramOp program) {
            << valid.error().getMessage();
   return p;
 }
+
+FailureOr<::npu::Program> mlir::npu::buildModuleProgram(ModuleOp module) {
+  auto programs = module.getOps<ProgramOp>();
+  if (programs.empty())
+    return module.emitError("no npu.program was produced");
+  return buildProgram(*programs.begin());
+}

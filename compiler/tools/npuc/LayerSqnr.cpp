@@ -225,11 +225,7 @@ measureLayerSqnr(ModuleOp imported, const CutPlan &plan, const CutPipeline &run,
     OwningOpRef<ModuleOp> m = cut.clone();
     if (!run(*m, exact, false, planned ? &cutPlan : nullptr))
       return ::npu::makeError("a cut model does not compile");
-    auto programs = m->getOps<mlir::npu::ProgramOp>();
-    if (programs.empty())
-      return ::npu::makeError("a cut model has no program");
-    FailureOr<::npu::Program> program =
-        mlir::npu::buildProgram(*programs.begin());
+    FailureOr<::npu::Program> program = mlir::npu::buildModuleProgram(*m);
     if (failed(program))
       return ::npu::makeError("a cut model has no program");
     return std::move(*program);

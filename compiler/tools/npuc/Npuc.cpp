@@ -313,15 +313,10 @@ static void setTargetOptions(mlir::npu::NpuCompilePipelineOptions &options) {
   options.cascade = cascadeOption.getValue();
 }
 
-/// The program the pipeline left in `module`; fails (with a message)
-/// when there is none.
+/// The program the pipeline left in `module` (an error when there is
+/// none).
 static FailureOr<::npu::Program> programOf(ModuleOp module) {
-  auto programs = module.getOps<mlir::npu::ProgramOp>();
-  if (programs.empty()) {
-    fail("no program was produced");
-    return failure();
-  }
-  return mlir::npu::buildProgram(*programs.begin());
+  return mlir::npu::buildModuleProgram(module);
 }
 
 /// Where --quant-report and -v send the model figures and the plan.

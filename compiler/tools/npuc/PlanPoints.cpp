@@ -66,11 +66,7 @@ planPoints(ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base,
     if (!compileClone(*m, plan, /*graphOnly=*/false, mode))
       return ::npu::makeError("--precision-plan: a planned program does not "
                               "compile");
-    auto programs = m->getOps<mlir::npu::ProgramOp>();
-    if (programs.empty())
-      return ::npu::makeError("--precision-plan: no program");
-    FailureOr<::npu::Program> program =
-        mlir::npu::buildProgram(*programs.begin());
+    FailureOr<::npu::Program> program = mlir::npu::buildModuleProgram(*m);
     if (failed(program))
       return ::npu::makeError("--precision-plan: no program");
     return std::move(*program);

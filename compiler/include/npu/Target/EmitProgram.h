@@ -5,6 +5,7 @@
 #include "npu/Dialect/Npu/IR/NpuOps.h"
 #include "npu/Program/Program.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
 
 namespace mlir::npu {
@@ -14,6 +15,11 @@ namespace mlir::npu {
 /// record and a DEBUG range with the layer's source location. Errors are
 /// emitted on the offending op.
 FailureOr<::npu::Program> buildProgram(ProgramOp program);
+
+/// buildProgram of the first npu.program in `module` (the compile
+/// pipeline leaves one); fails with an error on the module when there is
+/// none.
+FailureOr<::npu::Program> buildModuleProgram(ModuleOp module);
 
 } // namespace mlir::npu
 
