@@ -198,6 +198,9 @@ def check_rescale_auto(npuc, npusim, logits_model, calib, held, ref,
         full_report = json.load(handle)
     plan = full_report["plan"]
     modes = [layer["rescale"] for layer in plan["layers"]]
+    if plan["rescale_plan"] != modes:
+        raise Failure("--rescale=auto: rescale_plan %s, layers %s" % (
+            plan["rescale_plan"], modes))
     if set(modes) <= {"exact"} or not set(modes) <= {"exact", "per-layer",
                                                       "wess"}:
         raise Failure("--rescale=auto: modes %s" % modes)

@@ -186,7 +186,8 @@ measureLayerSqnr(ModuleOp imported, const CutPlan &plan, const CutPipeline &run,
     if (!run(*graph, false, true, &plan))
       return ::npu::makeError("the per-layer SQNR: the model does not "
                               "compile");
-    layerNames = planNames = mlir::npu::pointLayerNames(*graph);
+    planNames = mlir::npu::pointLayerNames(*graph);
+    layerNames = mlir::npu::layerNames(mlir::npu::rescaleLayers(*graph));
     if (!plan.points.empty() && planNames.size() != plan.points.size()) {
       planNames = mlir::npu::pointGroupNames(*graph);
       groups = true;
@@ -214,7 +215,8 @@ measureLayerSqnr(ModuleOp imported, const CutPlan &plan, const CutPipeline &run,
                   : plan.points[static_cast<size_t>(at - planNames.begin())]);
         }
       if (!plan.rescale.empty())
-        for (const std::string &name : mlir::npu::pointLayerNames(*graph)) {
+        for (const std::string &name :
+             mlir::npu::layerNames(mlir::npu::rescaleLayers(*graph))) {
           auto at = llvm::find(layerNames, name);
           cutPlan.rescale.push_back(
               at == layerNames.end()

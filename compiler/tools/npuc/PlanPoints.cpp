@@ -22,6 +22,9 @@ planPoints(ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base,
            const PlanRequest &request, const ClonePipeline &compile) {
   const mlir::npu::RescaleMode rescale = base.rescale.getValue();
   const bool planRescale = rescale == mlir::npu::RescaleMode::Auto;
+  // With --rescale=auto the units are rescaleLayers (depthwise ones
+  // included, modes only); hasPoints marks those that are pointLayers.
+  std::vector<bool> hasPoints;
   auto compileClone = [&](ModuleOp m, const std::vector<PlanChoice> *plan,
                           bool graphOnly, mlir::npu::RescaleMode mode) {
     mlir::npu::NpuCompilePipelineOptions options;
@@ -32,8 +35,9 @@ planPoints(ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base,
     std::vector<int> points;
     std::vector<std::string> modes;
     if (plan) {
-      for (const PlanChoice &c : *plan)
-        points.push_back(c.points);
+      for (size_t u = 0; u < plan->size(); ++u)
+        if (hasPoints.empty() || hasPoints[u])
+          points.push_back((*plan)[u].points);
       options.weightPointPlan = ArrayRef<int>(points);
       if (mode == mlir::npu::RescaleMode::Auto) {
         modes = rescaleNames(*plan);
@@ -56,9 +60,18 @@ planPoints(ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base,
   // --precision-plan plans layers.
   const bool groups =
       base.weightPoints.getValue() == mlir::npu::WeightPoints::Auto;
-  const std::vector<std::string> names =
-      groups ? mlir::npu::pointGroupNames(*graph)
-             : mlir::npu::pointLayerNames(*graph);
+  std::vector<std::string> names;
+  if (groups) {
+    names = mlir::npu::pointGroupNames(*graph);
+  } else if (planRescale) {
+    SmallVector<Operation *> units = mlir::npu::rescaleLayers(*graph);
+    SmallVector<Operation *> pointOps = mlir::npu::pointLayers(*graph);
+    names = mlir::npu::layerNames(units);
+    for (Operation *op : units)
+      hasPoints.push_back(llvm::is_contained(pointOps, op));
+  } else {
+    names = mlir::npu::pointLayerNames(*graph);
+  }
   auto compileWith =
       [&](const std::vector<PlanChoice> *plan,
           mlir::npu::RescaleMode mode) -> ::npu::Result<::npu::Program> {
@@ -89,7 +102,8 @@ planPoints(ModuleOp module, const mlir::npu::NpuCompilePipelineOptions &base,
       shares.push_back({g.layer, g.errorShare, g.passShare});
   return planPrecision(planCompile, names, *arch, request.objective,
                        request.budgetDb, request.marginDb, *samples, *exact,
-                       planRescale, groups ? &shares : nullptr);
+                       planRescale, hasPoints.empty() ? nullptr : &hasPoints,
+                       groups ? &shares : nullptr);
 }
 
 } // namespace npuc

@@ -193,13 +193,12 @@ std::vector<PlanChoice> candidatesOf(int maxPoints, bool planRescale) {
 
 } // namespace
 
-Result<PlanResult>
-planPrecision(const PlanCompiler &compile,
-              const std::vector<std::string> &names,
-              const npu::ArchConfig &arch, PlanObjective objective,
-              double budgetDb, double marginDb,
-              const std::vector<Sample> &calib, const npu::Program &reference,
-              bool planRescale, const std::vector<UnitShare> *shares) {
+Result<PlanResult> planPrecision(
+    const PlanCompiler &compile, const std::vector<std::string> &names,
+    const npu::ArchConfig &arch, PlanObjective objective, double budgetDb,
+    double marginDb, const std::vector<Sample> &calib,
+    const npu::Program &reference, bool planRescale,
+    const std::vector<bool> *hasPoints, const std::vector<UnitShare> *shares) {
   const size_t n = names.size();
   if (shares && shares->size() != n)
     return makeError("--precision-plan: ", shares->size(), " shares for ", n,
@@ -241,9 +240,13 @@ planPrecision(const PlanCompiler &compile,
   // any layer's.
   const int maxPoints = static_cast<int>(
       npu::isa::maxWeightPoints(static_cast<unsigned>(arch.array.weightBits)));
-  const std::vector<PlanChoice> candidates =
-      candidatesOf(maxPoints, planRescale);
-  if (candidates.empty())
+  // A unit's candidates: its points only where it has points (with
+  // --rescale=auto depthwise layers are units with modes alone).
+  auto unitCandidates = [&](size_t l) {
+    return candidatesOf(!hasPoints || (*hasPoints)[l] ? maxPoints : 1,
+                        planRescale);
+  };
+  if (unitCandidates(0).empty())
     return makeError("--precision-plan: nothing to choose on an 8-bit array "
                      "without --rescale=auto");
   const std::vector<PlanChoice> exactPlan(n, PlanChoice{maxPoints});
@@ -264,11 +267,13 @@ planPrecision(const PlanCompiler &compile,
   // Each unit alone at each candidate: its saving and its noise (with
   // shares, each layer's, split among its groups).
   std::vector<std::vector<std::optional<std::pair<double, NoiseEnergy>>>>
-      layerAlone(candidates.size());
+      layerAlone(unitCandidates(0).size());
   for (size_t l = 0; l < n; ++l) {
     PlanLayer layer;
     layer.name = names[l];
-    layer.candidates = candidates;
+    layer.candidates = unitCandidates(l);
+    layer.hasPoints = !hasPoints || (*hasPoints)[l];
+    const std::vector<PlanChoice> &candidates = layer.candidates;
     for (size_t c = 0; c < candidates.size(); ++c) {
       std::vector<PlanChoice> plan = exactPlan;
       double savingShare = 1, noiseShare = 1;
@@ -325,14 +330,17 @@ planPrecision(const PlanCompiler &compile,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return result.layers[a].dual > result.layers[b].dual;
   });
+  const bool binary = llvm::all_of(result.layers, [](const PlanLayer &l) {
+    return l.candidates.size() == 1;
+  });
   std::vector<std::optional<size_t>> plan =
-      candidates.size() == 1 ? fillByDual(result.layers, order, allowed)
-                             : lagrangianPlan(result.layers, allowed);
+      binary ? fillByDual(result.layers, order, allowed)
+             : lagrangianPlan(result.layers, allowed);
   auto choices = [&] {
     std::vector<PlanChoice> out = exactPlan;
     for (size_t l = 0; l < n; ++l)
       if (plan[l])
-        out[l] = candidates[*plan[l]];
+        out[l] = result.layers[l].candidates[*plan[l]];
     return out;
   };
 
@@ -362,7 +370,7 @@ planPrecision(const PlanCompiler &compile,
     const PlanLayer &layer = result.layers[*worst];
     const double noise = layer.noiseAt[*plan[*worst]];
     std::optional<size_t> next;
-    for (size_t c = 0; c < candidates.size(); ++c)
+    for (size_t c = 0; c < layer.candidates.size(); ++c)
       if (layer.noiseAt[c] < noise && layer.savingAt[c] > 0 &&
           (!next || layer.savingAt[c] > layer.savingAt[*next]))
         next = c;
@@ -382,7 +390,8 @@ planPrecision(const PlanCompiler &compile,
   for (size_t l = 0; l < n; ++l) {
     PlanLayer &layer = result.layers[l];
     layer.choice = result.choices[l];
-    result.points.push_back(layer.choice.points);
+    if (!hasPoints || (*hasPoints)[l])
+      result.points.push_back(layer.choice.points);
     const double dual = dualOfChoice(layer, plan[l], allowed);
     if (plan[l] && std::isfinite(dual))
       result.lambda = std::min(result.lambda.value_or(dual), dual);

@@ -67,8 +67,10 @@ struct PlanLayer {
   std::optional<double> aloneSqnrDb;
   /// saving / (noise / allowed noise); +inf for a layer that adds no noise.
   double dual = 0;
-  /// The plan's choice for this unit.
+  /// The plan's choice for this unit; its points only where `hasPoints`
+  /// (a depthwise layer under --rescale=auto chooses a mode alone).
   PlanChoice choice;
+  bool hasPoints = true;
   /// Every candidate but the baseline (all points, exact) and its saving,
   /// noise and output SQNR alone (the figures above are the cheapest's).
   std::vector<PlanChoice> candidates;
@@ -81,8 +83,8 @@ struct PlanResult {
   /// their layer's, shared out; no brute-force figure per group).
   std::vector<PlanLayer> layers;
   bool perGroup = false;
-  /// Points per unit, in npu-weight-points' order (pointLayers), and each
-  /// unit's whole choice.
+  /// Points per unit that has them, in npu-weight-points' order
+  /// (pointLayers), and each unit's whole choice.
   std::vector<int> points;
   std::vector<PlanChoice> choices;
   double budgetDb = 0;
@@ -122,14 +124,16 @@ struct UnitShare {
 /// reach `budgetDb` + `marginDb`; noise is measured against `reference`'s
 /// outputs (the exact model: --rescale exact, all points). With
 /// `planRescale` each layer's rescale mode (exact, wess, per-layer) is a
-/// candidate too.
+/// candidate too; `hasPoints` (nullptr: every unit) says which units also
+/// choose points (PlanResult::points lists only theirs).
 npu::Result<PlanResult>
 planPrecision(const PlanCompiler &compile,
               const std::vector<std::string> &names,
               const npu::ArchConfig &arch, PlanObjective objective,
               double budgetDb, double marginDb,
               const std::vector<Sample> &calib, const npu::Program &reference,
-              bool planRescale, const std::vector<UnitShare> *shares = nullptr);
+              bool planRescale, const std::vector<bool> *hasPoints = nullptr,
+              const std::vector<UnitShare> *shares = nullptr);
 
 } // namespace npuc
 

@@ -152,7 +152,8 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
   for (const npuc::PlanLayer &l : plan.layers) {
     llvm::json::Object e;
     e["name"] = l.name;
-    e["points"] = l.choice.points;
+    e["points"] = l.hasPoints ? llvm::json::Value(l.choice.points)
+                              : llvm::json::Value(nullptr);
     e["rescale"] = mlir::npu::rescaleModeName(l.choice.rescale).str();
     e["saving"] = l.saving;
     e["noise"] = l.noise;
@@ -161,13 +162,22 @@ int npuc::reportPlan(const ReportOutput &to, const PlanResult &plan) {
     layers.push_back(std::move(e));
   }
   o["layers"] = std::move(layers);
+  // The lists --weight-point-plan and --rescale-plan replay.
+  llvm::json::Array points, modes;
+  for (int p : plan.points)
+    points.push_back(p);
+  for (const npuc::PlanChoice &c : plan.choices)
+    modes.push_back(mlir::npu::rescaleModeName(c.rescale).str());
+  o["weight_point_plan"] = std::move(points);
+  o["rescale_plan"] = std::move(modes);
   if (to.verbose) {
     constexpr const char *kRow = "{0,-40} {1,6} {2,10} {3,12} {4,14} {5,14}\n";
     llvm::errs() << llvm::formatv(kRow, "plan layer", "points", "rescale",
                                   "saving", "alone SQNR", "dual");
     for (const npuc::PlanLayer &l : plan.layers)
       llvm::errs() << llvm::formatv(
-          kRow, l.name, l.choice.points,
+          kRow, l.name,
+          l.hasPoints ? std::to_string(l.choice.points) : std::string("-"),
           mlir::npu::rescaleModeName(l.choice.rescale),
           llvm::formatv("{0:F0}", l.saving).str(),
           plan.perGroup   ? std::string("-")

@@ -178,6 +178,21 @@ LogicalResult requantize(MacOpInterface mac, RescaleMode mode) {
   return success();
 }
 
+} // namespace
+
+SmallVector<Operation *> mlir::npu::rescaleLayers(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  module.walk([&](MacOpInterface op) {
+    DenseIntElementsAttr weights;
+    if (matchPattern(op.getMacWeights(), m_Constant(&weights)) &&
+        weights.getElementType().isInteger(8))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+namespace {
+
 struct RequantizeWeightsPass
     : mlir::npu::impl::NpuRequantizeWeightsBase<RequantizeWeightsPass> {
   using Base::Base;
@@ -186,7 +201,7 @@ struct RequantizeWeightsPass
     SmallVector<Operation *> planned;
     SmallVector<RescaleMode> modes;
     if (!plan.empty()) {
-      planned = pointLayers(module);
+      planned = rescaleLayers(module);
       if (plan.size() != planned.size()) {
         module.emitError("the rescale plan lists ")
             << plan.size() << " modes; the model has " << planned.size()

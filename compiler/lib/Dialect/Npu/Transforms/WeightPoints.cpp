@@ -53,12 +53,16 @@ SmallVector<Operation *> mlir::npu::pointLayers(ModuleOp module) {
   return ops;
 }
 
-std::vector<std::string> mlir::npu::pointLayerNames(ModuleOp module) {
+std::vector<std::string> mlir::npu::layerNames(ArrayRef<Operation *> ops) {
   std::vector<std::string> names;
-  for (Operation *op : pointLayers(module))
+  for (Operation *op : ops)
     names.push_back(sourceName(op).value_or(
         (op->getName().stripDialect() + "_" + Twine(names.size())).str()));
   return names;
+}
+
+std::vector<std::string> mlir::npu::pointLayerNames(ModuleOp module) {
+  return layerNames(pointLayers(module));
 }
 
 /// The pass groups (array.cols output channels, one pass) of `op`.

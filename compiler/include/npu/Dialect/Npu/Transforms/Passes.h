@@ -115,8 +115,16 @@ inline std::optional<std::string> sourceName(Operation *op) {
   return std::nullopt;
 }
 
-/// The names of pointLayers(module) (the model's, else op name and index).
+/// The names of `ops` (the model's, else op name and index in `ops`).
+std::vector<std::string> layerNames(ArrayRef<Operation *> ops);
+
+/// The names of pointLayers(module).
 std::vector<std::string> pointLayerNames(ModuleOp module);
+
+/// The layers whose mode a rescale plan sets (npu-requantize-weights'
+/// `plan`), in order: MAC layers with constant int8 weights, depthwise
+/// ones included (pointLayers without the depthwise exclusion).
+SmallVector<Operation *> rescaleLayers(ModuleOp module);
 
 /// A pass group of pointLayers(module): its layer (an index into
 /// pointLayers), its share of the weight error one point leaves in that

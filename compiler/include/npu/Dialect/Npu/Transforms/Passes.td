@@ -34,11 +34,10 @@ def NpuRequantizeWeights
     (per-layer) or a shift per channel (which npu-fold-rescale folds into
     the shift-table form). `exact` changes nothing. Layers of TFLite's
     16x8 mode (int64 bias, split int16 input) keep their weights. `plan`,
-    when given, sets the mode of every layer npu-weight-points counts
-    (pointLayers: convolutions and fully connected layers with constant
-    int8 weights), in order (npuc --precision-plan with --rescale=auto);
-    the other layers take `mode`, or exact when `mode` is auto, which needs
-    a plan.
+    when given, sets the mode of every MAC layer with constant int8 weights
+    (rescaleLayers: convolutions, depthwise convolutions and fully
+    connected layers), in order (npuc --precision-plan with
+    --rescale=auto); `mode` auto needs a plan.
   }];
   let options = [
     Option<"mode", "mode", "::mlir::npu::RescaleMode",
