@@ -23,6 +23,11 @@
 // whose setting has the lowest dual variable takes one more point. The
 // calibration inputs must meet the budget plus a margin (npuc
 // --plan-margin, default 1 dB), so that inputs they do not cover keep it.
+// With --rescale=auto every MAC layer with constant weights is a unit and
+// its rescale mode (exact, wess, per-layer) is part of each candidate
+// (depthwise layers choose a mode alone); the multi-choice Lagrangian
+// above picks them, and its relaxation's best plan is filled up by
+// falling dual variable with any candidate that still fits.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NPU_TOOLS_NPUC_PRECISIONPLAN_H
