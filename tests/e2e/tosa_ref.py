@@ -28,8 +28,8 @@ Usage:
     --mlir-bin DIR         where mlir-opt and mlir-cpu-runner live
                            (default /usr/lib/llvm-19/bin, or $MLIR_BIN)
 
-Supported element types: i8, ui8, i16, i32 for inputs; i8, i16, i32 for
-results.  On error one line is printed on stderr and the exit status is 1.
+Supported element types: i8, ui8, i16, i32, f32 for inputs; i8, i16, i32,
+f32 for results (f32 printed by printMemrefF32, six significant digits).  On error one line is printed on stderr and the exit status is 1.
 """
 
 import argparse
@@ -66,6 +66,7 @@ DECOMPOSE_TRIGGERS = ("tosa.transpose_conv2d",)
 
 ENTRY_NAME = "npu_ref_entry"
 PRINT_NAME = "printMemrefI32"
+PRINT_F32_NAME = "printMemrefF32"
 
 # MLIR element type -> (npy dtype string, struct code, byte size)
 ELEMENT_TYPES = {
@@ -73,8 +74,9 @@ ELEMENT_TYPES = {
     "ui8": ("u8", "B", 1),
     "i16": ("i16", "h", 2),
     "i32": ("i32", "i", 4),
+    "f32": ("f32", "f", 4),
 }
-RESULT_ELEMENT_TYPES = ("i8", "i16", "i32")
+RESULT_ELEMENT_TYPES = ("i8", "i16", "i32", "f32")
 
 TIMEOUT_SECONDS = 600
 
@@ -332,6 +334,9 @@ def build_entry(arg_types, result_types, inputs, declare_print):
     if declare_print:
         lines.append("  func.func private @%s(memref<*xi32>) "
                      "attributes {llvm.emit_c_interface}" % PRINT_NAME)
+    if any(t.elem == "f32" for t in result_types):
+        lines.append("  func.func private @%s(memref<*xf32>) "
+                     "attributes {llvm.emit_c_interface}" % PRINT_F32_NAME)
     lines.append("  func.func @%s() {" % ENTRY_NAME)
     operands = []
     for index, (ttype, (_, _, values)) in enumerate(zip(arg_types, inputs)):
@@ -357,18 +362,21 @@ def build_entry(arg_types, result_types, inputs, declare_print):
         if ttype.elem not in RESULT_ELEMENT_TYPES:
             raise RefError("result %d: unsupported element type %s"
                            % (index, ttype.elem))
-        i32_type = ttype.with_elem("i32")
-        if ttype.elem != "i32":
+        # f32 results print as f32, integers widened to i32.
+        printed = "f32" if ttype.elem == "f32" else "i32"
+        if ttype.elem not in ("i32", "f32"):
             lines.append("    %%npu_c%d = tosa.cast %s : (%s) -> %s"
-                         % (index, value, ttype.text, i32_type))
+                         % (index, value, ttype.text,
+                            ttype.with_elem("i32")))
             value = "%%npu_c%d" % index
-        memref = ttype.memref("i32")
+        memref = ttype.memref(printed)
         lines.append("    %%npu_m%d = bufferization.to_memref %s : %s"
                      % (index, value, memref))
         lines.append("    %%npu_u%d = memref.cast %%npu_m%d : %s to "
-                     "memref<*xi32>" % (index, index, memref))
-        lines.append("    func.call @%s(%%npu_u%d) : (memref<*xi32>) -> ()"
-                     % (PRINT_NAME, index))
+                     "memref<*x%s>" % (index, index, memref, printed))
+        lines.append("    func.call @%s(%%npu_u%d) : (memref<*x%s>) -> ()"
+                     % (PRINT_F32_NAME if printed == "f32" else PRINT_NAME,
+                        index, printed))
     lines.append("    return")
     lines.append("  }")
     return "\n".join(lines) + "\n"
@@ -423,6 +431,7 @@ HEADER_RE = re.compile(
     r"Unranked Memref base@ = \S+ rank = (\d+) offset = (\d+) "
     r"sizes = \[([^\]]*)\] strides = \[([^\]]*)\] data =")
 INT_RE = re.compile(r"-?\d+")
+FLOAT_RE = re.compile(r"-?(?:inf|nan|\d+(?:\.\d*)?(?:e[-+]?\d+)?)")
 
 
 def parse_printed(stdout, result_types):
@@ -439,7 +448,10 @@ def parse_printed(stdout, result_types):
                            % (index, list(sizes), list(ttype.shape)))
         end = (headers[index + 1].start() if index + 1 < len(headers)
                else len(stdout))
-        values = [int(v) for v in INT_RE.findall(stdout[header.end():end])]
+        body = stdout[header.end():end]
+        values = ([float(v) for v in FLOAT_RE.findall(body)]
+                  if ttype.elem == "f32" else
+                  [int(v) for v in INT_RE.findall(body)])
         count = npyio.num_elements(ttype.shape)
         if len(values) != count:
             raise RefError("result %d: printed %d values, expected %d"
@@ -447,7 +459,7 @@ def parse_printed(stdout, result_types):
         lo, hi = npyio.DTYPES[ttype.dtype][2:4]
         for pos, value in enumerate(values):
             if value < lo or value > hi:
-                raise RefError("result %d: value %d at flat index %d is out "
+                raise RefError("result %d: value %s at flat index %d is out "
                                "of range for %s" % (index, value, pos,
                                                     ttype.elem))
         outputs.append(values)

@@ -8,7 +8,7 @@
 // RUN: not npuc %S/Inputs/missing.mlir -o %t.bin 2> %t.err; count 1 < %t.err; FileCheck %s --check-prefix=MISSING < %t.err
 
 // PARSE: errors.mlir:17:58: error: expected '>' in tensor type
-// UNSUP: unsupported.txt:3:8: error: unsupported operation 'tosa.reciprocal': the NPU computes on integers only
+// UNSUP: unsupported.txt:3:8: error: 'tosa.reciprocal' in a float32 TOSA model: no TFLite form
 // CONFIG: big-window.txt:5:8: error: sram.ibuf_kib is too small for one 25x25 input window
 // ARCH: error: --arch 'npu-huge' is neither a preset
 // MISSING: npuc: cannot open '{{.*}}missing.mlir'

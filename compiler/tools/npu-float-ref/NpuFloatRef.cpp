@@ -1,8 +1,10 @@
 //===- NpuFloatRef.cpp - A float32 TFLite model run on the host -----------===//
 //
-// npu-float-ref MODEL.tflite IN0.npy [IN1.npy ...] -o OUT.npy
+// npu-float-ref MODEL.tflite|MODEL.mlir IN0.npy [IN1.npy ...] -o OUT.npy
 //
-// Runs a float32 model with the float executor npuc calibrates with
+// Runs a float32 model (TFLite, or float TOSA as the TFLite model npuc
+// turns it into, npu/Import/Tflite.h floatTosaToTflite) with the float
+// executor npuc calibrates with
 // (npu/Import/Tflite.h, runTfliteFloat) and writes output k as float32
 // (OUT.npy for one output; OUT.0.npy, OUT.1.npy, ... for several): the
 // float reference that quantized programs are measured against. Every
@@ -10,6 +12,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "npu/Import/Tflite.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "npu/Tensor/Tensor.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -36,8 +43,8 @@ int main(int argc, char **argv) {
     if (args[i] == "-o" && i + 1 < args.size())
       out = args[++i];
     else if (args[i] == "-h" || args[i] == "--help") {
-      llvm::outs() << "usage: npu-float-ref MODEL.tflite IN0.npy [IN1.npy "
-                      "...] -o OUT.npy\n";
+      llvm::outs() << "usage: npu-float-ref MODEL.tflite|MODEL.mlir IN0.npy "
+                      "[IN1.npy ...] -o OUT.npy\n";
       return 0;
     } else if (model.empty())
       model = args[i];
@@ -45,12 +52,27 @@ int main(int argc, char **argv) {
       inputs.push_back(args[i]);
   }
   if (model.empty() || out.empty())
-    return fail("usage: npu-float-ref MODEL.tflite IN0.npy [IN1.npy ...] "
-                "-o OUT.npy");
-  auto bytes = llvm::MemoryBuffer::getFile(model);
-  if (!bytes)
+    return fail("usage: npu-float-ref MODEL.tflite|MODEL.mlir IN0.npy "
+                "[IN1.npy ...] -o OUT.npy");
+  auto file = llvm::MemoryBuffer::getFile(model);
+  if (!file)
     return fail("cannot read '" + model + "'");
-  auto signature = mlir::npu::readTfliteSignature((*bytes)->getBuffer(), model);
+  std::string bytes = (*file)->getBuffer().str();
+  if (!mlir::npu::isTfliteBuffer(bytes)) {
+    mlir::MLIRContext context;
+    context.loadDialect<mlir::func::FuncDialect, mlir::tosa::TosaDialect>();
+    context.printOpOnDiagnostic(false);
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceString<mlir::ModuleOp>(bytes, &context, model);
+    if (!module)
+      return fail(model + ": neither a TFLite model nor TOSA MLIR");
+    mlir::FailureOr<std::string> converted =
+        mlir::npu::floatTosaToTflite(*module);
+    if (mlir::failed(converted))
+      return 1; // the diagnostic names the op
+    bytes = std::move(*converted);
+  }
+  auto signature = mlir::npu::readTfliteSignature(bytes, model);
   if (!signature)
     return fail(llvm::toString(signature.takeError()));
   if (!signature->computesInFloat)
@@ -72,8 +94,7 @@ int main(int argc, char **argv) {
     std::memcpy(v.data(), t->data.data(), v.size() * sizeof(float));
     values.push_back(std::move(v));
   }
-  auto outputs =
-      mlir::npu::runTfliteFloat((*bytes)->getBuffer(), model, values);
+  auto outputs = mlir::npu::runTfliteFloat(bytes, model, values);
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
   for (size_t k = 0; k < outputs->size(); ++k) {

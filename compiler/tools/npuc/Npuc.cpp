@@ -455,7 +455,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module;
   bool floatModel = false;
   std::optional<mlir::npu::TfliteCalibration> floatCalibration;
-  const std::string modelBytes = buffer->getBuffer().str();
+  // The float model a float32 .tflite (or float TOSA) input is run as.
+  std::string modelBytes = buffer->getBuffer().str();
   if (mlir::npu::isTfliteBuffer(buffer->getBuffer()) ||
       StringRef(inputFile).ends_with(".tflite")) {
     auto imported = importTflite(buffer->getBuffer(), context, floatModel,
@@ -464,14 +465,27 @@ int main(int argc, char **argv) {
       return fail("error: " + llvm::toString(imported.takeError()));
     module = std::move(*imported);
   } else {
-    if (calibRangeOption.getNumOccurrences() ||
-        calibPercentileOption.getNumOccurrences())
-      return fail("--calib-range and --calib-percentile apply to float32 "
-                  ".tflite models");
     sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
     if (!module)
       return 1;
+    // A float32 TOSA model becomes the float32 TFLite model computing the
+    // same function, quantized like one.
+    if (mlir::npu::isFloatTosa(*module)) {
+      FailureOr<std::string> converted = mlir::npu::floatTosaToTflite(*module);
+      if (failed(converted))
+        return 1; // the diagnostic names the op
+      modelBytes = std::move(*converted);
+      auto imported =
+          importTflite(modelBytes, context, floatModel, floatCalibration);
+      if (!imported)
+        return fail("error: " + llvm::toString(imported.takeError()));
+      module = std::move(*imported);
+    } else if (calibRangeOption.getNumOccurrences() ||
+               calibPercentileOption.getNumOccurrences()) {
+      return fail("--calib-range and --calib-percentile apply to float32 "
+                  "models");
+    }
   }
 
   std::string errorMessage;

@@ -78,6 +78,15 @@ runTfliteFloatOperators(llvm::StringRef bytes, llvm::StringRef fileName,
                         const std::vector<std::vector<float>> &inputs,
                         const std::vector<unsigned> &operators);
 
+/// True when `module`'s @main takes float32 tensors: a float TOSA model,
+/// which npuc quantizes like a float32 TFLite one.
+bool isFloatTosa(ModuleOp module);
+
+/// The float32 TFLite model (FlatBuffer bytes) that computes what a float32
+/// TOSA model's @main computes (FloatTosa.cpp lists the ops); fails with an
+/// error on the first op it cannot express.
+FailureOr<std::string> floatTosaToTflite(ModuleOp module);
+
 /// A TFLite builtin operator the importer supports: its BuiltinOperator
 /// code and its name in the TFLite schema ("CONV_2D").
 struct TfliteOperator {
