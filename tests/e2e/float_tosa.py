@@ -62,6 +62,13 @@ def const(name, rng, shape, scale):
             % (name, dense(rng, shape, scale), ty))
 
 
+def clamp(name, src, max_fp, max_int, ty):
+    """A tosa.clamp of [0, max] (ReLU or ReLU6)."""
+    return ("    %%%s = tosa.clamp %%%s {max_fp = %s : f32, max_int = %d : "
+            "i64, min_fp = 0.000000e+00 : f32, min_int = 0 : i64} : (%s) -> "
+            "%s\n" % (name, src, max_fp, max_int, ty, ty))
+
+
 def model_text(pad="1, 1, 1, 1", extra=""):
     rng = random.Random(SEED)
     t = "tensor<%sxf32>"
@@ -75,10 +82,7 @@ def model_text(pad="1, 1, 1, 1", extra=""):
     text += ("    %%c0 = tosa.conv2d %%x, %%w0, %%b0 %s : (%s, %s, %s) -> %s\n"
              % (conv % (pad, "1, 1"), t % "1x8x8x2", t % "4x3x3x2", t % "4",
                 t % "1x8x8x4"))
-    text += ("    %%r0 = tosa.clamp %%c0 {max_fp = 3.40282347E+38 : f32, "
-             "max_int = 2147483647 : i64, min_fp = 0.000000e+00 : f32, "
-             "min_int = 0 : i64} : (%s) -> %s\n" % (t % "1x8x8x4",
-                                                    t % "1x8x8x4"))
+    text += clamp("r0", "c0", "3.40282347E+38", 2147483647, t % "1x8x8x4")
     text += ("    %%c1 = tosa.conv2d %%r0, %%w1, %%b1 %s : (%s, %s, %s) -> %s\n"
              % (conv % ("0, 0, 0, 0", "1, 1"), t % "1x8x8x4", t % "4x1x1x4",
                 t % "4", t % "1x8x8x4"))
@@ -91,10 +95,7 @@ def model_text(pad="1, 1, 1, 1", extra=""):
              "(%s, %s, %s) -> %s\n"
              % (conv % ("0, 1, 0, 1", "2, 2"), t % "1x8x8x4", t % "3x3x4x1",
                 t % "4", t % "1x4x4x4"))
-    text += ("    %%r1 = tosa.clamp %%d0 {max_fp = 6.000000e+00 : f32, "
-             "max_int = 6 : i64, min_fp = 0.000000e+00 : f32, "
-             "min_int = 0 : i64} : (%s) -> %s\n" % (t % "1x4x4x4",
-                                                    t % "1x4x4x4"))
+    text += clamp("r1", "d0", "6.000000e+00", 6, t % "1x4x4x4")
     text += ("    %%p0 = tosa.avg_pool2d %%r1 {acc_type = f32, kernel = "
              "array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = "
              "array<i64: 2, 2>} : (%s) -> %s\n" % (t % "1x4x4x4",

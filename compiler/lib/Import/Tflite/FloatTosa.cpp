@@ -106,30 +106,25 @@ int Converter::tensorOf(Value v) {
   if (auto it = tensorIndex.find(v); it != tensorIndex.end())
     return it->second;
   auto type = cast<RankedTensorType>(v.getType());
-  std::vector<int> shape(type.getShape().begin(), type.getShape().end());
-  uint32_t buffer = 0;
   if (auto cst = v.getDefiningOp<tosa::ConstOp>()) {
     std::vector<float> values =
         floatsOf(cast<DenseElementsAttr>(cst.getValue()));
     if (values.size() == 1 && type.getNumElements() > 1)
       values.assign(static_cast<size_t>(type.getNumElements()), values[0]);
-    const auto *bytes = reinterpret_cast<const uint8_t *>(values.data());
-    fbb.ForceVectorAlignment(values.size() * 4, 1, 16);
-    buffers.push_back(tfl::CreateBuffer(
-        fbb, fbb.CreateVector(bytes, values.size() * sizeof(float))));
-    buffer = static_cast<uint32_t>(buffers.size() - 1);
+    return tensorIndex[v] = constTensor(values, type.getShape());
   }
+  std::vector<int> shape(type.getShape().begin(), type.getShape().end());
   const int index = static_cast<int>(tensors.size());
+  // Buffer 0 is the empty one of every computed tensor.
   tensors.push_back(
       tfl::CreateTensor(fbb, fbb.CreateVector(shape), tfl::ElementType_FLOAT32,
-                        buffer, fbb.CreateString("t" + std::to_string(index))));
-  tensorIndex[v] = index;
-  return index;
+                        0, fbb.CreateString("t" + std::to_string(index))));
+  return tensorIndex[v] = index;
 }
 
 int Converter::constTensor(ArrayRef<float> values, ArrayRef<int64_t> shape) {
   const auto *bytes = reinterpret_cast<const uint8_t *>(values.data());
-  fbb.ForceVectorAlignment(values.size() * 4, 1, 16);
+  fbb.ForceVectorAlignment(values.size() * sizeof(float), 1, 16);
   buffers.push_back(tfl::CreateBuffer(
       fbb, fbb.CreateVector(bytes, values.size() * sizeof(float))));
   std::vector<int> dims(shape.begin(), shape.end());
